@@ -1,0 +1,765 @@
+//! Loading a YAML or JSON document into a `serde_json::Value`, keeping the line
+//! and column of every node so that later passes can point at the input.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use serde_json::{Map, Number, Value};
+
+/// A 1-based line and column in a source file (columns count characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// Which syntax a document was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Yaml,
+    Json,
+}
+
+/// A parsed document: its value, and where each node (by JSON pointer) starts.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub path: PathBuf,
+    pub syntax: Syntax,
+    pub value: Value,
+    pub bytes_sha256: String,
+    positions: HashMap<String, Position>,
+    /// Problems that did not stop loading (a duplicated key, say).
+    pub warnings: Vec<LoadWarning>,
+}
+
+impl Document {
+    /// Where the node at `pointer` (a JSON pointer, `""` for the root) starts.
+    pub fn position(&self, pointer: &str) -> Option<Position> {
+        self.positions.get(pointer).copied()
+    }
+
+    /// The position of `pointer`, or of its nearest ancestor that has one.
+    pub fn nearest_position(&self, pointer: &str) -> Option<Position> {
+        let mut pointer = pointer;
+        loop {
+            if let Some(position) = self.position(pointer) {
+                return Some(position);
+            }
+            match pointer.rfind('/') {
+                Some(slash) => pointer = &pointer[..slash],
+                None => return None,
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadWarning {
+    pub position: Position,
+    pub pointer: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}:{position}: {message}", path.display())]
+    Syntax {
+        path: PathBuf,
+        position: Position,
+        message: String,
+    },
+}
+
+impl LoadError {
+    pub fn path(&self) -> &Path {
+        match self {
+            LoadError::Read { path, .. } | LoadError::Syntax { path, .. } => path,
+        }
+    }
+}
+
+/// Reads and parses `path`. JSON is recognised by its first non-blank byte
+/// (`{` or `[`), whatever the extension, so a `.yaml` file that holds JSON
+/// still gets JSON error messages.
+pub fn load(path: &Path) -> Result<Document, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(path, &bytes)
+}
+
+/// Parses bytes that were read from `path` (the path only names the source).
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, LoadError> {
+    let bytes_sha256 = sha256_hex(bytes);
+    let text = decode_utf8(path, bytes)?;
+    let first = text.trim_start().as_bytes().first().copied();
+    let (syntax, value, positions, warnings) = if matches!(first, Some(b'{' | b'[')) {
+        let (value, positions) = parse_json(path, text)?;
+        (Syntax::Json, value, positions, Vec::new())
+    } else {
+        let built = parse_yaml(path, text)?;
+        (Syntax::Yaml, built.0, built.1, built.2)
+    };
+    Ok(Document {
+        path: path.to_path_buf(),
+        syntax,
+        value,
+        bytes_sha256,
+        positions,
+        warnings,
+    })
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|error| {
+        let valid = &bytes[..error.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
+        LoadError::Syntax {
+            path: path.to_path_buf(),
+            position: Position { line, column },
+            message: "invalid UTF-8: expected a UTF-8 encoded text file".to_string(),
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------
+// JSON
+
+fn parse_json(path: &Path, text: &str) -> Result<(Value, HashMap<String, Position>), LoadError> {
+    let value: Value = serde_json::from_str(text).map_err(|error| LoadError::Syntax {
+        path: path.to_path_buf(),
+        position: Position {
+            line: error.line(),
+            column: error.column(),
+        },
+        message: format!("invalid JSON: {}", strip_serde_position(&error.to_string())),
+    })?;
+    let mut positions = HashMap::new();
+    let mut indexer = JsonIndexer {
+        text: text.as_bytes(),
+        offset: 0,
+        line: 1,
+        line_start: 0,
+        positions: &mut positions,
+    };
+    indexer.value(String::new());
+    Ok((value, positions))
+}
+
+/// serde_json appends " at line L column C" to its messages; we print the
+/// position ourselves in the `file:line:column:` prefix.
+fn strip_serde_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Walks JSON text that serde_json has already accepted and records where each
+/// node starts. It trusts the syntax, so it never has to report an error.
+struct JsonIndexer<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: usize,
+    line_start: usize,
+    positions: &'a mut HashMap<String, Position>,
+}
+
+impl JsonIndexer<'_> {
+    fn skip_blank(&mut self) {
+        while let Some(&b) = self.text.get(self.offset) {
+            match b {
+                b'\n' => {
+                    self.offset += 1;
+                    self.line += 1;
+                    self.line_start = self.offset;
+                }
+                b' ' | b'\t' | b'\r' => self.offset += 1,
+                _ => break,
+            }
+        }
+    }
+
+    fn position(&self) -> Position {
+        let column = String::from_utf8_lossy(&self.text[self.line_start..self.offset])
+            .chars()
+            .count()
+            + 1;
+        Position {
+            line: self.line,
+            column,
+        }
+    }
+
+    fn value(&mut self, pointer: String) {
+        self.skip_blank();
+        self.positions.insert(pointer.clone(), self.position());
+        match self.text.get(self.offset) {
+            Some(b'{') => {
+                self.offset += 1;
+                loop {
+                    self.skip_blank();
+                    match self.text.get(self.offset) {
+                        Some(b'}') => {
+                            self.offset += 1;
+                            return;
+                        }
+                        Some(b',') => self.offset += 1,
+                        Some(b'"') => {
+                            let key = self.string();
+                            self.skip_blank();
+                            self.offset += 1; // the colon
+                            self.value(format!("{pointer}/{}", escape_pointer_token(&key)));
+                        }
+                        _ => return,
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.offset += 1;
+                let mut index = 0usize;
+                loop {
+                    self.skip_blank();
+                    match self.text.get(self.offset) {
+                        Some(b']') => {
+                            self.offset += 1;
+                            return;
+                        }
+                        Some(b',') => self.offset += 1,
+                        Some(_) => {
+                            self.value(format!("{pointer}/{index}"));
+                            index += 1;
+                        }
+                        None => return,
+                    }
+                }
+            }
+            Some(b'"') => {
+                self.string();
+            }
+            Some(_) => {
+                while let Some(&b) = self.text.get(self.offset) {
+                    if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n') {
+                        break;
+                    }
+                    self.offset += 1;
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Consumes a string token and returns its decoded text.
+    fn string(&mut self) -> String {
+        let start = self.offset;
+        self.offset += 1;
+        while let Some(&b) = self.text.get(self.offset) {
+            self.offset += 1;
+            match b {
+                b'\\' => self.offset += 1,
+                b'"' => break,
+                _ => {}
+            }
+        }
+        let token = std::str::from_utf8(&self.text[start..self.offset]).unwrap_or("\"\"");
+        serde_json::from_str(token).unwrap_or_default()
+    }
+}
+
+/// Escapes one reference token of a JSON pointer (RFC 6901).
+pub fn escape_pointer_token(token: &str) -> String {
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1")
+    } else {
+        token.to_string()
+    }
+}
+
+/// Undoes [`escape_pointer_token`].
+pub fn unescape_pointer_token(token: &str) -> String {
+    if token.contains('~') {
+        token.replace("~1", "/").replace("~0", "~")
+    } else {
+        token.to_string()
+    }
+}
+
+/// Decodes `%XX` escapes in a URI fragment (a `$ref` may percent-encode its pointer).
+pub fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 3 <= bytes.len() {
+            if let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+// ---------------------------------------------------------------------------
+// YAML
+
+type Built = (Value, HashMap<String, Position>, Vec<LoadWarning>);
+
+fn parse_yaml(path: &Path, text: &str) -> Result<Built, LoadError> {
+    let mut builder = YamlBuilder {
+        path,
+        events: Parser::new_from_str(text),
+        anchors: HashMap::new(),
+        positions: HashMap::new(),
+        warnings: Vec::new(),
+    };
+    let value = builder.document()?;
+    Ok((value, builder.positions, builder.warnings))
+}
+
+struct YamlBuilder<'input, 'p> {
+    path: &'p Path,
+    events: Parser<'input, saphyr_parser::StrInput<'input>>,
+    anchors: HashMap<usize, Value>,
+    positions: HashMap<String, Position>,
+    warnings: Vec<LoadWarning>,
+}
+
+fn position_of(span: &Span) -> Position {
+    Position {
+        line: span.start.line(),
+        column: span.start.col() + 1,
+    }
+}
+
+impl<'input> YamlBuilder<'input, '_> {
+    fn next(&mut self) -> Result<(Event<'input>, Span), LoadError> {
+        match self.events.next_event() {
+            Some(Ok(event)) => Ok(event),
+            Some(Err(error)) => Err(LoadError::Syntax {
+                path: self.path.to_path_buf(),
+                position: Position {
+                    line: error.marker().line(),
+                    column: error.marker().col() + 1,
+                },
+                message: format!("invalid YAML: {}", error.info()),
+            }),
+            None => Err(self.error_at(None, "unexpected end of the YAML stream")),
+        }
+    }
+
+    fn error_at(&self, span: Option<&Span>, message: &str) -> LoadError {
+        LoadError::Syntax {
+            path: self.path.to_path_buf(),
+            position: span.map_or(Position { line: 1, column: 1 }, position_of),
+            message: message.to_string(),
+        }
+    }
+
+    fn document(&mut self) -> Result<Value, LoadError> {
+        let mut value = None;
+        loop {
+            let (event, span) = self.next()?;
+            match event {
+                Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
+                Event::DocumentStart(_) => {
+                    if value.is_some() {
+                        return Err(self.error_at(
+                            Some(&span),
+                            "expected a single YAML document, found a second one",
+                        ));
+                    }
+                    let (first, first_span) = self.next()?;
+                    value = Some(self.node(first, first_span, String::new())?);
+                }
+                Event::StreamEnd => {
+                    return value.ok_or_else(|| self.error_at(None, "the file holds no document"));
+                }
+                _ => return Err(self.error_at(Some(&span), "unexpected YAML event")),
+            }
+        }
+    }
+
+    fn node(
+        &mut self,
+        event: Event<'input>,
+        span: Span,
+        pointer: String,
+    ) -> Result<Value, LoadError> {
+        self.positions.insert(pointer.clone(), position_of(&span));
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let value = self.scalar(&text, style, tag.as_deref(), &span)?;
+                self.remember(anchor, &value);
+                Ok(value)
+            }
+            Event::Alias(anchor) => self
+                .anchors
+                .get(&anchor)
+                .cloned()
+                .ok_or_else(|| self.error_at(Some(&span), "alias to an unknown anchor")),
+            Event::SequenceStart(anchor, _) => {
+                let mut items = Vec::new();
+                loop {
+                    let (event, span) = self.next()?;
+                    if matches!(event, Event::SequenceEnd) {
+                        break;
+                    }
+                    let item_pointer = format!("{pointer}/{}", items.len());
+                    items.push(self.node(event, span, item_pointer)?);
+                }
+                let value = Value::Array(items);
+                self.remember(anchor, &value);
+                Ok(value)
+            }
+            Event::MappingStart(anchor, _) => {
+                let mut map = Map::new();
+                let mut merged = Map::new();
+                loop {
+                    let (event, key_span) = self.next()?;
+                    let key = match event {
+                        Event::MappingEnd => break,
+                        Event::Scalar(text, style, _, _) => {
+                            if text == "<<" && style == ScalarStyle::Plain {
+                                let (event, span) = self.next()?;
+                                let merge = self.node(event, span, format!("{pointer}/<<"))?;
+                                self.merge_into(&mut merged, merge, &key_span)?;
+                                continue;
+                            }
+                            text.into_owned()
+                        }
+                        _ => {
+                            return Err(self.error_at(
+                                Some(&key_span),
+                                "expected a scalar mapping key, found a collection",
+                            ));
+                        }
+                    };
+                    let value_pointer = format!("{pointer}/{}", escape_pointer_token(&key));
+                    let (event, span) = self.next()?;
+                    let value = self.node(event, span, value_pointer.clone())?;
+                    if map.insert(key.clone(), value).is_some() {
+                        self.warnings.push(LoadWarning {
+                            position: position_of(&key_span),
+                            pointer: value_pointer,
+                            message: format!("duplicate key `{key}`: the last value is used"),
+                        });
+                    }
+                }
+                for (key, value) in merged {
+                    map.entry(key).or_insert(value);
+                }
+                let value = Value::Object(map);
+                self.remember(anchor, &value);
+                Ok(value)
+            }
+            _ => Err(self.error_at(Some(&span), "unexpected YAML event")),
+        }
+    }
+
+    fn merge_into(
+        &self,
+        merged: &mut Map<String, Value>,
+        merge: Value,
+        span: &Span,
+    ) -> Result<(), LoadError> {
+        match merge {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    merged.entry(key).or_insert(value);
+                }
+                Ok(())
+            }
+            Value::Array(items) => {
+                for item in items {
+                    self.merge_into(merged, item, span)?;
+                }
+                Ok(())
+            }
+            _ => Err(self.error_at(Some(span), "a merge key `<<` must be given a mapping")),
+        }
+    }
+
+    fn remember(&mut self, anchor: usize, value: &Value) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, value.clone());
+        }
+    }
+
+    /// Resolves a scalar by the YAML 1.2 core schema.
+    fn scalar(
+        &self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&saphyr_parser::Tag>,
+        span: &Span,
+    ) -> Result<Value, LoadError> {
+        if let Some(tag) = tag {
+            if tag.is_yaml_core_schema() {
+                return match tag.suffix.as_str() {
+                    "str" => Ok(Value::String(text.to_string())),
+                    "null" => Ok(Value::Null),
+                    "bool" => resolve_plain(text)
+                        .filter(Value::is_boolean)
+                        .ok_or_else(|| {
+                            self.error_at(Some(span), "expected a boolean after !!bool")
+                        }),
+                    "int" | "float" => {
+                        resolve_plain(text).filter(Value::is_number).ok_or_else(|| {
+                            self.error_at(Some(span), "expected a number after !!int or !!float")
+                        })
+                    }
+                    _ => Ok(Value::String(text.to_string())),
+                };
+            }
+        }
+        if style != ScalarStyle::Plain {
+            return Ok(Value::String(text.to_string()));
+        }
+        match resolve_plain(text) {
+            Some(value) => Ok(value),
+            None if is_special_float(text) => Err(self.error_at(
+                Some(span),
+                &format!("`{text}` is a YAML float that JSON cannot represent"),
+            )),
+            None => Ok(Value::String(text.to_string())),
+        }
+    }
+}
+
+fn is_special_float(text: &str) -> bool {
+    matches!(
+        text,
+        ".inf"
+            | ".Inf"
+            | ".INF"
+            | "+.inf"
+            | "+.Inf"
+            | "+.INF"
+            | "-.inf"
+            | "-.Inf"
+            | "-.INF"
+            | ".nan"
+            | ".NaN"
+            | ".NAN"
+    )
+}
+
+/// The YAML 1.2 core schema for plain scalars; `None` means "a string".
+fn resolve_plain(text: &str) -> Option<Value> {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
+        _ => {}
+    }
+    let bytes = text.as_bytes();
+    let digits = bytes
+        .strip_prefix(b"-")
+        .or_else(|| bytes.strip_prefix(b"+"))
+        .unwrap_or(bytes);
+    if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) {
+        let unsigned = text.trim_start_matches('+');
+        if let Ok(n) = unsigned.parse::<u64>() {
+            return Some(Value::Number(n.into()));
+        }
+        if let Ok(n) = unsigned.parse::<i64>() {
+            return Some(Value::Number(n.into()));
+        }
+        return unsigned
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map(Value::Number);
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        return u64::from_str_radix(hex, 16)
+            .ok()
+            .map(|n| Value::Number(n.into()));
+    }
+    if let Some(octal) = text.strip_prefix("0o") {
+        return u64::from_str_radix(octal, 8)
+            .ok()
+            .map(|n| Value::Number(n.into()));
+    }
+    if is_yaml_float(text) {
+        return text
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map(Value::Number);
+    }
+    None
+}
+
+/// `[-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`
+fn is_yaml_float(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = usize::from(matches!(bytes.first(), Some(b'-' | b'+')));
+    let integer_start = i;
+    while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    let mut mantissa_digits = i - integer_start;
+    if bytes.get(i) == Some(&b'.') {
+        i += 1;
+        let fraction_start = i;
+        while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        mantissa_digits += i - fraction_start;
+    }
+    if mantissa_digits == 0 {
+        return false;
+    }
+    if matches!(bytes.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(bytes.get(i), Some(b'-' | b'+')) {
+            i += 1;
+        }
+        let exponent_start = i;
+        while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == exponent_start {
+            return false;
+        }
+    }
+    i == bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yaml(text: &str) -> Document {
+        parse(Path::new("t.yaml"), text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn yaml_scalars_follow_the_core_schema() {
+        let doc = yaml("a: 1\nb: '2.13'\nc: 1.5\nd: ~\ne: yes\nf: true\ng: -3\nh: 1e3\n200: x\n");
+        assert_eq!(
+            doc.value,
+            serde_json::json!({"a": 1, "b": "2.13", "c": 1.5, "d": null, "e": "yes", "f": true, "g": -3, "h": 1000.0, "200": "x"})
+        );
+    }
+
+    #[test]
+    fn yaml_positions_are_recorded_per_pointer() {
+        let doc = yaml("paths:\n  \"/a/{id}\":\n    get:\n      x: [1, 2]\n");
+        assert_eq!(
+            doc.position("/paths/~1a~1{id}/get"),
+            Some(Position { line: 4, column: 7 })
+        );
+        assert_eq!(
+            doc.position("/paths/~1a~1{id}/get/x/1"),
+            Some(Position {
+                line: 4,
+                column: 14
+            })
+        );
+        assert_eq!(
+            doc.nearest_position("/paths/~1a~1{id}/get/missing"),
+            doc.position("/paths/~1a~1{id}/get")
+        );
+    }
+
+    #[test]
+    fn yaml_anchors_and_merge_keys_resolve() {
+        let doc = yaml("base: &b {x: 1, y: 2}\nderived:\n  <<: *b\n  y: 3\n");
+        assert_eq!(doc.value["derived"], serde_json::json!({"y": 3, "x": 1}));
+    }
+
+    #[test]
+    fn yaml_duplicate_keys_warn_and_keep_the_last() {
+        let doc = yaml("a: 1\na: 2\n");
+        assert_eq!(doc.value, serde_json::json!({"a": 2}));
+        assert_eq!(doc.warnings.len(), 1);
+        assert_eq!(doc.warnings[0].position, Position { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn yaml_syntax_errors_have_line_and_column() {
+        let error = parse(Path::new("bad.yaml"), b"a: 1\nb: [1, 2\nc: 3\n").unwrap_err();
+        let LoadError::Syntax {
+            position, message, ..
+        } = &error
+        else {
+            panic!("{error}")
+        };
+        assert!(position.line >= 2, "{error}");
+        assert!(message.starts_with("invalid YAML"), "{message}");
+        assert!(error.to_string().starts_with("bad.yaml:"), "{error}");
+    }
+
+    #[test]
+    fn json_is_recognised_and_indexed() {
+        let doc = parse(
+            Path::new("t.yaml"),
+            b"{\n  \"a\": {\"b/c\": [true, null]}\n}",
+        )
+        .unwrap();
+        assert_eq!(doc.syntax, Syntax::Json);
+        assert_eq!(
+            doc.position("/a/b~1c/1"),
+            Some(Position {
+                line: 2,
+                column: 23
+            })
+        );
+    }
+
+    #[test]
+    fn json_syntax_errors_have_line_and_column() {
+        let error = parse(Path::new("bad.json"), b"{\n  \"a\": 1,\n}").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "bad.json:3:1: invalid JSON: trailing comma"
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_names_its_position() {
+        let error = parse(Path::new("bad.yaml"), b"a: 1\nb: \xff\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "bad.yaml:2:4: invalid UTF-8: expected a UTF-8 encoded text file"
+        );
+    }
+}

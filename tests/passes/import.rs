@@ -1,0 +1,154 @@
+//! `import`: one fixture per OpenAPI construct, each snapshotted as the JSON
+//! Schema it becomes, with the warnings and examples the import reports.
+
+use std::path::Path;
+
+use intercom_codegen::import::{self, Imported, Options, Selection};
+use intercom_codegen::source;
+use intercom_tests::{fixture, fixture_name, project_root, shared_dir};
+use serde_json::{Value, json};
+
+fn import_fixture(path: &Path, selection: Selection) -> Imported {
+    let bytes = std::fs::read(path).unwrap();
+    // A relative name keeps machine-specific paths out of the snapshots.
+    let name = Path::new("tests/fixtures/import").join(path.file_name().unwrap());
+    let doc = source::parse(&name, &bytes).unwrap();
+    import::import(
+        &doc,
+        &Options {
+            selection,
+            strict: false,
+        },
+    )
+    .unwrap()
+}
+
+fn report(imported: &Imported) -> Value {
+    let warnings: Vec<String> = imported.warnings.iter().map(ToString::to_string).collect();
+    let examples: Vec<Value> = imported
+        .examples
+        .iter()
+        .map(|e| json!({"schema": e.schema, "pointer": e.pointer, "value": e.value}))
+        .collect();
+    json!({"warnings": warnings, "examples": examples, "schema": imported.schema})
+}
+
+fn assert_meta_valid(schema: &Value, what: &str) {
+    if let Err(error) = jsonschema::draft202012::meta::validate(schema) {
+        panic!(
+            "{what} is not a valid draft 2020-12 schema: {error} at {}",
+            error.instance_path()
+        );
+    }
+}
+
+#[test]
+fn fixtures() {
+    insta::glob!("../fixtures/import", "*.yaml", |path| {
+        let imported = import_fixture(path, Selection::All);
+        assert_meta_valid(&imported.schema, &fixture_name(path));
+        let rendered = serde_json::to_string_pretty(&report(&imported)).unwrap();
+        insta::with_settings!({
+            description => std::fs::read_to_string(path).unwrap(),
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(rendered);
+        });
+    });
+}
+
+#[test]
+fn output_is_byte_identical_across_runs() {
+    let path = fixture("import/inline_bodies.yaml");
+    let first = import::render(&import_fixture(&path, Selection::All).schema);
+    let second = import::render(&import_fixture(&path, Selection::All).schema);
+    assert_eq!(first, second);
+}
+
+#[test]
+fn selection_by_operation_id_brings_its_bodies() {
+    let imported = import_fixture(
+        &fixture("import/inline_bodies.yaml"),
+        Selection::Names(vec!["createTicket".into()]),
+    );
+    let names: Vec<&String> = imported.schema["$defs"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "contact",
+            "create_ticket_request",
+            "create_ticket_request_body",
+            "create_ticket_response_4xx"
+        ]
+    );
+    assert_eq!(imported.schema["x-operations"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn strict_mode_refuses_dangling_references() {
+    let path = fixture("import/unresolved_ref.yaml");
+    let doc = source::load(&path).unwrap();
+    let error = import::import(
+        &doc,
+        &Options {
+            selection: Selection::All,
+            strict: true,
+        },
+    )
+    .unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("unresolved $ref `#/components/schemas/custom_attributes`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("#/components/schemas/company/properties/custom_attributes/$ref"),
+        "{message}"
+    );
+    assert!(message.contains("unresolved_ref.yaml:33:17:"), "{message}");
+}
+
+#[test]
+fn checked_in_schema_is_valid_draft_2020_12() {
+    let path = project_root().join("schema").join(import::SCHEMA_FILE);
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_meta_valid(&schema, "schema/intercom.schema.json");
+}
+
+/// Every version of the reference in ../shared imports with `--all` into a
+/// valid draft 2020-12 schema. CI sets INTERCOM_REQUIRE_SHARED so that a
+/// missing ../shared fails there instead of passing quietly.
+#[test]
+fn every_reference_version_imports_into_a_valid_schema() {
+    let Some(shared) = shared_dir() else {
+        assert!(
+            std::env::var_os("INTERCOM_REQUIRE_SHARED").is_none(),
+            "INTERCOM_REQUIRE_SHARED is set but ../shared is missing"
+        );
+        eprintln!("../shared is not beside the project: the reference versions are not checked");
+        return;
+    };
+    let dir = shared.join("reference").join("intercom-openapi");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no reference files in {}", dir.display());
+    for file in files {
+        let doc = source::load(&file).unwrap();
+        let imported = import::import(
+            &doc,
+            &Options {
+                selection: Selection::All,
+                strict: false,
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_meta_valid(&imported.schema, &file.display().to_string());
+    }
+}

@@ -1,0 +1,3 @@
+//! Snapshot tests of each pass on the fixtures in tests/fixtures.
+
+mod import;

@@ -1,0 +1,131 @@
+//! `cargo xtask`: the project's command line. Each subcommand is a thin shell
+//! over `intercom-codegen`; exit code 2 means bad usage or bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use intercom_codegen::{import, source};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Import the Intercom API reference and generate Rust from it"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Derive JSON Schema (draft 2020-12) from an OpenAPI 3.0 reference into schema/.
+    ///
+    /// Example: cargo xtask import --spec ../shared/reference/intercom-openapi/2.13.yaml --select conversation_statistics,convert_visitor_request
+    Import(ImportArgs),
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The OpenAPI 3.0 reference, YAML or JSON.
+    #[arg(long, value_name = "FILE")]
+    spec: PathBuf,
+    /// Schema names or operationIds to import, with everything they reference.
+    #[arg(
+        long,
+        value_name = "NAME,...",
+        value_delimiter = ',',
+        conflicts_with = "all"
+    )]
+    select: Vec<String>,
+    /// Import every component schema and every inline body of every operation (the default).
+    #[arg(long)]
+    all: bool,
+    /// Where to write intercom.schema.json.
+    #[arg(long, value_name = "DIR", default_value_os_t = project_root().join("schema"))]
+    out: PathBuf,
+    /// Make an unresolvable `$ref` an error instead of a warning.
+    #[arg(long)]
+    strict: bool,
+}
+
+/// The workspace root, whatever directory cargo was started from.
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// An error in what the user gave us: printed without a backtrace, exit code 2.
+#[derive(Debug)]
+struct InputError(String);
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+fn input_error(error: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::Error::new(InputError(error.to_string()))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Import(args) => run_import(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            if let Some(input) = error.downcast_ref::<InputError>() {
+                eprintln!("error: {input}");
+                ExitCode::from(2)
+            } else {
+                eprintln!("error: {error:#}");
+                ExitCode::from(2)
+            }
+        }
+    }
+}
+
+fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let doc = source::load(&args.spec).map_err(input_error)?;
+    let selection = if args.select.is_empty() {
+        import::Selection::All
+    } else {
+        import::Selection::Names(args.select.clone())
+    };
+    let options = import::Options {
+        selection,
+        strict: args.strict,
+    };
+    let imported = import::import(&doc, &options).map_err(input_error)?;
+    for warning in &imported.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let written = import::write(&args.out, &imported.schema)
+        .with_context(|| format!("writing into {}", args.out.display()))?;
+    let schemas = imported.schema["$defs"]
+        .as_object()
+        .map_or(0, |defs| defs.len());
+    let operations = imported.schema["x-operations"]
+        .as_array()
+        .map_or(0, Vec::len);
+    println!(
+        "imported {schemas} schemas and {operations} operations from {} (API version {}) into {} in {} ms",
+        args.spec.display(),
+        imported.schema["x-provenance"]["version"]
+            .as_str()
+            .unwrap_or("?"),
+        written.display(),
+        started.elapsed().as_millis()
+    );
+    Ok(ExitCode::SUCCESS)
+}
