@@ -1,0 +1,2 @@
+//! The run-time support of the generated crate (`generated/`): the pieces
+//! generated code calls instead of repeating them in every type or validator.
