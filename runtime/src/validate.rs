@@ -1,0 +1,63 @@
+//! What a validation reports. Generated validators (in `generated/`) produce
+//! these; `intercom-validate` and the xtask checks consume them. The walking
+//! itself lives in generated code and in the support modules next to this one.
+
+use std::fmt;
+
+/// Line and column (both from 1) of a value in the input it was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    pub line: u64,
+    pub column: u64,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// One way in which a payload fails its schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    /// JSON pointer to the failing value in the payload; empty for the payload itself.
+    pub instance_location: String,
+    /// Where the failing keyword stands in `schema/`, as a URI fragment:
+    /// `#/$defs/ticket/properties/state/enum`.
+    pub keyword_location: String,
+    /// The failing keyword, e.g. `enum`, `required`, `anyOf`.
+    pub keyword: &'static str,
+    /// What was expected and what was found, for a person to read.
+    pub message: String,
+    /// Where the failing value starts, when validating from bytes.
+    pub position: Option<Position>,
+    /// For an `anyOf`/`oneOf` that no alternative matches: the errors of the
+    /// closest alternative, so one wrong field gives one error, not one per branch.
+    pub context: Vec<ValidationError>,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.instance_location.is_empty() {
+            "(root)"
+        } else {
+            &self.instance_location
+        };
+        write!(f, "{pointer}: {} ({})", self.message, self.keyword_location)
+    }
+}
+
+/// Input that is not JSON at all (or too deep to be walked): no verdict is possible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub position: Position,
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.position, self.message)
+    }
+}
+
+impl std::error::Error for SyntaxError {}
