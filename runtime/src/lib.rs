@@ -3,4 +3,4 @@
 
 pub mod validate;
 
-pub use validate::{Position, SyntaxError, ValidationError};
+pub use validate::{Position, SchemaEntry, SyntaxError, ValidationError};

@@ -61,3 +61,30 @@ impl fmt::Display for SyntaxError {
 }
 
 impl std::error::Error for SyntaxError {}
+
+/// One schema of the generated crate, as its registry lists it. The generated
+/// crate exports them sorted by name; `intercom-validate` and the xtask
+/// checks look schemas up there.
+#[derive(Clone, Copy)]
+pub struct SchemaEntry {
+    /// The name in `schema/` (`$defs`), e.g. `conversation_statistics`.
+    pub name: &'static str,
+    /// The generated Rust type for it, e.g. `ConversationStatistics`.
+    pub rust_type: &'static str,
+    /// Every error of a parsed payload.
+    pub validate_value: fn(&serde_json::Value) -> Vec<ValidationError>,
+    /// The verdict alone, stopping at the first error.
+    pub is_valid: fn(&serde_json::Value) -> bool,
+    /// Every error of a payload given as bytes, each with its line and column,
+    /// validated while parsing.
+    pub validate_bytes: fn(&[u8]) -> Result<Vec<ValidationError>, SyntaxError>,
+}
+
+impl fmt::Debug for SchemaEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SchemaEntry")
+            .field("name", &self.name)
+            .field("rust_type", &self.rust_type)
+            .finish_non_exhaustive()
+    }
+}
