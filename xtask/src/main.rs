@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use intercom_codegen::{import, source};
+use intercom_codegen::output::{self, FileStatus, Mode};
+use intercom_codegen::{generate, import, source};
 
 #[derive(Parser)]
 #[command(
@@ -25,6 +26,23 @@ enum Command {
     ///
     /// Example: cargo xtask import --spec ../shared/reference/intercom-openapi/2.13.yaml --select conversation_statistics,convert_visitor_request
     Import(ImportArgs),
+    /// Generate the Rust types of every schema in schema/ into the crate in generated/.
+    ///
+    /// Example: cargo xtask codegen --check
+    Codegen(CodegenArgs),
+}
+
+#[derive(clap::Args)]
+struct CodegenArgs {
+    /// The directory `cargo xtask import` wrote (it holds intercom.schema.json).
+    #[arg(long, value_name = "DIR", default_value_os_t = project_root().join("schema"))]
+    schema: PathBuf,
+    /// The crate to generate into; its src/ is written, its Cargo.toml is yours.
+    #[arg(long, value_name = "DIR", default_value_os_t = project_root().join("generated"))]
+    out: PathBuf,
+    /// Write nothing; exit 1 naming each file that differs from what the schema gives.
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(clap::Args)]
@@ -79,6 +97,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Import(args) => run_import(args),
+        Command::Codegen(args) => run_codegen(args),
     };
     match result {
         Ok(code) => code,
@@ -125,6 +144,56 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             .as_str()
             .unwrap_or("?"),
         written.display(),
+        started.elapsed().as_millis()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// How generated files name their schema: relative to the workspace when it is inside.
+fn schema_label(schema_dir: &Path) -> String {
+    let file = generate::schema_file(schema_dir);
+    let root = project_root();
+    let absolute = std::path::absolute(&file).unwrap_or(file.clone());
+    absolute
+        .strip_prefix(&root)
+        .unwrap_or(&file)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+fn run_codegen(args: CodegenArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let generated =
+        generate::generate(&args.schema, &schema_label(&args.schema)).map_err(input_error)?;
+    let mode = if args.check { Mode::Check } else { Mode::Write };
+    let mut stale = Vec::new();
+    for file in &generated.files {
+        let path = args.out.join(&file.path);
+        let status = output::ensure_file(&path, &file.contents, mode)
+            .with_context(|| format!("writing {}", path.display()))?;
+        match status {
+            FileStatus::Stale => stale.push(path),
+            FileStatus::Written => println!("wrote {}", path.display()),
+            FileStatus::Unchanged => {}
+        }
+    }
+    if !stale.is_empty() {
+        for path in &stale {
+            eprintln!("stale: {}", path.display());
+        }
+        eprintln!(
+            "error: {} generated file(s) differ from what {} gives; run `cargo xtask codegen` and commit the result",
+            stale.len(),
+            generate::schema_file(&args.schema).display()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let verb = if args.check { "checked" } else { "generated" };
+    println!(
+        "{verb} {} types for {} schemas into {} in {} ms",
+        generated.plan.types.len(),
+        generated.plan.defs.len(),
+        args.out.display(),
         started.elapsed().as_millis()
     );
     Ok(ExitCode::SUCCESS)
