@@ -1238,13 +1238,19 @@ fn box_cycles(plan: &mut Plan) {
 
 /// The tokens of `types.rs`: every type of the plan, in plan order.
 pub fn emit(plan: &Plan) -> TokenStream {
-    let items = plan.types.iter().map(emit_type);
+    let items = emit_items(plan);
     quote! {
         //! The types of every schema in `schema/`, one per `$defs` entry and
         //! one per inline object, enum or set of alternatives.
         #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
-        #(#items)*
+        #items
     }
+}
+
+/// The items alone, for a caller that puts them in a module of its own.
+pub fn emit_items(plan: &Plan) -> TokenStream {
+    let items = plan.types.iter().map(emit_type);
+    quote!(#(#items)*)
 }
 
 fn doc_attrs(docs: Option<&str>) -> TokenStream {
