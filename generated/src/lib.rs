@@ -24,17 +24,8 @@ pub use types::*;
 /// Rust type: what the types promise, to compare with `schema/`.
 pub fn rust_schemas() -> Vec<(&'static str, schemars::Schema)> {
     vec![
-        (
-            "conversation_response_time",
-            schemars::schema_for!(ConversationResponseTime),
-        ),
-        (
-            "conversation_statistics",
-            schemars::schema_for!(ConversationStatistics),
-        ),
-        (
-            "convert_visitor_request",
-            schemars::schema_for!(ConvertVisitorRequest),
-        ),
+        ("conversation_response_time", schemars::schema_for!(ConversationResponseTime)),
+        ("conversation_statistics", schemars::schema_for!(ConversationStatistics)),
+        ("convert_visitor_request", schemars::schema_for!(ConvertVisitorRequest)),
     ]
 }

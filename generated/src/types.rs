@@ -9,7 +9,14 @@
 /// Details of first response time of assigned team in seconds.
 ///
 /// Schema `conversation_response_time`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema
+)]
 pub struct ConversationResponseTime {
     /// Id of the assigned team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,7 +36,14 @@ pub struct ConversationResponseTime {
 /// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
 ///
 /// Schema `conversation_statistics`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema
+)]
 pub struct ConversationStatistics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -92,7 +106,9 @@ pub struct ConversationStatistics {
     pub assigned_team_first_response_time: Option<Vec<ConversationResponseTime>>,
     /// An array of conversation response time objects within office hours
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assigned_team_first_response_time_in_office_hours: Option<Vec<ConversationResponseTime>>,
+    pub assigned_team_first_response_time_in_office_hours: Option<
+        Vec<ConversationResponseTime>,
+    >,
     /// Time from conversation assignment to conversation close in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handling_time: Option<i64>,
@@ -112,7 +128,14 @@ pub struct ConversationStatistics {
 /// You can merge a Visitor to a Contact of role type lead or user.
 ///
 /// Schema `convert_visitor_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema
+)]
 pub struct ConvertVisitorRequest {
     /// Represents the role of the Contact model. Accepts `lead` or `user`.
     pub r#type: String,
@@ -127,7 +150,14 @@ pub struct ConvertVisitorRequest {
 /// The unique identifiers retained after converting or merging.
 ///
 /// At `#/$defs/convert_visitor_request/properties/user`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema
+)]
 pub struct ConvertVisitorRequestUser {
     /// The unique identifier for the contact which is given by Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -145,7 +175,14 @@ pub struct ConvertVisitorRequestUser {
 /// The unique identifiers to convert a single Visitor.
 ///
 /// At `#/$defs/convert_visitor_request/properties/visitor`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema
+)]
 pub struct ConvertVisitorRequestVisitor {
     /// The unique identifier for the contact which is given by Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
