@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -13,6 +14,7 @@ use crate::model::{Model, ModelError};
 use crate::output::{self, GeneratedFile, RenderError};
 use crate::source::{self, LoadError};
 use crate::types::{self, CodegenError, Plan, TypeKind};
+use crate::validators::{self, ValidatorOptions};
 
 /// What one run of codegen made, with the passes' results for callers that
 /// need more than the files (reference-check, diff).
@@ -63,6 +65,10 @@ pub fn generate_from_value(
         path: path.to_path_buf(),
         source,
     })?;
+    let validators = validators_tokens(&model, &plan).map_err(|source| GenerateError::Codegen {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let files = vec![
         GeneratedFile {
             path: PathBuf::from("src/lib.rs"),
@@ -71,6 +77,10 @@ pub fn generate_from_value(
         GeneratedFile {
             path: PathBuf::from("src/types.rs"),
             contents: output::render(types::emit(&plan), label)?,
+        },
+        GeneratedFile {
+            path: PathBuf::from("src/validators.rs"),
+            contents: output::render(validators, label)?,
         },
     ];
     Ok(Generated { model, plan, files })
@@ -113,9 +123,13 @@ fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
         )]
 
         pub mod types;
+        pub mod validators;
 
-        pub use intercom_runtime::{Nullable, Timestamp};
+        pub use intercom_runtime::{
+            Nullable, Position, SchemaEntry, SyntaxError, Timestamp, Validate, ValidationError,
+        };
         pub use types::*;
+        pub use validators::{SCHEMAS, schema, schema_names, validate};
 
         /// For each schema name, the JSON Schema that schemars derives from its
         /// Rust type: what the types promise, to compare with `schema/`.
@@ -123,4 +137,112 @@ fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
             vec![#(#schemas)*]
         }
     }
+}
+
+/// The tokens of `validators.rs`: a function per schema node, then per
+/// `$defs` entry the public functions, the `Validate` impl of its type, and
+/// the registry.
+pub fn validators_tokens(model: &Model, plan: &Plan) -> Result<TokenStream, CodegenError> {
+    let roots: Vec<_> = model.defs.iter().map(|(_, node)| *node).collect();
+    let functions = validators::emit(model, &roots, &ValidatorOptions::default())?;
+    let mut public = Vec::new();
+    let mut entries = Vec::new();
+    for (name, id) in &plan.defs {
+        let def = plan.get(*id);
+        let node = model.def(name).expect("every planned def is in the model");
+        let snake = def.name.to_snake_case();
+        let validate = format_ident!("validate_{}", snake);
+        let is_valid = format_ident!("is_valid_{}", snake);
+        let validate_bytes = format_ident!("validate_bytes_{}", snake);
+        let call = validators::checks_anything(model, node).then(|| {
+            let f = validators::node_fn(node);
+            quote!(#f(value, &mut ctx);)
+        });
+        let doc = format!(" Validates a payload against `{name}`, collecting every error.");
+        let rust_type = &def.name;
+        public.push(quote! {
+            #[doc = #doc]
+            pub fn #validate(value: &serde_json::Value) -> Vec<ValidationError> {
+                let mut ctx = intercom_runtime::check::Ctx::all();
+                #call
+                ctx.errors
+            }
+
+            #[doc = #doc]
+            /// Stops at the first error.
+            pub fn #is_valid(value: &serde_json::Value) -> bool {
+                let mut ctx = intercom_runtime::check::Ctx::verdict();
+                #call
+                ctx.is_valid()
+            }
+
+            #[doc = #doc]
+            /// From bytes, with the line and column of each error.
+            pub fn #validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+                intercom_runtime::bytes::validate_bytes(bytes, #validate)
+            }
+        });
+        if !matches!(def.kind, TypeKind::Alias(_)) {
+            let ty = format_ident!("{}", def.name);
+            public.push(quote! {
+                impl Validate for crate::types::#ty {
+                    const SCHEMA: &'static str = #name;
+
+                    fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
+                        #validate(value)
+                    }
+
+                    fn is_valid(value: &serde_json::Value) -> bool {
+                        #is_valid(value)
+                    }
+
+                    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+                        #validate_bytes(bytes)
+                    }
+                }
+            });
+        }
+        entries.push(quote! {
+            SchemaEntry {
+                name: #name,
+                rust_type: #rust_type,
+                validate_value: #validate,
+                is_valid: #is_valid,
+                validate_bytes: #validate_bytes,
+            },
+        });
+    }
+    Ok(quote! {
+        //! Validators of every schema in `schema/`: JSON Schema draft 2020-12,
+        //! every error with its instance location and its keyword's location.
+        #![allow(clippy::all)]
+
+        use intercom_runtime::{SchemaEntry, SyntaxError, Validate, ValidationError};
+
+        /// Every schema, sorted by name.
+        pub static SCHEMAS: &[SchemaEntry] = &[#(#entries)*];
+
+        /// The schema called `name`.
+        pub fn schema(name: &str) -> Option<&'static SchemaEntry> {
+            SCHEMAS
+                .binary_search_by(|entry| entry.name.cmp(name))
+                .ok()
+                .map(|index| &SCHEMAS[index])
+        }
+
+        /// The names of every schema, sorted.
+        pub fn schema_names() -> impl Iterator<Item = &'static str> {
+            SCHEMAS.iter().map(|entry| entry.name)
+        }
+
+        /// Every error of `value` against the schema called `name`, or `None`
+        /// when there is no such schema.
+        pub fn validate(name: &str, value: &serde_json::Value) -> Option<Vec<ValidationError>> {
+            schema(name).map(|entry| (entry.validate_value)(value))
+        }
+
+        #(#public)*
+
+        #functions
+    })
 }

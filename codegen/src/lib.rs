@@ -5,6 +5,7 @@
 //!   -> import   OpenAPI 3.0 -> JSON Schema 2020-12 (what schema/ holds)
 //!   -> model    every schema node typed, every $ref resolved
 //!   -> types    the plan of Rust types (names, fields, variants), then tokens
+//!   -> validators  a validating function per schema node, then tokens
 //!   -> output   tokens -> syn -> prettyplease -> files
 //! generate     strings the passes together for `cargo xtask codegen`
 //! ```
@@ -18,3 +19,4 @@ pub mod output;
 pub mod pattern;
 pub mod source;
 pub mod types;
+pub mod validators;

@@ -707,10 +707,10 @@ impl Parser<'_> {
         for (id, index, base, written) in std::mem::take(&mut self.pending_mappings) {
             let pointer = format!("{}/discriminator/mapping", self.nodes[id.index()].pointer);
             let target = self.lookup(&base, &written, &pointer)?;
-            if let NodeKind::Schema(k) = &mut self.nodes[id.index()].kind {
-                if let Some(discriminator) = &mut k.discriminator {
-                    discriminator.mapping[index].1 = target;
-                }
+            if let NodeKind::Schema(k) = &mut self.nodes[id.index()].kind
+                && let Some(discriminator) = &mut k.discriminator
+            {
+                discriminator.mapping[index].1 = target;
             }
         }
         // Targets parsed during lookup may hold references of their own.

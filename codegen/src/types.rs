@@ -190,7 +190,8 @@ impl RustType {
         }
     }
 
-    fn tokens(&self) -> TokenStream {
+    /// The type as tokens, with the paths generated code uses.
+    pub fn tokens(&self) -> TokenStream {
         match self {
             RustType::String => quote!(String),
             RustType::Bool => quote!(bool),

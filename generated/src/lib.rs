@@ -18,8 +18,12 @@
     clippy::tabs_in_doc_comments
 )]
 pub mod types;
-pub use intercom_runtime::{Nullable, Timestamp};
+pub mod validators;
+pub use intercom_runtime::{
+    Nullable, Position, SchemaEntry, SyntaxError, Timestamp, Validate, ValidationError,
+};
 pub use types::*;
+pub use validators::{SCHEMAS, schema, schema_names, validate};
 /// For each schema name, the JSON Schema that schemars derives from its
 /// Rust type: what the types promise, to compare with `schema/`.
 pub fn rust_schemas() -> Vec<(&'static str, schemars::Schema)> {

@@ -2,10 +2,13 @@
 //! generated code calls instead of repeating them in every type or validator.
 
 pub mod alternatives;
+pub mod bytes;
+pub mod check;
+pub mod formats;
 pub mod nullable;
 pub mod timestamp;
 pub mod validate;
 
 pub use nullable::Nullable;
 pub use timestamp::Timestamp;
-pub use validate::{Position, SchemaEntry, SyntaxError, ValidationError};
+pub use validate::{Position, SchemaEntry, SyntaxError, Validate, ValidationError};

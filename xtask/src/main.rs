@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod reference_check;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use intercom_codegen::output::{self, FileStatus, Mode};
@@ -30,6 +32,22 @@ enum Command {
     ///
     /// Example: cargo xtask codegen --check
     Codegen(CodegenArgs),
+    /// Check the generated types against every example of whole reference files.
+    ///
+    /// Each file is imported with --all and generated into one temporary crate
+    /// (built in target/reference-check); every example is read into its type and
+    /// written back. Examples that do not match their own schema (per the
+    /// jsonschema crate) are reported as the reference's errors.
+    ///
+    /// Example: cargo xtask reference-check ../shared/reference/intercom-openapi/*.yaml
+    ReferenceCheck(ReferenceCheckArgs),
+}
+
+#[derive(clap::Args)]
+struct ReferenceCheckArgs {
+    /// OpenAPI 3.0 reference files, YAML or JSON.
+    #[arg(required = true, value_name = "SPEC")]
+    specs: Vec<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -98,6 +116,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Import(args) => run_import(args),
         Command::Codegen(args) => run_codegen(args),
+        Command::ReferenceCheck(args) => reference_check::run(&args.specs),
     };
     match result {
         Ok(code) => code,
