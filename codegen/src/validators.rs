@@ -106,7 +106,16 @@ pub fn emit(
             if let Some(reference) = &k.reference {
                 stack.push(reference.target);
             }
-            stack.extend(model.children(node).into_iter().map(|(_, child)| child));
+            // `$defs` are reached only through `$ref`s; an `if` without `then`
+            // or `else` decides nothing.
+            let decides = k.then_.is_some() || k.else_.is_some();
+            stack.extend(
+                model
+                    .children(node)
+                    .into_iter()
+                    .filter(|(at, _)| !at.starts_with("/$defs/") && (decides || at != "/if"))
+                    .map(|(_, child)| child),
+            );
         }
     }
     let mut emitter = Emitter {
@@ -115,7 +124,8 @@ pub fn emit(
         statics: Vec::new(),
     };
     let mut functions = Vec::new();
-    for node in reached {
+    // A node that checks nothing is never called.
+    for node in reached.into_iter().filter(|n| checks_anything(model, *n)) {
         functions.push(emitter.function(node)?);
     }
     let statics = emitter.statics;
@@ -181,8 +191,10 @@ impl Emitter<'_> {
                 }
             }
         };
+        // `dead_code`: a node whose check is inlined where it is used
+        // (`additionalProperties: false`) still gets its function.
         Ok(quote! {
-            #[allow(unused_variables, clippy::needless_return)]
+            #[allow(unused_variables, dead_code, clippy::needless_return)]
             fn #name<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
                 #body
             }
@@ -417,6 +429,11 @@ impl Emitter<'_> {
                 quote!(matches!(key.as_str(), #(#declared)|*))
             };
             let mut per_key = Vec::new();
+            let has_additional = k.additional_properties.is_some_and(|child| {
+                matches!(self.model.node(child).kind, NodeKind::Bool(false))
+                    || checks_anything(self.model, child)
+            });
+            let mark = has_additional.then(|| quote!(matched = true;));
             for (index, (pattern_text, child)) in k.pattern_properties.iter().enumerate() {
                 let regex =
                     self.regex(node, index + 1, pattern_text, pointer, "patternProperties")?;
@@ -424,7 +441,7 @@ impl Emitter<'_> {
                 let call = self.call(*child, quote!(child));
                 per_key.push(quote! {
                     if #regex.is_match(key) {
-                        matched = true;
+                        #mark
                         ctx.push_key(key);
                         if ctx.enter(#loc) { #call ctx.leave(); }
                         ctx.pop();
@@ -453,9 +470,10 @@ impl Emitter<'_> {
                 }
                 _ => quote!(),
             };
+            let declare = has_additional.then(|| quote!(let mut matched = #is_declared;));
             checks.push(quote! {
                 for (key, child) in object {
-                    let mut matched = #is_declared;
+                    #declare
                     #(#per_key)*
                     #additional
                     #done
@@ -573,13 +591,20 @@ impl Emitter<'_> {
             } else {
                 loc
             };
-            checks.push(quote! {
-                let count = items.iter().filter(|item| #test).count();
-                if (count as u64) < #min {
-                    ctx.fail(#min_loc, "contains", format!("{count} items match `contains`, fewer than {}", #min));
+            let min_check = (min > 0).then(|| {
+                quote! {
+                    if (count as u64) < #min {
+                        ctx.fail(#min_loc, "contains", format!("{count} items match `contains`, fewer than {}", #min));
+                    }
                 }
-                #max_check
             });
+            if min_check.is_some() || max_check.is_some() {
+                checks.push(quote! {
+                    let count = items.iter().filter(|item| #test).count();
+                    #min_check
+                    #max_check
+                });
+            }
         }
         if let Some(min) = k.min_items {
             let loc = location(pointer, "minItems");

@@ -147,7 +147,7 @@ impl Validate for crate::types::ConvertVisitorRequest {
         validate_bytes_convert_visitor_request(bytes)
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n1<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 4u8) {
         ctx.fail(
@@ -202,7 +202,7 @@ fn n1<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n2<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -219,7 +219,7 @@ fn n2<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n3<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
@@ -236,7 +236,7 @@ fn n3<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n4<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -253,7 +253,7 @@ fn n4<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n5<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 5u8) {
         ctx.fail(
@@ -534,7 +534,7 @@ fn n5<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n6<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
@@ -551,7 +551,7 @@ fn n6<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n7<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -568,7 +568,7 @@ fn n7<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n8<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -585,7 +585,7 @@ fn n8<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n9<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -602,7 +602,7 @@ fn n9<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n10<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -619,7 +619,7 @@ fn n10<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n11<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -636,7 +636,7 @@ fn n11<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n12<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -668,7 +668,7 @@ fn n12<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n13<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -700,7 +700,7 @@ fn n13<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n14<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -732,7 +732,7 @@ fn n14<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n15<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -764,7 +764,7 @@ fn n15<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n16<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -796,7 +796,7 @@ fn n16<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n17<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -828,7 +828,7 @@ fn n17<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n18<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -860,7 +860,7 @@ fn n18<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n19<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -892,7 +892,7 @@ fn n19<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n20<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -924,7 +924,7 @@ fn n20<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n21<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
@@ -941,7 +941,7 @@ fn n21<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n22<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -958,7 +958,7 @@ fn n22<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n23<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -975,7 +975,7 @@ fn n23<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n24<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -992,7 +992,7 @@ fn n24<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n25<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 8u8) {
         ctx.fail(
@@ -1032,14 +1032,14 @@ fn n25<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n26<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     n1(value, ctx);
     if ctx.done() {
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n27<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 8u8) {
         ctx.fail(
@@ -1079,14 +1079,14 @@ fn n27<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n28<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     n1(value, ctx);
     if ctx.done() {
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n29<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
@@ -1103,7 +1103,7 @@ fn n29<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n30<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 65u8) {
         ctx.fail(
@@ -1120,7 +1120,7 @@ fn n30<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n31<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 4u8) {
         ctx.fail(
@@ -1188,7 +1188,7 @@ fn n31<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n32<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
@@ -1205,7 +1205,7 @@ fn n32<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n33<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 4u8) {
         ctx.fail(
@@ -1280,7 +1280,7 @@ fn n33<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n34<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
@@ -1297,7 +1297,7 @@ fn n34<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n35<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
@@ -1314,7 +1314,7 @@ fn n35<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n36<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
@@ -1331,7 +1331,7 @@ fn n36<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n37<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if let serde_json::Value::Object(object) = value {
         for name in intercom_runtime::check::missing(object, &["id"]) {
@@ -1349,7 +1349,7 @@ fn n37<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n38<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if let serde_json::Value::Object(object) = value {
         for name in intercom_runtime::check::missing(object, &["user_id"]) {
@@ -1367,7 +1367,7 @@ fn n38<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n39<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 4u8) {
         ctx.fail(
@@ -1446,7 +1446,7 @@ fn n39<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n40<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
@@ -1463,7 +1463,7 @@ fn n40<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n41<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
@@ -1480,7 +1480,7 @@ fn n41<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n42<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
@@ -1497,7 +1497,7 @@ fn n42<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n43<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if let serde_json::Value::Object(object) = value {
         for name in intercom_runtime::check::missing(object, &["id"]) {
@@ -1515,7 +1515,7 @@ fn n43<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n44<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if let serde_json::Value::Object(object) = value {
         for name in intercom_runtime::check::missing(object, &["user_id"]) {
@@ -1533,7 +1533,7 @@ fn n44<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
 }
-#[allow(unused_variables, clippy::needless_return)]
+#[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n45<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if let serde_json::Value::Object(object) = value {
         for name in intercom_runtime::check::missing(object, &["email"]) {

@@ -129,18 +129,23 @@ pub fn is_ipv6(s: &str) -> bool {
 /// RFC 1123 host name: labels of letters, digits and inner hyphens, at most
 /// 63 characters each and 253 in all.
 pub fn is_hostname(s: &str) -> bool {
-    let name = s.strip_suffix('.').unwrap_or(s);
-    if name.is_empty() || name.len() > 253 {
+    if s.is_empty() || s.len() > 253 {
         return false;
     }
-    name.split('.').all(|label| {
-        !label.is_empty()
+    s.split('.').all(|label| {
+        let ascii = !label.is_empty()
             && label.len() <= 63
             && label
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-')
             && !label.starts_with('-')
-            && !label.ends_with('-')
+            && !label.ends_with('-');
+        // Hyphens in the third and fourth places make an A-label, which must decode well.
+        ascii
+            && match label.get(2..4) {
+                Some("--") => label.starts_with("xn") && crate::idna::is_valid_a_label(label),
+                _ => true,
+            }
     })
 }
 

@@ -5,6 +5,7 @@ pub mod alternatives;
 pub mod bytes;
 pub mod check;
 pub mod formats;
+mod idna;
 pub mod nullable;
 pub mod timestamp;
 pub mod validate;

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod conformance;
 mod reference_check;
+mod scratch_crate;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -41,6 +43,22 @@ enum Command {
     ///
     /// Example: cargo xtask reference-check ../shared/reference/intercom-openapi/*.yaml
     ReferenceCheck(ReferenceCheckArgs),
+    /// Run the JSON Schema Test Suite (draft 2020-12) through generated validators.
+    ///
+    /// Every test group's schema is generated into one crate (built in
+    /// target/conformance); each test's verdict is checked, collecting every
+    /// error and stopping at the first. Groups whose schema uses a keyword the
+    /// generator refuses are skipped and the keyword is named.
+    ///
+    /// Example: cargo xtask conformance --suite ../shared/json-schema-test-suite
+    Conformance(ConformanceArgs),
+}
+
+#[derive(clap::Args)]
+struct ConformanceArgs {
+    /// A checkout of the JSON Schema Test Suite (it holds tests/draft2020-12).
+    #[arg(long, value_name = "DIR")]
+    suite: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -117,6 +135,7 @@ fn main() -> ExitCode {
         Command::Import(args) => run_import(args),
         Command::Codegen(args) => run_codegen(args),
         Command::ReferenceCheck(args) => reference_check::run(&args.specs),
+        Command::Conformance(args) => conformance::run(&args.suite),
     };
     match result {
         Ok(code) => code,

@@ -7,14 +7,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use intercom_codegen::generate::{self, Generated};
 use intercom_codegen::import::{self, Options, Selection};
 use intercom_codegen::model::NodeId;
-use intercom_codegen::output::{self, Mode};
+use intercom_codegen::output;
 use intercom_codegen::source::{self, escape_pointer_token};
 use intercom_codegen::types::{self, TypeKind};
 use intercom_codegen::validators::{self, ValidatorOptions};
@@ -22,7 +22,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Value, json};
 
-use crate::{input_error, project_root};
+use crate::{input_error, project_root, scratch_crate};
 
 /// One example, bound to the schema node it must match.
 struct Example {
@@ -77,7 +77,7 @@ pub fn run(specs: &[PathBuf]) -> anyhow::Result<ExitCode> {
                 .map(move |e| json!([index, e.pointer, e.value]))
         })
         .collect();
-    let answers = run_crate(&binary, &Value::Array(requests))?;
+    let answers = scratch_crate::ask(&binary, Value::Array(requests))?;
     let mut answers = answers.into_iter();
 
     let mut passed = 0;
@@ -384,82 +384,16 @@ fn main_tokens(specs: &[Spec]) -> TokenStream {
 /// Writes the check crate (only the files that changed, so cargo rebuilds
 /// only what it must) and builds it; returns the binary.
 fn build_crate(work: &Path, specs: &[Spec]) -> anyhow::Result<PathBuf> {
-    let dir = work.join("crate");
-    let runtime = project_root().join("runtime");
-    let manifest = format!(
-        r#"# Written by `cargo xtask reference-check`.
-[package]
-name = "reference-check"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-intercom-runtime = {{ path = {runtime:?} }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = {{ version = "1", features = ["preserve_order"] }}
-schemars = "1"
-regex = "1"
-
-[profile.dev]
-debug = false
-
-[profile.dev.package."*"]
-opt-level = 1
-
-[workspace]
-"#,
-        runtime = runtime.display().to_string()
-    );
-    output::ensure_file(&dir.join("Cargo.toml"), &manifest, Mode::Write)?;
-    let lock = std::fs::read_to_string(project_root().join("Cargo.lock"))?;
-    output::ensure_file(&dir.join("Cargo.lock"), &lock, Mode::Write)?;
+    let mut sources = Vec::new();
     for spec in specs {
         let text = output::render(module_tokens(spec)?, &spec.path.display().to_string())?;
-        output::ensure_file(
-            &dir.join("src").join(format!("{}.rs", spec.module)),
-            &text,
-            Mode::Write,
-        )?;
+        sources.push((format!("src/{}.rs", spec.module), text));
     }
-    let main = output::render(main_tokens(specs), "the reference files given")?;
-    output::ensure_file(&dir.join("src/main.rs"), &main, Mode::Write)?;
-
-    let target = work.join("target");
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .arg("build")
-        .arg("--quiet")
-        .arg("--manifest-path")
-        .arg(dir.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(&target)
-        .status()
-        .context("running cargo build for the check crate")?;
-    if !status.success() {
-        bail!("the generated types do not compile (see above); that is a bug in codegen");
-    }
-    Ok(target
-        .join("debug")
-        .join(format!("reference-check{}", std::env::consts::EXE_SUFFIX)))
-}
-
-fn run_crate(binary: &Path, requests: &Value) -> anyhow::Result<Vec<Value>> {
-    let mut child = Command::new(binary)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("running {}", binary.display()))?;
-    let stdin = child.stdin.take().context("the check crate's stdin")?;
-    let requests = requests.clone();
-    let writer = std::thread::spawn(move || serde_json::to_writer(stdin, &requests));
-    let output = child.wait_with_output()?;
-    writer
-        .join()
-        .map_err(|_| anyhow::anyhow!("writing the examples panicked"))??;
-    if !output.status.success() {
-        bail!("the check crate failed: {}", output.status);
-    }
-    Ok(serde_json::from_slice(&output.stdout)?)
+    sources.push((
+        "src/main.rs".to_owned(),
+        output::render(main_tokens(specs), "the reference files given")?,
+    ));
+    scratch_crate::build(work, "reference-check", &sources)
 }
 
 /// The independent verdict: the `jsonschema` crate, with formats asserted,
