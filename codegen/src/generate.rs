@@ -143,6 +143,19 @@ fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
 /// `$defs` entry the public functions, the `Validate` impl of its type, and
 /// the registry.
 pub fn validators_tokens(model: &Model, plan: &Plan) -> Result<TokenStream, CodegenError> {
+    let items = validators_items(model, plan)?;
+    Ok(quote! {
+        //! Validators of every schema in `schema/`: JSON Schema draft 2020-12,
+        //! every error with its instance location and its keyword's location.
+        #![allow(clippy::all)]
+
+        #items
+    })
+}
+
+/// The items of `validators.rs` alone, for a caller that puts them in a
+/// module of its own beside a `types` module.
+pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, CodegenError> {
     let roots: Vec<_> = model.defs.iter().map(|(_, node)| *node).collect();
     let functions = validators::emit(model, &roots, &ValidatorOptions::default())?;
     let mut public = Vec::new();
@@ -185,7 +198,7 @@ pub fn validators_tokens(model: &Model, plan: &Plan) -> Result<TokenStream, Code
         if !matches!(def.kind, TypeKind::Alias(_)) {
             let ty = format_ident!("{}", def.name);
             public.push(quote! {
-                impl Validate for crate::types::#ty {
+                impl Validate for super::types::#ty {
                     const SCHEMA: &'static str = #name;
 
                     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
@@ -213,10 +226,6 @@ pub fn validators_tokens(model: &Model, plan: &Plan) -> Result<TokenStream, Code
         });
     }
     Ok(quote! {
-        //! Validators of every schema in `schema/`: JSON Schema draft 2020-12,
-        //! every error with its instance location and its keyword's location.
-        #![allow(clippy::all)]
-
         use intercom_runtime::{SchemaEntry, SyntaxError, Validate, ValidationError};
 
         /// Every schema, sorted by name.

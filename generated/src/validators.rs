@@ -67,7 +67,7 @@ pub fn validate_bytes_conversation_response_time(
 ) -> Result<Vec<ValidationError>, SyntaxError> {
     intercom_runtime::bytes::validate_bytes(bytes, validate_conversation_response_time)
 }
-impl Validate for crate::types::ConversationResponseTime {
+impl Validate for super::types::ConversationResponseTime {
     const SCHEMA: &'static str = "conversation_response_time";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_response_time(value)
@@ -101,7 +101,7 @@ pub fn validate_bytes_conversation_statistics(
 ) -> Result<Vec<ValidationError>, SyntaxError> {
     intercom_runtime::bytes::validate_bytes(bytes, validate_conversation_statistics)
 }
-impl Validate for crate::types::ConversationStatistics {
+impl Validate for super::types::ConversationStatistics {
     const SCHEMA: &'static str = "conversation_statistics";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_statistics(value)
@@ -135,7 +135,7 @@ pub fn validate_bytes_convert_visitor_request(
 ) -> Result<Vec<ValidationError>, SyntaxError> {
     intercom_runtime::bytes::validate_bytes(bytes, validate_convert_visitor_request)
 }
-impl Validate for crate::types::ConvertVisitorRequest {
+impl Validate for super::types::ConvertVisitorRequest {
     const SCHEMA: &'static str = "convert_visitor_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_convert_visitor_request(value)

@@ -210,14 +210,63 @@ pub fn type_name(value: &Value) -> &'static str {
     }
 }
 
-/// A value shortened for a message.
+/// A value shortened for a message: at most about 80 characters, and never
+/// more than a few levels deep, however large or deep the value is.
 pub fn show(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 80 {
-        let cut: String = text.chars().take(77).collect();
+    let mut out = String::new();
+    write_short(value, 3, &mut out);
+    if out.chars().count() > 80 {
+        let cut: String = out.chars().take(77).collect();
         format!("{cut}...")
     } else {
-        text
+        out
+    }
+}
+
+fn write_short(value: &Value, depth: usize, out: &mut String) {
+    if out.len() > 100 {
+        return;
+    }
+    match value {
+        Value::String(s) => {
+            let short: String = s.chars().take(90).collect();
+            out.push_str(&Value::String(short).to_string());
+        }
+        Value::Array(items) if depth == 0 => out.push_str(&format!("[…{} items]", items.len())),
+        Value::Object(members) if depth == 0 => {
+            out.push_str(&format!("{{…{} properties}}", members.len()))
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                if out.len() > 100 {
+                    out.push('…');
+                    break;
+                }
+                write_short(item, depth - 1, out);
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            out.push('{');
+            for (i, (key, member)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                if out.len() > 100 {
+                    out.push('…');
+                    break;
+                }
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                write_short(member, depth - 1, out);
+            }
+            out.push('}');
+        }
+        scalar => out.push_str(&scalar.to_string()),
     }
 }
 

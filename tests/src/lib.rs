@@ -39,3 +39,9 @@ pub fn fixture_name(path: &Path) -> String {
 pub mod fixture_types {
     include!(concat!(env!("OUT_DIR"), "/fixture_types.rs"));
 }
+
+/// Types and validators of each fixture under `fixtures/validators/` (generated
+/// by build.rs): `fixture_validators::<name>::{types, validators}`.
+pub mod fixture_validators {
+    include!(concat!(env!("OUT_DIR"), "/fixture_validators.rs"));
+}
