@@ -470,7 +470,13 @@ impl Emitter<'_> {
                 }
                 _ => quote!(),
             };
-            let declare = has_additional.then(|| quote!(let mut matched = #is_declared;));
+            let declare = has_additional.then(|| {
+                if k.pattern_properties.is_empty() {
+                    quote!(let matched = #is_declared;)
+                } else {
+                    quote!(let mut matched = #is_declared;)
+                }
+            });
             checks.push(quote! {
                 for (key, child) in object {
                     #declare
