@@ -13,7 +13,8 @@ use serde_json::Value;
 use crate::project_root;
 
 /// Writes the crate `name` in `work/crate` with `files` (paths relative to the
-/// crate) and builds it in `work/target`; returns its binary.
+/// crate) and builds it in `target/scratch`, a target directory all scratch
+/// crates share so their dependencies are built once; returns its binary.
 pub fn build(work: &Path, name: &str, files: &[(String, String)]) -> anyhow::Result<PathBuf> {
     let dir = work.join("crate");
     let runtime = project_root().join("runtime");
@@ -49,7 +50,7 @@ opt-level = 1
     for (path, text) in files {
         output::ensure_file(&dir.join(path), text, Mode::Write)?;
     }
-    let target = work.join("target");
+    let target = project_root().join("target").join("scratch");
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["build", "--quiet", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
