@@ -3,32 +3,13 @@
 //! when ../shared is not there) and the payloads to measure them on: every
 //! example bound to a `$defs` entry, and two lists of 1,000 items.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use intercom_codegen::import::{self, Options, Selection};
 use intercom_codegen::model::Model;
 use intercom_codegen::{generate, output, source, types};
 use quote::quote;
 use serde_json::{Value, json};
-
-fn newest_reference(root: &Path) -> Option<PathBuf> {
-    let dir = root.join("../shared/reference/intercom-openapi");
-    let mut files: Vec<(Vec<u64>, PathBuf)> = std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|entry| {
-            let path = entry.ok()?.path();
-            let stem = path.file_stem()?.to_str()?;
-            let version = stem
-                .split('.')
-                .map(str::parse)
-                .collect::<Result<Vec<u64>, _>>()
-                .ok()?;
-            Some((version, path))
-        })
-        .collect();
-    files.sort();
-    files.pop().map(|(_, path)| path)
-}
 
 /// A list payload of `count` items, made from the largest example of `list`
 /// by repeating the items of its first non-empty array property.
@@ -50,37 +31,38 @@ fn large_list(examples: &[(String, Value)], list: &str, count: usize) -> Option<
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("..");
-    let (label, schema, mut payloads) = match newest_reference(&root) {
-        Some(path) => {
-            println!("cargo::rerun-if-changed={}", path.display());
-            let document = source::load(&path).expect("the reference loads");
-            let options = Options {
-                selection: Selection::All,
-                strict: false,
-            };
-            let imported = import::import(&document, &options).expect("the reference imports");
-            let payloads: Vec<(String, Value)> = imported
-                .examples
-                .iter()
-                .map(|e| (e.schema.clone(), e.value.clone()))
-                .collect();
-            (path.display().to_string(), imported.schema, payloads)
-        }
-        None => {
-            let path = root.join("schema/intercom.schema.json");
-            println!("cargo::rerun-if-changed={}", path.display());
-            let text = std::fs::read_to_string(&path).expect("schema/ is checked in");
-            let schema: Value = serde_json::from_str(&text).expect("schema/ is JSON");
-            let payloads = ["conversation_statistics", "convert_visitor_request"]
-                .iter()
-                .filter_map(|name| {
-                    let example = schema["$defs"][name]["examples"].get(0)?.clone();
-                    Some((name.to_string(), example))
-                })
-                .collect();
-            ("schema/".to_owned(), schema, payloads)
-        }
-    };
+    let (label, schema, mut payloads) =
+        match source::newest_version(&root.join("../shared/reference/intercom-openapi")) {
+            Some(path) => {
+                println!("cargo::rerun-if-changed={}", path.display());
+                let document = source::load(&path).expect("the reference loads");
+                let options = Options {
+                    selection: Selection::All,
+                    strict: false,
+                };
+                let imported = import::import(&document, &options).expect("the reference imports");
+                let payloads: Vec<(String, Value)> = imported
+                    .examples
+                    .iter()
+                    .map(|e| (e.schema.clone(), e.value.clone()))
+                    .collect();
+                (path.display().to_string(), imported.schema, payloads)
+            }
+            None => {
+                let path = root.join("schema/intercom.schema.json");
+                println!("cargo::rerun-if-changed={}", path.display());
+                let text = std::fs::read_to_string(&path).expect("schema/ is checked in");
+                let schema: Value = serde_json::from_str(&text).expect("schema/ is JSON");
+                let payloads = ["conversation_statistics", "convert_visitor_request"]
+                    .iter()
+                    .filter_map(|name| {
+                        let example = schema["$defs"][name]["examples"].get(0)?.clone();
+                        Some((name.to_string(), example))
+                    })
+                    .collect();
+                ("schema/".to_owned(), schema, payloads)
+            }
+        };
     let mut lists = Vec::new();
     for list in ["conversation_list", "ticket_list"] {
         if let Some(payload) = large_list(&payloads, list, 1000) {

@@ -10,11 +10,7 @@ use quote::{format_ident, quote};
 fn main() {
     let dir = Path::new("fixtures/types");
     println!("cargo::rerun-if-changed={}", dir.display());
-    let mut fixtures: Vec<_> = std::fs::read_dir(dir)
-        .expect("fixtures/types is readable")
-        .map(|entry| entry.expect("a directory entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "json"))
-        .collect();
+    let mut fixtures = json_files(dir);
     fixtures.sort();
     let modules = fixtures.iter().map(|path| {
         println!("cargo::rerun-if-changed={}", path.display());

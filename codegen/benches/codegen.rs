@@ -10,24 +10,9 @@ use intercom_codegen::generate;
 use intercom_codegen::import::{self, Options, Selection};
 use intercom_codegen::source;
 
-/// The reference file with the highest version number, if ../shared is there.
 fn newest_reference() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/intercom-openapi");
-    let mut files: Vec<(Vec<u64>, PathBuf)> = std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|entry| {
-            let path = entry.ok()?.path();
-            let stem = path.file_stem()?.to_str()?;
-            let version = stem
-                .split('.')
-                .map(str::parse)
-                .collect::<Result<Vec<u64>, _>>()
-                .ok()?;
-            Some((version, path))
-        })
-        .collect();
-    files.sort();
-    files.pop().map(|(_, path)| path)
+    source::newest_version(&dir)
 }
 
 fn codegen(c: &mut Criterion) {

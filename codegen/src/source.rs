@@ -659,6 +659,26 @@ fn is_yaml_float(text: &str) -> bool {
     i == bytes.len()
 }
 
+/// The file in `dir` whose name is the highest version number (`2.13.yaml`
+/// over `2.9.yaml`): the newest reference, for benchmarks.
+pub fn newest_version(dir: &Path) -> Option<PathBuf> {
+    let mut files: Vec<(Vec<u64>, PathBuf)> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let stem = path.file_stem()?.to_str()?;
+            let version = stem
+                .split('.')
+                .map(str::parse)
+                .collect::<Result<Vec<u64>, _>>()
+                .ok()?;
+            Some((version, path))
+        })
+        .collect();
+    files.sort();
+    files.pop().map(|(_, path)| path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,19 +20,6 @@ use serde_json::{Value, json};
 
 use crate::{input_error, project_root, scratch_crate};
 
-/// The optional format tests for the formats the validators assert.
-const FORMAT_FILES: [&str; 9] = [
-    "date-time",
-    "date",
-    "time",
-    "email",
-    "uri",
-    "uuid",
-    "ipv4",
-    "ipv6",
-    "hostname",
-];
-
 struct SuiteFile {
     name: String,
     groups: Vec<Group>,
@@ -57,7 +44,8 @@ pub fn run(suite: &Path) -> anyhow::Result<ExitCode> {
         .map(|path| (path, false))
         .collect();
     paths.sort();
-    for format in FORMAT_FILES {
+    // The optional format tests of the formats the validators assert.
+    for format in validators::FORMATS {
         paths.push((
             tests_dir
                 .join("optional")
