@@ -400,8 +400,10 @@ impl Emitter<'_> {
             let loc = location(pointer, "required");
             let names = &k.required;
             checks.push(quote! {
-                for name in intercom_runtime::check::missing(object, &[#(#names),*]) {
-                    ctx.fail(#loc, "required", format!("missing required property \"{name}\""));
+                for name in [#(#names),*] {
+                    if !object.contains_key(name) {
+                        ctx.fail(#loc, "required", format!("missing required property \"{name}\""));
+                    }
                 }
             });
         }
@@ -739,43 +741,21 @@ impl Emitter<'_> {
 
     fn alternatives(&mut self, pointer: &str, keyword: &str, branches: &[NodeId]) -> TokenStream {
         let loc = location(pointer, keyword);
-        let count = branches.len();
-        let tries = branches.iter().map(|branch| {
-            let f = node_fn(*branch);
+        let checks = branches.iter().map(|branch| {
             if checks_anything(self.model, *branch) {
-                quote! {{ let mut branch = ctx.branch(); #f(value, &mut branch); branch.errors }}
+                let f = node_fn(*branch);
+                quote!(#f)
             } else {
-                quote!(Vec::new())
+                quote!(intercom_runtime::check::accept)
             }
         });
-        let verdict = if keyword == "anyOf" {
-            quote! {
-                if !outcomes.iter().any(Vec::is_empty) {
-                    ctx.fail_with_context(#loc, #keyword, format!(
-                        "{} matches none of the {} alternatives; the closest fails with:",
-                        intercom_runtime::check::show(value), #count
-                    ), intercom_runtime::check::closest(outcomes));
-                }
-            }
+        let run = if keyword == "anyOf" {
+            quote!(intercom_runtime::check::any_of)
         } else {
-            quote! {
-                let matching: Vec<usize> = outcomes.iter().enumerate().filter(|(_, e)| e.is_empty()).map(|(i, _)| i).collect();
-                match matching.len() {
-                    0 => ctx.fail_with_context(#loc, #keyword, format!(
-                        "{} matches none of the {} alternatives; the closest fails with:",
-                        intercom_runtime::check::show(value), #count
-                    ), intercom_runtime::check::closest(outcomes)),
-                    1 => {}
-                    _ => ctx.fail(#loc, #keyword, format!(
-                        "{} matches more than one alternative (numbers {:?}, counting from 0)",
-                        intercom_runtime::check::show(value), matching
-                    )),
-                }
-            }
+            quote!(intercom_runtime::check::one_of)
         };
-        quote! {{
-            let outcomes: Vec<Vec<intercom_runtime::ValidationError>> = vec![#(#tries),*];
-            #verdict
-        }}
+        quote! {
+            #run(value, ctx, &[#(#checks),*], #loc);
+        }
     }
 }

@@ -1137,15 +1137,14 @@ fn n31<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
     if let serde_json::Value::Object(object) = value {
-        for name in intercom_runtime::check::missing(
-            object,
-            &["type", "user", "visitor"],
-        ) {
-            ctx.fail(
-                "#/$defs/convert_visitor_request/required",
-                "required",
-                format!("missing required property \"{name}\""),
-            );
+        for name in ["type", "user", "visitor"] {
+            if !object.contains_key(name) {
+                ctx.fail(
+                    "#/$defs/convert_visitor_request/required",
+                    "required",
+                    format!("missing required property \"{name}\""),
+                );
+            }
         }
         if ctx.done() {
             return;
@@ -1259,23 +1258,12 @@ fn n33<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    {
-        let outcomes: Vec<Vec<intercom_runtime::ValidationError>> = vec![
-            { let mut branch = ctx.branch(); n37(value, & mut branch); branch.errors }, {
-            let mut branch = ctx.branch(); n38(value, & mut branch); branch.errors }
-        ];
-        if !outcomes.iter().any(Vec::is_empty) {
-            ctx.fail_with_context(
-                "#/$defs/convert_visitor_request/properties/user/anyOf",
-                "anyOf",
-                format!(
-                    "{} matches none of the {} alternatives; the closest fails with:",
-                    intercom_runtime::check::show(value), 2usize
-                ),
-                intercom_runtime::check::closest(outcomes),
-            );
-        }
-    }
+    intercom_runtime::check::any_of(
+        value,
+        ctx,
+        &[n37, n38],
+        "#/$defs/convert_visitor_request/properties/user/anyOf",
+    );
     if ctx.done() {
         return;
     }
@@ -1334,12 +1322,14 @@ fn n36<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
 #[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n37<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if let serde_json::Value::Object(object) = value {
-        for name in intercom_runtime::check::missing(object, &["id"]) {
-            ctx.fail(
-                "#/$defs/convert_visitor_request/properties/user/anyOf/0/required",
-                "required",
-                format!("missing required property \"{name}\""),
-            );
+        for name in ["id"] {
+            if !object.contains_key(name) {
+                ctx.fail(
+                    "#/$defs/convert_visitor_request/properties/user/anyOf/0/required",
+                    "required",
+                    format!("missing required property \"{name}\""),
+                );
+            }
         }
         if ctx.done() {
             return;
@@ -1352,12 +1342,14 @@ fn n37<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
 #[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n38<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if let serde_json::Value::Object(object) = value {
-        for name in intercom_runtime::check::missing(object, &["user_id"]) {
-            ctx.fail(
-                "#/$defs/convert_visitor_request/properties/user/anyOf/1/required",
-                "required",
-                format!("missing required property \"{name}\""),
-            );
+        for name in ["user_id"] {
+            if !object.contains_key(name) {
+                ctx.fail(
+                    "#/$defs/convert_visitor_request/properties/user/anyOf/1/required",
+                    "required",
+                    format!("missing required property \"{name}\""),
+                );
+            }
         }
         if ctx.done() {
             return;
@@ -1424,24 +1416,12 @@ fn n39<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    {
-        let outcomes: Vec<Vec<intercom_runtime::ValidationError>> = vec![
-            { let mut branch = ctx.branch(); n43(value, & mut branch); branch.errors }, {
-            let mut branch = ctx.branch(); n44(value, & mut branch); branch.errors }, {
-            let mut branch = ctx.branch(); n45(value, & mut branch); branch.errors }
-        ];
-        if !outcomes.iter().any(Vec::is_empty) {
-            ctx.fail_with_context(
-                "#/$defs/convert_visitor_request/properties/visitor/anyOf",
-                "anyOf",
-                format!(
-                    "{} matches none of the {} alternatives; the closest fails with:",
-                    intercom_runtime::check::show(value), 3usize
-                ),
-                intercom_runtime::check::closest(outcomes),
-            );
-        }
-    }
+    intercom_runtime::check::any_of(
+        value,
+        ctx,
+        &[n43, n44, n45],
+        "#/$defs/convert_visitor_request/properties/visitor/anyOf",
+    );
     if ctx.done() {
         return;
     }
@@ -1500,12 +1480,14 @@ fn n42<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
 #[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n43<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if let serde_json::Value::Object(object) = value {
-        for name in intercom_runtime::check::missing(object, &["id"]) {
-            ctx.fail(
-                "#/$defs/convert_visitor_request/properties/visitor/anyOf/0/required",
-                "required",
-                format!("missing required property \"{name}\""),
-            );
+        for name in ["id"] {
+            if !object.contains_key(name) {
+                ctx.fail(
+                    "#/$defs/convert_visitor_request/properties/visitor/anyOf/0/required",
+                    "required",
+                    format!("missing required property \"{name}\""),
+                );
+            }
         }
         if ctx.done() {
             return;
@@ -1518,12 +1500,14 @@ fn n43<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
 #[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n44<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if let serde_json::Value::Object(object) = value {
-        for name in intercom_runtime::check::missing(object, &["user_id"]) {
-            ctx.fail(
-                "#/$defs/convert_visitor_request/properties/visitor/anyOf/1/required",
-                "required",
-                format!("missing required property \"{name}\""),
-            );
+        for name in ["user_id"] {
+            if !object.contains_key(name) {
+                ctx.fail(
+                    "#/$defs/convert_visitor_request/properties/visitor/anyOf/1/required",
+                    "required",
+                    format!("missing required property \"{name}\""),
+                );
+            }
         }
         if ctx.done() {
             return;
@@ -1536,12 +1520,14 @@ fn n44<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
 #[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n45<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if let serde_json::Value::Object(object) = value {
-        for name in intercom_runtime::check::missing(object, &["email"]) {
-            ctx.fail(
-                "#/$defs/convert_visitor_request/properties/visitor/anyOf/2/required",
-                "required",
-                format!("missing required property \"{name}\""),
-            );
+        for name in ["email"] {
+            if !object.contains_key(name) {
+                ctx.fail(
+                    "#/$defs/convert_visitor_request/properties/visitor/anyOf/2/required",
+                    "required",
+                    format!("missing required property \"{name}\""),
+                );
+            }
         }
         if ctx.done() {
             return;

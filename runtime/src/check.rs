@@ -27,6 +27,8 @@ pub struct Ctx<'v> {
     pub errors: Vec<ValidationError>,
     /// Stop at the first error: only the verdict is wanted.
     first_only: bool,
+    /// A probe: errors are only counted, so no pointer or location is built.
+    quiet: bool,
     depth: usize,
 }
 
@@ -37,6 +39,7 @@ impl<'v> Ctx<'v> {
             path: Vec::new(),
             errors: Vec::new(),
             first_only: false,
+            quiet: false,
             depth: 0,
         }
     }
@@ -55,16 +58,27 @@ impl<'v> Ctx<'v> {
             path: self.path.clone(),
             errors: Vec::new(),
             first_only: self.first_only,
+            quiet: self.quiet,
             depth: self.depth,
         }
     }
 
-    /// A branch that only wants the verdict.
+    /// A branch that only wants the verdict: it stops at the first error and
+    /// builds no error text, so trying it costs little.
     pub fn probe(&self) -> Self {
         Ctx {
+            path: Vec::new(),
+            errors: Vec::new(),
             first_only: true,
-            ..self.branch()
+            quiet: true,
+            depth: self.depth,
         }
+    }
+
+    /// Whether every error is wanted (not only the verdict).
+    #[inline]
+    pub fn collecting(&self) -> bool {
+        !self.first_only
     }
 
     /// Whether the walk should stop: an error was found and only the verdict is wanted.
@@ -144,6 +158,17 @@ impl<'v> Ctx<'v> {
         message: String,
         context: Vec<ValidationError>,
     ) {
+        if self.quiet {
+            self.errors.push(ValidationError {
+                instance_location: String::new(),
+                keyword_location: String::new(),
+                keyword,
+                message: String::new(),
+                position: None,
+                context: Vec::new(),
+            });
+            return;
+        }
         self.errors.push(ValidationError {
             instance_location: self.pointer(),
             keyword_location: keyword_location.to_owned(),
@@ -394,4 +419,87 @@ pub fn closest(branches: Vec<Vec<ValidationError>>) -> Vec<ValidationError> {
             (errors.len(), usize::MAX - depth)
         })
         .unwrap_or_default()
+}
+
+/// A generated check of one schema node.
+pub type Check = for<'a> fn(&'a Value, &mut Ctx<'a>);
+
+/// The check of a schema that accepts everything.
+pub fn accept<'v>(_: &'v Value, _: &mut Ctx<'v>) {}
+
+fn passes<'v>(check: Check, value: &'v Value, ctx: &Ctx<'v>) -> bool {
+    let mut probe = ctx.probe();
+    check(value, &mut probe);
+    probe.is_valid()
+}
+
+/// The errors of each branch, for the message of a failed `anyOf`/`oneOf`.
+fn closest_errors<'v>(branches: &[Check], value: &'v Value, ctx: &Ctx<'v>) -> Vec<ValidationError> {
+    let outcomes = branches
+        .iter()
+        .map(|check| {
+            let mut branch = ctx.branch();
+            check(value, &mut branch);
+            branch.errors
+        })
+        .collect();
+    closest(outcomes)
+}
+
+/// `anyOf`: passes when a branch does. Branches are only probed; their
+/// errors are gathered only when none passes and every error is wanted.
+pub fn any_of<'v>(value: &'v Value, ctx: &mut Ctx<'v>, branches: &[Check], location: &'static str) {
+    if branches.iter().any(|check| passes(*check, value, ctx)) {
+        return;
+    }
+    fail_alternatives(value, ctx, branches, location, "anyOf");
+}
+
+/// `oneOf`: passes when exactly one branch does.
+pub fn one_of<'v>(value: &'v Value, ctx: &mut Ctx<'v>, branches: &[Check], location: &'static str) {
+    let mut matching = Vec::new();
+    for (index, check) in branches.iter().enumerate() {
+        if passes(*check, value, ctx) {
+            matching.push(index);
+            if matching.len() > 1 && !ctx.collecting() {
+                break;
+            }
+        }
+    }
+    match matching.len() {
+        0 => fail_alternatives(value, ctx, branches, location, "oneOf"),
+        1 => {}
+        _ => ctx.fail(
+            location,
+            "oneOf",
+            format!(
+                "{} matches more than one alternative (numbers {matching:?}, counting from 0)",
+                show(value)
+            ),
+        ),
+    }
+}
+
+fn fail_alternatives<'v>(
+    value: &'v Value,
+    ctx: &mut Ctx<'v>,
+    branches: &[Check],
+    location: &'static str,
+    keyword: &'static str,
+) {
+    if ctx.quiet {
+        ctx.fail_with_context(location, keyword, String::new(), Vec::new());
+        return;
+    }
+    let message = format!(
+        "{} matches none of the {} alternatives; the closest fails with:",
+        show(value),
+        branches.len()
+    );
+    let context = if ctx.collecting() {
+        closest_errors(branches, value, ctx)
+    } else {
+        Vec::new()
+    };
+    ctx.fail_with_context(location, keyword, message, context);
 }
