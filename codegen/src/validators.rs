@@ -407,81 +407,95 @@ impl Emitter<'_> {
                 }
             });
         }
+        // One pass over the payload's members: a `match` on the name finds
+        // a declared property without hashing it, then patterns and
+        // `additionalProperties` see the same member.
+        let has_additional = k.additional_properties.is_some_and(|child| {
+            matches!(self.model.node(child).kind, NodeKind::Bool(false))
+                || checks_anything(self.model, child)
+        });
+        let mut arms = Vec::new();
         for (property, child) in &k.properties {
-            if let Some(call) = self.call(*child, quote!(child)) {
-                let loc = location(pointer, "properties");
-                checks.push(quote! {
-                    if let Some((key, child)) = object.get_key_value(#property) {
-                        ctx.push_key(key);
-                        if ctx.enter(#loc) { #call ctx.leave(); }
-                        ctx.pop();
-                    }
-                });
-            }
-        }
-        let additional_checks = k
-            .additional_properties
-            .is_some_and(|n| checks_anything(self.model, n));
-        let pattern_checks = !k.pattern_properties.is_empty();
-        if additional_checks || pattern_checks {
-            let declared: Vec<&String> = k.properties.iter().map(|(name, _)| name).collect();
-            let is_declared = if declared.is_empty() {
-                quote!(false)
-            } else {
-                quote!(matches!(key.as_str(), #(#declared)|*))
-            };
-            let mut per_key = Vec::new();
-            let has_additional = k.additional_properties.is_some_and(|child| {
-                matches!(self.model.node(child).kind, NodeKind::Bool(false))
-                    || checks_anything(self.model, child)
-            });
-            let mark = has_additional.then(|| quote!(matched = true;));
-            for (index, (pattern_text, child)) in k.pattern_properties.iter().enumerate() {
-                let regex =
-                    self.regex(node, index + 1, pattern_text, pointer, "patternProperties")?;
-                let loc = location(pointer, "patternProperties");
-                let call = self.call(*child, quote!(child));
-                per_key.push(quote! {
-                    if #regex.is_match(key) {
-                        #mark
-                        ctx.push_key(key);
-                        if ctx.enter(#loc) { #call ctx.leave(); }
-                        ctx.pop();
-                    }
-                });
-            }
-            let additional = match k.additional_properties {
-                Some(child) if matches!(self.model.node(child).kind, NodeKind::Bool(false)) => {
-                    let loc = location(pointer, "additionalProperties");
-                    quote! {
-                        if !matched {
-                            ctx.fail(#loc, "additionalProperties", format!("property \"{key}\" is not allowed"));
-                        }
-                    }
-                }
-                Some(child) if checks_anything(self.model, child) => {
-                    let loc = location(pointer, "additionalProperties");
-                    let call = self.call(child, quote!(child));
-                    quote! {
-                        if !matched {
+            match self.call(*child, quote!(child)) {
+                Some(call) => {
+                    let loc = location(pointer, "properties");
+                    let result = has_additional.then(|| quote!(true));
+                    arms.push(quote! {
+                        #property => {
                             ctx.push_key(key);
                             if ctx.enter(#loc) { #call ctx.leave(); }
                             ctx.pop();
+                            #result
                         }
-                    }
+                    });
                 }
-                _ => quote!(),
-            };
-            let declare = has_additional.then(|| {
-                if k.pattern_properties.is_empty() {
-                    quote!(let matched = #is_declared;)
-                } else {
-                    quote!(let mut matched = #is_declared;)
+                None if has_additional => arms.push(quote!(#property => true,)),
+                None => {}
+            }
+        }
+        let mut per_key = Vec::new();
+        let mark = has_additional.then(|| quote!(matched = true;));
+        for (index, (pattern_text, child)) in k.pattern_properties.iter().enumerate() {
+            let regex = self.regex(node, index + 1, pattern_text, pointer, "patternProperties")?;
+            let loc = location(pointer, "patternProperties");
+            let call = self.call(*child, quote!(child));
+            per_key.push(quote! {
+                if #regex.is_match(key) {
+                    #mark
+                    ctx.push_key(key);
+                    if ctx.enter(#loc) { #call ctx.leave(); }
+                    ctx.pop();
                 }
             });
+        }
+        let additional = match k.additional_properties {
+            Some(child) if matches!(self.model.node(child).kind, NodeKind::Bool(false)) => {
+                let loc = location(pointer, "additionalProperties");
+                quote! {
+                    if !matched {
+                        ctx.fail(#loc, "additionalProperties", format!("property \"{key}\" is not allowed"));
+                    }
+                }
+            }
+            Some(child) if checks_anything(self.model, child) => {
+                let loc = location(pointer, "additionalProperties");
+                let call = self.call(child, quote!(child));
+                quote! {
+                    if !matched {
+                        ctx.push_key(key);
+                        if ctx.enter(#loc) { #call ctx.leave(); }
+                        ctx.pop();
+                    }
+                }
+            }
+            _ => quote!(),
+        };
+        if !arms.is_empty() || !per_key.is_empty() || has_additional {
+            let dispatch = if has_additional {
+                let binding = if per_key.is_empty() {
+                    quote!(let matched)
+                } else {
+                    quote!(let mut matched)
+                };
+                quote! {
+                    #binding = match key.as_str() {
+                        #(#arms)*
+                        _ => false,
+                    };
+                }
+            } else if arms.is_empty() {
+                quote!()
+            } else {
+                quote! {
+                    match key.as_str() {
+                        #(#arms)*
+                        _ => {}
+                    }
+                }
+            };
             checks.push(quote! {
                 for (key, child) in object {
-                    #declare
+                    #dispatch
                     #(#per_key)*
                     #additional
                     #done

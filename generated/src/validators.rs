@@ -164,35 +164,37 @@ fn n1<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         return;
     }
     if let serde_json::Value::Object(object) = value {
-        if let Some((key, child)) = object.get_key_value("team_id") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_response_time/properties") {
-                n2(child, ctx);
-                ctx.leave();
+        for (key, child) in object {
+            match key.as_str() {
+                "team_id" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_response_time/properties") {
+                        n2(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "team_name" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_response_time/properties") {
+                        n3(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "response_time" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_response_time/properties") {
+                        n4(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                _ => {}
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("team_name") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_response_time/properties") {
-                n3(child, ctx);
-                ctx.leave();
+            if ctx.done() {
+                return;
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("response_time") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_response_time/properties") {
-                n4(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
         }
         if ctx.done() {
             return;
@@ -270,261 +272,197 @@ fn n5<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         return;
     }
     if let serde_json::Value::Object(object) = value {
-        if let Some((key, child)) = object.get_key_value("type") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n6(child, ctx);
-                ctx.leave();
+        for (key, child) in object {
+            match key.as_str() {
+                "type" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n6(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "time_to_assignment" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n7(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "time_to_admin_reply" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n8(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "time_to_first_close" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n9(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "time_to_last_close" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n10(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "median_time_to_reply" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n11(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "first_contact_reply_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n12(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "first_assignment_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n13(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "first_admin_reply_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n14(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "first_close_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n15(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "last_assignment_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n16(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "last_assignment_admin_reply_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n17(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "last_contact_reply_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n18(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "last_admin_reply_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n19(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "last_close_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n20(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "last_closed_by_id" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n21(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "count_reopens" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n22(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "count_assignments" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n23(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "count_conversation_parts" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n24(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "assigned_team_first_response_time" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n25(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "assigned_team_first_response_time_in_office_hours" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n27(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "handling_time" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n29(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "adjusted_handling_time" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n30(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                _ => {}
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("time_to_assignment") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n7(child, ctx);
-                ctx.leave();
+            if ctx.done() {
+                return;
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("time_to_admin_reply") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n8(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("time_to_first_close") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n9(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("time_to_last_close") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n10(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("median_time_to_reply") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n11(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("first_contact_reply_at") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n12(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("first_assignment_at") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n13(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("first_admin_reply_at") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n14(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("first_close_at") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n15(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("last_assignment_at") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n16(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object
-            .get_key_value("last_assignment_admin_reply_at")
-        {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n17(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("last_contact_reply_at") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n18(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("last_admin_reply_at") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n19(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("last_close_at") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n20(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("last_closed_by_id") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n21(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("count_reopens") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n22(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("count_assignments") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n23(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("count_conversation_parts") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n24(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object
-            .get_key_value("assigned_team_first_response_time")
-        {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n25(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object
-            .get_key_value("assigned_team_first_response_time_in_office_hours")
-        {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n27(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("handling_time") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n29(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("adjusted_handling_time") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n30(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
         }
         if ctx.done() {
             return;
@@ -1149,35 +1087,37 @@ fn n31<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         if ctx.done() {
             return;
         }
-        if let Some((key, child)) = object.get_key_value("type") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties") {
-                n32(child, ctx);
-                ctx.leave();
+        for (key, child) in object {
+            match key.as_str() {
+                "type" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/convert_visitor_request/properties") {
+                        n32(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "user" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/convert_visitor_request/properties") {
+                        n33(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "visitor" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/convert_visitor_request/properties") {
+                        n39(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                _ => {}
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("user") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties") {
-                n33(child, ctx);
-                ctx.leave();
+            if ctx.done() {
+                return;
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("visitor") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties") {
-                n39(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
         }
         if ctx.done() {
             return;
@@ -1221,35 +1161,49 @@ fn n33<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
     if let serde_json::Value::Object(object) = value {
-        if let Some((key, child)) = object.get_key_value("id") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties/user/properties") {
-                n34(child, ctx);
-                ctx.leave();
+        for (key, child) in object {
+            match key.as_str() {
+                "id" => {
+                    ctx.push_key(key);
+                    if ctx
+                        .enter(
+                            "#/$defs/convert_visitor_request/properties/user/properties",
+                        )
+                    {
+                        n34(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "user_id" => {
+                    ctx.push_key(key);
+                    if ctx
+                        .enter(
+                            "#/$defs/convert_visitor_request/properties/user/properties",
+                        )
+                    {
+                        n35(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "email" => {
+                    ctx.push_key(key);
+                    if ctx
+                        .enter(
+                            "#/$defs/convert_visitor_request/properties/user/properties",
+                        )
+                    {
+                        n36(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                _ => {}
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("user_id") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties/user/properties") {
-                n35(child, ctx);
-                ctx.leave();
+            if ctx.done() {
+                return;
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("email") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties/user/properties") {
-                n36(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
         }
         if ctx.done() {
             return;
@@ -1376,38 +1330,49 @@ fn n39<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         return;
     }
     if let serde_json::Value::Object(object) = value {
-        if let Some((key, child)) = object.get_key_value("id") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties/visitor/properties")
-            {
-                n40(child, ctx);
-                ctx.leave();
+        for (key, child) in object {
+            match key.as_str() {
+                "id" => {
+                    ctx.push_key(key);
+                    if ctx
+                        .enter(
+                            "#/$defs/convert_visitor_request/properties/visitor/properties",
+                        )
+                    {
+                        n40(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "user_id" => {
+                    ctx.push_key(key);
+                    if ctx
+                        .enter(
+                            "#/$defs/convert_visitor_request/properties/visitor/properties",
+                        )
+                    {
+                        n41(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "email" => {
+                    ctx.push_key(key);
+                    if ctx
+                        .enter(
+                            "#/$defs/convert_visitor_request/properties/visitor/properties",
+                        )
+                    {
+                        n42(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                _ => {}
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("user_id") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties/visitor/properties")
-            {
-                n41(child, ctx);
-                ctx.leave();
+            if ctx.done() {
+                return;
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("email") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties/visitor/properties")
-            {
-                n42(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
         }
         if ctx.done() {
             return;
