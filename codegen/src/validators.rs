@@ -179,7 +179,7 @@ impl Emitter<'_> {
             NodeKind::Bool(false) => {
                 let loc = format!("#{pointer}");
                 quote! {
-                    ctx.fail(#loc, "false", "no value is allowed here".to_owned());
+                    ctx.fail(#loc, "false", || "no value is allowed here".to_owned());
                 }
             }
             NodeKind::Schema(k) => {
@@ -235,7 +235,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "type");
             checks.push(quote! {
                 if !intercom_runtime::check::has_type(value, #mask) {
-                    ctx.fail(#loc, "type", format!(
+                    ctx.fail(#loc, "type", || format!(
                         "expected {}, found {} {}",
                         #expected,
                         intercom_runtime::check::type_name(value),
@@ -256,7 +256,7 @@ impl Emitter<'_> {
             let test = self.membership(node, "ENUM", values);
             checks.push(quote! {
                 if !(#test) {
-                    ctx.fail(#loc, "enum", format!(
+                    ctx.fail(#loc, "enum", || format!(
                         "{} is not one of {}",
                         intercom_runtime::check::show(value),
                         #listed
@@ -270,7 +270,7 @@ impl Emitter<'_> {
             let shown = constant.to_string();
             checks.push(quote! {
                 if !(#test) {
-                    ctx.fail(#loc, "const", format!(
+                    ctx.fail(#loc, "const", || format!(
                         "expected {}, found {}",
                         #shown,
                         intercom_runtime::check::show(value)
@@ -319,7 +319,7 @@ impl Emitter<'_> {
             };
             checks.push(quote! {
                 if #probe {
-                    ctx.fail(#loc, "not", format!(
+                    ctx.fail(#loc, "not", || format!(
                         "{} matches a schema it must not match",
                         intercom_runtime::check::show(value)
                     ));
@@ -401,21 +401,37 @@ impl Emitter<'_> {
             let names = &k.required;
             checks.push(quote! {
                 for name in intercom_runtime::check::missing(object, &[#(#names),*]) {
-                    ctx.fail(#loc, "required", format!("missing required property \"{name}\""));
+                    ctx.fail(#loc, "required", || format!("missing required property \"{name}\""));
                 }
             });
         }
-        for (property, child) in &k.properties {
-            if let Some(call) = self.call(*child, quote!(child)) {
+        // One pass over the payload's members, matching each name against
+        // the declared ones, costs less than a hash lookup per declared name.
+        let property_arms: Vec<TokenStream> = k
+            .properties
+            .iter()
+            .filter_map(|(property, child)| {
+                let call = self.call(*child, quote!(child))?;
                 let loc = location(pointer, "properties");
-                checks.push(quote! {
-                    if let Some((key, child)) = object.get_key_value(#property) {
+                Some(quote! {
+                    #property => {
                         ctx.push_key(key);
                         if ctx.enter(#loc) { #call ctx.leave(); }
                         ctx.pop();
                     }
-                });
-            }
+                })
+            })
+            .collect();
+        if !property_arms.is_empty() {
+            checks.push(quote! {
+                for (key, child) in object {
+                    match key.as_str() {
+                        #(#property_arms)*
+                        _ => {}
+                    }
+                    #done
+                }
+            });
         }
         let additional_checks = k
             .additional_properties
@@ -453,7 +469,7 @@ impl Emitter<'_> {
                     let loc = location(pointer, "additionalProperties");
                     quote! {
                         if !matched {
-                            ctx.fail(#loc, "additionalProperties", format!("property \"{key}\" is not allowed"));
+                            ctx.fail(#loc, "additionalProperties", || format!("property \"{key}\" is not allowed"));
                         }
                     }
                 }
@@ -497,7 +513,7 @@ impl Emitter<'_> {
                     let mut probe = intercom_runtime::check::Ctx::verdict();
                     #f(&name, &mut probe);
                     if !probe.is_valid() {
-                        ctx.fail(#loc, "propertyNames", format!("the property name \"{key}\" is not allowed"));
+                        ctx.fail(#loc, "propertyNames", || format!("the property name \"{key}\" is not allowed"));
                     }
                 }
             });
@@ -506,7 +522,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "minProperties");
             checks.push(quote! {
                 if (object.len() as u64) < #min {
-                    ctx.fail(#loc, "minProperties", format!("has {} properties, fewer than {}", object.len(), #min));
+                    ctx.fail(#loc, "minProperties", || format!("has {} properties, fewer than {}", object.len(), #min));
                 }
             });
         }
@@ -514,7 +530,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "maxProperties");
             checks.push(quote! {
                 if (object.len() as u64) > #max {
-                    ctx.fail(#loc, "maxProperties", format!("has {} properties, more than {}", object.len(), #max));
+                    ctx.fail(#loc, "maxProperties", || format!("has {} properties, more than {}", object.len(), #max));
                 }
             });
         }
@@ -523,7 +539,7 @@ impl Emitter<'_> {
             checks.push(quote! {
                 if object.contains_key(#property) {
                     for name in intercom_runtime::check::missing(object, &[#(#required),*]) {
-                        ctx.fail(#loc, "dependentRequired", format!("missing property \"{name}\", required when \"{}\" is present", #property));
+                        ctx.fail(#loc, "dependentRequired", || format!("missing property \"{name}\", required when \"{}\" is present", #property));
                     }
                 }
             });
@@ -588,7 +604,7 @@ impl Emitter<'_> {
                 let loc = location(pointer, "maxContains");
                 quote! {
                     if (count as u64) > #max {
-                        ctx.fail(#loc, "maxContains", format!("{count} items match `contains`, more than {}", #max));
+                        ctx.fail(#loc, "maxContains", || format!("{count} items match `contains`, more than {}", #max));
                     }
                 }
             });
@@ -600,7 +616,7 @@ impl Emitter<'_> {
             let min_check = (min > 0).then(|| {
                 quote! {
                     if (count as u64) < #min {
-                        ctx.fail(#min_loc, "contains", format!("{count} items match `contains`, fewer than {}", #min));
+                        ctx.fail(#min_loc, "contains", || format!("{count} items match `contains`, fewer than {}", #min));
                     }
                 }
             });
@@ -616,7 +632,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "minItems");
             checks.push(quote! {
                 if (items.len() as u64) < #min {
-                    ctx.fail(#loc, "minItems", format!("has {} items, fewer than {}", items.len(), #min));
+                    ctx.fail(#loc, "minItems", || format!("has {} items, fewer than {}", items.len(), #min));
                 }
             });
         }
@@ -624,7 +640,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "maxItems");
             checks.push(quote! {
                 if (items.len() as u64) > #max {
-                    ctx.fail(#loc, "maxItems", format!("has {} items, more than {}", items.len(), #max));
+                    ctx.fail(#loc, "maxItems", || format!("has {} items, more than {}", items.len(), #max));
                 }
             });
         }
@@ -632,7 +648,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "uniqueItems");
             checks.push(quote! {
                 if !intercom_runtime::check::all_unique(items) {
-                    ctx.fail(#loc, "uniqueItems", "has items that are equal".to_owned());
+                    ctx.fail(#loc, "uniqueItems", || "has items that are equal".to_owned());
                 }
             });
         }
@@ -650,7 +666,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "minLength");
             checks.push(quote! {
                 if intercom_runtime::check::length(string) < #min {
-                    ctx.fail(#loc, "minLength", format!("{} is shorter than {} characters", intercom_runtime::check::show(value), #min));
+                    ctx.fail(#loc, "minLength", || format!("{} is shorter than {} characters", intercom_runtime::check::show(value), #min));
                 }
             });
         }
@@ -658,7 +674,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "maxLength");
             checks.push(quote! {
                 if intercom_runtime::check::length(string) > #max {
-                    ctx.fail(#loc, "maxLength", format!("{} is longer than {} characters", intercom_runtime::check::show(value), #max));
+                    ctx.fail(#loc, "maxLength", || format!("{} is longer than {} characters", intercom_runtime::check::show(value), #max));
                 }
             });
         }
@@ -667,7 +683,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "pattern");
             checks.push(quote! {
                 if !#regex.is_match(string) {
-                    ctx.fail(#loc, "pattern", format!("{} does not match the pattern {}", intercom_runtime::check::show(value), #pattern_text));
+                    ctx.fail(#loc, "pattern", || format!("{} does not match the pattern {}", intercom_runtime::check::show(value), #pattern_text));
                 }
             });
         }
@@ -679,7 +695,7 @@ impl Emitter<'_> {
             let check = format_ident!("is_{}", format.replace('-', "_"));
             checks.push(quote! {
                 if !intercom_runtime::formats::#check(string) {
-                    ctx.fail(#loc, "format", format!("{} is not a valid {}", intercom_runtime::check::show(value), #format));
+                    ctx.fail(#loc, "format", || format!("{} is not a valid {}", intercom_runtime::check::show(value), #format));
                 }
             });
         }
@@ -694,7 +710,7 @@ impl Emitter<'_> {
                 let loc = location(pointer, keyword);
                 checks.push(quote! {
                     if matches!(#b.compare(number), #fails) {
-                        ctx.fail(#loc, #keyword, format!("{} is {} {}", number, #words, #b));
+                        ctx.fail(#loc, #keyword, || format!("{} is {} {}", number, #words, #b));
                     }
                 });
             }
@@ -730,7 +746,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "multipleOf");
             checks.push(quote! {
                 if !intercom_runtime::check::is_multiple_of(number, #b) {
-                    ctx.fail(#loc, "multipleOf", format!("{} is not a multiple of {}", number, #b));
+                    ctx.fail(#loc, "multipleOf", || format!("{} is not a multiple of {}", number, #b));
                 }
             });
         }
@@ -740,6 +756,20 @@ impl Emitter<'_> {
     fn alternatives(&mut self, pointer: &str, keyword: &str, branches: &[NodeId]) -> TokenStream {
         let loc = location(pointer, keyword);
         let count = branches.len();
+        // Verdicts first, each branch stopping at its first error; the
+        // branches are walked again in full only when none matches and
+        // errors are wanted, to give the closest one's errors as context.
+        let probes: Vec<TokenStream> = branches
+            .iter()
+            .map(|branch| {
+                let f = node_fn(*branch);
+                if checks_anything(self.model, *branch) {
+                    quote! {{ let mut probe = ctx.probe(); #f(value, &mut probe); probe.is_valid() }}
+                } else {
+                    quote!(true)
+                }
+            })
+            .collect();
         let tries = branches.iter().map(|branch| {
             let f = node_fn(*branch);
             if checks_anything(self.model, *branch) {
@@ -748,34 +778,36 @@ impl Emitter<'_> {
                 quote!(Vec::new())
             }
         });
-        let verdict = if keyword == "anyOf" {
+        let none_matches = quote! {
+            if ctx.wants_errors() {
+                let outcomes: Vec<Vec<intercom_runtime::ValidationError>> = vec![#(#tries),*];
+                ctx.fail_with_context(#loc, #keyword, format!(
+                    "{} matches none of the {} alternatives; the closest fails with:",
+                    intercom_runtime::check::show(value), #count
+                ), intercom_runtime::check::closest(outcomes));
+            } else {
+                ctx.fail(#loc, #keyword, String::new);
+            }
+        };
+        if keyword == "anyOf" {
             quote! {
-                if !outcomes.iter().any(Vec::is_empty) {
-                    ctx.fail_with_context(#loc, #keyword, format!(
-                        "{} matches none of the {} alternatives; the closest fails with:",
-                        intercom_runtime::check::show(value), #count
-                    ), intercom_runtime::check::closest(outcomes));
+                if !(#(#probes)||*) {
+                    #none_matches
                 }
             }
         } else {
-            quote! {
-                let matching: Vec<usize> = outcomes.iter().enumerate().filter(|(_, e)| e.is_empty()).map(|(i, _)| i).collect();
-                match matching.len() {
-                    0 => ctx.fail_with_context(#loc, #keyword, format!(
-                        "{} matches none of the {} alternatives; the closest fails with:",
-                        intercom_runtime::check::show(value), #count
-                    ), intercom_runtime::check::closest(outcomes)),
+            quote! {{
+                let verdicts: [bool; #count] = [#(#probes),*];
+                match verdicts.iter().filter(|v| **v).count() {
+                    0 => { #none_matches }
                     1 => {}
-                    _ => ctx.fail(#loc, #keyword, format!(
+                    _ => ctx.fail(#loc, #keyword, || format!(
                         "{} matches more than one alternative (numbers {:?}, counting from 0)",
-                        intercom_runtime::check::show(value), matching
+                        intercom_runtime::check::show(value),
+                        verdicts.iter().enumerate().filter(|(_, v)| **v).map(|(i, _)| i).collect::<Vec<usize>>()
                     )),
                 }
-            }
-        };
-        quote! {{
-            let outcomes: Vec<Vec<intercom_runtime::ValidationError>> = vec![#(#tries),*];
-            #verdict
-        }}
+            }}
+        }
     }
 }

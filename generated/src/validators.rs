@@ -153,46 +153,50 @@ fn n1<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_response_time/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "object",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "object",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
         return;
     }
     if let serde_json::Value::Object(object) = value {
-        if let Some((key, child)) = object.get_key_value("team_id") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_response_time/properties") {
-                n2(child, ctx);
-                ctx.leave();
+        for (key, child) in object {
+            match key.as_str() {
+                "team_id" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_response_time/properties") {
+                        n2(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "team_name" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_response_time/properties") {
+                        n3(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "response_time" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_response_time/properties") {
+                        n4(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                _ => {}
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("team_name") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_response_time/properties") {
-                n3(child, ctx);
-                ctx.leave();
+            if ctx.done() {
+                return;
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("response_time") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_response_time/properties") {
-                n4(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
         }
         if ctx.done() {
             return;
@@ -208,11 +212,13 @@ fn n2<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_response_time/properties/team_id/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -225,11 +231,13 @@ fn n3<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_response_time/properties/team_name/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -242,11 +250,13 @@ fn n4<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_response_time/properties/response_time/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -259,272 +269,210 @@ fn n5<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_statistics/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "object or null",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "object or null",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
         return;
     }
     if let serde_json::Value::Object(object) = value {
-        if let Some((key, child)) = object.get_key_value("type") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n6(child, ctx);
-                ctx.leave();
+        for (key, child) in object {
+            match key.as_str() {
+                "type" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n6(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "time_to_assignment" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n7(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "time_to_admin_reply" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n8(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "time_to_first_close" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n9(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "time_to_last_close" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n10(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "median_time_to_reply" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n11(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "first_contact_reply_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n12(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "first_assignment_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n13(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "first_admin_reply_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n14(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "first_close_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n15(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "last_assignment_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n16(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "last_assignment_admin_reply_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n17(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "last_contact_reply_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n18(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "last_admin_reply_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n19(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "last_close_at" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n20(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "last_closed_by_id" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n21(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "count_reopens" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n22(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "count_assignments" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n23(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "count_conversation_parts" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n24(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "assigned_team_first_response_time" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n25(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "assigned_team_first_response_time_in_office_hours" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n27(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "handling_time" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n29(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "adjusted_handling_time" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                        n30(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                _ => {}
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("time_to_assignment") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n7(child, ctx);
-                ctx.leave();
+            if ctx.done() {
+                return;
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("time_to_admin_reply") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n8(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("time_to_first_close") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n9(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("time_to_last_close") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n10(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("median_time_to_reply") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n11(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("first_contact_reply_at") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n12(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("first_assignment_at") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n13(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("first_admin_reply_at") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n14(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("first_close_at") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n15(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("last_assignment_at") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n16(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object
-            .get_key_value("last_assignment_admin_reply_at")
-        {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n17(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("last_contact_reply_at") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n18(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("last_admin_reply_at") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n19(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("last_close_at") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n20(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("last_closed_by_id") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n21(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("count_reopens") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n22(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("count_assignments") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n23(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("count_conversation_parts") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n24(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object
-            .get_key_value("assigned_team_first_response_time")
-        {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n25(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object
-            .get_key_value("assigned_team_first_response_time_in_office_hours")
-        {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n27(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("handling_time") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n29(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("adjusted_handling_time") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/conversation_statistics/properties") {
-                n30(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
         }
         if ctx.done() {
             return;
@@ -540,11 +488,13 @@ fn n6<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_statistics/properties/type/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -557,11 +507,13 @@ fn n7<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_statistics/properties/time_to_assignment/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -574,11 +526,13 @@ fn n8<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_statistics/properties/time_to_admin_reply/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -591,11 +545,13 @@ fn n9<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_statistics/properties/time_to_first_close/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -608,11 +564,13 @@ fn n10<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/time_to_last_close/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -625,11 +583,13 @@ fn n11<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/median_time_to_reply/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -642,11 +602,13 @@ fn n12<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/first_contact_reply_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -657,10 +619,12 @@ fn n12<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/first_contact_reply_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -674,11 +638,13 @@ fn n13<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/first_assignment_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -689,10 +655,12 @@ fn n13<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/first_assignment_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -706,11 +674,13 @@ fn n14<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/first_admin_reply_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -721,10 +691,12 @@ fn n14<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/first_admin_reply_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -738,11 +710,13 @@ fn n15<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/first_close_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -753,10 +727,12 @@ fn n15<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/first_close_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -770,11 +746,13 @@ fn n16<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_assignment_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -785,10 +763,12 @@ fn n16<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/last_assignment_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -802,11 +782,13 @@ fn n17<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_assignment_admin_reply_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -817,10 +799,12 @@ fn n17<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/last_assignment_admin_reply_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -834,11 +818,13 @@ fn n18<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_contact_reply_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -849,10 +835,12 @@ fn n18<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/last_contact_reply_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -866,11 +854,13 @@ fn n19<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_admin_reply_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -881,10 +871,12 @@ fn n19<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/last_admin_reply_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -898,11 +890,13 @@ fn n20<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_close_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -913,10 +907,12 @@ fn n20<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/last_close_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -930,11 +926,13 @@ fn n21<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_closed_by_id/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -947,11 +945,13 @@ fn n22<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/count_reopens/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -964,11 +964,13 @@ fn n23<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/count_assignments/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -981,11 +983,13 @@ fn n24<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/count_conversation_parts/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -998,11 +1002,13 @@ fn n25<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/assigned_team_first_response_time/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "array",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "array",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1045,11 +1051,13 @@ fn n27<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/assigned_team_first_response_time_in_office_hours/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "array",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "array",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1092,11 +1100,13 @@ fn n29<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/handling_time/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1109,11 +1119,13 @@ fn n30<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/adjusted_handling_time/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer or null",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer or null",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1126,11 +1138,13 @@ fn n31<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "object",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "object",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1144,41 +1158,43 @@ fn n31<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/convert_visitor_request/required",
                 "required",
-                format!("missing required property \"{name}\""),
+                || format!("missing required property \"{name}\""),
             );
         }
         if ctx.done() {
             return;
         }
-        if let Some((key, child)) = object.get_key_value("type") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties") {
-                n32(child, ctx);
-                ctx.leave();
+        for (key, child) in object {
+            match key.as_str() {
+                "type" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/convert_visitor_request/properties") {
+                        n32(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "user" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/convert_visitor_request/properties") {
+                        n33(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "visitor" => {
+                    ctx.push_key(key);
+                    if ctx.enter("#/$defs/convert_visitor_request/properties") {
+                        n39(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                _ => {}
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("user") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties") {
-                n33(child, ctx);
-                ctx.leave();
+            if ctx.done() {
+                return;
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("visitor") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties") {
-                n39(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
         }
         if ctx.done() {
             return;
@@ -1194,11 +1210,13 @@ fn n32<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/type/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1211,46 +1229,62 @@ fn n33<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/user/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "object",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "object",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
         return;
     }
     if let serde_json::Value::Object(object) = value {
-        if let Some((key, child)) = object.get_key_value("id") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties/user/properties") {
-                n34(child, ctx);
-                ctx.leave();
+        for (key, child) in object {
+            match key.as_str() {
+                "id" => {
+                    ctx.push_key(key);
+                    if ctx
+                        .enter(
+                            "#/$defs/convert_visitor_request/properties/user/properties",
+                        )
+                    {
+                        n34(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "user_id" => {
+                    ctx.push_key(key);
+                    if ctx
+                        .enter(
+                            "#/$defs/convert_visitor_request/properties/user/properties",
+                        )
+                    {
+                        n35(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "email" => {
+                    ctx.push_key(key);
+                    if ctx
+                        .enter(
+                            "#/$defs/convert_visitor_request/properties/user/properties",
+                        )
+                    {
+                        n36(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                _ => {}
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("user_id") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties/user/properties") {
-                n35(child, ctx);
-                ctx.leave();
+            if ctx.done() {
+                return;
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("email") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties/user/properties") {
-                n36(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
         }
         if ctx.done() {
             return;
@@ -1259,12 +1293,23 @@ fn n33<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
+    if !({
+        let mut probe = ctx.probe();
+        n37(value, &mut probe);
+        probe.is_valid()
+    }
+        || {
+            let mut probe = ctx.probe();
+            n38(value, &mut probe);
+            probe.is_valid()
+        })
     {
-        let outcomes: Vec<Vec<intercom_runtime::ValidationError>> = vec![
-            { let mut branch = ctx.branch(); n37(value, & mut branch); branch.errors }, {
-            let mut branch = ctx.branch(); n38(value, & mut branch); branch.errors }
-        ];
-        if !outcomes.iter().any(Vec::is_empty) {
+        if ctx.wants_errors() {
+            let outcomes: Vec<Vec<intercom_runtime::ValidationError>> = vec![
+                { let mut branch = ctx.branch(); n37(value, & mut branch); branch.errors
+                }, { let mut branch = ctx.branch(); n38(value, & mut branch); branch
+                .errors }
+            ];
             ctx.fail_with_context(
                 "#/$defs/convert_visitor_request/properties/user/anyOf",
                 "anyOf",
@@ -1273,6 +1318,12 @@ fn n33<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
                     intercom_runtime::check::show(value), 2usize
                 ),
                 intercom_runtime::check::closest(outcomes),
+            );
+        } else {
+            ctx.fail(
+                "#/$defs/convert_visitor_request/properties/user/anyOf",
+                "anyOf",
+                String::new,
             );
         }
     }
@@ -1286,11 +1337,13 @@ fn n34<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/user/properties/id/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1303,11 +1356,13 @@ fn n35<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/user/properties/user_id/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1320,11 +1375,13 @@ fn n36<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/user/properties/email/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1338,7 +1395,7 @@ fn n37<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/convert_visitor_request/properties/user/anyOf/0/required",
                 "required",
-                format!("missing required property \"{name}\""),
+                || format!("missing required property \"{name}\""),
             );
         }
         if ctx.done() {
@@ -1356,7 +1413,7 @@ fn n38<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/convert_visitor_request/properties/user/anyOf/1/required",
                 "required",
-                format!("missing required property \"{name}\""),
+                || format!("missing required property \"{name}\""),
             );
         }
         if ctx.done() {
@@ -1373,49 +1430,62 @@ fn n39<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/visitor/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "object",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "object",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
         return;
     }
     if let serde_json::Value::Object(object) = value {
-        if let Some((key, child)) = object.get_key_value("id") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties/visitor/properties")
-            {
-                n40(child, ctx);
-                ctx.leave();
+        for (key, child) in object {
+            match key.as_str() {
+                "id" => {
+                    ctx.push_key(key);
+                    if ctx
+                        .enter(
+                            "#/$defs/convert_visitor_request/properties/visitor/properties",
+                        )
+                    {
+                        n40(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "user_id" => {
+                    ctx.push_key(key);
+                    if ctx
+                        .enter(
+                            "#/$defs/convert_visitor_request/properties/visitor/properties",
+                        )
+                    {
+                        n41(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                "email" => {
+                    ctx.push_key(key);
+                    if ctx
+                        .enter(
+                            "#/$defs/convert_visitor_request/properties/visitor/properties",
+                        )
+                    {
+                        n42(child, ctx);
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                }
+                _ => {}
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("user_id") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties/visitor/properties")
-            {
-                n41(child, ctx);
-                ctx.leave();
+            if ctx.done() {
+                return;
             }
-            ctx.pop();
-        }
-        if ctx.done() {
-            return;
-        }
-        if let Some((key, child)) = object.get_key_value("email") {
-            ctx.push_key(key);
-            if ctx.enter("#/$defs/convert_visitor_request/properties/visitor/properties")
-            {
-                n42(child, ctx);
-                ctx.leave();
-            }
-            ctx.pop();
         }
         if ctx.done() {
             return;
@@ -1424,13 +1494,29 @@ fn n39<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
+    if !({
+        let mut probe = ctx.probe();
+        n43(value, &mut probe);
+        probe.is_valid()
+    }
+        || {
+            let mut probe = ctx.probe();
+            n44(value, &mut probe);
+            probe.is_valid()
+        }
+        || {
+            let mut probe = ctx.probe();
+            n45(value, &mut probe);
+            probe.is_valid()
+        })
     {
-        let outcomes: Vec<Vec<intercom_runtime::ValidationError>> = vec![
-            { let mut branch = ctx.branch(); n43(value, & mut branch); branch.errors }, {
-            let mut branch = ctx.branch(); n44(value, & mut branch); branch.errors }, {
-            let mut branch = ctx.branch(); n45(value, & mut branch); branch.errors }
-        ];
-        if !outcomes.iter().any(Vec::is_empty) {
+        if ctx.wants_errors() {
+            let outcomes: Vec<Vec<intercom_runtime::ValidationError>> = vec![
+                { let mut branch = ctx.branch(); n43(value, & mut branch); branch.errors
+                }, { let mut branch = ctx.branch(); n44(value, & mut branch); branch
+                .errors }, { let mut branch = ctx.branch(); n45(value, & mut branch);
+                branch.errors }
+            ];
             ctx.fail_with_context(
                 "#/$defs/convert_visitor_request/properties/visitor/anyOf",
                 "anyOf",
@@ -1439,6 +1525,12 @@ fn n39<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
                     intercom_runtime::check::show(value), 3usize
                 ),
                 intercom_runtime::check::closest(outcomes),
+            );
+        } else {
+            ctx.fail(
+                "#/$defs/convert_visitor_request/properties/visitor/anyOf",
+                "anyOf",
+                String::new,
             );
         }
     }
@@ -1452,11 +1544,13 @@ fn n40<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/visitor/properties/id/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1469,11 +1563,13 @@ fn n41<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/visitor/properties/user_id/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1486,11 +1582,13 @@ fn n42<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/visitor/properties/email/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1504,7 +1602,7 @@ fn n43<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/convert_visitor_request/properties/visitor/anyOf/0/required",
                 "required",
-                format!("missing required property \"{name}\""),
+                || format!("missing required property \"{name}\""),
             );
         }
         if ctx.done() {
@@ -1522,7 +1620,7 @@ fn n44<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/convert_visitor_request/properties/visitor/anyOf/1/required",
                 "required",
-                format!("missing required property \"{name}\""),
+                || format!("missing required property \"{name}\""),
             );
         }
         if ctx.done() {
@@ -1540,7 +1638,7 @@ fn n45<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/convert_visitor_request/properties/visitor/anyOf/2/required",
                 "required",
-                format!("missing required property \"{name}\""),
+                || format!("missing required property \"{name}\""),
             );
         }
         if ctx.done() {

@@ -59,12 +59,23 @@ impl<'v> Ctx<'v> {
         }
     }
 
-    /// A branch that only wants the verdict.
+    /// A branch that only wants the verdict. It keeps no path: a verdict
+    /// needs no instance locations.
     pub fn probe(&self) -> Self {
         Ctx {
+            path: Vec::new(),
+            errors: Vec::new(),
             first_only: true,
-            ..self.branch()
+            depth: self.depth,
         }
+    }
+
+    /// Whether this walk reports errors (rather than only a verdict): the
+    /// alternatives of `anyOf`/`oneOf` are then tried again in full to give
+    /// the closest one's errors.
+    #[inline]
+    pub fn wants_errors(&self) -> bool {
+        !self.first_only
     }
 
     /// Whether the walk should stop: an error was found and only the verdict is wanted.
@@ -84,11 +95,9 @@ impl<'v> Ctx<'v> {
         if self.depth > MAX_DEPTH {
             self.depth -= 1;
             if self.errors.iter().all(|e| e.keyword != "depth") {
-                self.fail(
-                    keyword_location,
-                    "depth",
-                    format!("the payload nests deeper than {MAX_DEPTH} levels"),
-                );
+                self.fail(keyword_location, "depth", || {
+                    format!("the payload nests deeper than {MAX_DEPTH} levels")
+                });
             }
             return false;
         }
@@ -102,17 +111,23 @@ impl<'v> Ctx<'v> {
 
     #[inline]
     pub fn push_key(&mut self, key: &'v str) {
-        self.path.push(Segment::Key(key));
+        if !self.first_only {
+            self.path.push(Segment::Key(key));
+        }
     }
 
     #[inline]
     pub fn push_index(&mut self, index: usize) {
-        self.path.push(Segment::Index(index));
+        if !self.first_only {
+            self.path.push(Segment::Index(index));
+        }
     }
 
     #[inline]
     pub fn pop(&mut self) {
-        self.path.pop();
+        if !self.first_only {
+            self.path.pop();
+        }
     }
 
     /// The JSON pointer of the current place.
@@ -130,10 +145,34 @@ impl<'v> Ctx<'v> {
         pointer
     }
 
-    /// Records an error at the current place.
+    /// Records an error at the current place. The message is only written
+    /// when errors are reported: a verdict-only walk records a bare error
+    /// (no message, no locations), which is all `is_valid` looks at.
     #[cold]
-    pub fn fail(&mut self, keyword_location: &'static str, keyword: &'static str, message: String) {
-        self.fail_with_context(keyword_location, keyword, message, Vec::new());
+    pub fn fail(
+        &mut self,
+        keyword_location: &'static str,
+        keyword: &'static str,
+        message: impl FnOnce() -> String,
+    ) {
+        if self.first_only {
+            self.fail_bare(keyword);
+        } else {
+            self.fail_with_context(keyword_location, keyword, message(), Vec::new());
+        }
+    }
+
+    /// The error of a verdict-only walk.
+    #[cold]
+    fn fail_bare(&mut self, keyword: &'static str) {
+        self.errors.push(ValidationError {
+            instance_location: String::new(),
+            keyword_location: String::new(),
+            keyword,
+            message: String::new(),
+            position: None,
+            context: Vec::new(),
+        });
     }
 
     #[cold]
@@ -144,6 +183,10 @@ impl<'v> Ctx<'v> {
         message: String,
         context: Vec<ValidationError>,
     ) {
+        if self.first_only {
+            self.fail_bare(keyword);
+            return;
+        }
         self.errors.push(ValidationError {
             instance_location: self.pointer(),
             keyword_location: keyword_location.to_owned(),
