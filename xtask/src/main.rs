@@ -190,8 +190,12 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
 /// How generated files name their schema: relative to the workspace when it is inside.
 fn schema_label(schema_dir: &Path) -> String {
     let file = generate::schema_file(schema_dir);
-    let root = project_root();
-    let absolute = std::path::absolute(&file).unwrap_or(file.clone());
+    // Canonical on both sides, so `xtask/../schema` and `schema` give the same
+    // header and `--check` does not call an up-to-date crate stale.
+    let root = std::fs::canonicalize(project_root()).unwrap_or_else(|_| project_root());
+    let absolute = std::fs::canonicalize(&file)
+        .or_else(|_| std::path::absolute(&file))
+        .unwrap_or(file.clone());
     absolute
         .strip_prefix(&root)
         .unwrap_or(&file)
