@@ -419,8 +419,19 @@ pub fn missing<'a>(object: &Map<String, Value>, required: &[&'a str]) -> Vec<&'a
     required
         .iter()
         .copied()
-        .filter(|name| !object.contains_key(*name))
+        .filter(|name| !has_key(object, name))
         .collect()
+}
+
+/// Whether `object` has a member called `name`. Payload objects are mostly
+/// small, and comparing a few names (lengths first) costs less than hashing.
+#[inline]
+pub fn has_key(object: &Map<String, Value>, name: &str) -> bool {
+    if object.len() <= 16 {
+        object.keys().any(|key| key == name)
+    } else {
+        object.contains_key(name)
+    }
 }
 
 /// Of the error lists of the alternatives tried, the closest: fewest errors,
@@ -437,4 +448,29 @@ pub fn closest(branches: Vec<Vec<ValidationError>>) -> Vec<ValidationError> {
             (errors.len(), usize::MAX - depth)
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_names_the_absent_required_properties_in_small_and_large_objects() {
+        for size in [0usize, 3, 16, 17, 40] {
+            let mut object = Map::new();
+            for i in 0..size {
+                object.insert(format!("p{i}"), Value::Null);
+            }
+            let required = ["p0", "p2", "p16", "q"];
+            let expected: Vec<&str> = required
+                .iter()
+                .copied()
+                .filter(|name| match name.strip_prefix('p') {
+                    Some(i) => i.parse::<usize>().unwrap() >= size,
+                    None => true,
+                })
+                .collect();
+            assert_eq!(missing(&object, &required), expected, "size {size}");
+        }
+    }
 }
