@@ -8,6 +8,7 @@
 //!
 //! `xtask` is a thin command-line shell over this crate; tests call it directly.
 
+pub mod diff;
 pub mod import;
 pub mod model;
 pub mod pattern;

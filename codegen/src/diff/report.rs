@@ -1,0 +1,258 @@
+//! Rendering a [`Report`]: text, markdown, json and GitHub annotations.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::{Change, Report, Verdict};
+
+/// Output formats of `cargo xtask diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Json,
+    Github,
+}
+
+/// The level at which `--fail-on` fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Breaking,
+    Any,
+    None,
+}
+
+impl Report {
+    /// Whether a change not accepted reaches the `--fail-on` level.
+    pub fn fails(&self, level: FailOn) -> bool {
+        let counted = self.changes.iter().filter(|c| !c.accepted);
+        match level {
+            FailOn::Breaking => counted.into_iter().any(|c| c.verdict == Verdict::Breaking),
+            FailOn::Any => counted.count() > 0,
+            FailOn::None => false,
+        }
+    }
+
+    /// Marks the changes named in an accept file; returns a warning per line
+    /// that matches nothing.
+    pub fn accept(&mut self, file: &str, text: &str) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for (number, full) in text.lines().enumerate() {
+            let entry = strip_comment(full);
+            if entry.is_empty() {
+                continue;
+            }
+            let entry: String = entry.split_whitespace().collect::<Vec<_>>().join(" ");
+            let mut matched = false;
+            for change in &mut self.changes {
+                if change.id == entry {
+                    change.accepted = true;
+                    matched = true;
+                }
+            }
+            if !matched {
+                warnings.push(format!(
+                    "{file}:{}: accepted change `{entry}` matches no change",
+                    number + 1
+                ));
+            }
+        }
+        warnings
+    }
+
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Text => self.text(),
+            Format::Json => {
+                let mut text =
+                    serde_json::to_string_pretty(self).expect("a report always serializes");
+                text.push('\n');
+                text
+            }
+            Format::Markdown => self.markdown(),
+            Format::Github => self.github(),
+        }
+    }
+
+    fn summary(&self) -> String {
+        let mut by_verdict: BTreeMap<Verdict, usize> = BTreeMap::new();
+        let mut by_direction: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut accepted = 0;
+        for change in &self.changes {
+            *by_verdict.entry(change.verdict).or_default() += 1;
+            *by_direction.entry(change.direction.id()).or_default() += 1;
+            accepted += usize::from(change.accepted);
+        }
+        let verdicts: Vec<String> = [Verdict::Breaking, Verdict::Absorbed, Verdict::NonBreaking]
+            .iter()
+            .map(|v| format!("{} {}", by_verdict.get(v).copied().unwrap_or(0), v.id()))
+            .collect();
+        let directions: Vec<String> = ["request", "response", "both", "none"]
+            .iter()
+            .map(|d| format!("{d} {}", by_direction.get(d).copied().unwrap_or(0)))
+            .collect();
+        format!(
+            "{} changes: {}; by direction: {}; {accepted} accepted; rust view: not computed",
+            self.changes.len(),
+            verdicts.join(", "),
+            directions.join(", ")
+        )
+    }
+
+    fn text(&self) -> String {
+        let mut out = String::new();
+        for change in &self.changes {
+            let _ = writeln!(out, "{}", line(change));
+        }
+        let _ = writeln!(out, "{}", self.summary());
+        out
+    }
+
+    fn markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "## API diff: `{}` → `{}`\n", self.old, self.new);
+        let _ = writeln!(out, "| wire verdict | changes | accepted |");
+        let _ = writeln!(out, "|---|---:|---:|");
+        for verdict in [Verdict::Breaking, Verdict::Absorbed, Verdict::NonBreaking] {
+            let of: Vec<&Change> = self
+                .changes
+                .iter()
+                .filter(|c| c.verdict == verdict)
+                .collect();
+            let accepted = of.iter().filter(|c| c.accepted).count();
+            let _ = writeln!(out, "| {} | {} | {accepted} |", verdict.id(), of.len());
+        }
+        for (verdict, title) in [
+            (Verdict::Breaking, "Breaking"),
+            (Verdict::Absorbed, "Absorbed"),
+            (Verdict::NonBreaking, "Non-breaking"),
+        ] {
+            let mut by_schema: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
+            for change in self.changes.iter().filter(|c| c.verdict == verdict) {
+                by_schema.entry(&change.schema).or_default().push(change);
+            }
+            if by_schema.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "\n### {title}\n");
+            for (schema, changes) in by_schema {
+                // Long groups fold so a whole-version diff fits one comment.
+                let fold = changes.len() > 3;
+                if fold {
+                    let _ = writeln!(
+                        out,
+                        "<details><summary><code>{schema}</code> ({} changes)</summary>\n",
+                        changes.len()
+                    );
+                } else {
+                    let _ = writeln!(out, "**`{schema}`**\n");
+                }
+                for change in changes {
+                    let accepted = if change.accepted { " (accepted)" } else { "" };
+                    let _ = writeln!(
+                        out,
+                        "- `{}` `#{}` {} [{}]{accepted}",
+                        change.kind.id(),
+                        change.pointer,
+                        escape_markdown(&change.message),
+                        change.direction.id()
+                    );
+                }
+                if fold {
+                    let _ = writeln!(out, "\n</details>");
+                }
+                let _ = writeln!(out);
+            }
+        }
+        let _ = writeln!(out, "\n{}", self.summary());
+        out
+    }
+
+    fn github(&self) -> String {
+        let mut out = String::new();
+        for change in &self.changes {
+            let level = match (change.verdict, change.accepted) {
+                (_, true) => "notice",
+                (Verdict::Breaking, false) => "error",
+                (Verdict::Absorbed, false) => "warning",
+                (Verdict::NonBreaking, false) => "notice",
+            };
+            let mut properties = Vec::new();
+            if let Some(location) = &change.location {
+                properties.push(format!("file={}", escape_property(&location.file)));
+                properties.push(format!("line={}", location.line));
+                properties.push(format!("col={}", location.column));
+            }
+            properties.push(format!(
+                "title={}",
+                escape_property(&format!("{} {}", change.verdict.id(), change.kind.id()))
+            ));
+            let _ = writeln!(
+                out,
+                "::{level} {}::{}",
+                properties.join(","),
+                escape_data(&line(change))
+            );
+        }
+        let _ = writeln!(out, "{}", self.summary());
+        out
+    }
+}
+
+fn line(change: &Change) -> String {
+    let mut text = format!(
+        "{:<12} {:<24} {}#{}  {}",
+        change.verdict.id().to_uppercase(),
+        change.kind.id(),
+        change.schema,
+        change.pointer,
+        change.message
+    );
+    let _ = write!(text, " [{}", change.direction.id());
+    if !change.breaks_in.is_empty()
+        && change.direction != super::Direction::Request
+        && change.direction != super::Direction::Response
+    {
+        let dirs: Vec<&str> = change.breaks_in.iter().map(|d| d.id()).collect();
+        let _ = write!(text, "; {} in {}", change.verdict.id(), dirs.join("+"));
+    }
+    text.push(']');
+    if let Some(to) = &change.renamed_to {
+        let _ = write!(text, " (possibly renamed to #{to})");
+    }
+    if let Some(from) = &change.renamed_from {
+        let _ = write!(text, " (possibly renamed from #{from})");
+    }
+    if change.accepted {
+        text.push_str(" (accepted)");
+    }
+    text
+}
+
+/// An accept line without its comment: a line starting with `#` is a
+/// comment, and so is the rest of a line from a `#` that follows a space (the
+/// `#` of a pointer follows the schema name directly).
+fn strip_comment(line: &str) -> &str {
+    let trimmed = line.trim();
+    if trimmed.starts_with('#') {
+        return "";
+    }
+    match trimmed.find(" #") {
+        Some(i) => trimmed[..i].trim(),
+        None => trimmed,
+    }
+}
+
+fn escape_markdown(text: &str) -> String {
+    text.replace('|', "\\|").replace('<', "&lt;")
+}
+
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
