@@ -1,3 +1,4 @@
 //! Snapshot tests of each pass on the fixtures in tests/fixtures.
 
+mod diff;
 mod import;
