@@ -324,3 +324,13 @@ fn real_version_against_itself_is_empty() {
     assert_eq!(output.status.code(), Some(0), "{text}");
     assert!(text.starts_with("0 changes"), "{text}");
 }
+
+#[test]
+fn real_whole_version_markdown_fits_one_pull_request_comment() {
+    let Some((output, text)) = real("2.11", "2.12", &["--format", "markdown"]) else {
+        return;
+    };
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text.len() < 65_536, "{} characters", text.len());
+    assert!(text.contains("<details>"), "long groups are folded");
+}

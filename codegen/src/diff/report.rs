@@ -74,6 +74,20 @@ impl Report {
         }
     }
 
+    /// Changes per kind, as counts of breaking, absorbed and non-breaking.
+    pub fn counts_by_kind(&self) -> BTreeMap<super::Kind, [usize; 3]> {
+        let mut counts: BTreeMap<super::Kind, [usize; 3]> = BTreeMap::new();
+        for change in &self.changes {
+            let slot = match change.verdict {
+                Verdict::Breaking => 0,
+                Verdict::Absorbed => 1,
+                Verdict::NonBreaking => 2,
+            };
+            counts.entry(change.kind).or_default()[slot] += 1;
+        }
+        counts
+    }
+
     fn summary(&self) -> String {
         let mut by_verdict: BTreeMap<Verdict, usize> = BTreeMap::new();
         let mut by_direction: BTreeMap<&str, usize> = BTreeMap::new();
@@ -122,6 +136,18 @@ impl Report {
             let accepted = of.iter().filter(|c| c.accepted).count();
             let _ = writeln!(out, "| {} | {} | {accepted} |", verdict.id(), of.len());
         }
+        let _ = writeln!(out, "\n| kind | breaking | absorbed | non-breaking |");
+        let _ = writeln!(out, "|---|---:|---:|---:|");
+        for (kind, counts) in self.counts_by_kind() {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} |",
+                kind.id(),
+                counts[0],
+                counts[1],
+                counts[2]
+            );
+        }
         for (verdict, title) in [
             (Verdict::Breaking, "Breaking"),
             (Verdict::Absorbed, "Absorbed"),
@@ -138,24 +164,30 @@ impl Report {
             for (schema, changes) in by_schema {
                 // Long groups fold so a whole-version diff fits one comment.
                 let fold = changes.len() > 3;
+                // All changes of a schema share its direction: say it once.
+                let direction = changes[0].direction.id();
                 if fold {
                     let _ = writeln!(
                         out,
-                        "<details><summary><code>{schema}</code> ({} changes)</summary>\n",
+                        "<details><summary><code>{schema}</code> ({} changes, {direction})</summary>\n",
                         changes.len()
                     );
                 } else {
-                    let _ = writeln!(out, "**`{schema}`**\n");
+                    let _ = writeln!(out, "**`{schema}`** ({direction})\n");
                 }
                 for change in changes {
                     let accepted = if change.accepted { " (accepted)" } else { "" };
+                    // The became-* kinds say everything their message says.
+                    let message = if change.kind.id().starts_with("became-") {
+                        String::new()
+                    } else {
+                        format!(" {}", escape_markdown(&change.message))
+                    };
                     let _ = writeln!(
                         out,
-                        "- `{}` `#{}` {} [{}]{accepted}",
+                        "- `{}` `#{}`{message}{accepted}",
                         change.kind.id(),
                         change.pointer,
-                        escape_markdown(&change.message),
-                        change.direction.id()
                     );
                 }
                 if fold {
