@@ -452,10 +452,11 @@ impl<'a> Importer<'a> {
             return None;
         }
         for keyword in ["oneOf", "anyOf", "allOf"] {
-            if let Some(Value::Array(branches)) = map.get(keyword) {
-                if branches.len() == 1 && map.keys().all(|k| k == keyword || annotation(k)) {
-                    return self.component_behind(&branches[0]);
-                }
+            if let Some(Value::Array(branches)) = map.get(keyword)
+                && branches.len() == 1
+                && map.keys().all(|k| k == keyword || annotation(k))
+            {
+                return self.component_behind(&branches[0]);
             }
         }
         None
@@ -707,15 +708,11 @@ impl<'a> Importer<'a> {
                 ),
             }
         }
-        if exclusive_maximum {
-            if let Some(maximum) = result.remove("maximum") {
-                result.insert("exclusiveMaximum".to_string(), maximum);
-            }
+        if exclusive_maximum && let Some(maximum) = result.remove("maximum") {
+            result.insert("exclusiveMaximum".to_string(), maximum);
         }
-        if exclusive_minimum {
-            if let Some(minimum) = result.remove("minimum") {
-                result.insert("exclusiveMinimum".to_string(), minimum);
-            }
+        if exclusive_minimum && let Some(minimum) = result.remove("minimum") {
+            result.insert("exclusiveMinimum".to_string(), minimum);
         }
         if nullable {
             result = self.make_nullable(result, out);
@@ -794,10 +791,10 @@ impl<'a> Importer<'a> {
             }
             _ => {}
         }
-        if let Some(Value::Array(values)) = schema.get_mut("enum") {
-            if !values.contains(&Value::Null) {
-                values.push(Value::Null);
-            }
+        if let Some(Value::Array(values)) = schema.get_mut("enum")
+            && !values.contains(&Value::Null)
+        {
+            values.push(Value::Null);
         }
         schema
     }

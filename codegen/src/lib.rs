@@ -4,12 +4,20 @@
 //! source   YAML or JSON, with the line and column of every node
 //!   -> import   OpenAPI 3.0 -> JSON Schema 2020-12 (what schema/ holds)
 //!   -> model    every schema node typed, every $ref resolved
+//!   -> types    the plan of Rust types (names, fields, variants), then tokens
+//!   -> validators  a validating function per schema node, then tokens
+//!   -> output   tokens -> syn -> prettyplease -> files
+//! generate     strings the passes together for `cargo xtask codegen`
 //! ```
 //!
 //! `xtask` is a thin command-line shell over this crate; tests call it directly.
 
 pub mod diff;
+pub mod generate;
 pub mod import;
 pub mod model;
+pub mod output;
 pub mod pattern;
 pub mod source;
+pub mod types;
+pub mod validators;

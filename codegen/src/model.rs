@@ -392,6 +392,9 @@ impl Model {
     }
 }
 
+/// The one dialect this project reads.
+const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+
 const DEFAULT_BASE: &str = "urn:intercom-codegen:document";
 
 struct Parser<'a> {
@@ -590,8 +593,20 @@ impl Parser<'_> {
                 "x-unresolved-ref" => {
                     k.unresolved_ref = Some(expect_string(raw, &pointer, keyword)?.to_string())
                 }
-                // Identity keywords read above; `$schema` only names the dialect.
-                "$id" | "$anchor" | "$schema" | "$dynamicAnchor" => {}
+                "$schema" => {
+                    let dialect = expect_string(raw, &pointer, keyword)?;
+                    if dialect.trim_end_matches('#') != DRAFT_2020_12 {
+                        return Err(ModelError::Unsupported {
+                            pointer,
+                            keyword: keyword.to_owned(),
+                            reason: format!(
+                                "only the draft 2020-12 dialect ({DRAFT_2020_12}) is implemented, not {dialect}"
+                            ),
+                        });
+                    }
+                }
+                // Identity keywords, read above.
+                "$id" | "$anchor" | "$dynamicAnchor" => {}
                 // Anything else is an annotation with no effect on validation
                 // (draft 2020-12 requires unknown keywords to be ignored).
                 _ => {}
@@ -707,10 +722,10 @@ impl Parser<'_> {
         for (id, index, base, written) in std::mem::take(&mut self.pending_mappings) {
             let pointer = format!("{}/discriminator/mapping", self.nodes[id.index()].pointer);
             let target = self.lookup(&base, &written, &pointer)?;
-            if let NodeKind::Schema(k) = &mut self.nodes[id.index()].kind {
-                if let Some(discriminator) = &mut k.discriminator {
-                    discriminator.mapping[index].1 = target;
-                }
+            if let NodeKind::Schema(k) = &mut self.nodes[id.index()].kind
+                && let Some(discriminator) = &mut k.discriminator
+            {
+                discriminator.mapping[index].1 = target;
             }
         }
         // Targets parsed during lookup may hold references of their own.

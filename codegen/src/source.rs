@@ -319,15 +319,15 @@ pub fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 3 <= bytes.len() {
-            if let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3])
+        if bytes[i] == b'%'
+            && i + 3 <= bytes.len()
+            && let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3])
                 .ok()
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
+        {
+            out.push(byte);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -529,24 +529,20 @@ impl<'input> YamlBuilder<'input, '_> {
         tag: Option<&saphyr_parser::Tag>,
         span: &Span,
     ) -> Result<Value, LoadError> {
-        if let Some(tag) = tag {
-            if tag.is_yaml_core_schema() {
-                return match tag.suffix.as_str() {
-                    "str" => Ok(Value::String(text.to_string())),
-                    "null" => Ok(Value::Null),
-                    "bool" => resolve_plain(text)
-                        .filter(Value::is_boolean)
-                        .ok_or_else(|| {
-                            self.error_at(Some(span), "expected a boolean after !!bool")
-                        }),
-                    "int" | "float" => {
-                        resolve_plain(text).filter(Value::is_number).ok_or_else(|| {
-                            self.error_at(Some(span), "expected a number after !!int or !!float")
-                        })
-                    }
-                    _ => Ok(Value::String(text.to_string())),
-                };
-            }
+        if let Some(tag) = tag
+            && tag.is_yaml_core_schema()
+        {
+            return match tag.suffix.as_str() {
+                "str" => Ok(Value::String(text.to_string())),
+                "null" => Ok(Value::Null),
+                "bool" => resolve_plain(text)
+                    .filter(Value::is_boolean)
+                    .ok_or_else(|| self.error_at(Some(span), "expected a boolean after !!bool")),
+                "int" | "float" => resolve_plain(text).filter(Value::is_number).ok_or_else(|| {
+                    self.error_at(Some(span), "expected a number after !!int or !!float")
+                }),
+                _ => Ok(Value::String(text.to_string())),
+            };
         }
         if style != ScalarStyle::Plain {
             return Ok(Value::String(text.to_string()));
@@ -661,6 +657,26 @@ fn is_yaml_float(text: &str) -> bool {
         }
     }
     i == bytes.len()
+}
+
+/// The file in `dir` whose name is the highest version number (`2.13.yaml`
+/// over `2.9.yaml`): the newest reference, for benchmarks.
+pub fn newest_version(dir: &Path) -> Option<PathBuf> {
+    let mut files: Vec<(Vec<u64>, PathBuf)> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let stem = path.file_stem()?.to_str()?;
+            let version = stem
+                .split('.')
+                .map(str::parse)
+                .collect::<Result<Vec<u64>, _>>()
+                .ok()?;
+            Some((version, path))
+        })
+        .collect();
+    files.sort();
+    files.pop().map(|(_, path)| path)
 }
 
 #[cfg(test)]

@@ -1,6 +1,15 @@
 //! The run-time support of the generated crate (`generated/`): the pieces
 //! generated code calls instead of repeating them in every type or validator.
 
+pub mod alternatives;
+pub mod bytes;
+pub mod check;
+pub mod formats;
+mod idna;
+pub mod nullable;
+pub mod timestamp;
 pub mod validate;
 
-pub use validate::{Position, SchemaEntry, SyntaxError, ValidationError};
+pub use nullable::Nullable;
+pub use timestamp::Timestamp;
+pub use validate::{Position, SchemaEntry, SyntaxError, Validate, ValidationError};

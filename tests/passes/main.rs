@@ -2,3 +2,5 @@
 
 mod diff;
 mod import;
+mod types;
+mod validators;

@@ -5,9 +5,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod conformance;
+mod reference_check;
+mod scratch_crate;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use intercom_codegen::{diff, import, source};
+use intercom_codegen::output::{self, FileStatus, Mode};
+use intercom_codegen::{diff, generate, import, source};
 
 #[derive(Parser)]
 #[command(
@@ -33,6 +38,55 @@ enum Command {
     ///
     /// Example: cargo xtask diff --old ../shared/reference/intercom-openapi/2.12.yaml --new ../shared/reference/intercom-openapi/2.13.yaml --format markdown
     Diff(DiffArgs),
+    /// Generate the Rust types of every schema in schema/ into the crate in generated/.
+    ///
+    /// Example: cargo xtask codegen --check
+    Codegen(CodegenArgs),
+    /// Check the generated types against every example of whole reference files.
+    ///
+    /// Each file is imported with --all and generated into one temporary crate
+    /// (built in target/reference-check); every example is read into its type and
+    /// written back. Examples that do not match their own schema (per the
+    /// jsonschema crate) are reported as the reference's errors.
+    ///
+    /// Example: cargo xtask reference-check ../shared/reference/intercom-openapi/*.yaml
+    ReferenceCheck(ReferenceCheckArgs),
+    /// Run the JSON Schema Test Suite (draft 2020-12) through generated validators.
+    ///
+    /// Every test group's schema is generated into one crate (built in
+    /// target/conformance); each test's verdict is checked, collecting every
+    /// error and stopping at the first. Groups whose schema uses a keyword the
+    /// generator refuses are skipped and the keyword is named.
+    ///
+    /// Example: cargo xtask conformance --suite ../shared/json-schema-test-suite
+    Conformance(ConformanceArgs),
+}
+
+#[derive(clap::Args)]
+struct ConformanceArgs {
+    /// A checkout of the JSON Schema Test Suite (it holds tests/draft2020-12).
+    #[arg(long, value_name = "DIR")]
+    suite: PathBuf,
+}
+
+#[derive(clap::Args)]
+struct ReferenceCheckArgs {
+    /// OpenAPI 3.0 reference files, YAML or JSON.
+    #[arg(required = true, value_name = "SPEC")]
+    specs: Vec<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct CodegenArgs {
+    /// The directory `cargo xtask import` wrote (it holds intercom.schema.json).
+    #[arg(long, value_name = "DIR", default_value_os_t = project_root().join("schema"))]
+    schema: PathBuf,
+    /// The crate to generate into; its src/ is written, its Cargo.toml is yours.
+    #[arg(long, value_name = "DIR", default_value_os_t = project_root().join("generated"))]
+    out: PathBuf,
+    /// Write nothing; exit 1 naming each file that differs from what the schema gives.
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(clap::Args)]
@@ -131,6 +185,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Import(args) => run_import(args),
         Command::Diff(args) => run_diff(args),
+        Command::Codegen(args) => run_codegen(args),
+        Command::ReferenceCheck(args) => reference_check::run(&args.specs),
+        Command::Conformance(args) => conformance::run(&args.suite),
     };
     match result {
         Ok(code) => code,
@@ -177,6 +234,56 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             .as_str()
             .unwrap_or("?"),
         written.display(),
+        started.elapsed().as_millis()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// How generated files name their schema: relative to the workspace when it is inside.
+fn schema_label(schema_dir: &Path) -> String {
+    let file = generate::schema_file(schema_dir);
+    let root = project_root();
+    let absolute = std::path::absolute(&file).unwrap_or(file.clone());
+    absolute
+        .strip_prefix(&root)
+        .unwrap_or(&file)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+fn run_codegen(args: CodegenArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let generated =
+        generate::generate(&args.schema, &schema_label(&args.schema)).map_err(input_error)?;
+    let mode = if args.check { Mode::Check } else { Mode::Write };
+    let mut stale = Vec::new();
+    for file in &generated.files {
+        let path = args.out.join(&file.path);
+        let status = output::ensure_file(&path, &file.contents, mode)
+            .with_context(|| format!("writing {}", path.display()))?;
+        match status {
+            FileStatus::Stale => stale.push(path),
+            FileStatus::Written => println!("wrote {}", path.display()),
+            FileStatus::Unchanged => {}
+        }
+    }
+    if !stale.is_empty() {
+        for path in &stale {
+            eprintln!("stale: {}", path.display());
+        }
+        eprintln!(
+            "error: {} generated file(s) differ from what {} gives; run `cargo xtask codegen` and commit the result",
+            stale.len(),
+            generate::schema_file(&args.schema).display()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let verb = if args.check { "checked" } else { "generated" };
+    println!(
+        "{verb} {} types for {} schemas into {} in {} ms",
+        generated.plan.types.len(),
+        generated.plan.defs.len(),
+        args.out.display(),
         started.elapsed().as_millis()
     );
     Ok(ExitCode::SUCCESS)

@@ -1,0 +1,775 @@
+//! Validators from the typed model: one function per schema node that checks
+//! anything, walking a `serde_json::Value` and recording every error with its
+//! instance location and the keyword's location in `schema/`. The checks that
+//! are the same everywhere live in `intercom_runtime::check`; this module
+//! decides which apply where, so the generated code is a list of calls.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::{Number, Value};
+
+use crate::model::{InstanceType, Keywords, Model, NodeId, NodeKind};
+use crate::pattern;
+use crate::types::CodegenError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValidatorOptions {
+    /// Assert `format` (the default for payloads); `false` makes it an
+    /// annotation, as the test suite's required `format.json` expects.
+    pub assert_formats: bool,
+}
+
+impl Default for ValidatorOptions {
+    fn default() -> Self {
+        ValidatorOptions {
+            assert_formats: true,
+        }
+    }
+}
+
+/// The formats whose assertion is implemented.
+pub const FORMATS: [&str; 9] = [
+    "date-time",
+    "date",
+    "time",
+    "email",
+    "uri",
+    "uuid",
+    "ipv4",
+    "ipv6",
+    "hostname",
+];
+
+/// The name of the function that validates `node`.
+pub fn node_fn(node: NodeId) -> Ident {
+    format_ident!("n{}", node.0)
+}
+
+/// Whether a node checks anything: calls to nodes that do not are left out.
+pub fn checks_anything(model: &Model, node: NodeId) -> bool {
+    match &model.node(node).kind {
+        NodeKind::Bool(accepts) => !accepts,
+        NodeKind::Schema(k) => {
+            k.unresolved_ref.is_none()
+                && (k.reference.is_some()
+                    || k.types.is_some()
+                    || k.enum_values.is_some()
+                    || k.const_value.is_some()
+                    || k.multiple_of.is_some()
+                    || k.maximum.is_some()
+                    || k.exclusive_maximum.is_some()
+                    || k.minimum.is_some()
+                    || k.exclusive_minimum.is_some()
+                    || k.max_length.is_some()
+                    || k.min_length.is_some()
+                    || k.pattern.is_some()
+                    || k.max_items.is_some()
+                    || k.min_items.is_some()
+                    || k.unique_items
+                    || k.max_properties.is_some()
+                    || k.min_properties.is_some()
+                    || !k.required.is_empty()
+                    || !k.dependent_required.is_empty()
+                    || k.format.as_deref().is_some_and(|f| FORMATS.contains(&f))
+                    || !k.all_of.is_empty()
+                    || !k.any_of.is_empty()
+                    || !k.one_of.is_empty()
+                    || k.not.is_some()
+                    || k.if_.is_some()
+                    || !k.dependent_schemas.is_empty()
+                    || !k.prefix_items.is_empty()
+                    || k.items.is_some()
+                    || k.contains.is_some()
+                    || !k.properties.is_empty()
+                    || !k.pattern_properties.is_empty()
+                    || k.additional_properties.is_some()
+                    || k.property_names.is_some())
+        }
+    }
+}
+
+/// The functions that validate `roots` and every node they reach.
+pub fn emit(
+    model: &Model,
+    roots: &[NodeId],
+    options: &ValidatorOptions,
+) -> Result<TokenStream, CodegenError> {
+    let mut reached = BTreeSet::new();
+    let mut stack: Vec<NodeId> = roots.to_vec();
+    while let Some(node) = stack.pop() {
+        if !reached.insert(node) {
+            continue;
+        }
+        if let Some(k) = model.keywords(node) {
+            if let Some(reference) = &k.reference {
+                stack.push(reference.target);
+            }
+            // `$defs` are reached only through `$ref`s; an `if` without `then`
+            // or `else` decides nothing.
+            let decides = k.then_.is_some() || k.else_.is_some();
+            stack.extend(
+                model
+                    .children(node)
+                    .into_iter()
+                    .filter(|(at, _)| !at.starts_with("/$defs/") && (decides || at != "/if"))
+                    .map(|(_, child)| child),
+            );
+        }
+    }
+    let mut emitter = Emitter {
+        model,
+        options: *options,
+        statics: Vec::new(),
+    };
+    let mut functions = Vec::new();
+    // A node that checks nothing is never called.
+    for node in reached.into_iter().filter(|n| checks_anything(model, *n)) {
+        functions.push(emitter.function(node)?);
+    }
+    let statics = emitter.statics;
+    Ok(quote! {
+        #(#statics)*
+        #(#functions)*
+    })
+}
+
+struct Emitter<'a> {
+    model: &'a Model,
+    options: ValidatorOptions,
+    /// `LazyLock`s for regexes and enum values, emitted once.
+    statics: Vec<TokenStream>,
+}
+
+fn location(pointer: &str, keyword: &str) -> String {
+    format!("#{pointer}/{keyword}")
+}
+
+fn bound(n: &Number) -> TokenStream {
+    if let Some(i) = n.as_i64() {
+        quote!(intercom_runtime::check::Bound::Int(#i))
+    } else if let Some(u) = n.as_u64() {
+        quote!(intercom_runtime::check::Bound::Uint(#u))
+    } else {
+        let f = Literal::f64_suffixed(n.as_f64().unwrap_or(f64::NAN));
+        quote!(intercom_runtime::check::Bound::Float(#f))
+    }
+}
+
+const DONE: fn() -> TokenStream = || {
+    quote!(if ctx.done() {
+        return;
+    })
+};
+
+impl Emitter<'_> {
+    fn call(&self, child: NodeId, value: TokenStream) -> Option<TokenStream> {
+        checks_anything(self.model, child).then(|| {
+            let f = node_fn(child);
+            quote!(#f(#value, ctx);)
+        })
+    }
+
+    fn function(&mut self, node: NodeId) -> Result<TokenStream, CodegenError> {
+        let name = node_fn(node);
+        let pointer = self.model.node(node).pointer.clone();
+        let body = match &self.model.node(node).kind {
+            NodeKind::Bool(true) => quote!(),
+            NodeKind::Bool(false) => {
+                let loc = format!("#{pointer}");
+                quote! {
+                    ctx.fail(#loc, "false", "no value is allowed here".to_owned());
+                }
+            }
+            NodeKind::Schema(k) => {
+                if k.unresolved_ref.is_some() {
+                    quote!()
+                } else {
+                    let k = k.clone();
+                    self.body(node, &pointer, &k)?
+                }
+            }
+        };
+        // `dead_code`: a node whose check is inlined where it is used
+        // (`additionalProperties: false`) still gets its function.
+        Ok(quote! {
+            #[allow(unused_variables, dead_code, clippy::needless_return)]
+            fn #name<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+                #body
+            }
+        })
+    }
+
+    fn body(
+        &mut self,
+        node: NodeId,
+        pointer: &str,
+        k: &Keywords,
+    ) -> Result<TokenStream, CodegenError> {
+        let done = DONE();
+        let mut checks = Vec::new();
+        if let Some(reference) = &k.reference
+            && let Some(call) = self.call(reference.target, quote!(value))
+        {
+            checks.push(call);
+        }
+        if let Some(types) = &k.types {
+            let mut mask = 0u8;
+            for t in types {
+                mask |= match t {
+                    InstanceType::Null => 1,
+                    InstanceType::Boolean => 2,
+                    InstanceType::Object => 4,
+                    InstanceType::Array => 8,
+                    InstanceType::Number => 16,
+                    InstanceType::String => 32,
+                    InstanceType::Integer => 64,
+                };
+            }
+            let expected = types
+                .iter()
+                .map(|t| t.name())
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let loc = location(pointer, "type");
+            checks.push(quote! {
+                if !intercom_runtime::check::has_type(value, #mask) {
+                    ctx.fail(#loc, "type", format!(
+                        "expected {}, found {} {}",
+                        #expected,
+                        intercom_runtime::check::type_name(value),
+                        intercom_runtime::check::show(value)
+                    ));
+                }
+            });
+        }
+        if let Some(values) = &k.enum_values {
+            let loc = location(pointer, "enum");
+            let listed = values
+                .iter()
+                .take(12)
+                .map(Value::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+                + if values.len() > 12 { ", …" } else { "" };
+            let test = self.membership(node, "ENUM", values);
+            checks.push(quote! {
+                if !(#test) {
+                    ctx.fail(#loc, "enum", format!(
+                        "{} is not one of {}",
+                        intercom_runtime::check::show(value),
+                        #listed
+                    ));
+                }
+            });
+        }
+        if let Some(constant) = &k.const_value {
+            let loc = location(pointer, "const");
+            let test = self.membership(node, "CONST", std::slice::from_ref(constant));
+            let shown = constant.to_string();
+            checks.push(quote! {
+                if !(#test) {
+                    ctx.fail(#loc, "const", format!(
+                        "expected {}, found {}",
+                        #shown,
+                        intercom_runtime::check::show(value)
+                    ));
+                }
+            });
+        }
+        if let Some(object) = self.object_checks(node, pointer, k)? {
+            checks.push(quote! {
+                if let serde_json::Value::Object(object) = value { #object }
+            });
+        }
+        if let Some(array) = self.array_checks(pointer, k) {
+            checks.push(quote! {
+                if let serde_json::Value::Array(items) = value { #array }
+            });
+        }
+        if let Some(string) = self.string_checks(node, pointer, k)? {
+            checks.push(quote! {
+                if let serde_json::Value::String(string) = value { #string }
+            });
+        }
+        if let Some(number) = self.number_checks(pointer, k) {
+            checks.push(quote! {
+                if let serde_json::Value::Number(number) = value { #number }
+            });
+        }
+        for child in &k.all_of {
+            if let Some(call) = self.call(*child, quote!(value)) {
+                checks.push(call);
+            }
+        }
+        if !k.any_of.is_empty() {
+            checks.push(self.alternatives(pointer, "anyOf", &k.any_of));
+        }
+        if !k.one_of.is_empty() {
+            checks.push(self.alternatives(pointer, "oneOf", &k.one_of));
+        }
+        if let Some(not) = k.not {
+            let loc = location(pointer, "not");
+            let f = node_fn(not);
+            let probe = if checks_anything(self.model, not) {
+                quote! {{ let mut probe = ctx.probe(); #f(value, &mut probe); probe.is_valid() }}
+            } else {
+                quote!(true)
+            };
+            checks.push(quote! {
+                if #probe {
+                    ctx.fail(#loc, "not", format!(
+                        "{} matches a schema it must not match",
+                        intercom_runtime::check::show(value)
+                    ));
+                }
+            });
+        }
+        if let Some(condition) = k.if_ {
+            let f = node_fn(condition);
+            let then = k.then_.and_then(|n| self.call(n, quote!(value)));
+            let otherwise = k.else_.and_then(|n| self.call(n, quote!(value)));
+            if then.is_some() || otherwise.is_some() {
+                let test = if checks_anything(self.model, condition) {
+                    quote! {{ let mut probe = ctx.probe(); #f(value, &mut probe); probe.is_valid() }}
+                } else {
+                    quote!(true)
+                };
+                checks.push(quote! {
+                    if #test { #then } else { #otherwise }
+                });
+            }
+        }
+        Ok(quote!(#(#checks #done)*))
+    }
+
+    /// A test that `value` equals one of `values`, JSON Schema's way.
+    fn membership(&mut self, node: NodeId, what: &str, values: &[Value]) -> TokenStream {
+        if values.is_empty() {
+            return quote!(false);
+        }
+        if values.iter().all(Value::is_string) {
+            let strings = values.iter().filter_map(Value::as_str);
+            return quote!(
+                matches!(value, serde_json::Value::String(s) if matches!(s.as_str(), #(#strings)|*))
+            );
+        }
+        let name = format_ident!("{}_{}", what, node.0);
+        let text = Value::Array(values.to_vec()).to_string();
+        self.statics.push(quote! {
+            static #name: std::sync::LazyLock<Vec<serde_json::Value>> =
+                std::sync::LazyLock::new(|| serde_json::from_str(#text).expect("written by codegen as JSON"));
+        });
+        quote!(#name.iter().any(|allowed| intercom_runtime::check::equal(value, allowed)))
+    }
+
+    fn regex(
+        &mut self,
+        owner: NodeId,
+        index: usize,
+        pattern_text: &str,
+        pointer: &str,
+        keyword: &str,
+    ) -> Result<Ident, CodegenError> {
+        let name = format_ident!("PATTERN_{}_{}", owner.0, index);
+        let translated = pattern::translate(pattern_text);
+        if let Err(error) = regex::Regex::new(&translated) {
+            return Err(CodegenError {
+                pointer: pointer.to_owned(),
+                keyword: keyword.to_owned(),
+                message: format!("the pattern cannot be compiled: {error}"),
+            });
+        }
+        self.statics.push(quote! {
+            static #name: std::sync::LazyLock<regex::Regex> =
+                std::sync::LazyLock::new(|| regex::Regex::new(#translated).expect("checked by codegen"));
+        });
+        Ok(name)
+    }
+
+    fn object_checks(
+        &mut self,
+        node: NodeId,
+        pointer: &str,
+        k: &Keywords,
+    ) -> Result<Option<TokenStream>, CodegenError> {
+        let done = DONE();
+        let mut checks = Vec::new();
+        if !k.required.is_empty() {
+            let loc = location(pointer, "required");
+            let names = &k.required;
+            checks.push(quote! {
+                for name in [#(#names),*] {
+                    if !object.contains_key(name) {
+                        ctx.fail(#loc, "required", format!("missing required property \"{name}\""));
+                    }
+                }
+            });
+        }
+        // One pass over the payload's members: a `match` on the name finds
+        // a declared property without hashing it, then patterns and
+        // `additionalProperties` see the same member.
+        let has_additional = k.additional_properties.is_some_and(|child| {
+            matches!(self.model.node(child).kind, NodeKind::Bool(false))
+                || checks_anything(self.model, child)
+        });
+        let mut arms = Vec::new();
+        for (property, child) in &k.properties {
+            match self.call(*child, quote!(child)) {
+                Some(call) => {
+                    let loc = location(pointer, "properties");
+                    let result = has_additional.then(|| quote!(true));
+                    arms.push(quote! {
+                        #property => {
+                            ctx.push_key(key);
+                            if ctx.enter(#loc) { #call ctx.leave(); }
+                            ctx.pop();
+                            #result
+                        }
+                    });
+                }
+                None if has_additional => arms.push(quote!(#property => true,)),
+                None => {}
+            }
+        }
+        let mut per_key = Vec::new();
+        let mark = has_additional.then(|| quote!(matched = true;));
+        for (index, (pattern_text, child)) in k.pattern_properties.iter().enumerate() {
+            let regex = self.regex(node, index + 1, pattern_text, pointer, "patternProperties")?;
+            let loc = location(pointer, "patternProperties");
+            let call = self.call(*child, quote!(child));
+            per_key.push(quote! {
+                if #regex.is_match(key) {
+                    #mark
+                    ctx.push_key(key);
+                    if ctx.enter(#loc) { #call ctx.leave(); }
+                    ctx.pop();
+                }
+            });
+        }
+        let additional = match k.additional_properties {
+            Some(child) if matches!(self.model.node(child).kind, NodeKind::Bool(false)) => {
+                let loc = location(pointer, "additionalProperties");
+                quote! {
+                    if !matched {
+                        ctx.fail(#loc, "additionalProperties", format!("property \"{key}\" is not allowed"));
+                    }
+                }
+            }
+            Some(child) if checks_anything(self.model, child) => {
+                let loc = location(pointer, "additionalProperties");
+                let call = self.call(child, quote!(child));
+                quote! {
+                    if !matched {
+                        ctx.push_key(key);
+                        if ctx.enter(#loc) { #call ctx.leave(); }
+                        ctx.pop();
+                    }
+                }
+            }
+            _ => quote!(),
+        };
+        if !arms.is_empty() || !per_key.is_empty() || has_additional {
+            let dispatch = if has_additional {
+                let binding = if per_key.is_empty() {
+                    quote!(let matched)
+                } else {
+                    quote!(let mut matched)
+                };
+                quote! {
+                    #binding = match key.as_str() {
+                        #(#arms)*
+                        _ => false,
+                    };
+                }
+            } else if arms.is_empty() {
+                quote!()
+            } else {
+                quote! {
+                    match key.as_str() {
+                        #(#arms)*
+                        _ => {}
+                    }
+                }
+            };
+            checks.push(quote! {
+                for (key, child) in object {
+                    #dispatch
+                    #(#per_key)*
+                    #additional
+                    #done
+                }
+            });
+        }
+        if let Some(names) = k.property_names
+            && checks_anything(self.model, names)
+        {
+            let f = node_fn(names);
+            let loc = location(pointer, "propertyNames");
+            checks.push(quote! {
+                for key in object.keys() {
+                    let name = serde_json::Value::String(key.clone());
+                    let mut probe = intercom_runtime::check::Ctx::verdict();
+                    #f(&name, &mut probe);
+                    if !probe.is_valid() {
+                        ctx.fail(#loc, "propertyNames", format!("the property name \"{key}\" is not allowed"));
+                    }
+                }
+            });
+        }
+        if let Some(min) = k.min_properties {
+            let loc = location(pointer, "minProperties");
+            checks.push(quote! {
+                if (object.len() as u64) < #min {
+                    ctx.fail(#loc, "minProperties", format!("has {} properties, fewer than {}", object.len(), #min));
+                }
+            });
+        }
+        if let Some(max) = k.max_properties {
+            let loc = location(pointer, "maxProperties");
+            checks.push(quote! {
+                if (object.len() as u64) > #max {
+                    ctx.fail(#loc, "maxProperties", format!("has {} properties, more than {}", object.len(), #max));
+                }
+            });
+        }
+        for (property, required) in &k.dependent_required {
+            let loc = location(pointer, "dependentRequired");
+            checks.push(quote! {
+                if object.contains_key(#property) {
+                    for name in intercom_runtime::check::missing(object, &[#(#required),*]) {
+                        ctx.fail(#loc, "dependentRequired", format!("missing property \"{name}\", required when \"{}\" is present", #property));
+                    }
+                }
+            });
+        }
+        for (property, child) in &k.dependent_schemas {
+            if let Some(call) = self.call(*child, quote!(value)) {
+                checks.push(quote! {
+                    if object.contains_key(#property) { #call }
+                });
+            }
+        }
+        Ok((!checks.is_empty()).then(|| quote!(#(#checks #done)*)))
+    }
+
+    fn array_checks(&mut self, pointer: &str, k: &Keywords) -> Option<TokenStream> {
+        let done = DONE();
+        let mut checks = Vec::new();
+        let prefix: Vec<Option<TokenStream>> = k
+            .prefix_items
+            .iter()
+            .map(|child| self.call(*child, quote!(item)))
+            .collect();
+        let rest = k.items.and_then(|child| self.call(child, quote!(item)));
+        if prefix.iter().any(Option::is_some) || rest.is_some() {
+            let each = if prefix.is_empty() {
+                quote!(#rest)
+            } else {
+                let arms = prefix
+                    .iter()
+                    .enumerate()
+                    .map(|(i, call)| quote!(#i => { #call }));
+                quote! {
+                    match index {
+                        #(#arms)*
+                        _ => { #rest }
+                    }
+                }
+            };
+            let loc = location(pointer, "items");
+            checks.push(quote! {
+                for (index, item) in items.iter().enumerate() {
+                    ctx.push_index(index);
+                    if ctx.enter(#loc) {
+                        #each
+                        ctx.leave();
+                    }
+                    ctx.pop();
+                    #done
+                }
+            });
+        }
+        if let Some(contains) = k.contains {
+            let f = node_fn(contains);
+            let loc = location(pointer, "contains");
+            let min = k.min_contains.unwrap_or(1);
+            let test = if checks_anything(self.model, contains) {
+                quote! {{ let mut probe = ctx.probe(); #f(item, &mut probe); probe.is_valid() }}
+            } else {
+                quote!(true)
+            };
+            let max_check = k.max_contains.map(|max| {
+                let loc = location(pointer, "maxContains");
+                quote! {
+                    if (count as u64) > #max {
+                        ctx.fail(#loc, "maxContains", format!("{count} items match `contains`, more than {}", #max));
+                    }
+                }
+            });
+            let min_loc = if k.min_contains.is_some() {
+                location(pointer, "minContains")
+            } else {
+                loc
+            };
+            let min_check = (min > 0).then(|| {
+                quote! {
+                    if (count as u64) < #min {
+                        ctx.fail(#min_loc, "contains", format!("{count} items match `contains`, fewer than {}", #min));
+                    }
+                }
+            });
+            if min_check.is_some() || max_check.is_some() {
+                checks.push(quote! {
+                    let count = items.iter().filter(|item| #test).count();
+                    #min_check
+                    #max_check
+                });
+            }
+        }
+        if let Some(min) = k.min_items {
+            let loc = location(pointer, "minItems");
+            checks.push(quote! {
+                if (items.len() as u64) < #min {
+                    ctx.fail(#loc, "minItems", format!("has {} items, fewer than {}", items.len(), #min));
+                }
+            });
+        }
+        if let Some(max) = k.max_items {
+            let loc = location(pointer, "maxItems");
+            checks.push(quote! {
+                if (items.len() as u64) > #max {
+                    ctx.fail(#loc, "maxItems", format!("has {} items, more than {}", items.len(), #max));
+                }
+            });
+        }
+        if k.unique_items {
+            let loc = location(pointer, "uniqueItems");
+            checks.push(quote! {
+                if !intercom_runtime::check::all_unique(items) {
+                    ctx.fail(#loc, "uniqueItems", "has items that are equal".to_owned());
+                }
+            });
+        }
+        (!checks.is_empty()).then(|| quote!(#(#checks #done)*))
+    }
+
+    fn string_checks(
+        &mut self,
+        node: NodeId,
+        pointer: &str,
+        k: &Keywords,
+    ) -> Result<Option<TokenStream>, CodegenError> {
+        let mut checks = Vec::new();
+        if let Some(min) = k.min_length {
+            let loc = location(pointer, "minLength");
+            checks.push(quote! {
+                if intercom_runtime::check::length(string) < #min {
+                    ctx.fail(#loc, "minLength", format!("{} is shorter than {} characters", intercom_runtime::check::show(value), #min));
+                }
+            });
+        }
+        if let Some(max) = k.max_length {
+            let loc = location(pointer, "maxLength");
+            checks.push(quote! {
+                if intercom_runtime::check::length(string) > #max {
+                    ctx.fail(#loc, "maxLength", format!("{} is longer than {} characters", intercom_runtime::check::show(value), #max));
+                }
+            });
+        }
+        if let Some(pattern_text) = &k.pattern {
+            let regex = self.regex(node, 0, pattern_text, pointer, "pattern")?;
+            let loc = location(pointer, "pattern");
+            checks.push(quote! {
+                if !#regex.is_match(string) {
+                    ctx.fail(#loc, "pattern", format!("{} does not match the pattern {}", intercom_runtime::check::show(value), #pattern_text));
+                }
+            });
+        }
+        if self.options.assert_formats
+            && let Some(format) = &k.format
+            && FORMATS.contains(&format.as_str())
+        {
+            let loc = location(pointer, "format");
+            let check = format_ident!("is_{}", format.replace('-', "_"));
+            checks.push(quote! {
+                if !intercom_runtime::formats::#check(string) {
+                    ctx.fail(#loc, "format", format!("{} is not a valid {}", intercom_runtime::check::show(value), #format));
+                }
+            });
+        }
+        Ok((!checks.is_empty()).then(|| quote!(#(#checks)*)))
+    }
+
+    fn number_checks(&mut self, pointer: &str, k: &Keywords) -> Option<TokenStream> {
+        let mut checks = Vec::new();
+        let mut limit = |n: &Option<Number>, keyword: &str, fails: TokenStream, words: &str| {
+            if let Some(n) = n {
+                let b = bound(n);
+                let loc = location(pointer, keyword);
+                checks.push(quote! {
+                    if matches!(#b.compare(number), #fails) {
+                        ctx.fail(#loc, #keyword, format!("{} is {} {}", number, #words, #b));
+                    }
+                });
+            }
+        };
+        limit(
+            &k.minimum,
+            "minimum",
+            quote!(Some(std::cmp::Ordering::Less)),
+            "less than the minimum of",
+        );
+        limit(
+            &k.exclusive_minimum,
+            "exclusiveMinimum",
+            quote!(Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)),
+            "not greater than",
+        );
+        limit(
+            &k.maximum,
+            "maximum",
+            quote!(Some(std::cmp::Ordering::Greater)),
+            "greater than the maximum of",
+        );
+        limit(
+            &k.exclusive_maximum,
+            "exclusiveMaximum",
+            quote!(Some(
+                std::cmp::Ordering::Greater | std::cmp::Ordering::Equal
+            )),
+            "not less than",
+        );
+        if let Some(divisor) = &k.multiple_of {
+            let b = bound(divisor);
+            let loc = location(pointer, "multipleOf");
+            checks.push(quote! {
+                if !intercom_runtime::check::is_multiple_of(number, #b) {
+                    ctx.fail(#loc, "multipleOf", format!("{} is not a multiple of {}", number, #b));
+                }
+            });
+        }
+        (!checks.is_empty()).then(|| quote!(#(#checks)*))
+    }
+
+    fn alternatives(&mut self, pointer: &str, keyword: &str, branches: &[NodeId]) -> TokenStream {
+        let loc = location(pointer, keyword);
+        let checks = branches.iter().map(|branch| {
+            if checks_anything(self.model, *branch) {
+                let f = node_fn(*branch);
+                quote!(#f)
+            } else {
+                quote!(intercom_runtime::check::accept)
+            }
+        });
+        let run = if keyword == "anyOf" {
+            quote!(intercom_runtime::check::any_of)
+        } else {
+            quote!(intercom_runtime::check::one_of)
+        };
+        quote! {
+            #run(value, ctx, &[#(#checks),*], #loc);
+        }
+    }
+}

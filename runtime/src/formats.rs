@@ -1,0 +1,317 @@
+//! The `format`s the validators assert: those the Intercom reference uses
+//! (`date-time`, `date`, `email`, `uri`, `uuid`) and `time`, `ipv4`, `ipv6`,
+//! `hostname`. Each follows its RFC, as the JSON Schema Test Suite reads it.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// The check for a format name, if it is one of ours.
+pub fn checker(format: &str) -> Option<fn(&str) -> bool> {
+    Some(match format {
+        "date-time" => is_date_time,
+        "date" => is_date,
+        "time" => is_time,
+        "email" => is_email,
+        "uri" => is_uri,
+        "uuid" => is_uuid,
+        "ipv4" => is_ipv4,
+        "ipv6" => is_ipv6,
+        "hostname" => is_hostname,
+        _ => return None,
+    })
+}
+
+fn digits(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn is_leap_year(year: u32) -> bool {
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
+}
+
+/// RFC 3339 `full-date`: `2024-02-29`.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let (Some(year), Some(month), Some(day)) =
+        (digits(&s[0..4]), digits(&s[5..7]), digits(&s[8..10]))
+    else {
+        return false;
+    };
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// RFC 3339 `full-time`: `23:59:60.5+01:00`. A leap second must fall at 23:59:60 UTC.
+pub fn is_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 9 || b[2] != b':' || b[5] != b':' {
+        return false;
+    }
+    let (Some(hour), Some(minute), Some(second)) =
+        (digits(&s[0..2]), digits(&s[3..5]), digits(&s[6..8]))
+    else {
+        return false;
+    };
+    let mut rest = &s[8..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let end = fraction
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(fraction.len());
+        if end == 0 {
+            return false;
+        }
+        rest = &fraction[end..];
+    }
+    let offset_minutes: i64 = if rest.eq_ignore_ascii_case("z") {
+        0
+    } else {
+        let ob = rest.as_bytes();
+        if ob.len() != 6 || !(ob[0] == b'+' || ob[0] == b'-') || ob[3] != b':' {
+            return false;
+        }
+        let (Some(oh), Some(om)) = (digits(&rest[1..3]), digits(&rest[4..6])) else {
+            return false;
+        };
+        if oh > 23 || om > 59 {
+            return false;
+        }
+        let sign = if ob[0] == b'-' { -1 } else { 1 };
+        sign * i64::from(oh * 60 + om)
+    };
+    if hour > 23 || minute > 59 || second > 60 {
+        return false;
+    }
+    if second == 60 {
+        let utc = (i64::from(hour * 60 + minute) - offset_minutes).rem_euclid(24 * 60);
+        return utc == 23 * 60 + 59;
+    }
+    true
+}
+
+/// RFC 3339 `date-time`: `2024-01-31T12:00:00.123Z`.
+pub fn is_date_time(s: &str) -> bool {
+    match s.find(['T', 't']) {
+        Some(10) => is_date(&s[..10]) && is_time(&s[11..]),
+        _ => false,
+    }
+}
+
+/// 8-4-4-4-12 hexadecimal digits.
+pub fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// Dotted decimal, four octets, no leading zeros.
+pub fn is_ipv4(s: &str) -> bool {
+    s.is_ascii() && s.parse::<Ipv4Addr>().is_ok()
+}
+
+pub fn is_ipv6(s: &str) -> bool {
+    s.is_ascii() && s.parse::<Ipv6Addr>().is_ok()
+}
+
+/// RFC 1123 host name: labels of letters, digits and inner hyphens, at most
+/// 63 characters each and 253 in all.
+pub fn is_hostname(s: &str) -> bool {
+    if s.is_empty() || s.len() > 253 {
+        return false;
+    }
+    s.split('.').all(|label| {
+        let ascii = !label.is_empty()
+            && label.len() <= 63
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-');
+        // Hyphens in the third and fourth places make an A-label, which must decode well.
+        ascii
+            && match label.get(2..4) {
+                Some("--") => label.starts_with("xn") && crate::idna::is_valid_a_label(label),
+                _ => true,
+            }
+    })
+}
+
+/// RFC 5321 mailbox: a dot-atom or quoted local part, `@`, and a host name
+/// or an address literal.
+pub fn is_email(s: &str) -> bool {
+    let Some(at) = s.rfind('@') else {
+        return false;
+    };
+    let (local, domain) = (&s[..at], &s[at + 1..]);
+    let local_ok = if local.len() >= 2 && local.starts_with('"') && local.ends_with('"') {
+        let inner = &local[1..local.len() - 1];
+        inner.bytes().all(|b| (32..127).contains(&b)) && !inner.ends_with('\\')
+    } else {
+        !local.is_empty()
+            && local.len() <= 64
+            && local.split('.').all(|atom| {
+                !atom.is_empty()
+                    && atom
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b))
+            })
+    };
+    if !local_ok {
+        return false;
+    }
+    if let Some(literal) = domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
+        return match literal.strip_prefix("IPv6:") {
+            Some(v6) => is_ipv6(v6),
+            None => is_ipv4(literal),
+        };
+    }
+    is_hostname(domain)
+}
+
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~".contains(&b)
+}
+
+fn is_sub_delim(b: u8) -> bool {
+    b"!$&'()*+,;=".contains(&b)
+}
+
+/// Whether `s` is made of unreserved characters, sub-delimiters, percent
+/// escapes and the characters in `extra`.
+fn uri_chars(s: &str, extra: &[u8]) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'%' {
+            if i + 2 >= b.len() || !(b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit()) {
+                return false;
+            }
+            i += 3;
+            continue;
+        }
+        if !(is_unreserved(c) || is_sub_delim(c) || extra.contains(&c)) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// RFC 3986 URI (absolute: a scheme is required).
+pub fn is_uri(s: &str) -> bool {
+    let Some(colon) = s.find(':') else {
+        return false;
+    };
+    let scheme = &s[..colon];
+    let mut scheme_bytes = scheme.bytes();
+    if !scheme_bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        || !scheme_bytes.all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    {
+        return false;
+    }
+    let rest = &s[colon + 1..];
+    let (rest, fragment) = match rest.split_once('#') {
+        Some((r, f)) => (r, Some(f)),
+        None => (rest, None),
+    };
+    if fragment.is_some_and(|f| !uri_chars(f, b":@/?")) {
+        return false;
+    }
+    let (hier, query) = match rest.split_once('?') {
+        Some((h, q)) => (h, Some(q)),
+        None => (rest, None),
+    };
+    if query.is_some_and(|q| !uri_chars(q, b":@/?")) {
+        return false;
+    }
+    let path = match hier.strip_prefix("//") {
+        Some(after) => {
+            let end = after.find('/').unwrap_or(after.len());
+            if !is_authority(&after[..end]) {
+                return false;
+            }
+            &after[end..]
+        }
+        None => hier,
+    };
+    uri_chars(path, b":@/")
+}
+
+fn is_authority(authority: &str) -> bool {
+    let (userinfo, host_port) = match authority.rsplit_once('@') {
+        Some((u, h)) => (Some(u), h),
+        None => (None, authority),
+    };
+    if userinfo.is_some_and(|u| !uri_chars(u, b":")) {
+        return false;
+    }
+    let (host, port) = if let Some(literal) = host_port.strip_prefix('[') {
+        let Some(end) = literal.find(']') else {
+            return false;
+        };
+        let ip = &literal[..end];
+        let valid = if ip.starts_with(['v', 'V']) {
+            ip.contains('.') && uri_chars(ip, b":")
+        } else {
+            is_ipv6(ip)
+        };
+        if !valid {
+            return false;
+        }
+        let after = &literal[end + 1..];
+        match after.strip_prefix(':') {
+            Some(port) => ("", Some(port)),
+            None if after.is_empty() => ("", None),
+            None => return false,
+        }
+    } else {
+        match host_port.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (host_port, None),
+        }
+    };
+    if port.is_some_and(|p| !p.bytes().all(|b| b.is_ascii_digit())) {
+        return false;
+    }
+    uri_chars(host, b"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_follow_their_rfcs() {
+        assert!(is_date_time("2024-01-31T12:00:00.123456+01:00"));
+        assert!(is_date_time("1998-12-31t23:59:60z"));
+        assert!(!is_date_time("1998-12-31T22:59:60Z"));
+        assert!(!is_date("2023-02-29"));
+        assert!(is_date("2024-02-29"));
+        assert!(is_time("01:29:60+01:30"));
+        assert!(is_uuid("2EB8AA08-AA98-11EA-B4AA-73B441D16380"));
+        assert!(!is_uuid("2eb8aa08aa9811eab4aa73b441d16380"));
+        assert!(is_email("joe.bloggs@[IPv6:::1]"));
+        assert!(!is_email("test..test@example.com"));
+        assert!(is_uri("https://example.com/a?b=c#d"));
+        assert!(!is_uri("//example.com/a"));
+        assert!(!is_uri("http://exa mple.com"));
+        assert!(!is_uri("https://[@example.org/test.txt"));
+        assert!(!is_ipv4("087.10.0.1"));
+        assert!(is_ipv6("::"));
+        assert!(!is_hostname("-a.example"));
+    }
+}

@@ -1,0 +1,228 @@
+//! Validators: the checked-in crate's registry and error locations, a fixture
+//! schema per keyword family validated through a generated crate-less path
+//! (the model's verdicts compared with the `jsonschema` crate's), and input
+//! that is deep, long or not JSON at all.
+
+use intercom_codegen::model::Model;
+use intercom_codegen::output;
+use intercom_codegen::validators::{self, ValidatorOptions};
+use intercom_models::{SCHEMAS, Validate, schema, schema_names, validate};
+use intercom_runtime::Position;
+use intercom_tests::fixture;
+use serde_json::{Value, json};
+
+#[test]
+fn generated_validators_are_snapshotted() {
+    let text = std::fs::read_to_string(fixture("validators/keywords.json")).unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let model = Model::parse(&schema).unwrap();
+    let roots: Vec<_> = model.defs.iter().map(|(_, node)| *node).collect();
+    let tokens = validators::emit(&model, &roots, &ValidatorOptions::default()).unwrap();
+    let rendered = output::render(tokens, "tests/fixtures/validators/keywords.json").unwrap();
+    insta::assert_snapshot!(rendered);
+}
+
+#[test]
+fn the_registry_lists_every_schema_sorted() {
+    let names: Vec<&str> = schema_names().collect();
+    assert_eq!(
+        names,
+        [
+            "conversation_response_time",
+            "conversation_statistics",
+            "convert_visitor_request"
+        ]
+    );
+    assert_eq!(SCHEMAS.len(), 3);
+    assert_eq!(
+        schema("convert_visitor_request").unwrap().rust_type,
+        "ConvertVisitorRequest"
+    );
+    assert!(schema("nope").is_none());
+    assert!(validate("nope", &json!({})).is_none());
+}
+
+#[test]
+fn errors_carry_instance_and_keyword_locations() {
+    let errors = validate(
+        "conversation_statistics",
+        &json!({"time_to_assignment": "x", "assigned_team_first_response_time": [{"team_id": "y"}]}),
+    )
+    .unwrap();
+    let found: Vec<(&str, &str)> = errors
+        .iter()
+        .map(|e| (e.instance_location.as_str(), e.keyword_location.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "/time_to_assignment",
+                "#/$defs/conversation_statistics/properties/time_to_assignment/type"
+            ),
+            (
+                "/assigned_team_first_response_time/0/team_id",
+                "#/$defs/conversation_response_time/properties/team_id/type"
+            ),
+        ]
+    );
+    assert!(intercom_models::ConversationStatistics::is_valid(
+        &json!({"count_reopens": 2})
+    ));
+    assert!(!intercom_models::ConversationStatistics::is_valid(
+        &json!({"count_reopens": 2.5})
+    ));
+}
+
+#[test]
+fn alternatives_fail_once_with_the_closest_branch() {
+    let errors = intercom_models::ConvertVisitorRequest::validate(
+        &json!({"type": "user", "user": {"email": "a@example.com"}, "visitor": {"id": "1"}}),
+    );
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].keyword, "anyOf");
+    assert_eq!(errors[0].instance_location, "/user");
+    assert_eq!(errors[0].context.len(), 1);
+    assert_eq!(errors[0].context[0].keyword, "required");
+}
+
+#[test]
+fn bytes_and_values_give_the_same_errors_with_positions() {
+    let text = "{\n  \"type\": \"user\",\n  \"user\": {\"id\": 5},\n  \"visitor\": {}\n}";
+    let from_bytes =
+        intercom_models::ConvertVisitorRequest::validate_bytes(text.as_bytes()).unwrap();
+    let from_value =
+        intercom_models::ConvertVisitorRequest::validate(&serde_json::from_str(text).unwrap());
+    let locations = |errors: &[intercom_runtime::ValidationError]| -> Vec<String> {
+        errors.iter().map(|e| e.instance_location.clone()).collect()
+    };
+    assert_eq!(locations(&from_bytes), locations(&from_value));
+    assert_eq!(from_bytes[0].instance_location, "/user/id");
+    assert_eq!(
+        from_bytes[0].position,
+        Some(Position {
+            line: 3,
+            column: 18
+        })
+    );
+    assert_eq!(from_bytes[1].instance_location, "/visitor");
+    assert_eq!(
+        from_bytes[1].position,
+        Some(Position {
+            line: 4,
+            column: 14
+        })
+    );
+}
+
+#[test]
+fn hostile_input_gives_errors_not_crashes() {
+    let validate_bytes = schema("conversation_statistics").unwrap().validate_bytes;
+    // 100,000 levels of nesting: refused by the parser's depth limit.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let error = validate_bytes(deep.as_bytes()).unwrap_err();
+    assert!(
+        error.message.contains("recursion limit"),
+        "{}",
+        error.message
+    );
+    // Invalid UTF-8 inside a string.
+    assert!(validate_bytes(b"{\"type\": \"\xff\"}").is_err());
+    // Numbers beyond u64 and beyond f64.
+    let errors = validate_bytes(b"{\"count_reopens\": 123456789012345678901234567890}").unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(validate_bytes(b"{\"count_reopens\": 1e400}").is_err());
+    let errors = validate_bytes(b"{\"count_reopens\": 1.5e300}").unwrap();
+    assert!(
+        errors.is_empty(),
+        "a whole number written with an exponent is an integer: {errors:?}"
+    );
+    // A long string and a long array.
+    let long = format!(
+        "{{\"type\": \"{}\", \"assigned_team_first_response_time\": [{}]}}",
+        "x".repeat(10_000_000),
+        vec!["{}"; 200_000].join(",")
+    );
+    assert!(validate_bytes(long.as_bytes()).unwrap().is_empty());
+}
+
+#[test]
+fn a_value_nested_deeper_than_the_limit_is_an_error() {
+    use intercom_tests::fixture_validators::keywords::validators;
+    // Built by hand: the parser would refuse it. Not with `json!`, which
+    // would copy it through a recursive serializer.
+    let mut value = serde_json::json!({"leaf": 1});
+    for _ in 0..100_000 {
+        let mut object = serde_json::Map::new();
+        object.insert("children".into(), Value::Array(vec![value]));
+        value = Value::Object(object);
+    }
+    let errors = validators::validate_tree(&value);
+    let verdict = validators::is_valid_tree(&value);
+    // serde_json drops a Value recursively; this one is too deep for that.
+    std::mem::forget(value);
+    assert!(!verdict);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].keyword, "depth");
+    assert!(errors[0].message.contains("deeper than 256 levels"));
+}
+
+#[test]
+fn fixture_keywords_agree_with_the_jsonschema_crate() {
+    use intercom_tests::fixture_validators::keywords::validators;
+    let text = std::fs::read_to_string(fixture("validators/keywords.json")).unwrap();
+    let document: Value = serde_json::from_str(&text).unwrap();
+    let cases = [
+        ("contact", json!({"id": "abc", "role": "user"})),
+        (
+            "contact",
+            json!({"id": "", "role": "admin", "email": "not-an-email", "age": 150, "score": 2}),
+        ),
+        (
+            "contact",
+            json!({"id": "ABC!", "role": "lead", "tags": [{"name": "a"}, {"name": "a"}, {}]}),
+        ),
+        (
+            "contact",
+            json!({"id": "a", "role": "lead", "custom": {"a": 1, "b": "x", "c": "y"}, "closed": {"a": true, "b": 1}}),
+        ),
+        (
+            "contact",
+            json!({"id": "a", "role": "lead", "created_at": "2024-13-01T00:00:00Z", "email": null}),
+        ),
+        ("identifier", json!({"email": "a@example.com"})),
+        ("identifier", json!({"email": "nope"})),
+        ("identifier", json!([])),
+        (
+            "tree",
+            json!({"children": [{"leaf": 1}, {"children": [{"leaf": "x"}]}]}),
+        ),
+    ];
+    for (name, payload) in cases {
+        let ours = validators::validate(name, &payload).unwrap();
+        let mut with_ref = document.clone();
+        with_ref["$ref"] = json!(format!("#/$defs/{name}"));
+        let theirs = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&with_ref)
+            .unwrap();
+        let mut their_locations: Vec<String> = theirs
+            .iter_errors(&payload)
+            .map(|e| e.instance_path().as_str().to_owned())
+            .collect();
+        let mut our_locations: Vec<String> =
+            ours.iter().map(|e| e.instance_location.clone()).collect();
+        their_locations.sort();
+        their_locations.dedup();
+        our_locations.sort();
+        our_locations.dedup();
+        assert_eq!(
+            our_locations, their_locations,
+            "{name}: {payload}: ours {ours:#?}"
+        );
+        assert_eq!(
+            validators::schema(name).map(|e| (e.is_valid)(&payload)),
+            Some(ours.is_empty())
+        );
+    }
+}

@@ -1,0 +1,357 @@
+//! End-to-end tests of the `intercom-validate` binary on the fixtures in
+//! tests/fixtures/validate.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/validate")
+        .join(name)
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str], stdin: &[u8]) -> Run {
+    let mut child = Command::cargo_bin("intercom-validate")
+        .unwrap()
+        .args(args)
+        .current_dir(fixture(""))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let output = child.wait_with_output().unwrap();
+    Run {
+        code: output.status.code().unwrap(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+const STATS: &str = "conversation_statistics";
+const CONVERT: &str = "convert_visitor_request";
+
+#[test]
+fn a_valid_payload_exits_0_with_a_summary() {
+    let r = run(&["--schema", STATS, "valid_statistics.json"], b"");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, "1 file(s), 1 payload(s): 1 valid, 0 invalid\n");
+}
+
+#[test]
+fn an_invalid_payload_exits_1_with_one_line_per_error() {
+    let r = run(&["--schema", STATS, "invalid_statistics.json"], b"");
+    assert_eq!(r.code, 1);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "invalid_statistics.json:3:25: /time_to_assignment: expected integer, found string \"two minutes\" (#/$defs/conversation_statistics/properties/time_to_assignment/type)",
+            "invalid_statistics.json:6:44: /assigned_team_first_response_time/0/response_time: expected integer, found number -1.5 (#/$defs/conversation_response_time/properties/response_time/type)",
+            "1 file(s), 1 payload(s): 0 valid, 1 invalid",
+        ]
+    );
+}
+
+#[test]
+fn standard_input_is_read_for_no_file_or_a_dash() {
+    let payload = std::fs::read(fixture("valid_statistics.json")).unwrap();
+    assert_eq!(run(&["--schema", STATS], &payload).code, 0);
+    let r = run(&["--schema", STATS, "-"], b"{\"type\": 3}");
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.starts_with("<stdin>:1:10: /type: expected string"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn one_alternative_error_shows_the_closest_branch_only() {
+    let r = run(
+        &["--schema", CONVERT, "invalid/user_without_identifier.json"],
+        b"",
+    );
+    assert_eq!(r.code, 1);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", r.stdout);
+    assert!(
+        lines[0].contains(
+            "/user: {\"email\":\"winstone@example.com\"} matches none of the 2 alternatives"
+        ),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with(
+            "    invalid/user_without_identifier.json:1:27: /user: missing required property"
+        ),
+        "{}",
+        lines[1]
+    );
+}
+
+#[test]
+fn ndjson_reports_the_line_of_each_payload() {
+    let r = run(&["--schema", CONVERT, "--ndjson", "requests.ndjson"], b"");
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.starts_with("requests.ndjson:3:27: /user: "),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .ends_with("1 file(s), 3 payload(s): 2 valid, 1 invalid\n"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn ndjson_is_streamed_payload_by_payload() {
+    let mut child = Command::cargo_bin("intercom-validate")
+        .unwrap()
+        .args(["--schema", STATS, "--ndjson"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    // The answer to the first line comes while the input is still open.
+    stdin.write_all(b"{\"type\": 1}\n").unwrap();
+    stdin.flush().unwrap();
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert!(
+        line.starts_with("<stdin>:1:10: /type: expected string"),
+        "{line}"
+    );
+    stdin.write_all(b"{\"count_reopens\": \"x\"}\n").unwrap();
+    stdin.flush().unwrap();
+    line.clear();
+    stdout.read_line(&mut line).unwrap();
+    assert!(line.starts_with("<stdin>:2:19: /count_reopens:"), "{line}");
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}
+
+#[test]
+fn bad_input_exits_2_and_the_other_files_are_still_checked() {
+    let r = run(
+        &[
+            "--schema",
+            STATS,
+            "missing.json",
+            "empty.json",
+            "syntax_error.json",
+            "invalid_utf8.json",
+            "bom.json",
+            "trailing_garbage.json",
+            "valid_statistics.json",
+            "invalid_statistics.json",
+        ],
+        b"",
+    );
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    let expected = [
+        "missing.json: error: cannot read: No such file or directory",
+        "empty.json:1:1: error: the input is empty (expected a JSON document)",
+        "syntax_error.json:4:1: error: invalid JSON: trailing comma",
+        "invalid_utf8.json:1:24: error: invalid UTF-8 (byte 0xFF)",
+        "bom.json:1:1: error: the payload starts with a UTF-8 byte-order mark",
+        "trailing_garbage.json:1:37: error: invalid JSON: trailing characters",
+        "invalid_statistics.json:3:25: /time_to_assignment: expected integer",
+        "8 file(s), 2 payload(s): 1 valid, 1 invalid, 6 could not be checked",
+    ];
+    for line in expected {
+        assert!(
+            r.stdout.lines().any(|l| l.starts_with(line)),
+            "no line starting {line:?} in\n{}",
+            r.stdout
+        );
+    }
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let r = run(&["--schema", STATS], deep.as_bytes());
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stdout.contains("nests deeper than 128 levels"),
+        "{}",
+        r.stdout
+    );
+    let deep_object = format!("{}1{}", "{\"a\":".repeat(100_000), "}".repeat(100_000));
+    let r = run(&["--schema", STATS, "--ndjson"], deep_object.as_bytes());
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn an_unknown_schema_lists_the_closest_names() {
+    let r = run(
+        &[
+            "--schema",
+            "conversation_statistic",
+            "valid_statistics.json",
+        ],
+        b"",
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains(
+            "there is no schema called `conversation_statistic` (closest: conversation_statistics"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(run(&["valid_statistics.json"], b"").code, 2);
+    assert_eq!(run(&["--schema", STATS, "--format", "yaml"], b"").code, 2);
+}
+
+#[test]
+fn list_names_every_schema() {
+    let r = run(&["--list"], b"");
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        r.stdout,
+        "conversation_response_time\nconversation_statistics\nconvert_visitor_request\n"
+    );
+}
+
+#[test]
+fn expect_invalid_passes_only_when_every_payload_is_invalid() {
+    let bad = [
+        "invalid/user_without_identifier.json",
+        "invalid/visitor_missing.json",
+        "invalid/wrong_types.json",
+    ];
+    let mut args = vec!["--schema", CONVERT, "--expect", "invalid"];
+    args.extend(bad);
+    assert_eq!(run(&args, b"").code, 0);
+    args.push("requests.ndjson");
+    args.push("--ndjson");
+    let r = run(&args, b"");
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("valid against convert_visitor_request, but invalid was expected"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn json_output_is_one_object_per_payload() {
+    let r = run(
+        &[
+            "--schema",
+            CONVERT,
+            "--ndjson",
+            "--format",
+            "json",
+            "requests.ndjson",
+        ],
+        b"",
+    );
+    assert_eq!(r.code, 1);
+    let objects: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(objects.len(), 3);
+    assert_eq!(objects[0]["valid"], true);
+    assert_eq!(objects[1]["line"], 3);
+    assert_eq!(objects[1]["errors"][0]["instance_location"], "/user");
+    assert_eq!(objects[1]["errors"][0]["keyword"], "anyOf");
+    assert_eq!(objects[1]["errors"][0]["line"], 3);
+    assert_eq!(objects[1]["errors"][0]["context"][0]["keyword"], "required");
+}
+
+#[test]
+fn github_output_annotates_file_line_and_column() {
+    let r = run(
+        &[
+            "--schema",
+            STATS,
+            "--format",
+            "github",
+            "invalid_statistics.json",
+        ],
+        b"",
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.starts_with("::error file=invalid_statistics.json,line=3,col=25::/time_to_assignment: expected integer"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn junit_output_is_a_report_of_every_payload() {
+    let r = run(
+        &[
+            "--schema",
+            STATS,
+            "--format",
+            "junit",
+            "valid_statistics.json",
+            "invalid_statistics.json",
+            "empty.json",
+        ],
+        b"",
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"intercom-validate conversation_statistics\" tests=\"3\" failures=\"1\" errors=\"1\">"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "<testcase name=\"valid_statistics.json:1\" classname=\"conversation_statistics\"/>"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("<failure message=\"2 error(s) against conversation_statistics\">invalid_statistics.json:3:25: /time_to_assignment: expected integer, found string &quot;two minutes&quot;"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("<error message=\"empty.json:1:1: the input is empty"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stdout.matches("<testsuite ").count(), 3);
+    assert!(r.stdout.ends_with("</testsuites>\n"));
+}
+
+#[test]
+fn help_documents_every_flag_with_an_example() {
+    let r = run(&["--help"], b"");
+    assert_eq!(r.code, 0);
+    for flag in [
+        "--schema",
+        "--ndjson",
+        "--format",
+        "--expect",
+        "--list",
+        "[FILE]...",
+    ] {
+        assert!(r.stdout.contains(flag), "--help does not mention {flag}");
+    }
+    assert!(r.stdout.matches("Example:").count() >= 6, "{}", r.stdout);
+}

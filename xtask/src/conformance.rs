@@ -1,0 +1,283 @@
+//! `cargo xtask conformance --suite DIR`: the JSON Schema Test Suite (draft
+//! 2020-12) through generated validators. Every test group's schema is
+//! modelled and generated into a module of one crate (built once, in
+//! `target/conformance`), which then gives its verdict on each test's data,
+//! both collecting every error and stopping at the first. A schema the
+//! generator refuses is skipped, and the refused keyword is named.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use intercom_codegen::model::Model;
+use intercom_codegen::output;
+use intercom_codegen::validators::{self, ValidatorOptions};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::{Value, json};
+
+use crate::{input_error, project_root, scratch_crate};
+
+struct SuiteFile {
+    name: String,
+    groups: Vec<Group>,
+}
+
+struct Group {
+    description: String,
+    /// The generated functions, or the keyword the generator refused.
+    generated: Result<TokenStream, String>,
+    tests: Vec<(String, Value, bool)>,
+}
+
+pub fn run(suite: &Path) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let tests_dir = suite.join("tests").join("draft2020-12");
+    let mut paths: Vec<(PathBuf, bool)> = std::fs::read_dir(&tests_dir)
+        .with_context(|| format!("{}: not a JSON Schema Test Suite checkout", suite.display()))
+        .map_err(input_error)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        // The required format.json expects `format` to be an annotation.
+        .map(|path| (path, false))
+        .collect();
+    paths.sort();
+    // The optional format tests of the formats the validators assert.
+    for format in validators::FORMATS {
+        paths.push((
+            tests_dir
+                .join("optional")
+                .join("format")
+                .join(format!("{format}.json")),
+            true,
+        ));
+    }
+    let mut files = Vec::new();
+    for (path, assert_formats) in &paths {
+        files.push(load(&tests_dir, path, *assert_formats).map_err(input_error)?);
+    }
+
+    let binary = build(&project_root().join("target").join("conformance"), &files)?;
+    let requests: Vec<Value> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(f, file)| {
+            file.groups.iter().enumerate().flat_map(move |(g, group)| {
+                let runs = group.generated.is_ok();
+                group
+                    .tests
+                    .iter()
+                    .filter(move |_| runs)
+                    .map(move |(_, data, _)| json!([f, g, data]))
+            })
+        })
+        .collect();
+    let answers: Vec<Value> = scratch_crate::ask(&binary, Value::Array(requests))?
+        .into_iter()
+        .map(|a| if a.is_null() { json!([null, null]) } else { a })
+        .collect();
+    let mut answers = answers.into_iter();
+
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    let mut skipped_by_keyword: BTreeMap<String, usize> = BTreeMap::new();
+    let mut failures = Vec::new();
+    println!(
+        "{:<44} {:>7} {:>7} {:>8}",
+        "file", "passed", "failed", "skipped"
+    );
+    for file in &files {
+        let (mut p, mut f, mut s) = (0, 0, 0);
+        for group in &file.groups {
+            match &group.generated {
+                Err(keyword) => {
+                    s += group.tests.len();
+                    *skipped_by_keyword.entry(keyword.clone()).or_default() += group.tests.len();
+                }
+                Ok(_) => {
+                    for (description, _, valid) in &group.tests {
+                        let answer = answers
+                            .next()
+                            .context("the suite crate answered too few tests")?;
+                        let all = answer[0].as_bool();
+                        let first = answer[1].as_bool();
+                        if all == Some(*valid) && first == Some(*valid) {
+                            p += 1;
+                        } else {
+                            f += 1;
+                            failures.push(format!(
+                                "  FAILED {}: {} / {}: expected {}, got {} (every error) and {} (first error)",
+                                file.name,
+                                group.description,
+                                description,
+                                verdict(Some(*valid)),
+                                verdict(all),
+                                verdict(first)
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        println!("{:<44} {:>7} {:>7} {:>8}", file.name, p, f, s);
+        passed += p;
+        failed += f;
+        skipped += s;
+    }
+    for line in &failures {
+        println!("{line}");
+    }
+    if !skipped_by_keyword.is_empty() {
+        let list: Vec<String> = skipped_by_keyword
+            .iter()
+            .map(|(keyword, count)| format!("{keyword} ({count})"))
+            .collect();
+        println!(
+            "skipped, by the keyword the generator refuses: {}",
+            list.join(", ")
+        );
+    }
+    println!(
+        "{passed} passed, {failed} failed, {skipped} skipped ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn verdict(valid: Option<bool>) -> &'static str {
+    match valid {
+        Some(true) => "valid",
+        Some(false) => "invalid",
+        None => "no answer",
+    }
+}
+
+fn load(tests_dir: &Path, path: &Path, assert_formats: bool) -> anyhow::Result<SuiteFile> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    let groups: Value =
+        serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
+    let name = path
+        .strip_prefix(tests_dir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned();
+    let options = ValidatorOptions { assert_formats };
+    let mut loaded = Vec::new();
+    for group in groups
+        .as_array()
+        .context("a suite file is an array of groups")?
+    {
+        let tests = group["tests"]
+            .as_array()
+            .map(|tests| {
+                tests
+                    .iter()
+                    .map(|t| {
+                        (
+                            t["description"].as_str().unwrap_or_default().to_owned(),
+                            t["data"].clone(),
+                            t["valid"].as_bool().unwrap_or_default(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let generated = match Model::parse(&group["schema"]) {
+            Err(error) => Err(error.keyword().to_owned()),
+            Ok(model) => validators::emit(&model, &[model.root], &options)
+                .map(|functions| {
+                    let root = validators::checks_anything(&model, model.root).then(|| {
+                        let f = validators::node_fn(model.root);
+                        (quote!(#f(value, &mut all);), quote!(#f(value, &mut first);))
+                    });
+                    let (all, first) = root.unzip();
+                    quote! {
+                        #functions
+                        pub fn verdicts(value: &serde_json::Value) -> (bool, bool) {
+                            let mut all = intercom_runtime::check::Ctx::all();
+                            #all
+                            let mut first = intercom_runtime::check::Ctx::verdict();
+                            #first
+                            (all.is_valid(), first.is_valid())
+                        }
+                    }
+                })
+                .map_err(|error| error.keyword),
+        };
+        loaded.push(Group {
+            description: group["description"].as_str().unwrap_or_default().to_owned(),
+            generated,
+            tests,
+        });
+    }
+    Ok(SuiteFile {
+        name,
+        groups: loaded,
+    })
+}
+
+fn build(work: &Path, files: &[SuiteFile]) -> anyhow::Result<PathBuf> {
+    let mut sources = Vec::new();
+    let mut file_arms = Vec::new();
+    let mut modules = Vec::new();
+    for (f, file) in files.iter().enumerate() {
+        let module = format_ident!("file_{}", f);
+        let mut groups = Vec::new();
+        let mut arms = Vec::new();
+        for (g, group) in file.groups.iter().enumerate() {
+            if let Ok(functions) = &group.generated {
+                let name = format_ident!("group_{}", g);
+                groups.push(quote! {
+                    pub mod #name {
+                        #![allow(unused_variables, unused_mut, clippy::all)]
+                        #functions
+                    }
+                });
+                arms.push(quote!(#g => Some(#name::verdicts(value)),));
+            }
+        }
+        let tokens = quote! {
+            #(#groups)*
+            #[allow(unused_variables)]
+            pub fn verdicts(group: usize, value: &serde_json::Value) -> Option<(bool, bool)> {
+                match group {
+                    #(#arms)*
+                    _ => None,
+                }
+            }
+        };
+        sources.push((
+            format!("src/file_{f}.rs"),
+            output::render(tokens, &file.name)?,
+        ));
+        modules.push(module.clone());
+        file_arms.push(quote!(#f => #module::verdicts(*group, value),));
+    }
+    let main = quote! {
+        #(mod #modules;)*
+
+        fn main() {
+            let requests: Vec<(usize, usize, serde_json::Value)> =
+                serde_json::from_reader(std::io::stdin().lock()).expect("requests on stdin");
+            let answers: Vec<Option<(bool, bool)>> = requests
+                .iter()
+                .map(|(file, group, value)| match file {
+                    #(#file_arms)*
+                    _ => None,
+                })
+                .collect();
+            serde_json::to_writer(std::io::stdout().lock(), &answers).expect("answers on stdout");
+        }
+    };
+    sources.push((
+        "src/main.rs".to_owned(),
+        output::render(main, "the JSON Schema Test Suite")?,
+    ));
+    scratch_crate::build(work, "conformance", &sources)
+}
