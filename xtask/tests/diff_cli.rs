@@ -249,6 +249,12 @@ fn real_2_10_to_2_11_contact_role_becomes_required_in_a_response() {
     };
     let line = line_of(&text, "became-required", "contact#/properties/role");
     assert!(line.starts_with("NON-BREAKING"), "{line}");
+    assert!(
+        line.contains(
+            "[rust: Contact.role: Option<String> → Contact.role: String, compile-breaking]"
+        ),
+        "{line}"
+    );
     assert!(line.contains("[response]"), "{line}");
 }
 

@@ -9,6 +9,7 @@
 
 pub mod load;
 pub mod report;
+pub mod rust;
 mod wire;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -210,6 +211,8 @@ pub struct Change {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub renamed_to: Option<String>,
     pub accepted: bool,
+    /// The generated Rust before and after, from the codegen plans.
+    pub rust: Option<rust::RustView>,
     /// Where the change stands in the OLD and NEW inputs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
@@ -389,8 +392,12 @@ pub fn diff(old: &Side, new: &Side, options: &Options) -> Result<Report, DiffErr
         change.operations = reach.operations.into_iter().collect();
     }
     changes.extend(operation_changes);
+    let plans = (rust::Plans::new(&old.model), rust::Plans::new(&new.model));
     for change in &mut changes {
         judge(change);
+        if let (Some(op), Some(np)) = (&plans.0, &plans.1) {
+            change.rust = rust::view(change, (&old.model, op), (&new.model, np));
+        }
         change.id = format!("{} {}#{}", change.kind.id(), change.schema, change.pointer);
         change.location = locate(change, old, new);
     }

@@ -92,7 +92,14 @@ impl Report {
         let mut by_verdict: BTreeMap<Verdict, usize> = BTreeMap::new();
         let mut by_direction: BTreeMap<&str, usize> = BTreeMap::new();
         let mut accepted = 0;
+        let mut compile_breaking = 0;
         for change in &self.changes {
+            compile_breaking += usize::from(
+                change
+                    .rust
+                    .as_ref()
+                    .is_some_and(|r| r.verdict == super::rust::RustVerdict::CompileBreaking),
+            );
             *by_verdict.entry(change.verdict).or_default() += 1;
             *by_direction.entry(change.direction.id()).or_default() += 1;
             accepted += usize::from(change.accepted);
@@ -106,7 +113,7 @@ impl Report {
             .map(|d| format!("{d} {}", by_direction.get(d).copied().unwrap_or(0)))
             .collect();
         format!(
-            "{} changes: {}; by direction: {}; {accepted} accepted; rust view: not computed",
+            "{} changes: {}; by direction: {}; rust: {compile_breaking} compile-breaking; {accepted} accepted",
             self.changes.len(),
             verdicts.join(", "),
             directions.join(", ")
@@ -175,7 +182,27 @@ impl Report {
                 } else {
                     let _ = writeln!(out, "**`{schema}`** ({direction})\n");
                 }
-                for change in changes {
+                // In a folded group, the became-* changes of one kind share a line.
+                let mut merged: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+                if fold {
+                    for change in changes
+                        .iter()
+                        .filter(|c| c.kind.id().starts_with("became-"))
+                    {
+                        let accepted = if change.accepted { " (accepted)" } else { "" };
+                        merged
+                            .entry(change.kind.id())
+                            .or_default()
+                            .push(format!("`#{}`{accepted}", change.pointer));
+                    }
+                    for (kind, pointers) in &merged {
+                        let _ = writeln!(out, "- `{kind}` {}", pointers.join(", "));
+                    }
+                }
+                for change in changes
+                    .iter()
+                    .filter(|c| !(fold && c.kind.id().starts_with("became-")))
+                {
                     let accepted = if change.accepted { " (accepted)" } else { "" };
                     // The became-* kinds say everything their message says.
                     let message = if change.kind.id().starts_with("became-") {
@@ -183,9 +210,15 @@ impl Report {
                     } else {
                         format!(" {}", escape_markdown(&change.message))
                     };
+                    // Folded groups leave the Rust view to the text and json
+                    // reports, so a whole-version diff fits one PR comment.
+                    let rust = match &change.rust {
+                        Some(rust) if !fold => markdown_rust(rust),
+                        _ => String::new(),
+                    };
                     let _ = writeln!(
                         out,
-                        "- `{}` `#{}`{message}{accepted}",
+                        "- `{}` `#{}`{message}{rust}{accepted}",
                         change.kind.id(),
                         change.pointer,
                     );
@@ -196,7 +229,11 @@ impl Report {
                 let _ = writeln!(out);
             }
         }
-        let _ = writeln!(out, "\n{}", self.summary());
+        let _ = writeln!(
+            out,
+            "\n{}\n\n✗ marks a change that breaks compilation of code written against the old generated crate.",
+            self.summary()
+        );
         out
     }
 
@@ -255,6 +292,15 @@ fn line(change: &Change) -> String {
     if let Some(from) = &change.renamed_from {
         let _ = write!(text, " (possibly renamed from #{from})");
     }
+    if let Some(rust) = &change.rust {
+        let _ = write!(
+            text,
+            "  [rust: {} → {}, {}]",
+            rust.before.as_deref().unwrap_or("-"),
+            rust.after.as_deref().unwrap_or("-"),
+            rust.verdict.id()
+        );
+    }
     if change.accepted {
         text.push_str(" (accepted)");
     }
@@ -273,6 +319,22 @@ fn strip_comment(line: &str) -> &str {
         Some(i) => trimmed[..i].trim(),
         None => trimmed,
     }
+}
+
+/// The Rust before and after, short: the after side drops the `Type.field: `
+/// prefix it shares with the before side.
+fn markdown_rust(rust: &super::rust::RustView) -> String {
+    let before = rust.before.as_deref().unwrap_or("-");
+    let after = rust.after.as_deref().unwrap_or("-");
+    let after = match (before.split_once(": "), after.split_once(": ")) {
+        (Some((a, _)), Some((b, ty))) if a == b => ty,
+        _ => after,
+    };
+    let mark = match rust.verdict {
+        super::rust::RustVerdict::CompileBreaking => " ✗",
+        super::rust::RustVerdict::Compatible => "",
+    };
+    format!(" `{before}`→`{after}`{mark}")
 }
 
 fn escape_markdown(text: &str) -> String {
