@@ -179,7 +179,7 @@ impl Emitter<'_> {
             NodeKind::Bool(false) => {
                 let loc = format!("#{pointer}");
                 quote! {
-                    ctx.fail(#loc, "false", "no value is allowed here".to_owned());
+                    ctx.fail(#loc, "false", || "no value is allowed here".to_owned());
                 }
             }
             NodeKind::Schema(k) => {
@@ -235,7 +235,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "type");
             checks.push(quote! {
                 if !intercom_runtime::check::has_type(value, #mask) {
-                    ctx.fail(#loc, "type", format!(
+                    ctx.fail(#loc, "type", || format!(
                         "expected {}, found {} {}",
                         #expected,
                         intercom_runtime::check::type_name(value),
@@ -256,7 +256,7 @@ impl Emitter<'_> {
             let test = self.membership(node, "ENUM", values);
             checks.push(quote! {
                 if !(#test) {
-                    ctx.fail(#loc, "enum", format!(
+                    ctx.fail(#loc, "enum", || format!(
                         "{} is not one of {}",
                         intercom_runtime::check::show(value),
                         #listed
@@ -270,7 +270,7 @@ impl Emitter<'_> {
             let shown = constant.to_string();
             checks.push(quote! {
                 if !(#test) {
-                    ctx.fail(#loc, "const", format!(
+                    ctx.fail(#loc, "const", || format!(
                         "expected {}, found {}",
                         #shown,
                         intercom_runtime::check::show(value)
@@ -319,7 +319,7 @@ impl Emitter<'_> {
             };
             checks.push(quote! {
                 if #probe {
-                    ctx.fail(#loc, "not", format!(
+                    ctx.fail(#loc, "not", || format!(
                         "{} matches a schema it must not match",
                         intercom_runtime::check::show(value)
                     ));
@@ -400,102 +400,102 @@ impl Emitter<'_> {
             let loc = location(pointer, "required");
             let names = &k.required;
             checks.push(quote! {
-                for name in [#(#names),*] {
-                    if !object.contains_key(name) {
-                        ctx.fail(#loc, "required", format!("missing required property \"{name}\""));
-                    }
+                for name in intercom_runtime::check::missing(object, &[#(#names),*]) {
+                    ctx.fail(#loc, "required", || format!("missing required property \"{name}\""));
                 }
             });
         }
-        // One pass over the payload's members: a `match` on the name finds
-        // a declared property without hashing it, then patterns and
-        // `additionalProperties` see the same member.
-        let has_additional = k.additional_properties.is_some_and(|child| {
-            matches!(self.model.node(child).kind, NodeKind::Bool(false))
-                || checks_anything(self.model, child)
-        });
-        let mut arms = Vec::new();
-        for (property, child) in &k.properties {
-            match self.call(*child, quote!(child)) {
-                Some(call) => {
-                    let loc = location(pointer, "properties");
-                    let result = has_additional.then(|| quote!(true));
-                    arms.push(quote! {
-                        #property => {
-                            ctx.push_key(key);
-                            if ctx.enter(#loc) { #call ctx.leave(); }
-                            ctx.pop();
-                            #result
-                        }
-                    });
-                }
-                None if has_additional => arms.push(quote!(#property => true,)),
-                None => {}
-            }
-        }
-        let mut per_key = Vec::new();
-        let mark = has_additional.then(|| quote!(matched = true;));
-        for (index, (pattern_text, child)) in k.pattern_properties.iter().enumerate() {
-            let regex = self.regex(node, index + 1, pattern_text, pointer, "patternProperties")?;
-            let loc = location(pointer, "patternProperties");
-            let call = self.call(*child, quote!(child));
-            per_key.push(quote! {
-                if #regex.is_match(key) {
-                    #mark
-                    ctx.push_key(key);
-                    if ctx.enter(#loc) { #call ctx.leave(); }
-                    ctx.pop();
-                }
-            });
-        }
-        let additional = match k.additional_properties {
-            Some(child) if matches!(self.model.node(child).kind, NodeKind::Bool(false)) => {
-                let loc = location(pointer, "additionalProperties");
-                quote! {
-                    if !matched {
-                        ctx.fail(#loc, "additionalProperties", format!("property \"{key}\" is not allowed"));
-                    }
-                }
-            }
-            Some(child) if checks_anything(self.model, child) => {
-                let loc = location(pointer, "additionalProperties");
-                let call = self.call(child, quote!(child));
-                quote! {
-                    if !matched {
+        // One pass over the payload's members, matching each name against
+        // the declared ones, costs less than a hash lookup per declared name.
+        let property_arms: Vec<TokenStream> = k
+            .properties
+            .iter()
+            .filter_map(|(property, child)| {
+                let call = self.call(*child, quote!(child))?;
+                let loc = location(pointer, "properties");
+                Some(quote! {
+                    #property => {
                         ctx.push_key(key);
                         if ctx.enter(#loc) { #call ctx.leave(); }
                         ctx.pop();
                     }
-                }
-            }
-            _ => quote!(),
-        };
-        if !arms.is_empty() || !per_key.is_empty() || has_additional {
-            let dispatch = if has_additional {
-                let binding = if per_key.is_empty() {
-                    quote!(let matched)
-                } else {
-                    quote!(let mut matched)
-                };
-                quote! {
-                    #binding = match key.as_str() {
-                        #(#arms)*
-                        _ => false,
-                    };
-                }
-            } else if arms.is_empty() {
-                quote!()
-            } else {
-                quote! {
-                    match key.as_str() {
-                        #(#arms)*
-                        _ => {}
-                    }
-                }
-            };
+                })
+            })
+            .collect();
+        if !property_arms.is_empty() {
             checks.push(quote! {
                 for (key, child) in object {
-                    #dispatch
+                    match key.as_str() {
+                        #(#property_arms)*
+                        _ => {}
+                    }
+                    #done
+                }
+            });
+        }
+        let additional_checks = k
+            .additional_properties
+            .is_some_and(|n| checks_anything(self.model, n));
+        let pattern_checks = !k.pattern_properties.is_empty();
+        if additional_checks || pattern_checks {
+            let declared: Vec<&String> = k.properties.iter().map(|(name, _)| name).collect();
+            let is_declared = if declared.is_empty() {
+                quote!(false)
+            } else {
+                quote!(matches!(key.as_str(), #(#declared)|*))
+            };
+            let mut per_key = Vec::new();
+            let has_additional = k.additional_properties.is_some_and(|child| {
+                matches!(self.model.node(child).kind, NodeKind::Bool(false))
+                    || checks_anything(self.model, child)
+            });
+            let mark = has_additional.then(|| quote!(matched = true;));
+            for (index, (pattern_text, child)) in k.pattern_properties.iter().enumerate() {
+                let regex =
+                    self.regex(node, index + 1, pattern_text, pointer, "patternProperties")?;
+                let loc = location(pointer, "patternProperties");
+                let call = self.call(*child, quote!(child));
+                per_key.push(quote! {
+                    if #regex.is_match(key) {
+                        #mark
+                        ctx.push_key(key);
+                        if ctx.enter(#loc) { #call ctx.leave(); }
+                        ctx.pop();
+                    }
+                });
+            }
+            let additional = match k.additional_properties {
+                Some(child) if matches!(self.model.node(child).kind, NodeKind::Bool(false)) => {
+                    let loc = location(pointer, "additionalProperties");
+                    quote! {
+                        if !matched {
+                            ctx.fail(#loc, "additionalProperties", || format!("property \"{key}\" is not allowed"));
+                        }
+                    }
+                }
+                Some(child) if checks_anything(self.model, child) => {
+                    let loc = location(pointer, "additionalProperties");
+                    let call = self.call(child, quote!(child));
+                    quote! {
+                        if !matched {
+                            ctx.push_key(key);
+                            if ctx.enter(#loc) { #call ctx.leave(); }
+                            ctx.pop();
+                        }
+                    }
+                }
+                _ => quote!(),
+            };
+            let declare = has_additional.then(|| {
+                if k.pattern_properties.is_empty() {
+                    quote!(let matched = #is_declared;)
+                } else {
+                    quote!(let mut matched = #is_declared;)
+                }
+            });
+            checks.push(quote! {
+                for (key, child) in object {
+                    #declare
                     #(#per_key)*
                     #additional
                     #done
@@ -513,7 +513,7 @@ impl Emitter<'_> {
                     let mut probe = intercom_runtime::check::Ctx::verdict();
                     #f(&name, &mut probe);
                     if !probe.is_valid() {
-                        ctx.fail(#loc, "propertyNames", format!("the property name \"{key}\" is not allowed"));
+                        ctx.fail(#loc, "propertyNames", || format!("the property name \"{key}\" is not allowed"));
                     }
                 }
             });
@@ -522,7 +522,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "minProperties");
             checks.push(quote! {
                 if (object.len() as u64) < #min {
-                    ctx.fail(#loc, "minProperties", format!("has {} properties, fewer than {}", object.len(), #min));
+                    ctx.fail(#loc, "minProperties", || format!("has {} properties, fewer than {}", object.len(), #min));
                 }
             });
         }
@@ -530,7 +530,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "maxProperties");
             checks.push(quote! {
                 if (object.len() as u64) > #max {
-                    ctx.fail(#loc, "maxProperties", format!("has {} properties, more than {}", object.len(), #max));
+                    ctx.fail(#loc, "maxProperties", || format!("has {} properties, more than {}", object.len(), #max));
                 }
             });
         }
@@ -539,7 +539,7 @@ impl Emitter<'_> {
             checks.push(quote! {
                 if object.contains_key(#property) {
                     for name in intercom_runtime::check::missing(object, &[#(#required),*]) {
-                        ctx.fail(#loc, "dependentRequired", format!("missing property \"{name}\", required when \"{}\" is present", #property));
+                        ctx.fail(#loc, "dependentRequired", || format!("missing property \"{name}\", required when \"{}\" is present", #property));
                     }
                 }
             });
@@ -604,7 +604,7 @@ impl Emitter<'_> {
                 let loc = location(pointer, "maxContains");
                 quote! {
                     if (count as u64) > #max {
-                        ctx.fail(#loc, "maxContains", format!("{count} items match `contains`, more than {}", #max));
+                        ctx.fail(#loc, "maxContains", || format!("{count} items match `contains`, more than {}", #max));
                     }
                 }
             });
@@ -616,7 +616,7 @@ impl Emitter<'_> {
             let min_check = (min > 0).then(|| {
                 quote! {
                     if (count as u64) < #min {
-                        ctx.fail(#min_loc, "contains", format!("{count} items match `contains`, fewer than {}", #min));
+                        ctx.fail(#min_loc, "contains", || format!("{count} items match `contains`, fewer than {}", #min));
                     }
                 }
             });
@@ -632,7 +632,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "minItems");
             checks.push(quote! {
                 if (items.len() as u64) < #min {
-                    ctx.fail(#loc, "minItems", format!("has {} items, fewer than {}", items.len(), #min));
+                    ctx.fail(#loc, "minItems", || format!("has {} items, fewer than {}", items.len(), #min));
                 }
             });
         }
@@ -640,7 +640,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "maxItems");
             checks.push(quote! {
                 if (items.len() as u64) > #max {
-                    ctx.fail(#loc, "maxItems", format!("has {} items, more than {}", items.len(), #max));
+                    ctx.fail(#loc, "maxItems", || format!("has {} items, more than {}", items.len(), #max));
                 }
             });
         }
@@ -648,7 +648,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "uniqueItems");
             checks.push(quote! {
                 if !intercom_runtime::check::all_unique(items) {
-                    ctx.fail(#loc, "uniqueItems", "has items that are equal".to_owned());
+                    ctx.fail(#loc, "uniqueItems", || "has items that are equal".to_owned());
                 }
             });
         }
@@ -666,7 +666,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "minLength");
             checks.push(quote! {
                 if intercom_runtime::check::length(string) < #min {
-                    ctx.fail(#loc, "minLength", format!("{} is shorter than {} characters", intercom_runtime::check::show(value), #min));
+                    ctx.fail(#loc, "minLength", || format!("{} is shorter than {} characters", intercom_runtime::check::show(value), #min));
                 }
             });
         }
@@ -674,7 +674,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "maxLength");
             checks.push(quote! {
                 if intercom_runtime::check::length(string) > #max {
-                    ctx.fail(#loc, "maxLength", format!("{} is longer than {} characters", intercom_runtime::check::show(value), #max));
+                    ctx.fail(#loc, "maxLength", || format!("{} is longer than {} characters", intercom_runtime::check::show(value), #max));
                 }
             });
         }
@@ -683,7 +683,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "pattern");
             checks.push(quote! {
                 if !#regex.is_match(string) {
-                    ctx.fail(#loc, "pattern", format!("{} does not match the pattern {}", intercom_runtime::check::show(value), #pattern_text));
+                    ctx.fail(#loc, "pattern", || format!("{} does not match the pattern {}", intercom_runtime::check::show(value), #pattern_text));
                 }
             });
         }
@@ -695,7 +695,7 @@ impl Emitter<'_> {
             let check = format_ident!("is_{}", format.replace('-', "_"));
             checks.push(quote! {
                 if !intercom_runtime::formats::#check(string) {
-                    ctx.fail(#loc, "format", format!("{} is not a valid {}", intercom_runtime::check::show(value), #format));
+                    ctx.fail(#loc, "format", || format!("{} is not a valid {}", intercom_runtime::check::show(value), #format));
                 }
             });
         }
@@ -710,7 +710,7 @@ impl Emitter<'_> {
                 let loc = location(pointer, keyword);
                 checks.push(quote! {
                     if matches!(#b.compare(number), #fails) {
-                        ctx.fail(#loc, #keyword, format!("{} is {} {}", number, #words, #b));
+                        ctx.fail(#loc, #keyword, || format!("{} is {} {}", number, #words, #b));
                     }
                 });
             }
@@ -746,7 +746,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "multipleOf");
             checks.push(quote! {
                 if !intercom_runtime::check::is_multiple_of(number, #b) {
-                    ctx.fail(#loc, "multipleOf", format!("{} is not a multiple of {}", number, #b));
+                    ctx.fail(#loc, "multipleOf", || format!("{} is not a multiple of {}", number, #b));
                 }
             });
         }
@@ -755,21 +755,59 @@ impl Emitter<'_> {
 
     fn alternatives(&mut self, pointer: &str, keyword: &str, branches: &[NodeId]) -> TokenStream {
         let loc = location(pointer, keyword);
-        let checks = branches.iter().map(|branch| {
-            if checks_anything(self.model, *branch) {
+        let count = branches.len();
+        // Verdicts first, each branch stopping at its first error; the
+        // branches are walked again in full only when none matches and
+        // errors are wanted, to give the closest one's errors as context.
+        let probes: Vec<TokenStream> = branches
+            .iter()
+            .map(|branch| {
                 let f = node_fn(*branch);
-                quote!(#f)
+                if checks_anything(self.model, *branch) {
+                    quote! {{ let mut probe = ctx.probe(); #f(value, &mut probe); probe.is_valid() }}
+                } else {
+                    quote!(true)
+                }
+            })
+            .collect();
+        let tries = branches.iter().map(|branch| {
+            let f = node_fn(*branch);
+            if checks_anything(self.model, *branch) {
+                quote! {{ let mut branch = ctx.branch(); #f(value, &mut branch); branch.errors }}
             } else {
-                quote!(intercom_runtime::check::accept)
+                quote!(Vec::new())
             }
         });
-        let run = if keyword == "anyOf" {
-            quote!(intercom_runtime::check::any_of)
-        } else {
-            quote!(intercom_runtime::check::one_of)
+        let none_matches = quote! {
+            if ctx.wants_errors() {
+                let outcomes: Vec<Vec<intercom_runtime::ValidationError>> = vec![#(#tries),*];
+                ctx.fail_with_context(#loc, #keyword, format!(
+                    "{} matches none of the {} alternatives; the closest fails with:",
+                    intercom_runtime::check::show(value), #count
+                ), intercom_runtime::check::closest(outcomes));
+            } else {
+                ctx.fail(#loc, #keyword, String::new);
+            }
         };
-        quote! {
-            #run(value, ctx, &[#(#checks),*], #loc);
+        if keyword == "anyOf" {
+            quote! {
+                if !(#(#probes)||*) {
+                    #none_matches
+                }
+            }
+        } else {
+            quote! {{
+                let verdicts: [bool; #count] = [#(#probes),*];
+                match verdicts.iter().filter(|v| **v).count() {
+                    0 => { #none_matches }
+                    1 => {}
+                    _ => ctx.fail(#loc, #keyword, || format!(
+                        "{} matches more than one alternative (numbers {:?}, counting from 0)",
+                        intercom_runtime::check::show(value),
+                        verdicts.iter().enumerate().filter(|(_, v)| **v).map(|(i, _)| i).collect::<Vec<usize>>()
+                    )),
+                }
+            }}
         }
     }
 }

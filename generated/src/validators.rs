@@ -153,11 +153,13 @@ fn n1<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_response_time/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "object",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "object",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -210,11 +212,13 @@ fn n2<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_response_time/properties/team_id/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -227,11 +231,13 @@ fn n3<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_response_time/properties/team_name/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -244,11 +250,13 @@ fn n4<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_response_time/properties/response_time/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -261,11 +269,13 @@ fn n5<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_statistics/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "object or null",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "object or null",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -478,11 +488,13 @@ fn n6<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_statistics/properties/type/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -495,11 +507,13 @@ fn n7<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_statistics/properties/time_to_assignment/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -512,11 +526,13 @@ fn n8<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_statistics/properties/time_to_admin_reply/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -529,11 +545,13 @@ fn n9<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
         ctx.fail(
             "#/$defs/conversation_statistics/properties/time_to_first_close/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -546,11 +564,13 @@ fn n10<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/time_to_last_close/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -563,11 +583,13 @@ fn n11<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/median_time_to_reply/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -580,11 +602,13 @@ fn n12<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/first_contact_reply_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -595,10 +619,12 @@ fn n12<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/first_contact_reply_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -612,11 +638,13 @@ fn n13<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/first_assignment_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -627,10 +655,12 @@ fn n13<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/first_assignment_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -644,11 +674,13 @@ fn n14<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/first_admin_reply_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -659,10 +691,12 @@ fn n14<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/first_admin_reply_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -676,11 +710,13 @@ fn n15<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/first_close_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -691,10 +727,12 @@ fn n15<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/first_close_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -708,11 +746,13 @@ fn n16<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_assignment_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -723,10 +763,12 @@ fn n16<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/last_assignment_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -740,11 +782,13 @@ fn n17<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_assignment_admin_reply_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -755,10 +799,12 @@ fn n17<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/last_assignment_admin_reply_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -772,11 +818,13 @@ fn n18<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_contact_reply_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -787,10 +835,12 @@ fn n18<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/last_contact_reply_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -804,11 +854,13 @@ fn n19<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_admin_reply_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -819,10 +871,12 @@ fn n19<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/last_admin_reply_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -836,11 +890,13 @@ fn n20<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_close_at/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -851,10 +907,12 @@ fn n20<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/last_close_at/format",
                 "format",
-                format!(
-                    "{} is not a valid {}", intercom_runtime::check::show(value),
-                    "date-time"
-                ),
+                || {
+                    format!(
+                        "{} is not a valid {}", intercom_runtime::check::show(value),
+                        "date-time"
+                    )
+                },
             );
         }
     }
@@ -868,11 +926,13 @@ fn n21<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_closed_by_id/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -885,11 +945,13 @@ fn n22<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/count_reopens/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -902,11 +964,13 @@ fn n23<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/count_assignments/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -919,11 +983,13 @@ fn n24<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/count_conversation_parts/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -936,11 +1002,13 @@ fn n25<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/assigned_team_first_response_time/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "array",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "array",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -983,11 +1051,13 @@ fn n27<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/assigned_team_first_response_time_in_office_hours/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "array",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "array",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1030,11 +1100,13 @@ fn n29<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/handling_time/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1047,11 +1119,13 @@ fn n30<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/conversation_statistics/properties/adjusted_handling_time/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "integer or null",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "integer or null",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1064,25 +1138,28 @@ fn n31<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "object",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "object",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
         return;
     }
     if let serde_json::Value::Object(object) = value {
-        for name in ["type", "user", "visitor"] {
-            if !object.contains_key(name) {
-                ctx.fail(
-                    "#/$defs/convert_visitor_request/required",
-                    "required",
-                    format!("missing required property \"{name}\""),
-                );
-            }
+        for name in intercom_runtime::check::missing(
+            object,
+            &["type", "user", "visitor"],
+        ) {
+            ctx.fail(
+                "#/$defs/convert_visitor_request/required",
+                "required",
+                || format!("missing required property \"{name}\""),
+            );
         }
         if ctx.done() {
             return;
@@ -1133,11 +1210,13 @@ fn n32<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/type/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1150,11 +1229,13 @@ fn n33<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/user/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "object",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "object",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1212,12 +1293,40 @@ fn n33<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    intercom_runtime::check::any_of(
-        value,
-        ctx,
-        &[n37, n38],
-        "#/$defs/convert_visitor_request/properties/user/anyOf",
-    );
+    if !({
+        let mut probe = ctx.probe();
+        n37(value, &mut probe);
+        probe.is_valid()
+    }
+        || {
+            let mut probe = ctx.probe();
+            n38(value, &mut probe);
+            probe.is_valid()
+        })
+    {
+        if ctx.wants_errors() {
+            let outcomes: Vec<Vec<intercom_runtime::ValidationError>> = vec![
+                { let mut branch = ctx.branch(); n37(value, & mut branch); branch.errors
+                }, { let mut branch = ctx.branch(); n38(value, & mut branch); branch
+                .errors }
+            ];
+            ctx.fail_with_context(
+                "#/$defs/convert_visitor_request/properties/user/anyOf",
+                "anyOf",
+                format!(
+                    "{} matches none of the {} alternatives; the closest fails with:",
+                    intercom_runtime::check::show(value), 2usize
+                ),
+                intercom_runtime::check::closest(outcomes),
+            );
+        } else {
+            ctx.fail(
+                "#/$defs/convert_visitor_request/properties/user/anyOf",
+                "anyOf",
+                String::new,
+            );
+        }
+    }
     if ctx.done() {
         return;
     }
@@ -1228,11 +1337,13 @@ fn n34<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/user/properties/id/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1245,11 +1356,13 @@ fn n35<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/user/properties/user_id/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1262,11 +1375,13 @@ fn n36<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/user/properties/email/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1276,14 +1391,12 @@ fn n36<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
 #[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n37<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if let serde_json::Value::Object(object) = value {
-        for name in ["id"] {
-            if !object.contains_key(name) {
-                ctx.fail(
-                    "#/$defs/convert_visitor_request/properties/user/anyOf/0/required",
-                    "required",
-                    format!("missing required property \"{name}\""),
-                );
-            }
+        for name in intercom_runtime::check::missing(object, &["id"]) {
+            ctx.fail(
+                "#/$defs/convert_visitor_request/properties/user/anyOf/0/required",
+                "required",
+                || format!("missing required property \"{name}\""),
+            );
         }
         if ctx.done() {
             return;
@@ -1296,14 +1409,12 @@ fn n37<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
 #[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n38<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if let serde_json::Value::Object(object) = value {
-        for name in ["user_id"] {
-            if !object.contains_key(name) {
-                ctx.fail(
-                    "#/$defs/convert_visitor_request/properties/user/anyOf/1/required",
-                    "required",
-                    format!("missing required property \"{name}\""),
-                );
-            }
+        for name in intercom_runtime::check::missing(object, &["user_id"]) {
+            ctx.fail(
+                "#/$defs/convert_visitor_request/properties/user/anyOf/1/required",
+                "required",
+                || format!("missing required property \"{name}\""),
+            );
         }
         if ctx.done() {
             return;
@@ -1319,11 +1430,13 @@ fn n39<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/visitor/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "object",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "object",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1381,12 +1494,46 @@ fn n39<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    intercom_runtime::check::any_of(
-        value,
-        ctx,
-        &[n43, n44, n45],
-        "#/$defs/convert_visitor_request/properties/visitor/anyOf",
-    );
+    if !({
+        let mut probe = ctx.probe();
+        n43(value, &mut probe);
+        probe.is_valid()
+    }
+        || {
+            let mut probe = ctx.probe();
+            n44(value, &mut probe);
+            probe.is_valid()
+        }
+        || {
+            let mut probe = ctx.probe();
+            n45(value, &mut probe);
+            probe.is_valid()
+        })
+    {
+        if ctx.wants_errors() {
+            let outcomes: Vec<Vec<intercom_runtime::ValidationError>> = vec![
+                { let mut branch = ctx.branch(); n43(value, & mut branch); branch.errors
+                }, { let mut branch = ctx.branch(); n44(value, & mut branch); branch
+                .errors }, { let mut branch = ctx.branch(); n45(value, & mut branch);
+                branch.errors }
+            ];
+            ctx.fail_with_context(
+                "#/$defs/convert_visitor_request/properties/visitor/anyOf",
+                "anyOf",
+                format!(
+                    "{} matches none of the {} alternatives; the closest fails with:",
+                    intercom_runtime::check::show(value), 3usize
+                ),
+                intercom_runtime::check::closest(outcomes),
+            );
+        } else {
+            ctx.fail(
+                "#/$defs/convert_visitor_request/properties/visitor/anyOf",
+                "anyOf",
+                String::new,
+            );
+        }
+    }
     if ctx.done() {
         return;
     }
@@ -1397,11 +1544,13 @@ fn n40<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/visitor/properties/id/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1414,11 +1563,13 @@ fn n41<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/visitor/properties/user_id/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1431,11 +1582,13 @@ fn n42<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/visitor/properties/email/type",
             "type",
-            format!(
-                "expected {}, found {} {}", "string",
-                intercom_runtime::check::type_name(value),
-                intercom_runtime::check::show(value)
-            ),
+            || {
+                format!(
+                    "expected {}, found {} {}", "string",
+                    intercom_runtime::check::type_name(value),
+                    intercom_runtime::check::show(value)
+                )
+            },
         );
     }
     if ctx.done() {
@@ -1445,14 +1598,12 @@ fn n42<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
 #[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n43<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if let serde_json::Value::Object(object) = value {
-        for name in ["id"] {
-            if !object.contains_key(name) {
-                ctx.fail(
-                    "#/$defs/convert_visitor_request/properties/visitor/anyOf/0/required",
-                    "required",
-                    format!("missing required property \"{name}\""),
-                );
-            }
+        for name in intercom_runtime::check::missing(object, &["id"]) {
+            ctx.fail(
+                "#/$defs/convert_visitor_request/properties/visitor/anyOf/0/required",
+                "required",
+                || format!("missing required property \"{name}\""),
+            );
         }
         if ctx.done() {
             return;
@@ -1465,14 +1616,12 @@ fn n43<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
 #[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n44<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if let serde_json::Value::Object(object) = value {
-        for name in ["user_id"] {
-            if !object.contains_key(name) {
-                ctx.fail(
-                    "#/$defs/convert_visitor_request/properties/visitor/anyOf/1/required",
-                    "required",
-                    format!("missing required property \"{name}\""),
-                );
-            }
+        for name in intercom_runtime::check::missing(object, &["user_id"]) {
+            ctx.fail(
+                "#/$defs/convert_visitor_request/properties/visitor/anyOf/1/required",
+                "required",
+                || format!("missing required property \"{name}\""),
+            );
         }
         if ctx.done() {
             return;
@@ -1485,14 +1634,12 @@ fn n44<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
 #[allow(unused_variables, dead_code, clippy::needless_return)]
 fn n45<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
     if let serde_json::Value::Object(object) = value {
-        for name in ["email"] {
-            if !object.contains_key(name) {
-                ctx.fail(
-                    "#/$defs/convert_visitor_request/properties/visitor/anyOf/2/required",
-                    "required",
-                    format!("missing required property \"{name}\""),
-                );
-            }
+        for name in intercom_runtime::check::missing(object, &["email"]) {
+            ctx.fail(
+                "#/$defs/convert_visitor_request/properties/visitor/anyOf/2/required",
+                "required",
+                || format!("missing required property \"{name}\""),
+            );
         }
         if ctx.done() {
             return;

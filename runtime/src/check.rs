@@ -27,8 +27,6 @@ pub struct Ctx<'v> {
     pub errors: Vec<ValidationError>,
     /// Stop at the first error: only the verdict is wanted.
     first_only: bool,
-    /// A probe: errors are only counted, so no pointer or location is built.
-    quiet: bool,
     depth: usize,
 }
 
@@ -39,7 +37,6 @@ impl<'v> Ctx<'v> {
             path: Vec::new(),
             errors: Vec::new(),
             first_only: false,
-            quiet: false,
             depth: 0,
         }
     }
@@ -58,26 +55,26 @@ impl<'v> Ctx<'v> {
             path: self.path.clone(),
             errors: Vec::new(),
             first_only: self.first_only,
-            quiet: self.quiet,
             depth: self.depth,
         }
     }
 
-    /// A branch that only wants the verdict: it stops at the first error and
-    /// builds no error text, so trying it costs little.
+    /// A branch that only wants the verdict. It keeps no path: a verdict
+    /// needs no instance locations.
     pub fn probe(&self) -> Self {
         Ctx {
             path: Vec::new(),
             errors: Vec::new(),
             first_only: true,
-            quiet: true,
             depth: self.depth,
         }
     }
 
-    /// Whether every error is wanted (not only the verdict).
+    /// Whether this walk reports errors (rather than only a verdict): the
+    /// alternatives of `anyOf`/`oneOf` are then tried again in full to give
+    /// the closest one's errors.
     #[inline]
-    pub fn collecting(&self) -> bool {
+    pub fn wants_errors(&self) -> bool {
         !self.first_only
     }
 
@@ -98,11 +95,9 @@ impl<'v> Ctx<'v> {
         if self.depth > MAX_DEPTH {
             self.depth -= 1;
             if self.errors.iter().all(|e| e.keyword != "depth") {
-                self.fail(
-                    keyword_location,
-                    "depth",
-                    format!("the payload nests deeper than {MAX_DEPTH} levels"),
-                );
+                self.fail(keyword_location, "depth", || {
+                    format!("the payload nests deeper than {MAX_DEPTH} levels")
+                });
             }
             return false;
         }
@@ -116,17 +111,23 @@ impl<'v> Ctx<'v> {
 
     #[inline]
     pub fn push_key(&mut self, key: &'v str) {
-        self.path.push(Segment::Key(key));
+        if !self.first_only {
+            self.path.push(Segment::Key(key));
+        }
     }
 
     #[inline]
     pub fn push_index(&mut self, index: usize) {
-        self.path.push(Segment::Index(index));
+        if !self.first_only {
+            self.path.push(Segment::Index(index));
+        }
     }
 
     #[inline]
     pub fn pop(&mut self) {
-        self.path.pop();
+        if !self.first_only {
+            self.path.pop();
+        }
     }
 
     /// The JSON pointer of the current place.
@@ -144,10 +145,34 @@ impl<'v> Ctx<'v> {
         pointer
     }
 
-    /// Records an error at the current place.
+    /// Records an error at the current place. The message is only written
+    /// when errors are reported: a verdict-only walk records a bare error
+    /// (no message, no locations), which is all `is_valid` looks at.
     #[cold]
-    pub fn fail(&mut self, keyword_location: &'static str, keyword: &'static str, message: String) {
-        self.fail_with_context(keyword_location, keyword, message, Vec::new());
+    pub fn fail(
+        &mut self,
+        keyword_location: &'static str,
+        keyword: &'static str,
+        message: impl FnOnce() -> String,
+    ) {
+        if self.first_only {
+            self.fail_bare(keyword);
+        } else {
+            self.fail_with_context(keyword_location, keyword, message(), Vec::new());
+        }
+    }
+
+    /// The error of a verdict-only walk.
+    #[cold]
+    fn fail_bare(&mut self, keyword: &'static str) {
+        self.errors.push(ValidationError {
+            instance_location: String::new(),
+            keyword_location: String::new(),
+            keyword,
+            message: String::new(),
+            position: None,
+            context: Vec::new(),
+        });
     }
 
     #[cold]
@@ -158,15 +183,8 @@ impl<'v> Ctx<'v> {
         message: String,
         context: Vec<ValidationError>,
     ) {
-        if self.quiet {
-            self.errors.push(ValidationError {
-                instance_location: String::new(),
-                keyword_location: String::new(),
-                keyword,
-                message: String::new(),
-                position: None,
-                context: Vec::new(),
-            });
+        if self.first_only {
+            self.fail_bare(keyword);
             return;
         }
         self.errors.push(ValidationError {
@@ -419,87 +437,4 @@ pub fn closest(branches: Vec<Vec<ValidationError>>) -> Vec<ValidationError> {
             (errors.len(), usize::MAX - depth)
         })
         .unwrap_or_default()
-}
-
-/// A generated check of one schema node.
-pub type Check = for<'a> fn(&'a Value, &mut Ctx<'a>);
-
-/// The check of a schema that accepts everything.
-pub fn accept<'v>(_: &'v Value, _: &mut Ctx<'v>) {}
-
-fn passes<'v>(check: Check, value: &'v Value, ctx: &Ctx<'v>) -> bool {
-    let mut probe = ctx.probe();
-    check(value, &mut probe);
-    probe.is_valid()
-}
-
-/// The errors of each branch, for the message of a failed `anyOf`/`oneOf`.
-fn closest_errors<'v>(branches: &[Check], value: &'v Value, ctx: &Ctx<'v>) -> Vec<ValidationError> {
-    let outcomes = branches
-        .iter()
-        .map(|check| {
-            let mut branch = ctx.branch();
-            check(value, &mut branch);
-            branch.errors
-        })
-        .collect();
-    closest(outcomes)
-}
-
-/// `anyOf`: passes when a branch does. Branches are only probed; their
-/// errors are gathered only when none passes and every error is wanted.
-pub fn any_of<'v>(value: &'v Value, ctx: &mut Ctx<'v>, branches: &[Check], location: &'static str) {
-    if branches.iter().any(|check| passes(*check, value, ctx)) {
-        return;
-    }
-    fail_alternatives(value, ctx, branches, location, "anyOf");
-}
-
-/// `oneOf`: passes when exactly one branch does.
-pub fn one_of<'v>(value: &'v Value, ctx: &mut Ctx<'v>, branches: &[Check], location: &'static str) {
-    let mut matching = Vec::new();
-    for (index, check) in branches.iter().enumerate() {
-        if passes(*check, value, ctx) {
-            matching.push(index);
-            if matching.len() > 1 && !ctx.collecting() {
-                break;
-            }
-        }
-    }
-    match matching.len() {
-        0 => fail_alternatives(value, ctx, branches, location, "oneOf"),
-        1 => {}
-        _ => ctx.fail(
-            location,
-            "oneOf",
-            format!(
-                "{} matches more than one alternative (numbers {matching:?}, counting from 0)",
-                show(value)
-            ),
-        ),
-    }
-}
-
-fn fail_alternatives<'v>(
-    value: &'v Value,
-    ctx: &mut Ctx<'v>,
-    branches: &[Check],
-    location: &'static str,
-    keyword: &'static str,
-) {
-    if ctx.quiet {
-        ctx.fail_with_context(location, keyword, String::new(), Vec::new());
-        return;
-    }
-    let message = format!(
-        "{} matches none of the {} alternatives; the closest fails with:",
-        show(value),
-        branches.len()
-    );
-    let context = if ctx.collecting() {
-        closest_errors(branches, value, ctx)
-    } else {
-        Vec::new()
-    };
-    ctx.fail_with_context(location, keyword, message, context);
 }

@@ -62,6 +62,14 @@ impl<W: Write> Reporter<W> {
         }
     }
 
+    /// Where a test case goes: only JUnit keeps them, so memory stays bounded otherwise.
+    fn junit_cases(&mut self) -> Option<&mut Vec<Case>> {
+        if self.format != Format::Junit {
+            return None;
+        }
+        self.suites.last_mut().map(|(_, cases)| cases)
+    }
+
     pub fn begin_file(&mut self, label: &str) {
         self.files += 1;
         self.suites.push((label.to_owned(), Vec::new()));
@@ -96,7 +104,7 @@ impl<W: Write> Reporter<W> {
             }
             Format::Junit => {}
         }
-        if let Some((_, cases)) = self.suites.last_mut() {
+        if let Some(cases) = self.junit_cases() {
             cases.push(Case {
                 name: label.to_owned(),
                 failure: None,
@@ -141,7 +149,7 @@ impl<W: Write> Reporter<W> {
                     }
                     Format::Junit => {}
                 }
-                if let Some((_, cases)) = self.suites.last_mut() {
+                if let Some(cases) = self.junit_cases() {
                     cases.push(Case {
                         name: case_name,
                         failure: None,
@@ -243,7 +251,7 @@ impl<W: Write> Reporter<W> {
                         )
                     }
                 });
-                if let Some((_, cases)) = self.suites.last_mut() {
+                if let Some(cases) = self.junit_cases() {
                     cases.push(Case {
                         name: case_name,
                         failure,
