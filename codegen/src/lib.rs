@@ -12,6 +12,7 @@
 //!
 //! `xtask` is a thin command-line shell over this crate; tests call it directly.
 
+pub mod diff;
 pub mod generate;
 pub mod import;
 pub mod model;

@@ -1,5 +1,6 @@
 //! Snapshot tests of each pass on the fixtures in tests/fixtures.
 
+mod diff;
 mod import;
 mod types;
 mod validators;

@@ -12,7 +12,7 @@ mod scratch_crate;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use intercom_codegen::output::{self, FileStatus, Mode};
-use intercom_codegen::{generate, import, source};
+use intercom_codegen::{diff, generate, import, source};
 
 #[derive(Parser)]
 #[command(
@@ -30,6 +30,14 @@ enum Command {
     ///
     /// Example: cargo xtask import --spec ../shared/reference/intercom-openapi/2.13.yaml --select conversation_statistics,convert_visitor_request
     Import(ImportArgs),
+    /// Compare two API versions: every change with its wire verdict (breaking, absorbed, non-breaking).
+    ///
+    /// OLD and NEW are each a reference file (OpenAPI 3.0, YAML or JSON) or a schema/
+    /// directory written by `cargo xtask import`. Exit code 0 when nothing reaches
+    /// --fail-on, 1 when something does, 2 for usage or input errors.
+    ///
+    /// Example: cargo xtask diff --old ../shared/reference/intercom-openapi/2.12.yaml --new ../shared/reference/intercom-openapi/2.13.yaml --format markdown
+    Diff(DiffArgs),
     /// Generate the Rust types of every schema in schema/ into the crate in generated/.
     ///
     /// Example: cargo xtask codegen --check
@@ -79,6 +87,49 @@ struct CodegenArgs {
     /// Write nothing; exit 1 naming each file that differs from what the schema gives.
     #[arg(long)]
     check: bool,
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// The old version: a reference file or a schema/ directory.
+    #[arg(long, value_name = "OLD")]
+    old: PathBuf,
+    /// The new version: a reference file or a schema/ directory.
+    #[arg(long, value_name = "NEW")]
+    new: PathBuf,
+    /// Limit the report to these schema names or operationIds and what they reference (names as in `import --select`).
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
+    select: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
+    /// Exit 1 when an unaccepted change reaches this level.
+    #[arg(long, value_enum, default_value_t = FailOnArg::Breaking)]
+    fail_on: FailOnArg,
+    /// A file of reviewed changes, one `kind-id schema#/pointer` a line (`#` starts a comment); they are shown but do not fail.
+    #[arg(long, value_name = "FILE")]
+    accept: Option<PathBuf>,
+    /// Write the report here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Make an unresolvable `$ref` in a reference file an error instead of a warning.
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Text,
+    Markdown,
+    Json,
+    Github,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOnArg {
+    Breaking,
+    Any,
+    None,
 }
 
 #[derive(clap::Args)]
@@ -133,6 +184,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Import(args) => run_import(args),
+        Command::Diff(args) => run_diff(args),
         Command::Codegen(args) => run_codegen(args),
         Command::ReferenceCheck(args) => reference_check::run(&args.specs),
         Command::Conformance(args) => conformance::run(&args.suite),
@@ -239,4 +291,52 @@ fn run_codegen(args: CodegenArgs) -> anyhow::Result<ExitCode> {
         started.elapsed().as_millis()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
+    let old = diff::Side::load(&args.old, args.strict).map_err(input_error)?;
+    let new = diff::Side::load(&args.new, args.strict).map_err(input_error)?;
+    for warning in old.warnings.iter().chain(&new.warnings) {
+        eprintln!("warning: {warning}");
+    }
+    let accept = match &args.accept {
+        Some(path) => Some((
+            path.display().to_string(),
+            std::fs::read_to_string(path)
+                .map_err(|e| input_error(format!("{}: cannot read: {e}", path.display())))?,
+        )),
+        None => None,
+    };
+    let options = diff::Options {
+        select: args.select.clone(),
+    };
+    let mut report = diff::diff(&old, &new, &options).map_err(input_error)?;
+    if let Some((file, text)) = &accept {
+        for warning in report.accept(file, text) {
+            eprintln!("warning: {warning}");
+        }
+    }
+    let format = match args.format {
+        FormatArg::Text => diff::report::Format::Text,
+        FormatArg::Markdown => diff::report::Format::Markdown,
+        FormatArg::Json => diff::report::Format::Json,
+        FormatArg::Github => diff::report::Format::Github,
+    };
+    let text = report.render(format);
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?
+        }
+        None => print!("{text}"),
+    }
+    let level = match args.fail_on {
+        FailOnArg::Breaking => diff::report::FailOn::Breaking,
+        FailOnArg::Any => diff::report::FailOn::Any,
+        FailOnArg::None => diff::report::FailOn::None,
+    };
+    Ok(if report.fails(level) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -1,0 +1,123 @@
+//! Reading one side of a diff: a reference file (imported in memory) or a
+//! `schema/` directory written by `cargo xtask import`. Both end as a [`Model`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::import::{self, Options, Selection, Warning};
+use crate::model::{Model, ModelError};
+use crate::source::{self, Document, LoadError, Position};
+
+/// One side of a diff, typed and resolved.
+pub struct Side {
+    /// The file or directory the user named.
+    pub input: PathBuf,
+    /// The file positions refer to: the reference, or `intercom.schema.json`.
+    pub file: PathBuf,
+    pub model: Model,
+    /// The reference document, when the side is a reference file.
+    document: Option<Document>,
+    /// The written `intercom.schema.json`, when the side is a directory.
+    schema_document: Option<Document>,
+    /// Output pointer to reference pointer (reference inputs only).
+    origins: BTreeMap<String, String>,
+    pub warnings: Vec<Warning>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadSideError {
+    #[error("{}: no such file or directory", path.display())]
+    Missing { path: PathBuf },
+    #[error(transparent)]
+    Source(#[from] LoadError),
+    #[error(transparent)]
+    Import(#[from] import::ImportError),
+    #[error(
+        "{}: not a schema/ directory written by `cargo xtask import`: it has no {}",
+        path.display(),
+        import::SCHEMA_FILE
+    )]
+    NotImportOutput { path: PathBuf },
+    #[error("{}: {source}", path.display())]
+    Model { path: PathBuf, source: ModelError },
+}
+
+impl Side {
+    /// Loads a reference file or an import output directory.
+    pub fn load(input: &Path, strict: bool) -> Result<Side, LoadSideError> {
+        if input.is_dir() {
+            let file = input.join(import::SCHEMA_FILE);
+            if !file.is_file() {
+                return Err(LoadSideError::NotImportOutput {
+                    path: input.to_path_buf(),
+                });
+            }
+            let doc = source::load(&file)?;
+            let model = Model::parse(&doc.value).map_err(|source| LoadSideError::Model {
+                path: file.clone(),
+                source,
+            })?;
+            return Ok(Side {
+                input: input.to_path_buf(),
+                file,
+                model,
+                document: None,
+                schema_document: Some(doc),
+                origins: BTreeMap::new(),
+                warnings: Vec::new(),
+            });
+        }
+        if !input.exists() {
+            return Err(LoadSideError::Missing {
+                path: input.to_path_buf(),
+            });
+        }
+        let doc = source::load(input)?;
+        let options = Options {
+            selection: Selection::All,
+            strict,
+        };
+        let imported = import::import(&doc, &options)?;
+        let model = Model::parse(&imported.schema).map_err(|source| LoadSideError::Model {
+            path: input.to_path_buf(),
+            source,
+        })?;
+        Ok(Side {
+            input: input.to_path_buf(),
+            file: input.to_path_buf(),
+            model,
+            document: Some(doc),
+            schema_document: None,
+            origins: imported.origins,
+            warnings: imported.warnings,
+        })
+    }
+
+    /// The line and column of a schema pointer (a pointer into the imported
+    /// document) in the file this side was read from, or of its nearest
+    /// enclosing node.
+    pub fn position(&self, pointer: &str) -> Option<Position> {
+        if let Some(doc) = &self.schema_document {
+            return doc.nearest_position(pointer);
+        }
+        let doc = self.document.as_ref()?;
+        // The origin of the node, or of its nearest enclosing node.
+        let mut current = pointer.to_string();
+        loop {
+            if let Some(origin) = self.origins.get(&current) {
+                return doc.nearest_position(origin);
+            }
+            let cut = current.rfind('/')?;
+            current.truncate(cut);
+        }
+    }
+
+    /// The line and column of an operation (its reference pointer).
+    pub fn operation_position(&self, source_pointer: &str) -> Option<Position> {
+        if let Some(doc) = &self.document {
+            return doc.nearest_position(source_pointer);
+        }
+        let doc = self.schema_document.as_ref()?;
+        doc.nearest_position("/x-operations")
+    }
+}
