@@ -167,10 +167,9 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
         let validate = format_ident!("validate_{}", snake);
         let is_valid = format_ident!("is_valid_{}", snake);
         let validate_bytes = format_ident!("validate_bytes_{}", snake);
-        let call = validators::checks_anything(model, node).then(|| {
-            let f = validators::node_fn(node);
-            quote!(#f(value, &mut ctx);)
-        });
+        let f = validators::checks_anything(model, node).then(|| validators::node_fn(node));
+        let call = f.as_ref().map(|f| quote!(#f(value, &mut ctx);));
+        let call_root = f.as_ref().map(|f| quote!(#f(root, &mut ctx);));
         let doc = format!(" Validates a payload against `{name}`, collecting every error.");
         let rust_type = &def.name;
         public.push(quote! {
@@ -190,9 +189,14 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
             }
 
             #[doc = #doc]
-            /// From bytes, with the line and column of each error.
+            /// From bytes, with the line and column of each error, without
+            /// building a `serde_json::Value`.
             pub fn #validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-                intercom_runtime::bytes::validate_bytes(bytes, #validate)
+                intercom_runtime::bytes::validate_bytes(bytes, |root| {
+                    let mut ctx = intercom_runtime::check::Ctx::all();
+                    #call_root
+                    ctx.errors
+                })
             }
         });
         if !matches!(def.kind, TypeKind::Alias(_)) {

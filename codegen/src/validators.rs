@@ -195,7 +195,7 @@ impl Emitter<'_> {
         // (`additionalProperties: false`) still gets its function.
         Ok(quote! {
             #[allow(unused_variables, dead_code, clippy::needless_return)]
-            fn #name<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+            fn #name<'v, J: intercom_runtime::json::Json<'v>>(value: J, ctx: &mut intercom_runtime::check::Ctx<'v>) {
                 #body
             }
         })
@@ -280,22 +280,22 @@ impl Emitter<'_> {
         }
         if let Some(object) = self.object_checks(node, pointer, k)? {
             checks.push(quote! {
-                if let serde_json::Value::Object(object) = value { #object }
+                if let Some(object) = value.as_object() { #object }
             });
         }
         if let Some(array) = self.array_checks(pointer, k) {
             checks.push(quote! {
-                if let serde_json::Value::Array(items) = value { #array }
+                if let Some(items) = value.as_array() { #array }
             });
         }
         if let Some(string) = self.string_checks(node, pointer, k)? {
             checks.push(quote! {
-                if let serde_json::Value::String(string) = value { #string }
+                if let Some(string) = value.as_str() { #string }
             });
         }
         if let Some(number) = self.number_checks(pointer, k) {
             checks.push(quote! {
-                if let serde_json::Value::Number(number) = value { #number }
+                if let Some(number) = value.as_number() { #number }
             });
         }
         for child in &k.all_of {
@@ -351,9 +351,7 @@ impl Emitter<'_> {
         }
         if values.iter().all(Value::is_string) {
             let strings = values.iter().filter_map(Value::as_str);
-            return quote!(
-                matches!(value, serde_json::Value::String(s) if matches!(s.as_str(), #(#strings)|*))
-            );
+            return quote!(value.as_str().is_some_and(|s| matches!(s, #(#strings)|*)));
         }
         let name = format_ident!("{}_{}", what, node.0);
         let text = Value::Array(values.to_vec()).to_string();
@@ -361,7 +359,7 @@ impl Emitter<'_> {
             static #name: std::sync::LazyLock<Vec<serde_json::Value>> =
                 std::sync::LazyLock::new(|| serde_json::from_str(#text).expect("written by codegen as JSON"));
         });
-        quote!(#name.iter().any(|allowed| intercom_runtime::check::equal(value, allowed)))
+        quote!(#name.iter().any(|allowed| value.equals(allowed)))
     }
 
     fn regex(
@@ -424,8 +422,8 @@ impl Emitter<'_> {
             .collect();
         if !property_arms.is_empty() {
             checks.push(quote! {
-                for (key, child) in object {
-                    match key.as_str() {
+                for (key, child) in intercom_runtime::json::JsonObject::members(object) {
+                    match key {
                         #(#property_arms)*
                         _ => {}
                     }
@@ -442,7 +440,7 @@ impl Emitter<'_> {
             let is_declared = if declared.is_empty() {
                 quote!(false)
             } else {
-                quote!(matches!(key.as_str(), #(#declared)|*))
+                quote!(matches!(key, #(#declared)|*))
             };
             let mut per_key = Vec::new();
             let has_additional = k.additional_properties.is_some_and(|child| {
@@ -494,7 +492,7 @@ impl Emitter<'_> {
                 }
             });
             checks.push(quote! {
-                for (key, child) in object {
+                for (key, child) in intercom_runtime::json::JsonObject::members(object) {
                     #declare
                     #(#per_key)*
                     #additional
@@ -508,8 +506,8 @@ impl Emitter<'_> {
             let f = node_fn(names);
             let loc = location(pointer, "propertyNames");
             checks.push(quote! {
-                for key in object.keys() {
-                    let name = serde_json::Value::String(key.clone());
+                for (key, _) in intercom_runtime::json::JsonObject::members(object) {
+                    let name = serde_json::Value::String(key.to_owned());
                     let mut probe = intercom_runtime::check::Ctx::verdict();
                     #f(&name, &mut probe);
                     if !probe.is_valid() {
@@ -521,23 +519,23 @@ impl Emitter<'_> {
         if let Some(min) = k.min_properties {
             let loc = location(pointer, "minProperties");
             checks.push(quote! {
-                if (object.len() as u64) < #min {
-                    ctx.fail(#loc, "minProperties", || format!("has {} properties, fewer than {}", object.len(), #min));
+                if (intercom_runtime::json::JsonObject::len(object) as u64) < #min {
+                    ctx.fail(#loc, "minProperties", || format!("has {} properties, fewer than {}", intercom_runtime::json::JsonObject::len(object), #min));
                 }
             });
         }
         if let Some(max) = k.max_properties {
             let loc = location(pointer, "maxProperties");
             checks.push(quote! {
-                if (object.len() as u64) > #max {
-                    ctx.fail(#loc, "maxProperties", || format!("has {} properties, more than {}", object.len(), #max));
+                if (intercom_runtime::json::JsonObject::len(object) as u64) > #max {
+                    ctx.fail(#loc, "maxProperties", || format!("has {} properties, more than {}", intercom_runtime::json::JsonObject::len(object), #max));
                 }
             });
         }
         for (property, required) in &k.dependent_required {
             let loc = location(pointer, "dependentRequired");
             checks.push(quote! {
-                if object.contains_key(#property) {
+                if intercom_runtime::json::JsonObject::contains_key(object, #property) {
                     for name in intercom_runtime::check::missing(object, &[#(#required),*]) {
                         ctx.fail(#loc, "dependentRequired", || format!("missing property \"{name}\", required when \"{}\" is present", #property));
                     }
@@ -547,7 +545,7 @@ impl Emitter<'_> {
         for (property, child) in &k.dependent_schemas {
             if let Some(call) = self.call(*child, quote!(value)) {
                 checks.push(quote! {
-                    if object.contains_key(#property) { #call }
+                    if intercom_runtime::json::JsonObject::contains_key(object, #property) { #call }
                 });
             }
         }
@@ -580,7 +578,7 @@ impl Emitter<'_> {
             };
             let loc = location(pointer, "items");
             checks.push(quote! {
-                for (index, item) in items.iter().enumerate() {
+                for (index, item) in intercom_runtime::json::JsonArray::items(items).enumerate() {
                     ctx.push_index(index);
                     if ctx.enter(#loc) {
                         #each
@@ -622,7 +620,7 @@ impl Emitter<'_> {
             });
             if min_check.is_some() || max_check.is_some() {
                 checks.push(quote! {
-                    let count = items.iter().filter(|item| #test).count();
+                    let count = intercom_runtime::json::JsonArray::items(items).filter(|&item| #test).count();
                     #min_check
                     #max_check
                 });
@@ -631,16 +629,16 @@ impl Emitter<'_> {
         if let Some(min) = k.min_items {
             let loc = location(pointer, "minItems");
             checks.push(quote! {
-                if (items.len() as u64) < #min {
-                    ctx.fail(#loc, "minItems", || format!("has {} items, fewer than {}", items.len(), #min));
+                if (intercom_runtime::json::JsonArray::len(items) as u64) < #min {
+                    ctx.fail(#loc, "minItems", || format!("has {} items, fewer than {}", intercom_runtime::json::JsonArray::len(items), #min));
                 }
             });
         }
         if let Some(max) = k.max_items {
             let loc = location(pointer, "maxItems");
             checks.push(quote! {
-                if (items.len() as u64) > #max {
-                    ctx.fail(#loc, "maxItems", || format!("has {} items, more than {}", items.len(), #max));
+                if (intercom_runtime::json::JsonArray::len(items) as u64) > #max {
+                    ctx.fail(#loc, "maxItems", || format!("has {} items, more than {}", intercom_runtime::json::JsonArray::len(items), #max));
                 }
             });
         }

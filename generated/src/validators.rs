@@ -61,11 +61,19 @@ pub fn is_valid_conversation_response_time(value: &serde_json::Value) -> bool {
     ctx.is_valid()
 }
 /// Validates a payload against `conversation_response_time`, collecting every error.
-/// From bytes, with the line and column of each error.
+/// From bytes, with the line and column of each error, without
+/// building a `serde_json::Value`.
 pub fn validate_bytes_conversation_response_time(
     bytes: &[u8],
 ) -> Result<Vec<ValidationError>, SyntaxError> {
-    intercom_runtime::bytes::validate_bytes(bytes, validate_conversation_response_time)
+    intercom_runtime::bytes::validate_bytes(
+        bytes,
+        |root| {
+            let mut ctx = intercom_runtime::check::Ctx::all();
+            n1(root, &mut ctx);
+            ctx.errors
+        },
+    )
 }
 impl Validate for super::types::ConversationResponseTime {
     const SCHEMA: &'static str = "conversation_response_time";
@@ -95,11 +103,19 @@ pub fn is_valid_conversation_statistics(value: &serde_json::Value) -> bool {
     ctx.is_valid()
 }
 /// Validates a payload against `conversation_statistics`, collecting every error.
-/// From bytes, with the line and column of each error.
+/// From bytes, with the line and column of each error, without
+/// building a `serde_json::Value`.
 pub fn validate_bytes_conversation_statistics(
     bytes: &[u8],
 ) -> Result<Vec<ValidationError>, SyntaxError> {
-    intercom_runtime::bytes::validate_bytes(bytes, validate_conversation_statistics)
+    intercom_runtime::bytes::validate_bytes(
+        bytes,
+        |root| {
+            let mut ctx = intercom_runtime::check::Ctx::all();
+            n5(root, &mut ctx);
+            ctx.errors
+        },
+    )
 }
 impl Validate for super::types::ConversationStatistics {
     const SCHEMA: &'static str = "conversation_statistics";
@@ -129,11 +145,19 @@ pub fn is_valid_convert_visitor_request(value: &serde_json::Value) -> bool {
     ctx.is_valid()
 }
 /// Validates a payload against `convert_visitor_request`, collecting every error.
-/// From bytes, with the line and column of each error.
+/// From bytes, with the line and column of each error, without
+/// building a `serde_json::Value`.
 pub fn validate_bytes_convert_visitor_request(
     bytes: &[u8],
 ) -> Result<Vec<ValidationError>, SyntaxError> {
-    intercom_runtime::bytes::validate_bytes(bytes, validate_convert_visitor_request)
+    intercom_runtime::bytes::validate_bytes(
+        bytes,
+        |root| {
+            let mut ctx = intercom_runtime::check::Ctx::all();
+            n31(root, &mut ctx);
+            ctx.errors
+        },
+    )
 }
 impl Validate for super::types::ConvertVisitorRequest {
     const SCHEMA: &'static str = "convert_visitor_request";
@@ -148,7 +172,10 @@ impl Validate for super::types::ConvertVisitorRequest {
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n1<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n1<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 4u8) {
         ctx.fail(
             "#/$defs/conversation_response_time/type",
@@ -165,9 +192,9 @@ fn n1<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
     if ctx.done() {
         return;
     }
-    if let serde_json::Value::Object(object) = value {
-        for (key, child) in object {
-            match key.as_str() {
+    if let Some(object) = value.as_object() {
+        for (key, child) in intercom_runtime::json::JsonObject::members(object) {
+            match key {
                 "team_id" => {
                     ctx.push_key(key);
                     if ctx.enter("#/$defs/conversation_response_time/properties") {
@@ -207,7 +234,10 @@ fn n1<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n2<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n2<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_response_time/properties/team_id/type",
@@ -226,7 +256,10 @@ fn n2<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n3<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n3<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
             "#/$defs/conversation_response_time/properties/team_name/type",
@@ -245,7 +278,10 @@ fn n3<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n4<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n4<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_response_time/properties/response_time/type",
@@ -264,7 +300,10 @@ fn n4<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n5<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n5<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 5u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/type",
@@ -281,9 +320,9 @@ fn n5<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
     if ctx.done() {
         return;
     }
-    if let serde_json::Value::Object(object) = value {
-        for (key, child) in object {
-            match key.as_str() {
+    if let Some(object) = value.as_object() {
+        for (key, child) in intercom_runtime::json::JsonObject::members(object) {
+            match key {
                 "type" => {
                     ctx.push_key(key);
                     if ctx.enter("#/$defs/conversation_statistics/properties") {
@@ -483,7 +522,10 @@ fn n5<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n6<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n6<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/type/type",
@@ -502,7 +544,10 @@ fn n6<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n7<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n7<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/time_to_assignment/type",
@@ -521,7 +566,10 @@ fn n7<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n8<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n8<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/time_to_admin_reply/type",
@@ -540,7 +588,10 @@ fn n8<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n9<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n9<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/time_to_first_close/type",
@@ -559,7 +610,10 @@ fn n9<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n10<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n10<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/time_to_last_close/type",
@@ -578,7 +632,10 @@ fn n10<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n11<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n11<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/median_time_to_reply/type",
@@ -597,7 +654,10 @@ fn n11<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n12<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n12<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/first_contact_reply_at/type",
@@ -614,7 +674,7 @@ fn n12<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    if let serde_json::Value::String(string) = value {
+    if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/first_contact_reply_at/format",
@@ -633,7 +693,10 @@ fn n12<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n13<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n13<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/first_assignment_at/type",
@@ -650,7 +713,7 @@ fn n13<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    if let serde_json::Value::String(string) = value {
+    if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/first_assignment_at/format",
@@ -669,7 +732,10 @@ fn n13<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n14<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n14<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/first_admin_reply_at/type",
@@ -686,7 +752,7 @@ fn n14<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    if let serde_json::Value::String(string) = value {
+    if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/first_admin_reply_at/format",
@@ -705,7 +771,10 @@ fn n14<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n15<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n15<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/first_close_at/type",
@@ -722,7 +791,7 @@ fn n15<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    if let serde_json::Value::String(string) = value {
+    if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/first_close_at/format",
@@ -741,7 +810,10 @@ fn n15<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n16<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n16<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_assignment_at/type",
@@ -758,7 +830,7 @@ fn n16<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    if let serde_json::Value::String(string) = value {
+    if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/last_assignment_at/format",
@@ -777,7 +849,10 @@ fn n16<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n17<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n17<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_assignment_admin_reply_at/type",
@@ -794,7 +869,7 @@ fn n17<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    if let serde_json::Value::String(string) = value {
+    if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/last_assignment_admin_reply_at/format",
@@ -813,7 +888,10 @@ fn n17<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n18<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n18<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_contact_reply_at/type",
@@ -830,7 +908,7 @@ fn n18<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    if let serde_json::Value::String(string) = value {
+    if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/last_contact_reply_at/format",
@@ -849,7 +927,10 @@ fn n18<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n19<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n19<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_admin_reply_at/type",
@@ -866,7 +947,7 @@ fn n19<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    if let serde_json::Value::String(string) = value {
+    if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/last_admin_reply_at/format",
@@ -885,7 +966,10 @@ fn n19<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n20<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n20<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_close_at/type",
@@ -902,7 +986,7 @@ fn n20<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    if let serde_json::Value::String(string) = value {
+    if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
                 "#/$defs/conversation_statistics/properties/last_close_at/format",
@@ -921,7 +1005,10 @@ fn n20<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n21<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n21<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/last_closed_by_id/type",
@@ -940,7 +1027,10 @@ fn n21<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n22<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n22<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/count_reopens/type",
@@ -959,7 +1049,10 @@ fn n22<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n23<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n23<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/count_assignments/type",
@@ -978,7 +1071,10 @@ fn n23<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n24<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n24<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/count_conversation_parts/type",
@@ -997,7 +1093,10 @@ fn n24<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n25<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n25<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 8u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/assigned_team_first_response_time/type",
@@ -1014,8 +1113,9 @@ fn n25<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    if let serde_json::Value::Array(items) = value {
-        for (index, item) in items.iter().enumerate() {
+    if let Some(items) = value.as_array() {
+        for (index, item) in intercom_runtime::json::JsonArray::items(items).enumerate()
+        {
             ctx.push_index(index);
             if ctx
                 .enter(
@@ -1039,14 +1139,20 @@ fn n25<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n26<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n26<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     n1(value, ctx);
     if ctx.done() {
         return;
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n27<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n27<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 8u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/assigned_team_first_response_time_in_office_hours/type",
@@ -1063,8 +1169,9 @@ fn n27<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    if let serde_json::Value::Array(items) = value {
-        for (index, item) in items.iter().enumerate() {
+    if let Some(items) = value.as_array() {
+        for (index, item) in intercom_runtime::json::JsonArray::items(items).enumerate()
+        {
             ctx.push_index(index);
             if ctx
                 .enter(
@@ -1088,14 +1195,20 @@ fn n27<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n28<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n28<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     n1(value, ctx);
     if ctx.done() {
         return;
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n29<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n29<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/handling_time/type",
@@ -1114,7 +1227,10 @@ fn n29<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n30<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n30<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 65u8) {
         ctx.fail(
             "#/$defs/conversation_statistics/properties/adjusted_handling_time/type",
@@ -1133,7 +1249,10 @@ fn n30<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n31<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n31<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 4u8) {
         ctx.fail(
             "#/$defs/convert_visitor_request/type",
@@ -1150,7 +1269,7 @@ fn n31<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    if let serde_json::Value::Object(object) = value {
+    if let Some(object) = value.as_object() {
         for name in intercom_runtime::check::missing(
             object,
             &["type", "user", "visitor"],
@@ -1164,8 +1283,8 @@ fn n31<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
         if ctx.done() {
             return;
         }
-        for (key, child) in object {
-            match key.as_str() {
+        for (key, child) in intercom_runtime::json::JsonObject::members(object) {
+            match key {
                 "type" => {
                     ctx.push_key(key);
                     if ctx.enter("#/$defs/convert_visitor_request/properties") {
@@ -1205,7 +1324,10 @@ fn n31<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n32<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n32<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/type/type",
@@ -1224,7 +1346,10 @@ fn n32<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n33<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n33<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 4u8) {
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/user/type",
@@ -1241,9 +1366,9 @@ fn n33<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    if let serde_json::Value::Object(object) = value {
-        for (key, child) in object {
-            match key.as_str() {
+    if let Some(object) = value.as_object() {
+        for (key, child) in intercom_runtime::json::JsonObject::members(object) {
+            match key {
                 "id" => {
                     ctx.push_key(key);
                     if ctx
@@ -1332,7 +1457,10 @@ fn n33<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n34<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n34<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/user/properties/id/type",
@@ -1351,7 +1479,10 @@ fn n34<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n35<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n35<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/user/properties/user_id/type",
@@ -1370,7 +1501,10 @@ fn n35<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n36<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n36<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/user/properties/email/type",
@@ -1389,8 +1523,11 @@ fn n36<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n37<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
-    if let serde_json::Value::Object(object) = value {
+fn n37<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
+    if let Some(object) = value.as_object() {
         for name in intercom_runtime::check::missing(object, &["id"]) {
             ctx.fail(
                 "#/$defs/convert_visitor_request/properties/user/anyOf/0/required",
@@ -1407,8 +1544,11 @@ fn n37<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n38<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
-    if let serde_json::Value::Object(object) = value {
+fn n38<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
+    if let Some(object) = value.as_object() {
         for name in intercom_runtime::check::missing(object, &["user_id"]) {
             ctx.fail(
                 "#/$defs/convert_visitor_request/properties/user/anyOf/1/required",
@@ -1425,7 +1565,10 @@ fn n38<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n39<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n39<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 4u8) {
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/visitor/type",
@@ -1442,9 +1585,9 @@ fn n39<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     if ctx.done() {
         return;
     }
-    if let serde_json::Value::Object(object) = value {
-        for (key, child) in object {
-            match key.as_str() {
+    if let Some(object) = value.as_object() {
+        for (key, child) in intercom_runtime::json::JsonObject::members(object) {
+            match key {
                 "id" => {
                     ctx.push_key(key);
                     if ctx
@@ -1539,7 +1682,10 @@ fn n39<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n40<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n40<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/visitor/properties/id/type",
@@ -1558,7 +1704,10 @@ fn n40<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n41<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n41<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/visitor/properties/user_id/type",
@@ -1577,7 +1726,10 @@ fn n41<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n42<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+fn n42<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
             "#/$defs/convert_visitor_request/properties/visitor/properties/email/type",
@@ -1596,8 +1748,11 @@ fn n42<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n43<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
-    if let serde_json::Value::Object(object) = value {
+fn n43<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
+    if let Some(object) = value.as_object() {
         for name in intercom_runtime::check::missing(object, &["id"]) {
             ctx.fail(
                 "#/$defs/convert_visitor_request/properties/visitor/anyOf/0/required",
@@ -1614,8 +1769,11 @@ fn n43<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n44<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
-    if let serde_json::Value::Object(object) = value {
+fn n44<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
+    if let Some(object) = value.as_object() {
         for name in intercom_runtime::check::missing(object, &["user_id"]) {
             ctx.fail(
                 "#/$defs/convert_visitor_request/properties/visitor/anyOf/1/required",
@@ -1632,8 +1790,11 @@ fn n44<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<
     }
 }
 #[allow(unused_variables, dead_code, clippy::needless_return)]
-fn n45<'v>(value: &'v serde_json::Value, ctx: &mut intercom_runtime::check::Ctx<'v>) {
-    if let serde_json::Value::Object(object) = value {
+fn n45<'v, J: intercom_runtime::json::Json<'v>>(
+    value: J,
+    ctx: &mut intercom_runtime::check::Ctx<'v>,
+) {
+    if let Some(object) = value.as_object() {
         for name in intercom_runtime::check::missing(object, &["email"]) {
             ctx.fail(
                 "#/$defs/convert_visitor_request/properties/visitor/anyOf/2/required",

@@ -1,21 +1,21 @@
 //! Validating a payload given as bytes: parse, validate, and give each error
 //! the line and column where its value starts.
 //!
-//! This is the plain path (parse to a `Value`, then walk it); the positions
-//! come from a second, allocation-free scan that only runs when there are
-//! errors to place.
+//! The payload is parsed into a [`Document`] (flat, borrowing its strings
+//! from the bytes) rather than a `serde_json::Value`, and the generated walk
+//! runs on that. The positions come from a second, allocation-free scan that
+//! only runs when there are errors to place.
 
-use serde_json::Value;
-
+use crate::document::{Document, Item};
 use crate::validate::{Position, SyntaxError, ValidationError};
 
 /// Parses `bytes` as one JSON document and validates it with `validate`.
 pub fn validate_bytes(
     bytes: &[u8],
-    validate: fn(&Value) -> Vec<ValidationError>,
+    validate: impl for<'d> FnOnce(Item<'d>) -> Vec<ValidationError>,
 ) -> Result<Vec<ValidationError>, SyntaxError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|error| syntax_error(&error))?;
-    let mut errors = validate(&value);
+    let document = Document::parse(bytes)?;
+    let mut errors = validate(document.root());
     place(bytes, &mut errors);
     Ok(errors)
 }
@@ -81,8 +81,10 @@ impl Scanner<'_> {
             .iter()
             .rposition(|b| *b == b'\n')
             .map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&before[line_start..])
-            .chars()
+        // Characters, not bytes: every byte that does not continue a UTF-8 sequence.
+        let column = before[line_start..]
+            .iter()
+            .filter(|b| (**b & 0xC0) != 0x80)
             .count() as u64
             + 1;
         Position { line, column }
@@ -98,12 +100,12 @@ impl Scanner<'_> {
                     if self.peek()? == b'}' {
                         return None;
                     }
-                    let key = self.string()?;
+                    let is_token = self.key_is(token)?;
                     self.skip_whitespace();
                     (self.peek()? == b':').then_some(())?;
                     self.at += 1;
                     self.skip_whitespace();
-                    if key == token {
+                    if is_token {
                         return Some(());
                     }
                     self.skip_value()?;
@@ -130,10 +132,18 @@ impl Scanner<'_> {
         }
     }
 
-    fn string(&mut self) -> Option<String> {
+    /// Whether the key here is `token`; a key without escapes is compared
+    /// as it stands, without decoding it.
+    fn key_is(&mut self, token: &str) -> Option<bool> {
         let start = self.at;
         self.skip_string()?;
-        serde_json::from_slice(&self.bytes[start..self.at]).ok()
+        let quoted = &self.bytes[start..self.at];
+        let inner = &quoted[1..quoted.len() - 1];
+        if !inner.contains(&b'\\') {
+            return Some(inner == token.as_bytes());
+        }
+        let key: String = serde_json::from_slice(quoted).ok()?;
+        Some(key == token)
     }
 
     fn skip_string(&mut self) -> Option<()> {
@@ -209,6 +219,21 @@ mod tests {
             })
         );
         assert_eq!(locate(text, "/missing"), None);
+        let escaped = "{\"\\u0061\": 1, \"\u{e9}\": 2}".as_bytes();
+        assert_eq!(
+            locate(escaped, "/a"),
+            Some(Position {
+                line: 1,
+                column: 12
+            })
+        );
+        assert_eq!(
+            locate(escaped, "/\u{e9}"),
+            Some(Position {
+                line: 1,
+                column: 20
+            })
+        );
     }
 
     #[test]

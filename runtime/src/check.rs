@@ -5,7 +5,9 @@
 
 use std::cmp::Ordering;
 
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
+
+use crate::json::{Json, JsonArray, JsonObject, Kind, Num};
 
 use crate::validate::ValidationError;
 
@@ -216,46 +218,39 @@ pub mod types {
 
 /// Whether `value` has one of the types in `mask` (`integer` includes `1.0`).
 #[inline]
-pub fn has_type(value: &Value, mask: u8) -> bool {
-    let bit = match value {
-        Value::Null => types::NULL,
-        Value::Bool(_) => types::BOOLEAN,
-        Value::Object(_) => types::OBJECT,
-        Value::Array(_) => types::ARRAY,
-        Value::String(_) => types::STRING,
-        Value::Number(n) => {
+pub fn has_type<'v>(value: impl Json<'v>, mask: u8) -> bool {
+    let bit = match value.kind() {
+        Kind::Null => types::NULL,
+        Kind::Bool => types::BOOLEAN,
+        Kind::Object => types::OBJECT,
+        Kind::Array => types::ARRAY,
+        Kind::String => types::STRING,
+        Kind::Number => {
             if mask & types::NUMBER != 0 {
                 return true;
             }
-            return mask & types::INTEGER != 0 && is_integer(n);
+            return mask & types::INTEGER != 0 && value.as_number().is_some_and(Num::is_integer);
         }
     };
     mask & bit != 0
 }
 
-pub fn is_integer(n: &Number) -> bool {
-    n.is_i64()
-        || n.is_u64()
-        || n.as_f64()
-            .is_some_and(|f| f.is_finite() && f.fract() == 0.0)
-}
-
 /// The JSON type of a value, for messages.
-pub fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Object(_) => "object",
-        Value::Array(_) => "array",
-        Value::Number(n) if is_integer(n) => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
+pub fn type_name<'v>(value: impl Json<'v>) -> &'static str {
+    match value.kind() {
+        Kind::Null => "null",
+        Kind::Bool => "boolean",
+        Kind::Object => "object",
+        Kind::Array => "array",
+        Kind::Number if value.as_number().is_some_and(Num::is_integer) => "integer",
+        Kind::Number => "number",
+        Kind::String => "string",
     }
 }
 
 /// A value shortened for a message: at most about 80 characters, and never
 /// more than a few levels deep, however large or deep the value is.
-pub fn show(value: &Value) -> String {
+pub fn show<'v>(value: impl Json<'v>) -> String {
     let mut out = String::new();
     write_short(value, 3, &mut out);
     if out.chars().count() > 80 {
@@ -266,22 +261,35 @@ pub fn show(value: &Value) -> String {
     }
 }
 
-fn write_short(value: &Value, depth: usize, out: &mut String) {
+/// A string as JSON writes it (quoted and escaped).
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+fn write_short<'v>(value: impl Json<'v>, depth: usize, out: &mut String) {
     if out.len() > 100 {
         return;
     }
-    match value {
-        Value::String(s) => {
-            let short: String = s.chars().take(90).collect();
-            out.push_str(&Value::String(short).to_string());
+    match value.kind() {
+        Kind::String => {
+            let short: String = value
+                .as_str()
+                .unwrap_or_default()
+                .chars()
+                .take(90)
+                .collect();
+            out.push_str(&quoted(&short));
         }
-        Value::Array(items) if depth == 0 => out.push_str(&format!("[…{} items]", items.len())),
-        Value::Object(members) if depth == 0 => {
-            out.push_str(&format!("{{…{} properties}}", members.len()))
-        }
-        Value::Array(items) => {
+        Kind::Array => {
+            let Some(items) = value.as_array() else {
+                return;
+            };
+            if depth == 0 {
+                out.push_str(&format!("[…{} items]", items.len()));
+                return;
+            }
             out.push('[');
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in items.items().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -293,9 +301,16 @@ fn write_short(value: &Value, depth: usize, out: &mut String) {
             }
             out.push(']');
         }
-        Value::Object(members) => {
+        Kind::Object => {
+            let Some(members) = value.as_object() else {
+                return;
+            };
+            if depth == 0 {
+                out.push_str(&format!("{{…{} properties}}", members.len()));
+                return;
+            }
             out.push('{');
-            for (i, (key, member)) in members.iter().enumerate() {
+            for (i, (key, member)) in members.members().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -303,13 +318,18 @@ fn write_short(value: &Value, depth: usize, out: &mut String) {
                     out.push('…');
                     break;
                 }
-                out.push_str(&Value::String(key.clone()).to_string());
+                out.push_str(&quoted(key));
                 out.push(':');
                 write_short(member, depth - 1, out);
             }
             out.push('}');
         }
-        scalar => out.push_str(&scalar.to_string()),
+        Kind::Number => {
+            if let Some(n) = value.as_number() {
+                out.push_str(&n.to_string());
+            }
+        }
+        Kind::Bool | Kind::Null => out.push_str(&value.to_value().to_string()),
     }
 }
 
@@ -329,7 +349,8 @@ pub fn equal(a: &Value, b: &Value) -> bool {
 }
 
 /// Whether every item of `items` differs from every other.
-pub fn all_unique(items: &[Value]) -> bool {
+pub fn all_unique<'v>(items: impl JsonArray<'v>) -> bool {
+    let items: Vec<Value> = items.items().map(Json::to_value).collect();
     for (i, a) in items.iter().enumerate() {
         if items[i + 1..].iter().any(|b| equal(a, b)) {
             return false;
@@ -340,19 +361,7 @@ pub fn all_unique(items: &[Value]) -> bool {
 
 /// Orders two JSON numbers exactly where both are integers, else as `f64`.
 pub fn compare_numbers(a: &Number, b: &Number) -> Option<Ordering> {
-    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
-        return Some(x.cmp(&y));
-    }
-    if let (Some(x), Some(y)) = (a.as_u64(), b.as_u64()) {
-        return Some(x.cmp(&y));
-    }
-    match (a.as_i64(), b.as_u64(), a.as_u64(), b.as_i64()) {
-        // A negative i64 against a u64 beyond i64.
-        (Some(_), Some(_), None, None) => return Some(Ordering::Less),
-        (None, None, Some(_), Some(_)) => return Some(Ordering::Greater),
-        _ => {}
-    }
-    a.as_f64()?.partial_cmp(&b.as_f64()?)
+    Num::from_number(a).compare(Num::from_number(b))
 }
 
 /// A bound from the schema (`minimum`, `maximum`…), written as generated code can.
@@ -364,17 +373,19 @@ pub enum Bound {
 }
 
 impl Bound {
-    fn number(self) -> Option<Number> {
+    fn num(self) -> Num {
         match self {
-            Bound::Int(i) => Some(Number::from(i)),
-            Bound::Uint(u) => Some(Number::from(u)),
-            Bound::Float(f) => Number::from_f64(f),
+            Bound::Int(i) if i >= 0 => Num::Uint(i as u64),
+            Bound::Int(i) => Num::Int(i),
+            Bound::Uint(u) => Num::Uint(u),
+            Bound::Float(f) => Num::Float(f),
         }
     }
 
     /// `n` compared with this bound.
-    pub fn compare(self, n: &Number) -> Option<Ordering> {
-        compare_numbers(n, &self.number()?)
+    #[inline]
+    pub fn compare(self, n: Num) -> Option<Ordering> {
+        n.compare(self.num())
     }
 }
 
@@ -389,17 +400,16 @@ impl std::fmt::Display for Bound {
 }
 
 /// Whether `n` is a multiple of `divisor`.
-pub fn is_multiple_of(n: &Number, divisor: Bound) -> bool {
-    match (n.as_i64(), n.as_u64(), divisor) {
-        (Some(x), _, Bound::Int(d)) if d != 0 => x % d == 0,
-        (_, Some(x), Bound::Uint(d)) if d != 0 => x % d == 0,
-        (_, Some(x), Bound::Int(d)) if d > 0 => x % (d as u64) == 0,
-        _ => {
-            let (Some(x), Some(d)) = (n.as_f64(), divisor.number().and_then(|d| d.as_f64())) else {
-                return false;
-            };
+pub fn is_multiple_of(n: Num, divisor: Bound) -> bool {
+    match (n, divisor.num()) {
+        (Num::Uint(x), Num::Uint(d)) if d != 0 => x % d == 0,
+        (Num::Int(x), Num::Uint(d)) if d != 0 => x.unsigned_abs() % d == 0,
+        (Num::Uint(x), Num::Int(d)) => x % d.unsigned_abs() == 0,
+        (Num::Int(x), Num::Int(d)) => x.unsigned_abs() % d.unsigned_abs() == 0,
+        (n, d) => {
+            let (x, d) = (n.as_f64(), d.as_f64());
             let quotient = x / d;
-            if !quotient.is_finite() {
+            if !quotient.is_finite() || d == 0.0 {
                 return false;
             }
             // Decimal divisors (0.01) are not exact in binary: allow for rounding.
@@ -415,23 +425,12 @@ pub fn length(s: &str) -> u64 {
 }
 
 /// The properties named in `required` that `object` lacks.
-pub fn missing<'a>(object: &Map<String, Value>, required: &[&'a str]) -> Vec<&'a str> {
+pub fn missing<'v, 'a>(object: impl JsonObject<'v>, required: &[&'a str]) -> Vec<&'a str> {
     required
         .iter()
         .copied()
-        .filter(|name| !has_key(object, name))
+        .filter(|name| !object.contains_key(name))
         .collect()
-}
-
-/// Whether `object` has a member called `name`. Payload objects are mostly
-/// small, and comparing a few names (lengths first) costs less than hashing.
-#[inline]
-pub fn has_key(object: &Map<String, Value>, name: &str) -> bool {
-    if object.len() <= 16 {
-        object.keys().any(|key| key == name)
-    } else {
-        object.contains_key(name)
-    }
 }
 
 /// Of the error lists of the alternatives tried, the closest: fewest errors,
@@ -457,7 +456,7 @@ mod tests {
     #[test]
     fn missing_names_the_absent_required_properties_in_small_and_large_objects() {
         for size in [0usize, 3, 16, 17, 40] {
-            let mut object = Map::new();
+            let mut object = serde_json::Map::new();
             for i in 0..size {
                 object.insert(format!("p{i}"), Value::Null);
             }

@@ -4,8 +4,10 @@
 pub mod alternatives;
 pub mod bytes;
 pub mod check;
+pub mod document;
 pub mod formats;
 mod idna;
+pub mod json;
 pub mod nullable;
 pub mod timestamp;
 pub mod validate;

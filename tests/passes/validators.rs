@@ -224,5 +224,14 @@ fn fixture_keywords_agree_with_the_jsonschema_crate() {
             validators::schema(name).map(|e| (e.is_valid)(&payload)),
             Some(ours.is_empty())
         );
+        // From bytes (the `Document` walk): the same errors, message for message.
+        let entry = validators::schema(name).unwrap();
+        let bytes = serde_json::to_vec_pretty(&payload).unwrap();
+        let from_bytes = (entry.validate_bytes)(&bytes).unwrap();
+        let shown = |errors: &[intercom_runtime::ValidationError]| -> Vec<String> {
+            errors.iter().map(|e| e.to_string()).collect()
+        };
+        assert_eq!(shown(&from_bytes), shown(&ours), "{name}: {payload}");
+        assert!(from_bytes.iter().all(|e| e.position.is_some()));
     }
 }

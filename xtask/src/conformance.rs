@@ -76,7 +76,13 @@ pub fn run(suite: &Path) -> anyhow::Result<ExitCode> {
         .collect();
     let answers: Vec<Value> = scratch_crate::ask(&binary, Value::Array(requests))?
         .into_iter()
-        .map(|a| if a.is_null() { json!([null, null]) } else { a })
+        .map(|a| {
+            if a.is_null() {
+                json!([null, null, null])
+            } else {
+                a
+            }
+        })
         .collect();
     let mut answers = answers.into_iter();
 
@@ -102,18 +108,23 @@ pub fn run(suite: &Path) -> anyhow::Result<ExitCode> {
                             .context("the suite crate answered too few tests")?;
                         let all = answer[0].as_bool();
                         let first = answer[1].as_bool();
-                        if all == Some(*valid) && first == Some(*valid) {
+                        let from_bytes = answer[2].as_bool();
+                        if all == Some(*valid)
+                            && first == Some(*valid)
+                            && from_bytes == Some(*valid)
+                        {
                             p += 1;
                         } else {
                             f += 1;
                             failures.push(format!(
-                                "  FAILED {}: {} / {}: expected {}, got {} (every error) and {} (first error)",
+                                "  FAILED {}: {} / {}: expected {}, got {} (every error), {} (first error) and {} (from bytes)",
                                 file.name,
                                 group.description,
                                 description,
                                 verdict(Some(*valid)),
                                 verdict(all),
-                                verdict(first)
+                                verdict(first),
+                                verdict(from_bytes)
                             ));
                         }
                     }
@@ -194,17 +205,29 @@ fn load(tests_dir: &Path, path: &Path, assert_formats: bool) -> anyhow::Result<S
                 .map(|functions| {
                     let root = validators::checks_anything(&model, model.root).then(|| {
                         let f = validators::node_fn(model.root);
-                        (quote!(#f(value, &mut all);), quote!(#f(value, &mut first);))
+                        (
+                            quote!(#f(value, &mut all);),
+                            (quote!(#f(value, &mut first);), quote!(#f(root, &mut ctx);)),
+                        )
                     });
-                    let (all, first) = root.unzip();
+                    let (all, rest) = root.unzip();
+                    let (first, from_bytes) = rest.unzip();
                     quote! {
                         #functions
-                        pub fn verdicts(value: &serde_json::Value) -> (bool, bool) {
+                        /// Every error, the first error, and every error
+                        /// from the payload's bytes: three walks that must agree.
+                        pub fn verdicts(value: &serde_json::Value) -> (bool, bool, bool) {
                             let mut all = intercom_runtime::check::Ctx::all();
                             #all
                             let mut first = intercom_runtime::check::Ctx::verdict();
                             #first
-                            (all.is_valid(), first.is_valid())
+                            let bytes = serde_json::to_vec(value).expect("a Value serializes");
+                            let from_bytes = intercom_runtime::bytes::validate_bytes(&bytes, |root| {
+                                let mut ctx = intercom_runtime::check::Ctx::all();
+                                #from_bytes
+                                ctx.errors
+                            });
+                            (all.is_valid(), first.is_valid(), from_bytes.is_ok_and(|errors| errors.is_empty()))
                         }
                     }
                 })
@@ -245,7 +268,7 @@ fn build(work: &Path, files: &[SuiteFile]) -> anyhow::Result<PathBuf> {
         let tokens = quote! {
             #(#groups)*
             #[allow(unused_variables)]
-            pub fn verdicts(group: usize, value: &serde_json::Value) -> Option<(bool, bool)> {
+            pub fn verdicts(group: usize, value: &serde_json::Value) -> Option<(bool, bool, bool)> {
                 match group {
                     #(#arms)*
                     _ => None,
@@ -265,7 +288,7 @@ fn build(work: &Path, files: &[SuiteFile]) -> anyhow::Result<PathBuf> {
         fn main() {
             let requests: Vec<(usize, usize, serde_json::Value)> =
                 serde_json::from_reader(std::io::stdin().lock()).expect("requests on stdin");
-            let answers: Vec<Option<(bool, bool)>> = requests
+            let answers: Vec<Option<(bool, bool, bool)>> = requests
                 .iter()
                 .map(|(file, group, value)| match file {
                     #(#file_arms)*

@@ -49,6 +49,9 @@ struct Tally {
     examples: usize,
     reference_errors: usize,
     agree: usize,
+    /// Examples whose errors from bytes (the `Document` walk) equal those of
+    /// the `Value` walk, message for message.
+    bytes_agree: usize,
     deserialized: usize,
     unchanged: usize,
     failures: Vec<String>,
@@ -89,12 +92,13 @@ pub fn run(specs: &[PathBuf]) -> anyhow::Result<ExitCode> {
         "examples",
         "ref-errors",
         "agree",
+        "from-bytes",
         "deserialized",
         "round-trip",
         "failures",
     ];
     println!(
-        "{:<12} {:>8} {:>6} {:>9} {:>10} {:>6} {:>12} {:>10} {:>8}",
+        "{:<12} {:>8} {:>6} {:>9} {:>10} {:>6} {:>10} {:>12} {:>10} {:>8}",
         header[0],
         header[1],
         header[2],
@@ -103,7 +107,8 @@ pub fn run(specs: &[PathBuf]) -> anyhow::Result<ExitCode> {
         header[5],
         header[6],
         header[7],
-        header[8]
+        header[8],
+        header[9]
     );
     let mut details = Vec::new();
     for spec in &loaded {
@@ -130,6 +135,15 @@ pub fn run(specs: &[PathBuf]) -> anyhow::Result<ExitCode> {
                 ));
             } else {
                 tally.agree += 1;
+            }
+            if answer["bytes_agree"].as_bool() == Some(true) {
+                tally.bytes_agree += 1;
+            } else {
+                example_failed = true;
+                tally.failures.push(format!(
+                    "  FAILED {}: #{}: from bytes the errors differ: {:?}, from a Value {:?}",
+                    example.location, example.pointer, answer["bytes_messages"], answer["messages"]
+                ));
             }
             if let Some((location, message)) = theirs.first() {
                 tally.reference_errors += 1;
@@ -170,13 +184,14 @@ pub fn run(specs: &[PathBuf]) -> anyhow::Result<ExitCode> {
             }
         }
         println!(
-            "{:<12} {:>8} {:>6} {:>9} {:>10} {:>6} {:>12} {:>10} {:>8}",
+            "{:<12} {:>8} {:>6} {:>9} {:>10} {:>6} {:>10} {:>12} {:>10} {:>8}",
             spec.path.file_name().unwrap_or_default().to_string_lossy(),
             spec.generated.plan.defs.len(),
             spec.generated.plan.types.len(),
             tally.examples,
             tally.reference_errors,
             tally.agree,
+            tally.bytes_agree,
             tally.deserialized,
             tally.unchanged,
             tally.failures.len()
@@ -303,13 +318,21 @@ fn module_tokens(spec: &Spec) -> anyhow::Result<TokenStream> {
             .map(|node| validators::node_fn(*node));
         let validate = f.as_ref().map(|f| quote!(#f(value, &mut ctx);));
         let verdict = f.as_ref().map(|f| quote!(#f(value, &mut verdict);));
+        let from_bytes = f.as_ref().map(|f| quote!(#f(root, &mut ctx);));
         quote! {
             #pointer => {
                 let mut ctx = intercom_runtime::check::Ctx::all();
                 #validate
                 let mut verdict = intercom_runtime::check::Ctx::verdict();
                 #verdict
-                Some((round_trip::<#ty>(value), ctx.errors, verdict.is_valid()))
+                let bytes = serde_json::to_vec_pretty(value).expect("a Value serializes");
+                let from_bytes = intercom_runtime::bytes::validate_bytes(&bytes, |root| {
+                    let mut ctx = intercom_runtime::check::Ctx::all();
+                    #from_bytes
+                    ctx.errors
+                })
+                .map_err(|error| error.to_string());
+                Some((round_trip::<#ty>(value), ctx.errors, verdict.is_valid(), from_bytes))
             }
         }
     });
@@ -328,7 +351,12 @@ fn module_tokens(spec: &Spec) -> anyhow::Result<TokenStream> {
         pub fn check(
             pointer: &str,
             value: &serde_json::Value,
-        ) -> Option<(Result<serde_json::Value, String>, Vec<intercom_runtime::ValidationError>, bool)> {
+        ) -> Option<(
+            Result<serde_json::Value, String>,
+            Vec<intercom_runtime::ValidationError>,
+            bool,
+            Result<Vec<intercom_runtime::ValidationError>, String>,
+        )> {
             match pointer {
                 #(#arms)*
                 _ => None,
@@ -359,20 +387,27 @@ fn main_tokens(specs: &[Spec]) -> TokenStream {
                         _ => None,
                     };
                     match answer {
-                        Some((read, errors, verdict)) => {
+                        Some((read, errors, verdict, from_bytes)) => {
                             let locations: Vec<&str> =
                                 errors.iter().map(|e| e.instance_location.as_str()).collect();
                             let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+                            let bytes_messages: Vec<String> = match &from_bytes {
+                                Ok(errors) => errors.iter().map(|e| e.to_string()).collect(),
+                                Err(error) => vec![format!("syntax error: {error}")],
+                            };
+                            let bytes_agree = from_bytes.is_ok() && bytes_messages == messages;
                             match read {
                                 Ok(written) => serde_json::json!({
-                                    "written": written, "locations": locations, "messages": messages, "verdict": verdict
+                                    "written": written, "locations": locations, "messages": messages, "verdict": verdict,
+                                    "bytes_agree": bytes_agree, "bytes_messages": bytes_messages
                                 }),
                                 Err(error) => serde_json::json!({
-                                    "error": error, "locations": locations, "messages": messages, "verdict": verdict
+                                    "error": error, "locations": locations, "messages": messages, "verdict": verdict,
+                                    "bytes_agree": bytes_agree, "bytes_messages": bytes_messages
                                 }),
                             }
                         }
-                        None => serde_json::json!({ "error": "no type for this schema", "locations": [], "verdict": true }),
+                        None => serde_json::json!({ "error": "no type for this schema", "locations": [], "verdict": true, "bytes_agree": true }),
                     }
                 })
                 .collect();
