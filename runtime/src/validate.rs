@@ -76,7 +76,7 @@ pub struct SchemaEntry {
     /// The verdict alone, stopping at the first error.
     pub is_valid: fn(&serde_json::Value) -> bool,
     /// Every error of a payload given as bytes, each with its line and column,
-    /// validated while parsing.
+    /// walked on a flat parse that borrows from the bytes (no `serde_json::Value`).
     pub validate_bytes: fn(&[u8]) -> Result<Vec<ValidationError>, SyntaxError>,
 }
 
