@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use intercom_codegen::{generate, model::Model, output, types};
+use intercom_codegen::{diff, generate, model::Model, output, types};
 use quote::{format_ident, quote};
 
 fn main() {
@@ -57,6 +57,121 @@ fn main() {
     let file = output::render(quote!(#(#modules)*), "tests/fixtures/validators").expect("renders");
     std::fs::write(Path::new(&out_dir).join("fixture_validators.rs"), file)
         .expect("OUT_DIR is writable");
+
+    // Each pair under fixtures/diff: the types and validators of its old and
+    // its new side, and a way to read a payload into the type of a schema,
+    // so that tests can prove what the diff report says about them.
+    let dir = Path::new("fixtures/diff");
+    println!("cargo::rerun-if-changed={}", dir.display());
+    let pairs = diff_pairs(dir);
+    let relative = |pair: &Path| {
+        pair.strip_prefix(dir)
+            .expect("a pair lies under fixtures/diff")
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    let entries = pairs.iter().map(|pair| {
+        let relative = relative(pair);
+        let name = format_ident!("{}", relative.replace('/', "__"));
+        quote! {
+            DiffPair {
+                dir: #relative,
+                old_round_trip: #name::old::round_trip,
+                new_round_trip: #name::new::round_trip,
+                new_validate: #name::new::validators::validate,
+            },
+        }
+    });
+    let table = quote! {
+        /// A pair under fixtures/diff and what codegen makes of each side.
+        pub struct DiffPair {
+            /// The pair's directory, relative to `fixtures/diff`.
+            pub dir: &'static str,
+            pub old_round_trip: RoundTrip,
+            pub new_round_trip: RoundTrip,
+            pub new_validate:
+                fn(&str, &serde_json::Value) -> Option<Vec<intercom_runtime::ValidationError>>,
+        }
+
+        pub type RoundTrip =
+            fn(&str, &serde_json::Value) -> Option<Result<(serde_json::Value, String), String>>;
+
+        pub static PAIRS: &[DiffPair] = &[#(#entries)*];
+    };
+    let modules = pairs.iter().map(|pair| {
+        let name = format_ident!("{}", relative(pair).replace('/', "__"));
+        let sides = ["old", "new"].map(|side| {
+            let path = pair.join(format!("{side}.yaml"));
+            println!("cargo::rerun-if-changed={}", path.display());
+            let loaded = diff::Side::load(&path, false)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let model = &loaded.model;
+            let plan = types::plan(model).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let types = types::emit_items(&plan);
+            let validators = generate::validators_items(model, &plan)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let arms = plan.defs.iter().map(|(schema, id)| {
+                let ty = format_ident!("{}", plan.get(*id).name);
+                quote! {
+                    #schema => Some(
+                        serde_json::from_value::<types::#ty>(value.clone())
+                            .map_err(|e| e.to_string())
+                            .and_then(|read| {
+                                let debug = format!("{read:?}");
+                                serde_json::to_value(&read)
+                                    .map(|written| (written, debug))
+                                    .map_err(|e| e.to_string())
+                            }),
+                    ),
+                }
+            });
+            let side = format_ident!("{side}");
+            quote! {
+                pub mod #side {
+                    pub mod types { #types }
+                    pub mod validators { #validators }
+
+                    /// Reads `value` into the type of `schema` and writes it
+                    /// back: the JSON written and the `Debug` of what was read.
+                    pub fn round_trip(
+                        schema: &str,
+                        value: &serde_json::Value,
+                    ) -> Option<Result<(serde_json::Value, String), String>> {
+                        match schema {
+                            #(#arms)*
+                            _ => None,
+                        }
+                    }
+                }
+            }
+        });
+        quote! {
+            // `kind__direction`, after the pair's directory.
+            #[allow(clippy::all, dead_code, deprecated, non_snake_case)]
+            pub mod #name { #(#sides)* }
+        }
+    });
+    let file = output::render(quote!(#table #(#modules)*), "tests/fixtures/diff").expect("renders");
+    std::fs::write(Path::new(&out_dir).join("fixture_diff.rs"), file).expect("OUT_DIR is writable");
+}
+
+/// The directories under `dir` that hold an `old.yaml` and a `new.yaml`, sorted.
+fn diff_pairs(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        if dir.join("old.yaml").is_file() && dir.join("new.yaml").is_file() {
+            found.push(dir.clone());
+        }
+        for entry in std::fs::read_dir(&dir).expect("a fixture directory is readable") {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
 }
 
 fn json_files(dir: &Path) -> Vec<std::path::PathBuf> {

@@ -167,36 +167,58 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
         let validate = format_ident!("validate_{}", snake);
         let is_valid = format_ident!("is_valid_{}", snake);
         let validate_bytes = format_ident!("validate_bytes_{}", snake);
-        let f = validators::checks_anything(model, node).then(|| validators::node_fn(node));
-        let call = f.as_ref().map(|f| quote!(#f(value, &mut ctx);));
-        let call_root = f.as_ref().map(|f| quote!(#f(root, &mut ctx);));
         let doc = format!(" Validates a payload against `{name}`, collecting every error.");
         let rust_type = &def.name;
+        // A schema that accepts any value has no checks to call: its
+        // functions ignore the payload rather than name an unused variable.
+        let (value, validate_body, is_valid_body, bytes_closure) =
+            if validators::checks_anything(model, node) {
+                let f = validators::node_fn(node);
+                (
+                    quote!(value),
+                    quote! {
+                        let mut ctx = intercom_runtime::check::Ctx::all();
+                        #f(value, &mut ctx);
+                        ctx.errors
+                    },
+                    quote! {
+                        let mut ctx = intercom_runtime::check::Ctx::verdict();
+                        #f(value, &mut ctx);
+                        ctx.is_valid()
+                    },
+                    quote! {
+                        |root| {
+                            let mut ctx = intercom_runtime::check::Ctx::all();
+                            #f(root, &mut ctx);
+                            ctx.errors
+                        }
+                    },
+                )
+            } else {
+                (
+                    quote!(_),
+                    quote!(Vec::new()),
+                    quote!(true),
+                    quote!(|_| Vec::new()),
+                )
+            };
         public.push(quote! {
             #[doc = #doc]
-            pub fn #validate(value: &serde_json::Value) -> Vec<ValidationError> {
-                let mut ctx = intercom_runtime::check::Ctx::all();
-                #call
-                ctx.errors
+            pub fn #validate(#value: &serde_json::Value) -> Vec<ValidationError> {
+                #validate_body
             }
 
             #[doc = #doc]
             /// Stops at the first error.
-            pub fn #is_valid(value: &serde_json::Value) -> bool {
-                let mut ctx = intercom_runtime::check::Ctx::verdict();
-                #call
-                ctx.is_valid()
+            pub fn #is_valid(#value: &serde_json::Value) -> bool {
+                #is_valid_body
             }
 
             #[doc = #doc]
             /// From bytes, with the line and column of each error, without
             /// building a `serde_json::Value`.
             pub fn #validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-                intercom_runtime::bytes::validate_bytes(bytes, |root| {
-                    let mut ctx = intercom_runtime::check::Ctx::all();
-                    #call_root
-                    ctx.errors
-                })
+                intercom_runtime::bytes::validate_bytes(bytes, #bytes_closure)
             }
         });
         if !matches!(def.kind, TypeKind::Alias(_)) {

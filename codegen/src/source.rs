@@ -662,8 +662,16 @@ fn is_yaml_float(text: &str) -> bool {
 /// The file in `dir` whose name is the highest version number (`2.13.yaml`
 /// over `2.9.yaml`): the newest reference, for benchmarks.
 pub fn newest_version(dir: &Path) -> Option<PathBuf> {
-    let mut files: Vec<(Vec<u64>, PathBuf)> = std::fs::read_dir(dir)
-        .ok()?
+    versions(dir).pop()
+}
+
+/// The files in `dir` named by a version number (`2.9.yaml`), oldest first
+/// by number, not by name.
+pub fn versions(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<(Vec<u64>, PathBuf)> = entries
         .filter_map(|entry| {
             let path = entry.ok()?.path();
             let stem = path.file_stem()?.to_str()?;
@@ -676,7 +684,7 @@ pub fn newest_version(dir: &Path) -> Option<PathBuf> {
         })
         .collect();
     files.sort();
-    files.pop().map(|(_, path)| path)
+    files.into_iter().map(|(_, path)| path).collect()
 }
 
 #[cfg(test)]

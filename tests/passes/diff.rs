@@ -187,3 +187,273 @@ fn json_output_matches_its_schema() {
     let bad = serde_json::json!({"old": "a", "new": "b", "changes": [{"id": "x"}]});
     assert!(!validator.is_valid(&bad));
 }
+
+/// The payloads under `absorbed.json` in a pair: `[{"schema", "payload"}]`.
+fn proofs(dir: &str) -> Vec<(String, serde_json::Value)> {
+    let path = intercom_tests::fixture("diff")
+        .join(dir)
+        .join("absorbed.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "{}: the pair reports absorbed changes, so it needs payloads that prove them",
+            path.display()
+        )
+    });
+    let list: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    list.into_iter()
+        .map(|p| {
+            (
+                p["schema"].as_str().unwrap().to_owned(),
+                p["payload"].clone(),
+            )
+        })
+        .collect()
+}
+
+fn contains_value(haystack: &serde_json::Value, needle: &serde_json::Value) -> bool {
+    haystack == needle
+        || match haystack {
+            serde_json::Value::Array(items) => items.iter().any(|v| contains_value(v, needle)),
+            serde_json::Value::Object(map) => map.values().any(|v| contains_value(v, needle)),
+            _ => false,
+        }
+}
+
+fn contains_key(haystack: &serde_json::Value, key: &str) -> bool {
+    match haystack {
+        serde_json::Value::Array(items) => items.iter().any(|v| contains_key(v, key)),
+        serde_json::Value::Object(map) => {
+            map.contains_key(key) || map.values().any(|v| contains_key(v, key))
+        }
+        _ => false,
+    }
+}
+
+/// Item 6 of the diff issue: an absorbed change is proven. A payload of the
+/// new version that uses it is valid against the new schema, reads into the
+/// OLD generated type and writes back to the same JSON; and the behaviour
+/// change the report names (catch-all variant or unknown-properties map
+/// today, a variant or a field after regenerating) is what the old and new
+/// types really do with it.
+#[test]
+fn absorbed_changes_are_proven_by_the_old_generated_types() {
+    let mut proven = 0;
+    for pair in intercom_tests::fixture_diff::PAIRS {
+        let report = run(&Path::new("fixtures/diff").join(pair.dir));
+        let absorbed: Vec<_> = report
+            .changes
+            .iter()
+            .filter(|c| c.verdict == Verdict::Absorbed)
+            .collect();
+        if absorbed.is_empty() {
+            continue;
+        }
+        let proofs = proofs(pair.dir);
+        for (schema, payload) in &proofs {
+            let errors = (pair.new_validate)(schema, payload)
+                .unwrap_or_else(|| panic!("{}: no schema `{schema}` on the new side", pair.dir));
+            assert!(
+                errors.is_empty(),
+                "{}: the proof payload is not a payload of the new version: {errors:?}",
+                pair.dir
+            );
+            let (written, _) = (pair.old_round_trip)(schema, payload)
+                .unwrap_or_else(|| panic!("{}: no schema `{schema}` on the old side", pair.dir))
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "{}: the old type does not read the new payload: {e}",
+                        pair.dir
+                    )
+                });
+            assert_eq!(&written, payload, "{}: the old type loses data", pair.dir);
+        }
+        for change in absorbed {
+            let rust = change
+                .rust
+                .as_ref()
+                .expect("an absorbed change has a Rust view");
+            let behaviour = rust
+                .behaviour
+                .as_deref()
+                .unwrap_or_else(|| panic!("{}: {} names no behaviour change", pair.dir, change.id));
+            let before = rust
+                .before
+                .as_deref()
+                .expect("absorbed: read somewhere today");
+            let property = change.pointer.rsplit('/').next().unwrap();
+            // What the old and new types show, in Debug, when they read it.
+            let (today, after_regenerating) = match change.kind {
+                diff::Kind::EnumValueAdded => {
+                    let catch_all = before.rsplit_once("::").unwrap().1.to_owned();
+                    (catch_all.clone(), catch_all)
+                }
+                diff::Kind::PropertyAddedOptional | diff::Kind::PropertyAddedRequired => {
+                    let map = before.split_once('.').unwrap().1.split_once('[').unwrap().0;
+                    let kept = format!("{map}: {{\"{property}\": ");
+                    (kept.clone(), kept)
+                }
+                other => panic!("{}: no proof rule for absorbed {}", pair.dir, other.id()),
+            };
+            let uses = |payload: &serde_json::Value| match change.kind {
+                diff::Kind::EnumValueAdded => contains_value(payload, &change.new),
+                _ => contains_key(payload, property),
+            };
+            let (schema, payload) = proofs
+                .iter()
+                .find(|(_, payload)| uses(payload))
+                .unwrap_or_else(|| panic!("{}: no proof payload uses {}", pair.dir, change.id));
+            let (_, old_debug) = (pair.old_round_trip)(schema, payload).unwrap().unwrap();
+            let (new_written, new_debug) = (pair.new_round_trip)(schema, payload)
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{}: the new type does not read it: {e}", pair.dir));
+            assert_eq!(&new_written, payload, "{}", pair.dir);
+            assert!(
+                old_debug.contains(&today),
+                "{}: the report says `{before}` today ({behaviour}), the old type reads {old_debug}",
+                pair.dir
+            );
+            assert!(
+                !new_debug.contains(&after_regenerating),
+                "{}: the report says {behaviour}, the new type reads {new_debug}",
+                pair.dir
+            );
+            proven += 1;
+        }
+    }
+    assert!(proven >= 5, "only {proven} absorbed changes proven");
+}
+
+/// A named item of a generated file.
+fn item<'f>(file: &'f syn::File, name: &str) -> Option<&'f syn::Item> {
+    file.items.iter().find(|item| match item {
+        syn::Item::Struct(s) => s.ident == name,
+        syn::Item::Enum(e) => e.ident == name,
+        syn::Item::Type(t) => t.ident == name,
+        _ => false,
+    })
+}
+
+/// A type as tokens. The report names types by their last path segment, as
+/// user code that imports them writes them (`Nullable`, `Value`, `BTreeMap`).
+fn tokens(ty: &syn::Type) -> String {
+    let mut text = quote::ToTokens::to_token_stream(ty).to_string();
+    for path in [
+        "intercom_runtime :: ",
+        "serde_json :: ",
+        "std :: collections :: ",
+    ] {
+        text = text.replace(path, "");
+    }
+    text
+}
+
+/// Checks one side of a Rust view (`Type.field: Ty`, `Type.map["p"]`,
+/// `Type.field`, `Type::Variant`, `Type::Catch("v")` or `Type (kind)`) against the code
+/// codegen emits for that side; the error says what differs.
+fn check_view(file: &syn::File, view: &str) -> Result<(), String> {
+    let find = |name: &str| item(file, name).ok_or(format!("no item `{name}`"));
+    let field = |name: &str, field: &str| -> Result<syn::Type, String> {
+        let syn::Item::Struct(s) = find(name)? else {
+            return Err(format!("`{name}` is not a struct"));
+        };
+        s.fields
+            .iter()
+            .find(|f| f.ident.as_ref().is_some_and(|i| i == field))
+            .map(|f| f.ty.clone())
+            .ok_or(format!("struct `{name}` has no field `{field}`"))
+    };
+    if let Some((name, kind)) = view.split_once(" (") {
+        let kind = kind.trim_end_matches(')');
+        let found = match find(name)? {
+            syn::Item::Struct(_) => "struct",
+            syn::Item::Enum(_) => "enum",
+            _ => "type",
+        };
+        return (found == kind)
+            .then_some(())
+            .ok_or(format!("`{name}` is a {found}"));
+    }
+    if let Some((path, ty)) = view.split_once(": ") {
+        let (name, member) = path.split_once('.').ok_or("no member")?;
+        let expected: syn::Type = syn::parse_str(ty).map_err(|e| format!("`{ty}`: {e}"))?;
+        let found = field(name, member)?;
+        return (tokens(&found) == tokens(&expected))
+            .then_some(())
+            .ok_or(format!("`{name}.{member}` is `{}`", tokens(&found)));
+    }
+    if let Some((name, rest)) = view.split_once('.') {
+        // `Type.map["key"]`, or `Type.field` alone.
+        let member = rest.split_once('[').map_or(rest, |(map, _)| map);
+        return field(name, member).map(|_| ());
+    }
+    let (name, variant) = view.split_once("::").ok_or("not a type member")?;
+    let variant = variant.split_once('(').map_or(variant, |(v, _)| v);
+    let syn::Item::Enum(e) = find(name)? else {
+        return Err(format!("`{name}` is not an enum"));
+    };
+    e.variants
+        .iter()
+        .any(|v| v.ident == variant)
+        .then_some(())
+        .ok_or(format!("enum `{name}` has no variant `{variant}`"))
+}
+
+/// The Rust view of every change of every fixture names, before and after,
+/// what codegen really emits for the old and the new fragment.
+#[test]
+fn rust_views_match_the_generated_code() {
+    let generated = |path: &Path| {
+        let side = Side::load(path, false).unwrap();
+        let plan = intercom_codegen::types::plan(&side.model).unwrap();
+        let text =
+            intercom_codegen::output::render(intercom_codegen::types::emit_items(&plan), "fixture")
+                .unwrap();
+        syn::parse_file(&text).unwrap()
+    };
+    let mut checked = 0;
+    for dir in pairs("diff") {
+        let base = intercom_tests::tests_dir().join(&dir);
+        let (old, new) = (
+            generated(&base.join("old.yaml")),
+            generated(&base.join("new.yaml")),
+        );
+        for change in &run(&dir).changes {
+            let Some(rust) = &change.rust else { continue };
+            let sides = [
+                (&old, &rust.before, "old", &rust.after),
+                (&new, &rust.after, "new", &rust.before),
+            ];
+            for (file, view, side, other) in sides {
+                match (view, other) {
+                    (Some(view), _) => check_view(file, view).unwrap_or_else(|e| {
+                        panic!(
+                            "{}: {}: {side} side `{view}`: {e}",
+                            dir.display(),
+                            change.id
+                        )
+                    }),
+                    // A member that only one side has: the other side must
+                    // not have it (its type may be gone altogether).
+                    (None, Some(other)) => {
+                        let member = other.split_once(": ").map_or(other.as_str(), |(m, _)| m);
+                        let member = member.split_once('(').map_or(member, |(m, _)| m);
+                        if member.contains(['.', ':']) && check_view(file, member).is_ok() {
+                            panic!(
+                                "{}: {}: the {side} side has `{member}`, which the report says it lacks",
+                                dir.display(),
+                                change.id
+                            );
+                        }
+                    }
+                    (None, None) => panic!(
+                        "{}: {}: a Rust view with neither side",
+                        dir.display(),
+                        change.id
+                    ),
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} Rust views checked");
+}

@@ -207,11 +207,21 @@ fn load(tests_dir: &Path, path: &Path, assert_formats: bool) -> anyhow::Result<S
                         let f = validators::node_fn(model.root);
                         (
                             quote!(#f(value, &mut all);),
-                            (quote!(#f(value, &mut first);), quote!(#f(root, &mut ctx);)),
+                            (
+                                quote!(#f(value, &mut first);),
+                                quote! {
+                                    |root| {
+                                        let mut ctx = intercom_runtime::check::Ctx::all();
+                                        #f(root, &mut ctx);
+                                        ctx.errors
+                                    }
+                                },
+                            ),
                         )
                     });
                     let (all, rest) = root.unzip();
                     let (first, from_bytes) = rest.unzip();
+                    let from_bytes = from_bytes.unwrap_or_else(|| quote!(|_| Vec::new()));
                     quote! {
                         #functions
                         /// Every error, the first error, and every error
@@ -222,11 +232,7 @@ fn load(tests_dir: &Path, path: &Path, assert_formats: bool) -> anyhow::Result<S
                             let mut first = intercom_runtime::check::Ctx::verdict();
                             #first
                             let bytes = serde_json::to_vec(value).expect("a Value serializes");
-                            let from_bytes = intercom_runtime::bytes::validate_bytes(&bytes, |root| {
-                                let mut ctx = intercom_runtime::check::Ctx::all();
-                                #from_bytes
-                                ctx.errors
-                            });
+                            let from_bytes = intercom_runtime::bytes::validate_bytes(&bytes, #from_bytes);
                             (all.is_valid(), first.is_valid(), from_bytes.is_ok_and(|errors| errors.is_empty()))
                         }
                     }

@@ -318,7 +318,16 @@ fn module_tokens(spec: &Spec) -> anyhow::Result<TokenStream> {
             .map(|node| validators::node_fn(*node));
         let validate = f.as_ref().map(|f| quote!(#f(value, &mut ctx);));
         let verdict = f.as_ref().map(|f| quote!(#f(value, &mut verdict);));
-        let from_bytes = f.as_ref().map(|f| quote!(#f(root, &mut ctx);));
+        let from_bytes = match &f {
+            Some(f) => quote! {
+                |root| {
+                    let mut ctx = intercom_runtime::check::Ctx::all();
+                    #f(root, &mut ctx);
+                    ctx.errors
+                }
+            },
+            None => quote!(|_| Vec::new()),
+        };
         quote! {
             #pointer => {
                 let mut ctx = intercom_runtime::check::Ctx::all();
@@ -326,11 +335,7 @@ fn module_tokens(spec: &Spec) -> anyhow::Result<TokenStream> {
                 let mut verdict = intercom_runtime::check::Ctx::verdict();
                 #verdict
                 let bytes = serde_json::to_vec_pretty(value).expect("a Value serializes");
-                let from_bytes = intercom_runtime::bytes::validate_bytes(&bytes, |root| {
-                    let mut ctx = intercom_runtime::check::Ctx::all();
-                    #from_bytes
-                    ctx.errors
-                })
+                let from_bytes = intercom_runtime::bytes::validate_bytes(&bytes, #from_bytes)
                 .map_err(|error| error.to_string());
                 Some((round_trip::<#ty>(value), ctx.errors, verdict.is_valid(), from_bytes))
             }

@@ -33,6 +33,10 @@ serde_json = {{ version = "1", features = ["preserve_order"] }}
 schemars = "1"
 regex = "1"
 
+# Generated code compiles without warnings, for every reference version.
+[lints.rust]
+warnings = "deny"
+
 [profile.dev]
 debug = false
 

@@ -224,6 +224,10 @@ pub struct Change {
     pub was_required: bool,
     #[serde(skip)]
     pub success_status: bool,
+    /// A property added to an object whose old model does not keep unknown
+    /// properties: not absorbed.
+    #[serde(skip)]
+    pub refused_by_old_model: bool,
     #[serde(skip)]
     operation_source: Option<String>,
 }

@@ -300,6 +300,10 @@ fn line(change: &Change) -> String {
             rust.after.as_deref().unwrap_or("-"),
             rust.verdict.id()
         );
+        // The JSON report says it in a sentence; before → after already shows it.
+        if rust.behaviour.is_some() {
+            text.push_str(" (read differently after regenerating)");
+        }
     }
     if change.accepted {
         text.push_str(" (accepted)");
@@ -334,7 +338,12 @@ fn markdown_rust(rust: &super::rust::RustView) -> String {
         super::rust::RustVerdict::CompileBreaking => " ✗",
         super::rust::RustVerdict::Compatible => "",
     };
-    format!(" `{before}`→`{after}`{mark}")
+    let behaviour = if rust.behaviour.is_some() {
+        " (read differently after regenerating)"
+    } else {
+        ""
+    };
+    format!(" `{before}`→`{after}`{mark}{behaviour}")
 }
 
 fn escape_markdown(text: &str) -> String {

@@ -5,9 +5,10 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::{Change, Kind};
+use super::{Change, Kind, Verdict};
 use crate::model::Model;
-use crate::types::{self, Plan, TypeDef, TypeKind};
+use crate::source::unescape_pointer_token;
+use crate::types::{self, Alternative, Extra, Plan, RustType, StructDef, TypeDef, TypeKind};
 
 /// Whether code written against the old generated crate still compiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -36,6 +37,10 @@ pub struct RustView {
     pub before: Option<String>,
     pub after: Option<String>,
     pub verdict: RustVerdict,
+    /// For an absorbed change, what regenerating the model changes in how
+    /// the same payload is read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub behaviour: Option<String>,
 }
 
 type Field = (String, String, String, Option<String>);
@@ -84,6 +89,20 @@ impl Plans {
     fn type_at(&self, model: &Model, pointer: Option<&String>) -> Option<&TypeDef> {
         self.plan.type_at(model, pointer?)
     }
+
+    /// The enum and variant generated for the `oneOf`/`anyOf` branch at a
+    /// pointer.
+    fn branch_variant(
+        &self,
+        model: &Model,
+        pointer: Option<&String>,
+    ) -> Option<(&TypeDef, &Alternative)> {
+        let node = model.at_pointer(pointer?)?;
+        self.plan.types.iter().find_map(|t| match &t.kind {
+            TypeKind::Alternatives(a) => a.variants.iter().find(|v| v.node == node).map(|v| (t, v)),
+            _ => None,
+        })
+    }
 }
 
 fn variant(t: &TypeDef, value: &serde_json::Value) -> Option<String> {
@@ -111,6 +130,22 @@ fn open_enum(t: &TypeDef) -> bool {
     }
 }
 
+/// The field that keeps a struct's unknown properties, as `Type.field: Map`.
+fn extra_field(t: &TypeDef) -> Option<String> {
+    let TypeKind::Struct(StructDef {
+        extra: Extra::Kept { field, value },
+        ..
+    }) = &t.kind
+    else {
+        return None;
+    };
+    let map = match value {
+        RustType::Value => "Map<String, Value>".to_owned(),
+        value => format!("BTreeMap<String, {value}>"),
+    };
+    Some(format!("{}.{field}: {map}", t.name))
+}
+
 fn describe(t: &TypeDef) -> String {
     format!("{} ({})", t.name, t.kind.describe())
 }
@@ -136,6 +171,7 @@ pub fn view(change: &Change, old: (&Model, &Plans), new: (&Model, &Plans)) -> Op
                 before: removed.then(|| text.clone()),
                 after: (!removed).then_some(text),
                 verdict: if removed { CompileBreaking } else { Compatible },
+                behaviour: None,
             });
         }
         Kind::EnumValueAdded | Kind::EnumValueRemoved => {
@@ -159,6 +195,12 @@ pub fn view(change: &Change, old: (&Model, &Plans), new: (&Model, &Plans)) -> Op
             } else {
                 CompileBreaking
             };
+            let behaviour = match (&catch_all, change.verdict) {
+                (Some(catch_all), Verdict::Absorbed) => Some(format!(
+                    "after regenerating, {value} arrives as `{member}`, no longer as `{catch_all}`"
+                )),
+                _ => None,
+            };
             return Some(RustView {
                 type_name: Some(t.name.clone()),
                 member: Some(name),
@@ -169,9 +211,57 @@ pub fn view(change: &Change, old: (&Model, &Plans), new: (&Model, &Plans)) -> Op
                 },
                 after: if added { Some(member) } else { None },
                 verdict,
+                behaviour,
             });
         }
+        Kind::BranchAdded | Kind::BranchRemoved => {
+            let added = change.kind == Kind::BranchAdded;
+            let found = if added {
+                np.branch_variant(nm, nl)
+            } else {
+                op.branch_variant(om, ol)
+            };
+            if let Some((t, v)) = found {
+                let member = format!("{}::{}({})", t.name, v.name, v.ty);
+                return Some(RustView {
+                    type_name: Some(t.name.clone()),
+                    member: Some(v.name.clone()),
+                    before: (!added).then(|| member.clone()),
+                    after: added.then_some(member),
+                    verdict: if added && open_enum(t) {
+                        Compatible
+                    } else {
+                        CompileBreaking
+                    },
+                    behaviour: None,
+                });
+            }
+        }
         _ => {}
+    }
+    // `additionalProperties` opened or closed: the struct gains or loses its
+    // map of unknown properties (the one constraint with boolean values).
+    if matches!(
+        change.kind,
+        Kind::ConstraintTightened | Kind::ConstraintLoosened
+    ) && change.old.is_boolean()
+    {
+        let (bt, at) = (op.type_at(om, ol), np.type_at(nm, nl));
+        let (b, a) = (bt.and_then(extra_field), at.and_then(extra_field));
+        return Some(RustView {
+            type_name: at.or(bt).map(|t| t.name.clone()),
+            member: at.or(bt).and_then(|t| match &t.kind {
+                TypeKind::Struct(StructDef {
+                    extra: Extra::Kept { field, .. },
+                    ..
+                }) => Some(field.clone()),
+                _ => None,
+            }),
+            verdict: if a == b { Compatible } else { CompileBreaking },
+            before: b,
+            after: a,
+            behaviour: None,
+        });
     }
     let before = op.field(ol, &change.schema);
     let after = np.field(nl, &change.schema);
@@ -190,6 +280,7 @@ pub fn view(change: &Change, old: (&Model, &Plans), new: (&Model, &Plans)) -> Op
             before: b,
             after: a,
             verdict,
+            behaviour: None,
         });
     }
     let text = |f: &Field| format!("{}.{}: {}", f.0, f.1, f.2);
@@ -210,11 +301,37 @@ pub fn view(change: &Change, old: (&Model, &Plans), new: (&Model, &Plans)) -> Op
         }
     };
     let pick = after.or(before)?;
+    // A property the old struct did not name is read today into its map of
+    // unknown properties.
+    let kept = match (change.kind, before) {
+        (Kind::PropertyAddedOptional | Kind::PropertyAddedRequired, None) => {
+            op.type_at(om, ol).and_then(|t| match &t.kind {
+                TypeKind::Struct(s) => match &s.extra {
+                    Extra::Kept { field, .. } => {
+                        let property = change.pointer.rsplit('/').next().unwrap_or_default();
+                        let property = unescape_pointer_token(property);
+                        Some((format!("{}.{field}[{property:?}]", t.name), property))
+                    }
+                    Extra::Refused => None,
+                },
+                _ => None,
+            })
+        }
+        _ => None,
+    };
+    let behaviour = match (&kept, after, change.verdict) {
+        (Some((kept, property)), Some(after), Verdict::Absorbed) => Some(format!(
+            "after regenerating, `{property}` is read into `{}.{}`, no longer kept in `{kept}`",
+            after.0, after.1
+        )),
+        _ => None,
+    };
     Some(RustView {
         type_name: Some(pick.0.clone()),
         member: Some(pick.1.clone()),
-        before: before.map(text),
+        before: before.map(text).or(kept.map(|(kept, _)| kept)),
         after: after.map(text),
         verdict,
+        behaviour,
     })
 }

@@ -700,6 +700,23 @@ impl<'a> Engine<'a> {
                 None => unmatched_old.push((i, *x)),
             }
         }
+        // A `$ref` branch to the same schema on both sides is the same
+        // branch: what changed inside that schema is reported there.
+        unmatched_old.retain(|(_, x)| {
+            let Some(name) = flatten(self.old, *x).reference else {
+                return true;
+            };
+            let same = unmatched_new
+                .iter()
+                .position(|(_, y)| flatten(self.new, *y).reference.as_ref() == Some(&name));
+            match same {
+                Some(p) => {
+                    unmatched_new.remove(p);
+                    false
+                }
+                None => true,
+            }
+        });
         // A branch changed in place when both sides lost and gained one
         // branch that is the same `$ref` or the same position.
         if unmatched_old.len() == 1 && unmatched_new.len() == 1 {
@@ -795,16 +812,26 @@ impl<'a> Engine<'a> {
             } else {
                 Kind::PropertyAddedOptional
             };
+            // The old model keeps unknown properties unless the old object
+            // refuses them, or types them with a schema the new one differs from.
+            let refused = fa.additional.and_then(|x| match self.old.node(x).kind {
+                NodeKind::Bool(true) => None,
+                NodeKind::Bool(false) => Some("the old object refuses unknown properties"),
+                _ => (!Equality::new(self.old, self.new).equal(x, *y))
+                    .then_some("the old object's `additionalProperties` schema differs"),
+            });
             let index = self.push(
                 kind,
                 &child,
                 format!(
-                    "{} property `{name}` added",
-                    if required { "required" } else { "optional" }
+                    "{} property `{name}` added{}",
+                    if required { "required" } else { "optional" },
+                    refused.map(|why| format!(" ({why})")).unwrap_or_default()
                 ),
                 Value::Null,
                 json!({"required": required, "type": type_text(&flatten(self.new, *y))}),
             );
+            self.changes[index].refused_by_old_model = refused.is_some();
             added.push((index, *y));
         }
         // Rename hints: one removal and one addition with the same schema.
@@ -845,7 +872,13 @@ pub(crate) fn directional(kind: Kind, request: bool, change: &Change) -> super::
     use super::Verdict::{Absorbed, Breaking, NonBreaking};
     match (kind, request) {
         (Kind::PropertyAddedOptional, true) => NonBreaking,
-        (Kind::PropertyAddedOptional | Kind::PropertyAddedRequired, false) => Absorbed,
+        (Kind::PropertyAddedOptional | Kind::PropertyAddedRequired, false) => {
+            if change.refused_by_old_model {
+                Breaking
+            } else {
+                Absorbed
+            }
+        }
         (Kind::PropertyAddedRequired, true) => Breaking,
         (Kind::PropertyRemoved, true) => Breaking,
         (Kind::PropertyRemoved, false) => {
