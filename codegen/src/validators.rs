@@ -394,12 +394,17 @@ impl Emitter<'_> {
     ) -> Result<Option<TokenStream>, CodegenError> {
         let done = DONE();
         let mut checks = Vec::new();
-        if !k.required.is_empty() {
-            let loc = location(pointer, "required");
+        let declared = |name: &String| k.properties.iter().any(|(p, _)| p == name);
+        // Required properties that are also declared are ticked off in the
+        // pass over the members below (a bit each) instead of searched for.
+        let ticked =
+            !k.required.is_empty() && k.required.len() <= 64 && k.required.iter().all(declared);
+        let required_loc = location(pointer, "required");
+        if !k.required.is_empty() && !ticked {
             let names = &k.required;
             checks.push(quote! {
                 for name in intercom_runtime::check::missing(object, &[#(#names),*]) {
-                    ctx.fail(#loc, "required", || format!("missing required property \"{name}\""));
+                    ctx.fail(#required_loc, "required", || format!("missing required property \"{name}\""));
                 }
             });
         }
@@ -409,19 +414,60 @@ impl Emitter<'_> {
             .properties
             .iter()
             .filter_map(|(property, child)| {
-                let call = self.call(*child, quote!(child))?;
-                let loc = location(pointer, "properties");
-                Some(quote! {
-                    #property => {
+                let tick = k
+                    .required
+                    .iter()
+                    .position(|r| r == property)
+                    .filter(|_| ticked)
+                    .map(|bit| {
+                        let bit = 1u64 << bit;
+                        quote!(present |= #bit;)
+                    });
+                let call = self.call(*child, quote!(child));
+                let check = call.map(|call| {
+                    let loc = location(pointer, "properties");
+                    quote! {
                         ctx.push_key(key);
                         if ctx.enter(#loc) { #call ctx.leave(); }
                         ctx.pop();
+                    }
+                });
+                if tick.is_none() && check.is_none() {
+                    return None;
+                }
+                Some(quote! {
+                    #property => {
+                        #tick
+                        #check
                     }
                 })
             })
             .collect();
         if !property_arms.is_empty() {
+            let (declare, report) = if ticked {
+                let names = &k.required;
+                let all = if names.len() == 64 {
+                    u64::MAX
+                } else {
+                    (1u64 << names.len()) - 1
+                };
+                (
+                    quote!(let mut present: u64 = 0;),
+                    quote! {
+                        if present != #all {
+                            for (bit, name) in [#(#names),*].into_iter().enumerate() {
+                                if present & (1u64 << bit) == 0 {
+                                    ctx.fail(#required_loc, "required", || format!("missing required property \"{name}\""));
+                                }
+                            }
+                        }
+                    },
+                )
+            } else {
+                (quote!(), quote!())
+            };
             checks.push(quote! {
+                #declare
                 for (key, child) in intercom_runtime::json::JsonObject::members(object) {
                     match key {
                         #(#property_arms)*
@@ -429,6 +475,7 @@ impl Emitter<'_> {
                     }
                     #done
                 }
+                #report
             });
         }
         let additional_checks = k

@@ -1270,22 +1270,11 @@ fn n31<'v, J: intercom_runtime::json::Json<'v>>(
         return;
     }
     if let Some(object) = value.as_object() {
-        for name in intercom_runtime::check::missing(
-            object,
-            &["type", "user", "visitor"],
-        ) {
-            ctx.fail(
-                "#/$defs/convert_visitor_request/required",
-                "required",
-                || format!("missing required property \"{name}\""),
-            );
-        }
-        if ctx.done() {
-            return;
-        }
+        let mut present: u64 = 0;
         for (key, child) in intercom_runtime::json::JsonObject::members(object) {
             match key {
                 "type" => {
+                    present |= 1u64;
                     ctx.push_key(key);
                     if ctx.enter("#/$defs/convert_visitor_request/properties") {
                         n32(child, ctx);
@@ -1294,6 +1283,7 @@ fn n31<'v, J: intercom_runtime::json::Json<'v>>(
                     ctx.pop();
                 }
                 "user" => {
+                    present |= 2u64;
                     ctx.push_key(key);
                     if ctx.enter("#/$defs/convert_visitor_request/properties") {
                         n33(child, ctx);
@@ -1302,6 +1292,7 @@ fn n31<'v, J: intercom_runtime::json::Json<'v>>(
                     ctx.pop();
                 }
                 "visitor" => {
+                    present |= 4u64;
                     ctx.push_key(key);
                     if ctx.enter("#/$defs/convert_visitor_request/properties") {
                         n39(child, ctx);
@@ -1313,6 +1304,17 @@ fn n31<'v, J: intercom_runtime::json::Json<'v>>(
             }
             if ctx.done() {
                 return;
+            }
+        }
+        if present != 7u64 {
+            for (bit, name) in ["type", "user", "visitor"].into_iter().enumerate() {
+                if present & (1u64 << bit) == 0 {
+                    ctx.fail(
+                        "#/$defs/convert_visitor_request/required",
+                        "required",
+                        || format!("missing required property \"{name}\""),
+                    );
+                }
             }
         }
         if ctx.done() {

@@ -3,8 +3,8 @@
 //!
 //! The payload is parsed into a [`Document`] (flat, borrowing its strings
 //! from the bytes) rather than a `serde_json::Value`, and the generated walk
-//! runs on that. The positions come from a second, allocation-free scan that
-//! only runs when there are errors to place.
+//! runs on that. The document knows where each of its values starts, so an
+//! error's position is a walk down its instance pointer.
 
 use crate::document::{Document, Item};
 use crate::validate::{Position, SyntaxError, ValidationError};
@@ -16,7 +16,7 @@ pub fn validate_bytes(
 ) -> Result<Vec<ValidationError>, SyntaxError> {
     let document = Document::parse(bytes)?;
     let mut errors = validate(document.root());
-    place(bytes, &mut errors);
+    place(&document, &mut errors);
     Ok(errors)
 }
 
@@ -38,162 +38,26 @@ pub fn syntax_error(error: &serde_json::Error) -> SyntaxError {
 }
 
 /// Gives every error (and those in its context) the position of its value.
-pub fn place(bytes: &[u8], errors: &mut [ValidationError]) {
-    for error in errors {
-        error.position = locate(bytes, &error.instance_location);
-        place(bytes, &mut error.context);
-    }
-}
-
-/// Where the value at `pointer` starts in the JSON text `bytes`.
-pub fn locate(bytes: &[u8], pointer: &str) -> Option<Position> {
-    let mut scanner = Scanner { bytes, at: 0 };
-    scanner.skip_whitespace();
-    if !pointer.is_empty() {
-        for token in pointer.strip_prefix('/')?.split('/') {
-            let token = token.replace("~1", "/").replace("~0", "~");
-            scanner.enter(&token)?;
+fn place(document: &Document<'_>, errors: &mut [ValidationError]) {
+    fn pointers<'e>(errors: &'e [ValidationError], into: &mut Vec<&'e str>) {
+        for error in errors {
+            into.push(&error.instance_location);
+            pointers(&error.context, into);
         }
     }
-    Some(scanner.position())
-}
-
-struct Scanner<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl Scanner<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.at).copied()
-    }
-
-    fn skip_whitespace(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.at += 1;
+    fn assign(
+        errors: &mut [ValidationError],
+        positions: &mut impl Iterator<Item = Option<Position>>,
+    ) {
+        for error in errors {
+            error.position = positions.next().flatten();
+            assign(&mut error.context, positions);
         }
     }
-
-    fn position(&self) -> Position {
-        let before = &self.bytes[..self.at.min(self.bytes.len())];
-        let line = before.iter().filter(|b| **b == b'\n').count() as u64 + 1;
-        let line_start = before
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map_or(0, |i| i + 1);
-        // Characters, not bytes: every byte that does not continue a UTF-8 sequence.
-        let column = before[line_start..]
-            .iter()
-            .filter(|b| (**b & 0xC0) != 0x80)
-            .count() as u64
-            + 1;
-        Position { line, column }
-    }
-
-    /// Moves from the value here to its member `token`.
-    fn enter(&mut self, token: &str) -> Option<()> {
-        match self.peek()? {
-            b'{' => {
-                self.at += 1;
-                loop {
-                    self.skip_whitespace();
-                    if self.peek()? == b'}' {
-                        return None;
-                    }
-                    let is_token = self.key_is(token)?;
-                    self.skip_whitespace();
-                    (self.peek()? == b':').then_some(())?;
-                    self.at += 1;
-                    self.skip_whitespace();
-                    if is_token {
-                        return Some(());
-                    }
-                    self.skip_value()?;
-                    self.skip_whitespace();
-                    if self.peek()? == b',' {
-                        self.at += 1;
-                    }
-                }
-            }
-            b'[' => {
-                let index: usize = token.parse().ok()?;
-                self.at += 1;
-                for _ in 0..index {
-                    self.skip_whitespace();
-                    self.skip_value()?;
-                    self.skip_whitespace();
-                    (self.peek()? == b',').then_some(())?;
-                    self.at += 1;
-                }
-                self.skip_whitespace();
-                Some(())
-            }
-            _ => None,
-        }
-    }
-
-    /// Whether the key here is `token`; a key without escapes is compared
-    /// as it stands, without decoding it.
-    fn key_is(&mut self, token: &str) -> Option<bool> {
-        let start = self.at;
-        self.skip_string()?;
-        let quoted = &self.bytes[start..self.at];
-        let inner = &quoted[1..quoted.len() - 1];
-        if !inner.contains(&b'\\') {
-            return Some(inner == token.as_bytes());
-        }
-        let key: String = serde_json::from_slice(quoted).ok()?;
-        Some(key == token)
-    }
-
-    fn skip_string(&mut self) -> Option<()> {
-        (self.peek()? == b'"').then_some(())?;
-        self.at += 1;
-        loop {
-            match self.peek()? {
-                b'"' => {
-                    self.at += 1;
-                    return Some(());
-                }
-                b'\\' => self.at += 2,
-                _ => self.at += 1,
-            }
-        }
-    }
-
-    /// Skips one value; nesting is counted, not recursed into.
-    fn skip_value(&mut self) -> Option<()> {
-        let mut depth = 0usize;
-        loop {
-            self.skip_whitespace();
-            match self.peek()? {
-                b'"' => self.skip_string()?,
-                b'{' | b'[' => {
-                    depth += 1;
-                    self.at += 1;
-                    continue;
-                }
-                b'}' | b']' => {
-                    depth = depth.checked_sub(1)?;
-                    self.at += 1;
-                }
-                b',' | b':' if depth > 0 => {
-                    self.at += 1;
-                    continue;
-                }
-                _ => {
-                    while self.peek().is_some_and(|b| {
-                        !matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
-                    }) {
-                        self.at += 1;
-                    }
-                }
-            }
-            if depth == 0 {
-                return Some(());
-            }
-        }
-    }
+    let mut all = Vec::new();
+    pointers(errors, &mut all);
+    let positions = document.positions(&all);
+    assign(errors, &mut positions.into_iter());
 }
 
 #[cfg(test)]
@@ -201,34 +65,57 @@ mod tests {
     use super::*;
 
     #[test]
-    fn locates_values_by_pointer() {
+    fn documents_know_where_each_value_starts() {
         let text = b"{\n  \"a\": [1, {\"b~/c\": \"x\"}],\n  \"d\": {\"e\": null}\n}";
-        assert_eq!(locate(text, ""), Some(Position { line: 1, column: 1 }));
+        let document = Document::parse(text).unwrap();
+        let locate = |pointer: &str| document.position(pointer);
+        assert_eq!(locate(""), Some(Position { line: 1, column: 1 }));
         assert_eq!(
-            locate(text, "/a/1/b~0~1c"),
+            locate("/a/1/b~0~1c"),
             Some(Position {
                 line: 2,
                 column: 21
             })
         );
         assert_eq!(
-            locate(text, "/d/e"),
+            locate("/d/e"),
             Some(Position {
                 line: 3,
                 column: 14
             })
         );
-        assert_eq!(locate(text, "/missing"), None);
-        let escaped = "{\"\\u0061\": 1, \"\u{e9}\": 2}".as_bytes();
+        assert_eq!(locate("/missing"), None);
         assert_eq!(
-            locate(escaped, "/a"),
+            document.positions(&["/d/e", "/missing", "", "/a/1/b~0~1c"]),
+            [
+                Some(Position {
+                    line: 3,
+                    column: 14
+                }),
+                None,
+                Some(Position { line: 1, column: 1 }),
+                Some(Position {
+                    line: 2,
+                    column: 21
+                }),
+            ],
+            "the positions of several pointers, in the order asked"
+        );
+        assert_eq!(locate("/a/2"), None);
+        assert_eq!(locate("/a/x"), None);
+        assert_eq!(locate("/d/e/f"), None);
+        let escaped = "{\"\\u0061\": 1, \"\u{e9}\": 2}".as_bytes();
+        let document = Document::parse(escaped).unwrap();
+        let locate = |pointer: &str| document.position(pointer);
+        assert_eq!(
+            locate("/a"),
             Some(Position {
                 line: 1,
                 column: 12
             })
         );
         assert_eq!(
-            locate(escaped, "/\u{e9}"),
+            locate("/\u{e9}"),
             Some(Position {
                 line: 1,
                 column: 20

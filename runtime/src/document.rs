@@ -8,6 +8,7 @@
 //! escapes are copied.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::cmp::Ordering;
 
 use serde_json::{Map, Value};
@@ -40,7 +41,11 @@ enum Node<'a> {
 /// A parsed JSON document that borrows from its input.
 #[derive(Debug, Clone)]
 pub struct Document<'a> {
+    bytes: &'a [u8],
     nodes: Vec<Node<'a>>,
+    /// Where each node starts in `bytes` (a key: its opening quote), so an
+    /// error's position is found by walking nodes, not by scanning text.
+    offsets: Vec<usize>,
 }
 
 impl<'a> Document<'a> {
@@ -56,16 +61,78 @@ impl<'a> Document<'a> {
                 ));
             }
         };
+        let (mut nodes, mut offsets) = match SPARE.try_with(Cell::take).ok().flatten() {
+            Some(spare) => (relabel(spare.nodes), spare.offsets),
+            None => (Vec::new(), Vec::new()),
+        };
+        let estimate = bytes.len() / 8 + 1;
+        nodes.reserve(estimate);
+        offsets.reserve(estimate);
         let mut parser = Parser {
             text,
             bytes,
             at: 0,
-            nodes: Vec::with_capacity(bytes.len() / 8 + 1),
+            nodes,
+            offsets,
         };
         parser.document()?;
         Ok(Document {
+            bytes,
             nodes: parser.nodes,
+            offsets: parser.offsets,
         })
+    }
+
+    /// The line and column where the value at the JSON pointer `pointer`
+    /// starts; `None` when the document has no such value.
+    pub fn position(&self, pointer: &str) -> Option<Position> {
+        self.positions(&[pointer]).pop().flatten()
+    }
+
+    /// [`Document::position`] of each pointer, in one pass over the text
+    /// however many there are.
+    pub fn positions(&self, pointers: &[&str]) -> Vec<Option<Position>> {
+        let offsets: Vec<Option<usize>> = pointers.iter().map(|p| self.offset(p)).collect();
+        let mut order: Vec<usize> = (0..offsets.len())
+            .filter(|i| offsets[*i].is_some())
+            .collect();
+        order.sort_by_key(|i| offsets[*i]);
+        let mut positions = vec![None; offsets.len()];
+        let mut cursor = Cursor::start();
+        for i in order {
+            positions[i] = offsets[i].map(|offset| cursor.advance_to(self.bytes, offset));
+        }
+        positions
+    }
+
+    /// The byte where the value at `pointer` starts.
+    fn offset(&self, pointer: &str) -> Option<usize> {
+        let mut at = 0;
+        if !pointer.is_empty() {
+            for token in pointer.strip_prefix('/')?.split('/') {
+                let token = unescape_token(token);
+                at = match self.nodes[at] {
+                    Node::Object { end, .. } => {
+                        let mut member = at + 1;
+                        loop {
+                            if member >= end {
+                                return None;
+                            }
+                            match &self.nodes[member] {
+                                Node::String(key) if *key == token => break member + 1,
+                                _ => member = after(&self.nodes, member + 1),
+                            }
+                        }
+                    }
+                    Node::Array { len, .. } => {
+                        let index: usize = token.parse().ok().filter(|i| *i < len)?;
+                        (0..index).fold(at + 1, |item, _| after(&self.nodes, item))
+                    }
+                    _ => return None,
+                };
+            }
+        }
+        Some(self.offsets[at])
     }
 
     /// The document's value.
@@ -74,6 +141,45 @@ impl<'a> Document<'a> {
             nodes: &self.nodes,
             at: 0,
         }
+    }
+}
+
+/// The buffers of the last document dropped on this thread, for the next
+/// one: validating many small payloads would otherwise spend a good part of
+/// its time allocating and freeing them.
+struct Spare {
+    nodes: Vec<Node<'static>>,
+    offsets: Vec<usize>,
+}
+
+thread_local! {
+    static SPARE: Cell<Option<Spare>> = const { Cell::new(None) };
+}
+
+/// Larger buffers go back to the allocator, so that one huge payload does
+/// not keep its memory.
+const KEEP_NODES: usize = 1 << 16;
+
+/// An emptied vector of nodes, for documents of another lifetime. Collecting
+/// an empty vector into one of the same layout keeps its allocation.
+fn relabel<'b>(mut nodes: Vec<Node<'_>>) -> Vec<Node<'b>> {
+    nodes.clear();
+    nodes
+        .into_iter()
+        .map(|_| unreachable!("the vector was cleared"))
+        .collect()
+}
+
+impl Drop for Document<'_> {
+    fn drop(&mut self) {
+        if self.nodes.capacity() > KEEP_NODES {
+            return;
+        }
+        let nodes = relabel(std::mem::take(&mut self.nodes));
+        let mut offsets = std::mem::take(&mut self.offsets);
+        offsets.clear();
+        // During thread teardown there is nowhere to keep them: they are freed.
+        let _ = SPARE.try_with(|spare| spare.set(Some(Spare { nodes, offsets })));
     }
 }
 
@@ -274,23 +380,56 @@ impl<'d> JsonArray<'d> for Items<'d> {
     }
 }
 
-/// The error at byte `at` of `bytes`, with its line and column (in characters, from 1).
+/// A JSON pointer token with `~1` and `~0` decoded.
+fn unescape_token(token: &str) -> Cow<'_, str> {
+    if token.contains('~') {
+        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(token)
+    }
+}
+
+/// A place in a text with its line and column (in characters, from 1),
+/// moved forward a byte at a time.
+struct Cursor {
+    at: usize,
+    line: u64,
+    column: u64,
+}
+
+impl Cursor {
+    fn start() -> Cursor {
+        Cursor {
+            at: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    fn advance_to(&mut self, bytes: &[u8], target: usize) -> Position {
+        let target = target.clamp(self.at, bytes.len());
+        for byte in &bytes[self.at..target] {
+            if *byte == b'\n' {
+                self.line += 1;
+                self.column = 1;
+            } else if byte & 0xC0 != 0x80 {
+                // Characters, not bytes: a UTF-8 continuation byte adds none.
+                self.column += 1;
+            }
+        }
+        self.at = target;
+        Position {
+            line: self.line,
+            column: self.column,
+        }
+    }
+}
+
+/// The error at byte `at` of `bytes`, with its line and column.
 fn syntax_error(bytes: &[u8], at: usize, message: String) -> SyntaxError {
-    let before = &bytes[..at.min(bytes.len())];
-    let line_start = before
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = before.iter().filter(|b| **b == b'\n').count() as u64 + 1;
-    // Characters, not bytes: count every byte that does not continue a UTF-8 sequence.
-    let column = before[line_start..]
-        .iter()
-        .filter(|b| (**b & 0xC0) != 0x80)
-        .count() as u64
-        + 1;
     SyntaxError {
         message,
-        position: Position { line, column },
+        position: Cursor::start().advance_to(bytes, at),
     }
 }
 
@@ -299,6 +438,7 @@ struct Parser<'a> {
     bytes: &'a [u8],
     at: usize,
     nodes: Vec<Node<'a>>,
+    offsets: Vec<usize>,
 }
 
 /// An open container: its node and how many members or items it has so far.
@@ -309,6 +449,12 @@ struct Open {
 }
 
 impl<'a> Parser<'a> {
+    #[inline]
+    fn push(&mut self, node: Node<'a>, start: usize) {
+        self.nodes.push(node);
+        self.offsets.push(start);
+    }
+
     fn error<T>(&self, message: &str) -> Result<T, SyntaxError> {
         Err(syntax_error(self.bytes, self.at, message.to_owned()))
     }
@@ -333,9 +479,10 @@ impl<'a> Parser<'a> {
                 Some(_) => self.error("key must be a string"),
             };
         }
+        let start = self.at;
         self.at += 1;
         let key = self.string()?;
-        self.nodes.push(Node::String(key));
+        self.push(Node::String(key), start);
         self.skip_whitespace();
         match self.peek() {
             Some(b':') => {
@@ -361,11 +508,12 @@ impl<'a> Parser<'a> {
                     }
                     let object = byte == b'{';
                     let node = self.nodes.len();
-                    self.nodes.push(if object {
+                    let container = if object {
                         Node::Object { len: 0, end: 0 }
                     } else {
                         Node::Array { len: 0, end: 0 }
-                    });
+                    };
+                    self.push(container, self.at);
                     self.at += 1;
                     self.skip_whitespace();
                     let closing = if object { b'}' } else { b']' };
@@ -390,25 +538,30 @@ impl<'a> Parser<'a> {
                     }
                 }
                 b'"' => {
+                    let start = self.at;
                     self.at += 1;
                     let string = self.string()?;
-                    self.nodes.push(Node::String(string));
+                    self.push(Node::String(string), start);
                 }
                 b'-' | b'0'..=b'9' => {
+                    let start = self.at;
                     let number = self.number()?;
-                    self.nodes.push(Node::Number(number));
+                    self.push(Node::Number(number), start);
                 }
                 b't' => {
+                    let start = self.at;
                     self.literal(b"true")?;
-                    self.nodes.push(Node::Bool(true));
+                    self.push(Node::Bool(true), start);
                 }
                 b'f' => {
+                    let start = self.at;
                     self.literal(b"false")?;
-                    self.nodes.push(Node::Bool(false));
+                    self.push(Node::Bool(false), start);
                 }
                 b'n' => {
+                    let start = self.at;
                     self.literal(b"null")?;
-                    self.nodes.push(Node::Null);
+                    self.push(Node::Null, start);
                 }
                 _ => return self.error("expected value"),
             }
@@ -687,6 +840,17 @@ mod tests {
         let expected: Value = serde_json::from_str(text).unwrap();
         assert_eq!(document.root().to_value(), expected, "{text}");
         assert!(document.root().equals(&expected), "{text}");
+    }
+
+    #[test]
+    fn the_next_document_reuses_the_buffers_of_the_last() {
+        let text = "[1, 2, 3, [4, 5], {\"a\": 6}]";
+        let first = Document::parse(text.as_bytes()).unwrap();
+        let capacity = first.nodes.capacity();
+        drop(first);
+        let second = Document::parse(b"7").unwrap();
+        assert_eq!(second.nodes.capacity(), capacity);
+        assert_eq!(second.root().to_value(), serde_json::json!(7));
     }
 
     #[test]

@@ -110,11 +110,17 @@ pub fn is_date_time(s: &str) -> bool {
 /// 8-4-4-4-12 hexadecimal digits.
 pub fn is_uuid(s: &str) -> bool {
     let b = s.as_bytes();
+    // The hyphens at fixed places, then the five groups of hex digits
+    // checked without a branch per byte.
     b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
+        && [b[8], b[13], b[18], b[23]] == [b'-'; 4]
+        && [&b[..8], &b[9..13], &b[14..18], &b[19..23], &b[24..]]
+            .iter()
+            .all(|group| {
+                group
+                    .iter()
+                    .fold(true, |hex, c| hex & c.is_ascii_hexdigit())
+            })
 }
 
 /// Dotted decimal, four octets, no leading zeros.
