@@ -324,6 +324,15 @@ pub fn view(change: &Change, old: (&Model, &Plans), new: (&Model, &Plans)) -> Op
             "after regenerating, `{property}` is read into `{}.{}`, no longer kept in `{kept}`",
             after.0, after.1
         )),
+        (None, Some(after), Verdict::Absorbed) if change.kind == Kind::EnumUnconstrained => {
+            op.type_at(om, ol).and_then(|t| match &t.kind {
+                TypeKind::StringEnum(e) => Some(format!(
+                    "after regenerating, `{}.{}` is a `{}`: a value outside the old enum no longer arrives as `{}::{}(..)`",
+                    after.0, after.1, after.2, t.name, e.catch_all
+                )),
+                _ => None,
+            })
+        }
         _ => None,
     };
     Some(RustView {
