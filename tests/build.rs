@@ -7,6 +7,10 @@ use std::path::Path;
 use intercom_codegen::{diff, generate, model::Model, output, types};
 use quote::{format_ident, quote};
 
+#[path = "src/diff_pairs.rs"]
+mod diff_pairs;
+use diff_pairs::diff_pairs;
+
 fn main() {
     let dir = Path::new("fixtures/types");
     println!("cargo::rerun-if-changed={}", dir.display());
@@ -151,25 +155,6 @@ fn main() {
     });
     let file = output::render(quote!(#table #(#modules)*), "tests/fixtures/diff").expect("renders");
     std::fs::write(Path::new(&out_dir).join("fixture_diff.rs"), file).expect("OUT_DIR is writable");
-}
-
-/// The directories under `dir` that hold an `old.yaml` and a `new.yaml`, sorted.
-fn diff_pairs(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        if dir.join("old.yaml").is_file() && dir.join("new.yaml").is_file() {
-            found.push(dir.clone());
-        }
-        for entry in std::fs::read_dir(&dir).expect("a fixture directory is readable") {
-            let path = entry.expect("a directory entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
 }
 
 fn json_files(dir: &Path) -> Vec<std::path::PathBuf> {

@@ -171,37 +171,24 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
         let rust_type = &def.name;
         // A schema that accepts any value has no checks to call: its
         // functions ignore the payload rather than name an unused variable.
-        let (value, validate_body, is_valid_body, bytes_closure) =
-            if validators::checks_anything(model, node) {
-                let f = validators::node_fn(node);
-                (
-                    quote!(value),
-                    quote! {
-                        let mut ctx = intercom_runtime::check::Ctx::all();
-                        #f(value, &mut ctx);
-                        ctx.errors
-                    },
-                    quote! {
-                        let mut ctx = intercom_runtime::check::Ctx::verdict();
-                        #f(value, &mut ctx);
-                        ctx.is_valid()
-                    },
-                    quote! {
-                        |root| {
-                            let mut ctx = intercom_runtime::check::Ctx::all();
-                            #f(root, &mut ctx);
-                            ctx.errors
-                        }
-                    },
-                )
-            } else {
-                (
-                    quote!(_),
-                    quote!(Vec::new()),
-                    quote!(true),
-                    quote!(|_| Vec::new()),
-                )
-            };
+        let f = validators::checks_anything(model, node).then(|| validators::node_fn(node));
+        let bytes_closure = validators::errors_from_bytes(f.as_ref());
+        let (value, validate_body, is_valid_body) = match &f {
+            Some(f) => (
+                quote!(value),
+                quote! {
+                    let mut ctx = intercom_runtime::check::Ctx::all();
+                    #f(value, &mut ctx);
+                    ctx.errors
+                },
+                quote! {
+                    let mut ctx = intercom_runtime::check::Ctx::verdict();
+                    #f(value, &mut ctx);
+                    ctx.is_valid()
+                },
+            ),
+            None => (quote!(_), quote!(Vec::new()), quote!(true)),
+        };
         public.push(quote! {
             #[doc = #doc]
             pub fn #validate(#value: &serde_json::Value) -> Vec<ValidationError> {

@@ -106,6 +106,22 @@ pub enum Extra {
     Refused,
 }
 
+impl Extra {
+    /// The field that keeps unknown properties and its type, when they are kept.
+    pub fn field(&self) -> Option<(&str, RustType)> {
+        match self {
+            Extra::Kept { field, value } => {
+                let ty = match value {
+                    RustType::Value => RustType::Object,
+                    value => RustType::Map(Box::new(value.clone())),
+                };
+                Some((field, ty))
+            }
+            Extra::Refused => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Field {
     /// The property name in JSON.
@@ -1313,26 +1329,20 @@ fn emit_struct(name: &Ident, doc: &TokenStream, s: &StructDef) -> TokenStream {
         };
         quote! { #doc #deprecated #rename #serde pub #ident: #ty, }
     });
-    let (extra, deny) = match &s.extra {
-        Extra::Kept { field, value } => {
+    let (extra, deny) = match s.extra.field() {
+        Some((field, ty)) => {
             let ident = ident(field);
-            let field = match value {
-                RustType::Value => quote!(serde_json::Map<String, serde_json::Value>),
-                value => {
-                    let value = value.tokens();
-                    quote!(std::collections::BTreeMap<String, #value>)
-                }
-            };
+            let ty = ty.tokens();
             (
                 quote! {
                     /// Properties the schema does not name, kept as they came.
                     #[serde(flatten)]
-                    pub #ident: #field,
+                    pub #ident: #ty,
                 },
                 quote!(),
             )
         }
-        Extra::Refused => (quote!(), quote!(#[serde(deny_unknown_fields)])),
+        None => (quote!(), quote!(#[serde(deny_unknown_fields)])),
     };
     let allow_deprecated = s
         .fields

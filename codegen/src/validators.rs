@@ -47,6 +47,22 @@ pub fn node_fn(node: NodeId) -> Ident {
     format_ident!("n{}", node.0)
 }
 
+/// The closure `intercom_runtime::bytes::validate_bytes` runs on a parsed
+/// document: every error of the node function `f`, or none when the schema
+/// checks nothing (no function, and no unused variable).
+pub fn errors_from_bytes(f: Option<&Ident>) -> TokenStream {
+    match f {
+        Some(f) => quote! {
+            |root| {
+                let mut ctx = intercom_runtime::check::Ctx::all();
+                #f(root, &mut ctx);
+                ctx.errors
+            }
+        },
+        None => quote!(|_| Vec::new()),
+    }
+}
+
 /// Whether a node checks anything: calls to nodes that do not are left out.
 pub fn checks_anything(model: &Model, node: NodeId) -> bool {
     match &model.node(node).kind {

@@ -10,21 +10,7 @@ use intercom_codegen::diff::{self, Side, Verdict, report::Format};
 /// paths relative to the tests package (so reports name them the same
 /// everywhere).
 fn pairs(under: &str) -> Vec<PathBuf> {
-    let root = intercom_tests::fixture(under);
-    let mut found = Vec::new();
-    let mut stack = vec![root];
-    while let Some(dir) = stack.pop() {
-        if dir.join("old.yaml").is_file() {
-            found.push(dir.clone());
-        }
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            }
-        }
-    }
-    found.sort();
+    let found = intercom_tests::diff_pairs(&intercom_tests::fixture(under));
     assert!(!found.is_empty(), "no fixture pairs under {under}");
     found
         .into_iter()

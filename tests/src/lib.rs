@@ -2,6 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+mod diff_pairs;
+pub use diff_pairs::diff_pairs;
+
 /// `tests/` in this workspace.
 pub fn tests_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -207,21 +207,12 @@ fn load(tests_dir: &Path, path: &Path, assert_formats: bool) -> anyhow::Result<S
                         let f = validators::node_fn(model.root);
                         (
                             quote!(#f(value, &mut all);),
-                            (
-                                quote!(#f(value, &mut first);),
-                                quote! {
-                                    |root| {
-                                        let mut ctx = intercom_runtime::check::Ctx::all();
-                                        #f(root, &mut ctx);
-                                        ctx.errors
-                                    }
-                                },
-                            ),
+                            (quote!(#f(value, &mut first);), f),
                         )
                     });
                     let (all, rest) = root.unzip();
                     let (first, from_bytes) = rest.unzip();
-                    let from_bytes = from_bytes.unwrap_or_else(|| quote!(|_| Vec::new()));
+                    let from_bytes = validators::errors_from_bytes(from_bytes.as_ref());
                     quote! {
                         #functions
                         /// Every error, the first error, and every error

@@ -318,16 +318,7 @@ fn module_tokens(spec: &Spec) -> anyhow::Result<TokenStream> {
             .map(|node| validators::node_fn(*node));
         let validate = f.as_ref().map(|f| quote!(#f(value, &mut ctx);));
         let verdict = f.as_ref().map(|f| quote!(#f(value, &mut verdict);));
-        let from_bytes = match &f {
-            Some(f) => quote! {
-                |root| {
-                    let mut ctx = intercom_runtime::check::Ctx::all();
-                    #f(root, &mut ctx);
-                    ctx.errors
-                }
-            },
-            None => quote!(|_| Vec::new()),
-        };
+        let from_bytes = validators::errors_from_bytes(f.as_ref());
         quote! {
             #pointer => {
                 let mut ctx = intercom_runtime::check::Ctx::all();

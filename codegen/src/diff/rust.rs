@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{Change, Kind, Verdict};
 use crate::model::Model;
 use crate::source::unescape_pointer_token;
-use crate::types::{self, Alternative, Extra, Plan, RustType, StructDef, TypeDef, TypeKind};
+use crate::types::{self, Alternative, Plan, RustType, TypeDef, TypeKind};
 
 /// Whether code written against the old generated crate still compiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -130,20 +130,13 @@ fn open_enum(t: &TypeDef) -> bool {
     }
 }
 
-/// The field that keeps a struct's unknown properties, as `Type.field: Map`.
-fn extra_field(t: &TypeDef) -> Option<String> {
-    let TypeKind::Struct(StructDef {
-        extra: Extra::Kept { field, value },
-        ..
-    }) = &t.kind
-    else {
-        return None;
-    };
-    let map = match value {
-        RustType::Value => "Map<String, Value>".to_owned(),
-        value => format!("BTreeMap<String, {value}>"),
-    };
-    Some(format!("{}.{field}: {map}", t.name))
+/// The field that keeps a struct's unknown properties and its type, as
+/// codegen emits it.
+fn extra_field(t: &TypeDef) -> Option<(&str, RustType)> {
+    match &t.kind {
+        TypeKind::Struct(s) => s.extra.field(),
+        _ => None,
+    }
 }
 
 fn describe(t: &TypeDef) -> String {
@@ -247,16 +240,15 @@ pub fn view(change: &Change, old: (&Model, &Plans), new: (&Model, &Plans)) -> Op
     ) && change.old.is_boolean()
     {
         let (bt, at) = (op.type_at(om, ol), np.type_at(nm, nl));
-        let (b, a) = (bt.and_then(extra_field), at.and_then(extra_field));
+        let text =
+            |t: &TypeDef| extra_field(t).map(|(field, ty)| format!("{}.{field}: {ty}", t.name));
+        let (b, a) = (bt.and_then(text), at.and_then(text));
+        let named = at.or(bt);
         return Some(RustView {
-            type_name: at.or(bt).map(|t| t.name.clone()),
-            member: at.or(bt).and_then(|t| match &t.kind {
-                TypeKind::Struct(StructDef {
-                    extra: Extra::Kept { field, .. },
-                    ..
-                }) => Some(field.clone()),
-                _ => None,
-            }),
+            type_name: named.map(|t| t.name.clone()),
+            member: named
+                .and_then(extra_field)
+                .map(|(field, _)| field.to_owned()),
             verdict: if a == b { Compatible } else { CompileBreaking },
             before: b,
             after: a,
@@ -305,16 +297,11 @@ pub fn view(change: &Change, old: (&Model, &Plans), new: (&Model, &Plans)) -> Op
     // unknown properties.
     let kept = match (change.kind, before) {
         (Kind::PropertyAddedOptional | Kind::PropertyAddedRequired, None) => {
-            op.type_at(om, ol).and_then(|t| match &t.kind {
-                TypeKind::Struct(s) => match &s.extra {
-                    Extra::Kept { field, .. } => {
-                        let property = change.pointer.rsplit('/').next().unwrap_or_default();
-                        let property = unescape_pointer_token(property);
-                        Some((format!("{}.{field}[{property:?}]", t.name), property))
-                    }
-                    Extra::Refused => None,
-                },
-                _ => None,
+            op.type_at(om, ol).and_then(|t| {
+                let (field, _) = extra_field(t)?;
+                let property = change.pointer.rsplit('/').next().unwrap_or_default();
+                let property = unescape_pointer_token(property);
+                Some((format!("{}.{field}[{property:?}]", t.name), property))
             })
         }
         _ => None,
