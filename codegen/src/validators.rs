@@ -831,21 +831,37 @@ impl Emitter<'_> {
                 }
             })
             .collect();
-        let tries = branches.iter().map(|branch| {
+        // Only the closest alternative is walked in full: the others are
+        // tallied (errors counted, none written) to find it.
+        let tallies = branches.iter().map(|branch| {
             let f = node_fn(*branch);
             if checks_anything(self.model, *branch) {
+                quote! {{ let mut tally = ctx.tally(); #f(value, &mut tally); tally.distance() }}
+            } else {
+                quote!((0, usize::MAX))
+            }
+        });
+        let walks = branches.iter().enumerate().map(|(i, branch)| {
+            let f = node_fn(*branch);
+            let walk = if checks_anything(self.model, *branch) {
                 quote! {{ let mut branch = ctx.branch(); #f(value, &mut branch); branch.errors }}
             } else {
                 quote!(Vec::new())
+            };
+            if i + 1 == count {
+                quote!(_ => #walk)
+            } else {
+                quote!(#i => #walk,)
             }
         });
         let none_matches = quote! {
             if ctx.wants_errors() {
-                let outcomes: Vec<Vec<intercom_runtime::ValidationError>> = vec![#(#tries),*];
+                let closest = intercom_runtime::check::closest(&[#(#tallies),*]);
+                let context = match closest { #(#walks)* };
                 ctx.fail_with_context(#loc, #keyword, format!(
                     "{} matches none of the {} alternatives; the closest fails with:",
                     intercom_runtime::check::show(value), #count
-                ), intercom_runtime::check::closest(outcomes));
+                ), context);
             } else {
                 ctx.fail(#loc, #keyword, String::new);
             }

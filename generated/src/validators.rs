@@ -1432,11 +1432,32 @@ fn n33<'v, J: intercom_runtime::json::Json<'v>>(
         })
     {
         if ctx.wants_errors() {
-            let outcomes: Vec<Vec<intercom_runtime::ValidationError>> = vec![
-                { let mut branch = ctx.branch(); n37(value, & mut branch); branch.errors
-                }, { let mut branch = ctx.branch(); n38(value, & mut branch); branch
-                .errors }
-            ];
+            let closest = intercom_runtime::check::closest(
+                &[
+                    {
+                        let mut tally = ctx.tally();
+                        n37(value, &mut tally);
+                        tally.distance()
+                    },
+                    {
+                        let mut tally = ctx.tally();
+                        n38(value, &mut tally);
+                        tally.distance()
+                    },
+                ],
+            );
+            let context = match closest {
+                0usize => {
+                    let mut branch = ctx.branch();
+                    n37(value, &mut branch);
+                    branch.errors
+                }
+                _ => {
+                    let mut branch = ctx.branch();
+                    n38(value, &mut branch);
+                    branch.errors
+                }
+            };
             ctx.fail_with_context(
                 "#/$defs/convert_visitor_request/properties/user/anyOf",
                 "anyOf",
@@ -1444,7 +1465,7 @@ fn n33<'v, J: intercom_runtime::json::Json<'v>>(
                     "{} matches none of the {} alternatives; the closest fails with:",
                     intercom_runtime::check::show(value), 2usize
                 ),
-                intercom_runtime::check::closest(outcomes),
+                context,
             );
         } else {
             ctx.fail(
@@ -1656,12 +1677,42 @@ fn n39<'v, J: intercom_runtime::json::Json<'v>>(
         })
     {
         if ctx.wants_errors() {
-            let outcomes: Vec<Vec<intercom_runtime::ValidationError>> = vec![
-                { let mut branch = ctx.branch(); n43(value, & mut branch); branch.errors
-                }, { let mut branch = ctx.branch(); n44(value, & mut branch); branch
-                .errors }, { let mut branch = ctx.branch(); n45(value, & mut branch);
-                branch.errors }
-            ];
+            let closest = intercom_runtime::check::closest(
+                &[
+                    {
+                        let mut tally = ctx.tally();
+                        n43(value, &mut tally);
+                        tally.distance()
+                    },
+                    {
+                        let mut tally = ctx.tally();
+                        n44(value, &mut tally);
+                        tally.distance()
+                    },
+                    {
+                        let mut tally = ctx.tally();
+                        n45(value, &mut tally);
+                        tally.distance()
+                    },
+                ],
+            );
+            let context = match closest {
+                0usize => {
+                    let mut branch = ctx.branch();
+                    n43(value, &mut branch);
+                    branch.errors
+                }
+                1usize => {
+                    let mut branch = ctx.branch();
+                    n44(value, &mut branch);
+                    branch.errors
+                }
+                _ => {
+                    let mut branch = ctx.branch();
+                    n45(value, &mut branch);
+                    branch.errors
+                }
+            };
             ctx.fail_with_context(
                 "#/$defs/convert_visitor_request/properties/visitor/anyOf",
                 "anyOf",
@@ -1669,7 +1720,7 @@ fn n39<'v, J: intercom_runtime::json::Json<'v>>(
                     "{} matches none of the {} alternatives; the closest fails with:",
                     intercom_runtime::check::show(value), 3usize
                 ),
-                intercom_runtime::check::closest(outcomes),
+                context,
             );
         } else {
             ctx.fail(

@@ -16,7 +16,9 @@ pub fn validate_bytes(
 ) -> Result<Vec<ValidationError>, SyntaxError> {
     let document = Document::parse(bytes)?;
     let mut errors = validate(document.root());
-    place(&document, &mut errors);
+    if !errors.is_empty() {
+        place(&document, &mut errors);
+    }
     Ok(errors)
 }
 

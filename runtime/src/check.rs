@@ -22,72 +22,109 @@ enum Segment<'v> {
     Index(usize),
 }
 
+/// What a walk records of the errors it meets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Every error, with its message and locations.
+    All,
+    /// How many errors there are and how deep the deepest stands, without
+    /// writing any of them: enough to pick the closest `anyOf`/`oneOf`
+    /// alternative before walking only that one in full.
+    Tally,
+    /// Whether there is an error at all: the walk stops at the first.
+    Verdict,
+}
+
 /// The state of one validation.
 #[derive(Debug)]
 pub struct Ctx<'v> {
     path: Vec<Segment<'v>>,
     pub errors: Vec<ValidationError>,
-    /// Stop at the first error: only the verdict is wanted.
-    first_only: bool,
+    mode: Mode,
     depth: usize,
+    /// Errors met by a walk that does not write them (`Tally`, `Verdict`).
+    failures: usize,
+    /// `Tally`: how many segments the instance path has now, and had at the
+    /// deepest error.
+    path_len: usize,
+    deepest: usize,
+    /// A walk that does not write its errors still reports "too deep" once.
+    too_deep: bool,
 }
 
 impl<'v> Ctx<'v> {
-    /// Collects every error.
-    pub fn all() -> Self {
+    fn new(mode: Mode, depth: usize) -> Self {
         Ctx {
             path: Vec::new(),
             errors: Vec::new(),
-            first_only: false,
-            depth: 0,
+            mode,
+            depth,
+            failures: 0,
+            path_len: 0,
+            deepest: 0,
+            too_deep: false,
+        }
+    }
+
+    /// Collects every error.
+    pub fn all() -> Self {
+        Ctx {
+            path: Vec::with_capacity(16),
+            ..Ctx::new(Mode::All, 0)
         }
     }
 
     /// Stops at the first error.
     pub fn verdict() -> Self {
-        Ctx {
-            first_only: true,
-            ..Ctx::all()
-        }
+        Ctx::new(Mode::Verdict, 0)
     }
 
-    /// A context for trying a subschema on the same value: same place, no errors yet.
+    /// A context for walking a subschema on the same value in full: same
+    /// place, no errors yet.
     pub fn branch(&self) -> Self {
         Ctx {
             path: self.path.clone(),
-            errors: Vec::new(),
-            first_only: self.first_only,
-            depth: self.depth,
+            ..Ctx::new(self.mode, self.depth)
         }
     }
 
     /// A branch that only wants the verdict. It keeps no path: a verdict
     /// needs no instance locations.
     pub fn probe(&self) -> Self {
+        Ctx::new(Mode::Verdict, self.depth)
+    }
+
+    /// A branch that counts its errors and how deep they stand, writing none.
+    pub fn tally(&self) -> Self {
         Ctx {
-            path: Vec::new(),
-            errors: Vec::new(),
-            first_only: true,
-            depth: self.depth,
+            path_len: self.path.len(),
+            ..Ctx::new(Mode::Tally, self.depth)
         }
     }
 
-    /// Whether this walk reports errors (rather than only a verdict): the
-    /// alternatives of `anyOf`/`oneOf` are then tried again in full to give
-    /// the closest one's errors.
+    /// How close a tallied branch came to matching: fewer errors first, then
+    /// errors that stand deeper in the payload. The smallest is closest.
+    pub fn distance(&self) -> (usize, usize) {
+        (self.failures, usize::MAX - self.deepest)
+    }
+
+    /// Whether this walk reports errors (rather than only a verdict or a
+    /// tally): the closest alternative of an `anyOf`/`oneOf` is then walked
+    /// again in full to give its errors.
     #[inline]
     pub fn wants_errors(&self) -> bool {
-        !self.first_only
+        self.mode == Mode::All
     }
 
     /// Whether the walk should stop: an error was found and only the verdict is wanted.
     #[inline]
     pub fn done(&self) -> bool {
-        self.first_only && !self.errors.is_empty()
+        self.mode == Mode::Verdict && self.failures != 0
     }
 
+    #[inline]
     pub fn is_valid(&self) -> bool {
-        self.errors.is_empty()
+        self.failures == 0 && self.errors.is_empty()
     }
 
     /// Goes one level deeper; `false` (after recording an error) when too deep.
@@ -96,14 +133,24 @@ impl<'v> Ctx<'v> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             self.depth -= 1;
-            if self.errors.iter().all(|e| e.keyword != "depth") {
-                self.fail(keyword_location, "depth", || {
-                    format!("the payload nests deeper than {MAX_DEPTH} levels")
-                });
-            }
+            self.fail_too_deep(keyword_location);
             return false;
         }
         true
+    }
+
+    #[cold]
+    fn fail_too_deep(&mut self, keyword_location: &'static str) {
+        let reported = match self.mode {
+            Mode::All => self.errors.iter().any(|e| e.keyword == "depth"),
+            Mode::Tally | Mode::Verdict => self.too_deep,
+        };
+        if !reported {
+            self.too_deep = true;
+            self.fail(keyword_location, "depth", || {
+                format!("the payload nests deeper than {MAX_DEPTH} levels")
+            });
+        }
     }
 
     #[inline]
@@ -113,71 +160,77 @@ impl<'v> Ctx<'v> {
 
     #[inline]
     pub fn push_key(&mut self, key: &'v str) {
-        if !self.first_only {
-            self.path.push(Segment::Key(key));
+        match self.mode {
+            Mode::All => self.path.push(Segment::Key(key)),
+            Mode::Tally => self.path_len += 1,
+            Mode::Verdict => {}
         }
     }
 
     #[inline]
     pub fn push_index(&mut self, index: usize) {
-        if !self.first_only {
-            self.path.push(Segment::Index(index));
+        match self.mode {
+            Mode::All => self.path.push(Segment::Index(index)),
+            Mode::Tally => self.path_len += 1,
+            Mode::Verdict => {}
         }
     }
 
     #[inline]
     pub fn pop(&mut self) {
-        if !self.first_only {
-            self.path.pop();
+        match self.mode {
+            Mode::All => {
+                self.path.pop();
+            }
+            Mode::Tally => self.path_len -= 1,
+            Mode::Verdict => {}
         }
     }
 
     /// The JSON pointer of the current place.
     pub fn pointer(&self) -> String {
+        use std::fmt::Write;
         let mut pointer = String::new();
         for segment in &self.path {
             pointer.push('/');
             match segment {
-                Segment::Key(key) => {
+                Segment::Key(key) if key.contains(['~', '/']) => {
                     pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
                 }
-                Segment::Index(index) => pointer.push_str(&index.to_string()),
+                Segment::Key(key) => pointer.push_str(key),
+                Segment::Index(index) => {
+                    let _ = write!(pointer, "{index}");
+                }
             }
         }
         pointer
     }
 
     /// Records an error at the current place. The message is only written
-    /// when errors are reported: a verdict-only walk records a bare error
-    /// (no message, no locations), which is all `is_valid` looks at.
-    #[cold]
+    /// when errors are reported: a walk that only wants a verdict or a tally
+    /// counts the error and writes nothing.
+    #[inline]
     pub fn fail(
         &mut self,
         keyword_location: &'static str,
         keyword: &'static str,
         message: impl FnOnce() -> String,
     ) {
-        if self.first_only {
-            self.fail_bare(keyword);
+        if self.mode == Mode::All {
+            self.record(keyword_location, keyword, message(), Vec::new());
         } else {
-            self.fail_with_context(keyword_location, keyword, message(), Vec::new());
+            self.count();
         }
     }
 
-    /// The error of a verdict-only walk.
-    #[cold]
-    fn fail_bare(&mut self, keyword: &'static str) {
-        self.errors.push(ValidationError {
-            instance_location: String::new(),
-            keyword_location: String::new(),
-            keyword,
-            message: String::new(),
-            position: None,
-            context: Vec::new(),
-        });
+    /// An error of a walk that does not write its errors.
+    #[inline]
+    fn count(&mut self) {
+        self.failures += 1;
+        self.deepest = self.deepest.max(self.path_len);
     }
 
-    #[cold]
+    /// [`Ctx::fail`] with the errors of the closest alternative as context.
     pub fn fail_with_context(
         &mut self,
         keyword_location: &'static str,
@@ -185,23 +238,30 @@ impl<'v> Ctx<'v> {
         message: String,
         context: Vec<ValidationError>,
     ) {
-        if self.first_only {
-            self.fail_bare(keyword);
-            return;
+        if self.mode == Mode::All {
+            self.record(keyword_location, keyword, message, context);
+        } else {
+            self.count();
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn record(
+        &mut self,
+        keyword_location: &'static str,
+        keyword: &'static str,
+        message: String,
+        context: Vec<ValidationError>,
+    ) {
         self.errors.push(ValidationError {
             instance_location: self.pointer(),
-            keyword_location: keyword_location.to_owned(),
+            keyword_location,
             keyword,
             message,
             position: None,
             context,
         });
-    }
-
-    /// Takes in the errors of a branch that applies in full (`allOf`, `then`).
-    pub fn absorb(&mut self, branch: Ctx<'_>) {
-        self.errors.extend(branch.errors);
     }
 }
 
@@ -253,17 +313,44 @@ pub fn type_name<'v>(value: impl Json<'v>) -> &'static str {
 pub fn show<'v>(value: impl Json<'v>) -> String {
     let mut out = String::new();
     write_short(value, 3, &mut out);
-    if out.chars().count() > 80 {
-        let cut: String = out.chars().take(77).collect();
-        format!("{cut}...")
-    } else {
-        out
+    match out.char_indices().nth(80) {
+        Some(_) => {
+            let cut = out.char_indices().nth(77).map_or(out.len(), |(at, _)| at);
+            out.truncate(cut);
+            out.push_str("...");
+            out
+        }
+        None => out,
     }
 }
 
-/// A string as JSON writes it (quoted and escaped).
-fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
+/// Writes `s` as JSON writes a string (quoted and escaped, as `serde_json` does).
+fn write_quoted(s: &str, out: &mut String) {
+    use std::fmt::Write;
+    out.push('"');
+    let mut plain = 0;
+    for (at, byte) in s.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&s[plain..at]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{byte:04x}");
+        } else {
+            out.push_str(escape);
+        }
+        plain = at + 1;
+    }
+    out.push_str(&s[plain..]);
+    out.push('"');
 }
 
 fn write_short<'v>(value: impl Json<'v>, depth: usize, out: &mut String) {
@@ -272,13 +359,9 @@ fn write_short<'v>(value: impl Json<'v>, depth: usize, out: &mut String) {
     }
     match value.kind() {
         Kind::String => {
-            let short: String = value
-                .as_str()
-                .unwrap_or_default()
-                .chars()
-                .take(90)
-                .collect();
-            out.push_str(&quoted(&short));
+            let s = value.as_str().unwrap_or_default();
+            let short = s.char_indices().nth(90).map_or(s, |(at, _)| &s[..at]);
+            write_quoted(short, out);
         }
         Kind::Array => {
             let Some(items) = value.as_array() else {
@@ -318,7 +401,7 @@ fn write_short<'v>(value: impl Json<'v>, depth: usize, out: &mut String) {
                     out.push('…');
                     break;
                 }
-                out.push_str(&quoted(key));
+                write_quoted(key, out);
                 out.push(':');
                 write_short(member, depth - 1, out);
             }
@@ -433,25 +516,51 @@ pub fn missing<'v, 'a>(object: impl JsonObject<'v>, required: &[&'a str]) -> Vec
         .collect()
 }
 
-/// Of the error lists of the alternatives tried, the closest: fewest errors,
-/// and among those the one whose errors stand deepest in the payload.
-pub fn closest(branches: Vec<Vec<ValidationError>>) -> Vec<ValidationError> {
-    branches
-        .into_iter()
-        .min_by_key(|errors| {
-            let depth = errors
-                .iter()
-                .map(|e| e.instance_location.matches('/').count())
-                .max()
-                .unwrap_or(0);
-            (errors.len(), usize::MAX - depth)
-        })
-        .unwrap_or_default()
+/// The index of the closest alternative by [`Ctx::distance`]: the first of
+/// the nearest.
+pub fn closest(distances: &[(usize, usize)]) -> usize {
+    let mut best = 0;
+    for (i, distance) in distances.iter().enumerate() {
+        if *distance < distances[best] {
+            best = i;
+        }
+    }
+    best
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_in_messages_are_escaped_as_serde_json_escapes_them() {
+        let every: String = (0u32..0x100).filter_map(char::from_u32).collect();
+        for s in [every.as_str(), "", "plain", "a\"b\\c", "\u{1f600}\u{7f}"] {
+            let mut out = String::new();
+            write_quoted(s, &mut out);
+            assert_eq!(out, serde_json::to_string(s).unwrap());
+        }
+    }
+
+    #[test]
+    fn shown_values_are_cut_at_80_characters() {
+        let long = Value::String("é".repeat(200));
+        let shown = show(&long);
+        assert_eq!(shown.chars().count(), 80);
+        assert!(
+            shown.starts_with("\"éé") && shown.ends_with("é..."),
+            "{shown}"
+        );
+        let exact = Value::String("x".repeat(78));
+        assert_eq!(show(&exact).chars().count(), 80);
+        assert!(!show(&exact).ends_with("..."));
+    }
+
+    #[test]
+    fn the_closest_alternative_is_the_first_of_the_nearest() {
+        assert_eq!(closest(&[(2, 5), (1, 9), (1, 3), (1, 3)]), 2);
+        assert_eq!(closest(&[(0, usize::MAX)]), 0);
+    }
 
     #[test]
     fn missing_names_the_absent_required_properties_in_small_and_large_objects() {

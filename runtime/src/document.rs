@@ -1,11 +1,12 @@
-//! The bytes path's parse: one flat vector of nodes that borrows its strings
-//! from the input, instead of a `serde_json::Value` tree with a heap
+//! The bytes path's parse: one flat vector of small fixed-size nodes that
+//! point into the input, instead of a `serde_json::Value` tree with a heap
 //! allocation per string, key and container. Generated validators walk it
 //! through [`Json`], the same code that walks a `Value`.
 //!
-//! Containers record where they end, so stepping over a member is one index
-//! read. Strings without escapes are slices of the input; only strings with
-//! escapes are copied.
+//! A node is 16 bytes: what it is, where it starts in the input, and one
+//! word of data. Containers record where they end, so stepping over a member
+//! is one index read. Strings without escapes are read from the input; only
+//! strings with escapes are decoded, into one buffer for the document.
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -20,32 +21,62 @@ use crate::validate::{Position, SyntaxError};
 /// the same payloads.
 pub const MAX_NESTING: usize = 128;
 
-#[derive(Debug, Clone)]
-enum Node<'a> {
-    Null,
-    Bool(bool),
-    Number(Num),
-    String(Cow<'a, str>),
-    /// `end` is the index just past the container's last node. An object's
-    /// members are a key node followed by the value's nodes.
-    Array {
-        len: usize,
-        end: usize,
-    },
-    Object {
-        len: usize,
-        end: usize,
-    },
+/// What a node is.
+mod tag {
+    pub const NULL: u8 = 0;
+    pub const FALSE: u8 = 1;
+    pub const TRUE: u8 = 2;
+    pub const UINT: u8 = 3;
+    pub const INT: u8 = 4;
+    pub const FLOAT: u8 = 5;
+    /// A string read from the input as it stands.
+    pub const STRING: u8 = 6;
+    /// A string with escapes, decoded into the document's buffer.
+    pub const ESCAPED: u8 = 7;
+    pub const ARRAY: u8 = 8;
+    pub const OBJECT: u8 = 9;
 }
+
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    tag: u8,
+    /// Where the value starts in the input (a key: its opening quote).
+    start: u32,
+    /// `STRING`: its length in bytes; `ESCAPED`: where it starts in the
+    /// buffer (high half) and its length (low half); numbers: their bits;
+    /// containers: the index just past their last node (high half) and how
+    /// many members or items they have (low half). An object's members are
+    /// a key node followed by the value's nodes.
+    data: u64,
+}
+
+impl Node {
+    #[inline]
+    fn high(self) -> usize {
+        (self.data >> 32) as usize
+    }
+
+    #[inline]
+    fn low(self) -> usize {
+        (self.data & 0xFFFF_FFFF) as usize
+    }
+}
+
+#[inline]
+fn halves(high: usize, low: usize) -> u64 {
+    ((high as u64) << 32) | low as u64
+}
+
+/// The largest input a document can hold: node data keeps offsets in 32 bits.
+pub const MAX_INPUT: usize = u32::MAX as usize;
 
 /// A parsed JSON document that borrows from its input.
 #[derive(Debug, Clone)]
 pub struct Document<'a> {
-    bytes: &'a [u8],
-    nodes: Vec<Node<'a>>,
-    /// Where each node starts in `bytes` (a key: its opening quote), so an
-    /// error's position is found by walking nodes, not by scanning text.
-    offsets: Vec<usize>,
+    text: &'a str,
+    nodes: Vec<Node>,
+    /// The decoded strings that had escapes, one after another.
+    unescaped: String,
 }
 
 impl<'a> Document<'a> {
@@ -61,25 +92,33 @@ impl<'a> Document<'a> {
                 ));
             }
         };
-        let (mut nodes, mut offsets) = match SPARE.try_with(Cell::take).ok().flatten() {
-            Some(spare) => (relabel(spare.nodes), spare.offsets),
-            None => (Vec::new(), Vec::new()),
-        };
-        let estimate = bytes.len() / 8 + 1;
-        nodes.reserve(estimate);
-        offsets.reserve(estimate);
+        if bytes.len() > MAX_INPUT {
+            return Err(SyntaxError {
+                message: format!(
+                    "the payload is {} bytes; from bytes, at most {MAX_INPUT} can be validated",
+                    bytes.len()
+                ),
+                position: Position { line: 1, column: 1 },
+            });
+        }
+        let (mut nodes, unescaped) = SPARE
+            .try_with(Cell::take)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        nodes.reserve(bytes.len() / 8 + 1);
         let mut parser = Parser {
             text,
             bytes,
             at: 0,
             nodes,
-            offsets,
+            unescaped,
         };
         parser.document()?;
         Ok(Document {
-            bytes,
+            text,
             nodes: parser.nodes,
-            offsets: parser.offsets,
+            unescaped: parser.unescaped,
         })
     }
 
@@ -100,7 +139,7 @@ impl<'a> Document<'a> {
         let mut positions = vec![None; offsets.len()];
         let mut cursor = Cursor::start();
         for i in order {
-            positions[i] = offsets[i].map(|offset| cursor.advance_to(self.bytes, offset));
+            positions[i] = offsets[i].map(|offset| cursor.advance_to(self.text.as_bytes(), offset));
         }
         positions
     }
@@ -111,91 +150,102 @@ impl<'a> Document<'a> {
         if !pointer.is_empty() {
             for token in pointer.strip_prefix('/')?.split('/') {
                 let token = unescape_token(token);
-                at = match self.nodes[at] {
-                    Node::Object { end, .. } => {
+                let node = self.nodes[at];
+                at = match node.tag {
+                    tag::OBJECT => {
+                        let end = node.high();
                         let mut member = at + 1;
                         loop {
                             if member >= end {
                                 return None;
                             }
-                            match &self.nodes[member] {
-                                Node::String(key) if *key == token => break member + 1,
-                                _ => member = after(&self.nodes, member + 1),
+                            if self.string(member) == token {
+                                break member + 1;
                             }
+                            member = self.after(member + 1);
                         }
                     }
-                    Node::Array { len, .. } => {
-                        let index: usize = token.parse().ok().filter(|i| *i < len)?;
-                        (0..index).fold(at + 1, |item, _| after(&self.nodes, item))
+                    tag::ARRAY => {
+                        let index: usize = token.parse().ok().filter(|i| *i < node.low())?;
+                        (0..index).fold(at + 1, |item, _| self.after(item))
                     }
                     _ => return None,
                 };
             }
         }
-        Some(self.offsets[at])
+        Some(self.nodes[at].start as usize)
     }
 
     /// The document's value.
     pub fn root(&self) -> Item<'_> {
-        Item {
-            nodes: &self.nodes,
-            at: 0,
+        Item { doc: self, at: 0 }
+    }
+
+    /// After the value whose first node is at `at`.
+    #[inline(always)]
+    fn after(&self, at: usize) -> usize {
+        let node = self.nodes[at];
+        if node.tag >= tag::ARRAY {
+            node.high()
+        } else {
+            at + 1
+        }
+    }
+
+    /// The string of the node at `at` (empty for a node that is no string).
+    #[inline(always)]
+    fn string(&self, at: usize) -> &str {
+        let node = self.nodes[at];
+        match node.tag {
+            tag::STRING => {
+                let start = node.start as usize + 1;
+                &self.text[start..start + node.data as usize]
+            }
+            tag::ESCAPED => {
+                let start = node.high();
+                &self.unescaped[start..start + node.low()]
+            }
+            _ => "",
         }
     }
 }
 
-/// The buffers of the last document dropped on this thread, for the next
-/// one: validating many small payloads would otherwise spend a good part of
-/// its time allocating and freeing them.
-struct Spare {
-    nodes: Vec<Node<'static>>,
-    offsets: Vec<usize>,
-}
-
 thread_local! {
-    static SPARE: Cell<Option<Spare>> = const { Cell::new(None) };
+    /// The buffers of the last document dropped on this thread, for the next
+    /// one: validating many small payloads would otherwise spend a good part
+    /// of its time allocating and freeing them.
+    static SPARE: Cell<Option<(Vec<Node>, String)>> = const { Cell::new(None) };
 }
 
 /// Larger buffers go back to the allocator, so that one huge payload does
 /// not keep its memory.
 const KEEP_NODES: usize = 1 << 16;
 
-/// An emptied vector of nodes, for documents of another lifetime. Collecting
-/// an empty vector into one of the same layout keeps its allocation.
-fn relabel<'b>(mut nodes: Vec<Node<'_>>) -> Vec<Node<'b>> {
-    nodes.clear();
-    nodes
-        .into_iter()
-        .map(|_| unreachable!("the vector was cleared"))
-        .collect()
-}
-
 impl Drop for Document<'_> {
     fn drop(&mut self) {
-        if self.nodes.capacity() > KEEP_NODES {
+        if self.nodes.capacity() > KEEP_NODES || self.unescaped.capacity() > KEEP_NODES * 16 {
             return;
         }
-        let nodes = relabel(std::mem::take(&mut self.nodes));
-        let mut offsets = std::mem::take(&mut self.offsets);
-        offsets.clear();
+        let mut nodes = std::mem::take(&mut self.nodes);
+        let mut unescaped = std::mem::take(&mut self.unescaped);
+        nodes.clear();
+        unescaped.clear();
         // During thread teardown there is nowhere to keep them: they are freed.
-        let _ = SPARE.try_with(|spare| spare.set(Some(Spare { nodes, offsets })));
+        let _ = SPARE.try_with(|spare| spare.set(Some((nodes, unescaped))));
     }
 }
 
 /// One value of a [`Document`].
 #[derive(Debug, Clone, Copy)]
 pub struct Item<'d> {
-    nodes: &'d [Node<'d>],
+    doc: &'d Document<'d>,
     at: usize,
 }
 
-/// After the value whose first node is at `at`.
-#[inline]
-fn after(nodes: &[Node<'_>], at: usize) -> usize {
-    match nodes[at] {
-        Node::Array { end, .. } | Node::Object { end, .. } => end,
-        _ => at + 1,
+impl<'d> Item<'d> {
+    #[inline]
+    fn node(self) -> Node {
+        self.doc.nodes[self.at]
     }
 }
 
@@ -205,72 +255,74 @@ impl<'d> Json<'d> for Item<'d> {
 
     #[inline]
     fn kind(self) -> Kind {
-        match self.nodes[self.at] {
-            Node::Null => Kind::Null,
-            Node::Bool(_) => Kind::Bool,
-            Node::Number(_) => Kind::Number,
-            Node::String(_) => Kind::String,
-            Node::Array { .. } => Kind::Array,
-            Node::Object { .. } => Kind::Object,
+        match self.node().tag {
+            tag::NULL => Kind::Null,
+            tag::FALSE | tag::TRUE => Kind::Bool,
+            tag::UINT | tag::INT | tag::FLOAT => Kind::Number,
+            tag::STRING | tag::ESCAPED => Kind::String,
+            tag::ARRAY => Kind::Array,
+            _ => Kind::Object,
         }
     }
 
     #[inline]
     fn as_object(self) -> Option<Members<'d>> {
-        match self.nodes[self.at] {
-            Node::Object { len, end } => Some(Members {
-                nodes: self.nodes,
-                start: self.at + 1,
-                end,
-                len,
-            }),
-            _ => None,
-        }
+        let node = self.node();
+        (node.tag == tag::OBJECT).then(|| Members {
+            doc: self.doc,
+            start: self.at + 1,
+            end: node.high(),
+            len: node.low(),
+        })
     }
 
     #[inline]
     fn as_array(self) -> Option<Items<'d>> {
-        match self.nodes[self.at] {
-            Node::Array { len, end } => Some(Items {
-                nodes: self.nodes,
-                start: self.at + 1,
-                end,
-                len,
-            }),
-            _ => None,
-        }
+        let node = self.node();
+        (node.tag == tag::ARRAY).then(|| Items {
+            doc: self.doc,
+            start: self.at + 1,
+            end: node.high(),
+            len: node.low(),
+        })
     }
 
     #[inline]
     fn as_str(self) -> Option<&'d str> {
-        match &self.nodes[self.at] {
-            Node::String(s) => Some(s),
+        match self.node().tag {
+            tag::STRING | tag::ESCAPED => Some(self.doc.string(self.at)),
             _ => None,
         }
     }
 
     #[inline]
     fn as_number(self) -> Option<Num> {
-        match self.nodes[self.at] {
-            Node::Number(n) => Some(n),
+        let node = self.node();
+        match node.tag {
+            tag::UINT => Some(Num::Uint(node.data)),
+            tag::INT => Some(Num::Int(node.data as i64)),
+            tag::FLOAT => Some(Num::Float(f64::from_bits(node.data))),
             _ => None,
         }
     }
 
     fn to_value(self) -> Value {
-        match &self.nodes[self.at] {
-            Node::Null => Value::Null,
-            Node::Bool(b) => Value::Bool(*b),
-            Node::Number(n) => n.to_number().map_or(Value::Null, Value::Number),
-            Node::String(s) => Value::String(s.to_string()),
-            Node::Array { .. } => Value::Array(
+        match self.kind() {
+            Kind::Null => Value::Null,
+            Kind::Bool => Value::Bool(self.node().tag == tag::TRUE),
+            Kind::Number => self
+                .as_number()
+                .and_then(Num::to_number)
+                .map_or(Value::Null, Value::Number),
+            Kind::String => Value::String(self.as_str().unwrap_or_default().to_owned()),
+            Kind::Array => Value::Array(
                 self.as_array()
                     .into_iter()
                     .flat_map(Items::items)
                     .map(Item::to_value)
                     .collect(),
             ),
-            Node::Object { .. } => {
+            Kind::Object => {
                 let mut map = Map::new();
                 for (key, value) in self.as_object().into_iter().flat_map(Members::members) {
                     map.insert(key.to_owned(), value.to_value());
@@ -281,30 +333,22 @@ impl<'d> Json<'d> for Item<'d> {
     }
 
     fn equals(self, other: &Value) -> bool {
-        match (&self.nodes[self.at], other) {
-            (Node::Null, Value::Null) => true,
-            (Node::Bool(a), Value::Bool(b)) => a == b,
-            (Node::Number(a), Value::Number(b)) => {
-                a.compare(Num::from_number(b)) == Some(Ordering::Equal)
-            }
-            (Node::String(a), Value::String(b)) => a == b,
-            (Node::Array { len, .. }, Value::Array(b)) => {
-                *len == b.len()
-                    && self
-                        .as_array()
-                        .into_iter()
-                        .flat_map(Items::items)
-                        .zip(b)
-                        .all(|(a, b)| a.equals(b))
-            }
-            (Node::Object { len, .. }, Value::Object(b)) => {
-                *len == b.len()
-                    && self
-                        .as_object()
-                        .into_iter()
-                        .flat_map(Members::members)
+        match (self.kind(), other) {
+            (Kind::Null, Value::Null) => true,
+            (Kind::Bool, Value::Bool(b)) => (self.node().tag == tag::TRUE) == *b,
+            (Kind::Number, Value::Number(b)) => self
+                .as_number()
+                .is_some_and(|a| a.compare(Num::from_number(b)) == Some(Ordering::Equal)),
+            (Kind::String, Value::String(b)) => self.as_str() == Some(b.as_str()),
+            (Kind::Array, Value::Array(b)) => self.as_array().is_some_and(|items| {
+                items.len() == b.len() && items.items().zip(b).all(|(a, b)| a.equals(b))
+            }),
+            (Kind::Object, Value::Object(b)) => self.as_object().is_some_and(|members| {
+                members.len() == b.len()
+                    && members
+                        .members()
                         .all(|(key, a)| b.get(key).is_some_and(|b| a.equals(b)))
-            }
+            }),
             _ => false,
         }
     }
@@ -313,7 +357,7 @@ impl<'d> Json<'d> for Item<'d> {
 /// The members of an object of a [`Document`].
 #[derive(Debug, Clone, Copy)]
 pub struct Members<'d> {
-    nodes: &'d [Node<'d>],
+    doc: &'d Document<'d>,
     start: usize,
     end: usize,
     len: usize,
@@ -329,28 +373,44 @@ impl<'d> JsonObject<'d> for Members<'d> {
 
     #[inline]
     fn members(self) -> impl Iterator<Item = (&'d str, Item<'d>)> {
-        let nodes = self.nodes;
-        let end = self.end;
-        let mut at = self.start;
-        std::iter::from_fn(move || {
-            if at >= end {
-                return None;
-            }
-            let key = match &nodes[at] {
-                Node::String(key) => key.as_ref(),
-                _ => "",
-            };
-            let value = Item { nodes, at: at + 1 };
-            at = after(nodes, at + 1);
-            Some((key, value))
-        })
+        MemberIter {
+            doc: self.doc,
+            at: self.start,
+            end: self.end,
+        }
+    }
+}
+
+/// The walk over an object's members: generated validators run it for
+/// every object, so it is kept small enough to inline.
+struct MemberIter<'d> {
+    doc: &'d Document<'d>,
+    at: usize,
+    end: usize,
+}
+
+impl<'d> Iterator for MemberIter<'d> {
+    type Item = (&'d str, Item<'d>);
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.at >= self.end {
+            return None;
+        }
+        let key = self.doc.string(self.at);
+        let value = Item {
+            doc: self.doc,
+            at: self.at + 1,
+        };
+        self.at = self.doc.after(self.at + 1);
+        Some((key, value))
     }
 }
 
 /// The items of an array of a [`Document`].
 #[derive(Debug, Clone, Copy)]
 pub struct Items<'d> {
-    nodes: &'d [Node<'d>],
+    doc: &'d Document<'d>,
     start: usize,
     end: usize,
     len: usize,
@@ -366,17 +426,35 @@ impl<'d> JsonArray<'d> for Items<'d> {
 
     #[inline]
     fn items(self) -> impl Iterator<Item = Item<'d>> {
-        let nodes = self.nodes;
-        let end = self.end;
-        let mut at = self.start;
-        std::iter::from_fn(move || {
-            if at >= end {
-                return None;
-            }
-            let item = Item { nodes, at };
-            at = after(nodes, at);
-            Some(item)
-        })
+        ItemIter {
+            doc: self.doc,
+            at: self.start,
+            end: self.end,
+        }
+    }
+}
+
+/// The walk over an array's items.
+struct ItemIter<'d> {
+    doc: &'d Document<'d>,
+    at: usize,
+    end: usize,
+}
+
+impl<'d> Iterator for ItemIter<'d> {
+    type Item = Item<'d>;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Item<'d>> {
+        if self.at >= self.end {
+            return None;
+        }
+        let item = Item {
+            doc: self.doc,
+            at: self.at,
+        };
+        self.at = self.doc.after(self.at);
+        Some(item)
     }
 }
 
@@ -389,12 +467,36 @@ fn unescape_token(token: &str) -> Cow<'_, str> {
     }
 }
 
-/// A place in a text with its line and column (in characters, from 1),
-/// moved forward a byte at a time.
+/// A place in a text with its line and column (in characters, from 1).
 struct Cursor {
     at: usize,
     line: u64,
     column: u64,
+}
+
+/// How many characters (every byte but UTF-8 continuation bytes) and how
+/// many newlines `bytes` holds, eight bytes at a time: finding an error's
+/// column means counting every character before it on its line.
+fn count(bytes: &[u8]) -> (u64, u64) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut continuations = 0u64;
+    let mut newlines = 0u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // 10xxxxxx: the high bit set and the next one clear.
+        continuations += u64::from((word & !(word << 1) & HIGH).count_ones());
+        // A byte of `word ^ newlines` is zero exactly where a newline is.
+        let t = word ^ (ONES * u64::from(b'\n'));
+        newlines += u64::from((!(((t & LOW) + LOW) | t) & HIGH).count_ones());
+    }
+    for byte in chunks.remainder() {
+        continuations += u64::from(byte & 0xC0 == 0x80);
+        newlines += u64::from(*byte == b'\n');
+    }
+    (bytes.len() as u64 - continuations, newlines)
 }
 
 impl Cursor {
@@ -408,14 +510,14 @@ impl Cursor {
 
     fn advance_to(&mut self, bytes: &[u8], target: usize) -> Position {
         let target = target.clamp(self.at, bytes.len());
-        for byte in &bytes[self.at..target] {
-            if *byte == b'\n' {
-                self.line += 1;
-                self.column = 1;
-            } else if byte & 0xC0 != 0x80 {
-                // Characters, not bytes: a UTF-8 continuation byte adds none.
-                self.column += 1;
-            }
+        let run = &bytes[self.at..target];
+        let (characters, newlines) = count(run);
+        if newlines == 0 {
+            self.column += characters;
+        } else {
+            let last = run.iter().rposition(|byte| *byte == b'\n').unwrap_or(0);
+            self.line += newlines;
+            self.column = 1 + count(&run[last + 1..]).0;
         }
         self.at = target;
         Position {
@@ -433,28 +535,28 @@ fn syntax_error(bytes: &[u8], at: usize, message: String) -> SyntaxError {
     }
 }
 
+/// No open container: the parser stands at the top level.
+const TOP: usize = u32::MAX as usize;
+
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
-    nodes: Vec<Node<'a>>,
-    offsets: Vec<usize>,
-}
-
-/// An open container: its node and how many members or items it has so far.
-struct Open {
-    node: usize,
-    len: usize,
-    object: bool,
+    nodes: Vec<Node>,
+    unescaped: String,
 }
 
 impl<'a> Parser<'a> {
     #[inline]
-    fn push(&mut self, node: Node<'a>, start: usize) {
-        self.nodes.push(node);
-        self.offsets.push(start);
+    fn push(&mut self, tag: u8, start: usize, data: u64) {
+        self.nodes.push(Node {
+            tag,
+            start: start as u32,
+            data,
+        });
     }
 
+    #[cold]
     fn error<T>(&self, message: &str) -> Result<T, SyntaxError> {
         Err(syntax_error(self.bytes, self.at, message.to_owned()))
     }
@@ -472,6 +574,7 @@ impl<'a> Parser<'a> {
     }
 
     /// An object key and its colon; the parser stands on the key's quote.
+    #[inline]
     fn key(&mut self) -> Result<(), SyntaxError> {
         if self.peek() != Some(b'"') {
             return match self.peek() {
@@ -481,8 +584,12 @@ impl<'a> Parser<'a> {
         }
         let start = self.at;
         self.at += 1;
-        let key = self.string()?;
-        self.push(Node::String(key), start);
+        let (tag, data) = self.string()?;
+        self.push(tag, start, data);
+        if self.peek() == Some(b':') {
+            self.at += 1;
+            return Ok(());
+        }
         self.skip_whitespace();
         match self.peek() {
             Some(b':') => {
@@ -494,74 +601,70 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The whole input as one value. Open containers are chained through
+    /// their nodes: until it closes, a container's data holds the index of
+    /// the container around it and that one's count so far, so the parse
+    /// needs no stack of its own.
     fn document(&mut self) -> Result<(), SyntaxError> {
-        let mut open: Vec<Open> = Vec::new();
+        let mut open = TOP;
+        let mut count = 0usize;
+        let mut in_object = false;
+        let mut depth = 0usize;
         'value: loop {
             self.skip_whitespace();
+            let start = self.at;
             let Some(byte) = self.peek() else {
                 return self.error("EOF while parsing a value");
             };
             match byte {
+                b'"' => {
+                    self.at += 1;
+                    let (tag, data) = self.string()?;
+                    self.push(tag, start, data);
+                }
+                b'-' | b'0'..=b'9' => {
+                    let (tag, data) = self.number()?;
+                    self.push(tag, start, data);
+                }
                 b'{' | b'[' => {
-                    if open.len() >= MAX_NESTING {
+                    if depth >= MAX_NESTING {
                         return self.error("recursion limit exceeded");
                     }
                     let object = byte == b'{';
-                    let node = self.nodes.len();
-                    let container = if object {
-                        Node::Object { len: 0, end: 0 }
+                    let (tag, closing) = if object {
+                        (tag::OBJECT, b'}')
                     } else {
-                        Node::Array { len: 0, end: 0 }
+                        (tag::ARRAY, b']')
                     };
-                    self.push(container, self.at);
+                    let node = self.nodes.len();
+                    self.push(tag, start, halves(open, count));
                     self.at += 1;
                     self.skip_whitespace();
-                    let closing = if object { b'}' } else { b']' };
                     if self.peek() == Some(closing) {
                         self.at += 1;
-                        let end = self.nodes.len();
-                        self.nodes[node] = if object {
-                            Node::Object { len: 0, end }
-                        } else {
-                            Node::Array { len: 0, end }
-                        };
+                        self.nodes[node].data = halves(self.nodes.len(), 0);
                     } else {
-                        open.push(Open {
-                            node,
-                            len: 1,
-                            object,
-                        });
+                        depth += 1;
+                        open = node;
+                        count = 1;
+                        in_object = object;
                         if object {
                             self.key()?;
                         }
                         continue 'value;
                     }
                 }
-                b'"' => {
-                    let start = self.at;
-                    self.at += 1;
-                    let string = self.string()?;
-                    self.push(Node::String(string), start);
-                }
-                b'-' | b'0'..=b'9' => {
-                    let start = self.at;
-                    let number = self.number()?;
-                    self.push(Node::Number(number), start);
-                }
                 b't' => {
-                    let start = self.at;
                     self.literal(b"true")?;
-                    self.push(Node::Bool(true), start);
+                    self.push(tag::TRUE, start, 0);
                 }
                 b'f' => {
-                    let start = self.at;
                     self.literal(b"false")?;
-                    self.push(Node::Bool(false), start);
+                    self.push(tag::FALSE, start, 0);
                 }
                 b'n' => {
-                    let start = self.at;
                     self.literal(b"null")?;
-                    self.push(Node::Null, start);
+                    self.push(tag::NULL, start, 0);
                 }
                 _ => return self.error("expected value"),
             }
@@ -569,46 +672,51 @@ impl<'a> Parser<'a> {
             // find where the next value starts.
             loop {
                 self.skip_whitespace();
-                let Some(top) = open.last_mut() else {
+                if open == TOP {
                     if self.at < self.bytes.len() {
                         return self.error("trailing characters");
                     }
                     return Ok(());
-                };
+                }
                 match self.peek() {
                     Some(b',') => {
                         self.at += 1;
-                        top.len += 1;
+                        count += 1;
                         self.skip_whitespace();
-                        let closing = if top.object { b'}' } else { b']' };
+                        let closing = if in_object { b'}' } else { b']' };
                         if self.peek() == Some(closing) {
                             return self.error("trailing comma");
                         }
-                        if top.object {
+                        if in_object {
                             self.key()?;
                         }
                         continue 'value;
                     }
-                    Some(b'}') if top.object => {}
-                    Some(b']') if !top.object => {}
-                    None if top.object => return self.error("EOF while parsing an object"),
+                    Some(b'}') if in_object => {}
+                    Some(b']') if !in_object => {}
+                    None if in_object => return self.error("EOF while parsing an object"),
                     None => return self.error("EOF while parsing a list"),
-                    Some(_) if top.object => return self.error("expected `,` or `}`"),
+                    Some(_) if in_object => return self.error("expected `,` or `}`"),
                     Some(_) => return self.error("expected `,` or `]`"),
                 }
                 self.at += 1;
-                let end = self.nodes.len();
-                let Open { node, len, object } = open.pop().expect("checked above");
-                self.nodes[node] = if object {
-                    Node::Object { len, end }
-                } else {
-                    Node::Array { len, end }
-                };
+                let outer = self.nodes[open];
+                self.nodes[open].data = halves(self.nodes.len(), count);
+                open = outer.high();
+                count = outer.low();
+                depth -= 1;
+                if open != TOP {
+                    in_object = self.nodes[open].tag == tag::OBJECT;
+                }
             }
         }
     }
 
     fn literal(&mut self, word: &[u8]) -> Result<(), SyntaxError> {
+        if self.bytes.get(self.at..self.at + word.len()) == Some(word) {
+            self.at += word.len();
+            return Ok(());
+        }
         for expected in word {
             if self.peek() != Some(*expected) {
                 return if self.peek().is_none() {
@@ -650,46 +758,45 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A string's contents; the parser stands just after its opening quote.
-    fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
+    /// A string's tag and data; the parser stands just after its opening quote.
+    #[inline]
+    fn string(&mut self) -> Result<(u8, u64), SyntaxError> {
         let start = self.at;
+        self.skip_plain();
+        match self.peek() {
+            Some(b'"') => {
+                self.at += 1;
+                Ok((tag::STRING, (self.at - 1 - start) as u64))
+            }
+            _ => self.escaped(start),
+        }
+    }
+
+    /// The rest of a string that is not plain text up to its closing quote:
+    /// decoded into the document's buffer.
+    #[cold]
+    fn escaped(&mut self, start: usize) -> Result<(u8, u64), SyntaxError> {
+        let from = self.unescaped.len();
+        let mut run = start;
         loop {
             self.skip_plain();
             match self.peek() {
-                Some(b'"') => {
-                    let string = &self.text[start..self.at];
-                    self.at += 1;
-                    return Ok(Cow::Borrowed(string));
-                }
-                Some(b'\\') => break,
+                Some(b'"' | b'\\') => {}
                 Some(0..=0x1F) => {
                     return self
                         .error("control character (\\u0000-\\u001F) found while parsing a string");
                 }
-                Some(_) => self.at += 1,
+                Some(_) => {
+                    self.at += 1;
+                    continue;
+                }
                 None => return self.error("EOF while parsing a string"),
             }
-        }
-        let mut owned = String::from(&self.text[start..self.at]);
-        loop {
-            let run = self.at;
-            loop {
-                self.skip_plain();
-                match self.peek() {
-                    Some(b'"' | b'\\') => break,
-                    Some(0..=0x1F) => {
-                        return self.error(
-                            "control character (\\u0000-\\u001F) found while parsing a string",
-                        );
-                    }
-                    Some(_) => self.at += 1,
-                    None => return self.error("EOF while parsing a string"),
-                }
-            }
-            owned.push_str(&self.text[run..self.at]);
+            self.unescaped.push_str(&self.text[run..self.at]);
             if self.peek() == Some(b'"') {
                 self.at += 1;
-                return Ok(Cow::Owned(owned));
+                let len = self.unescaped.len() - from;
+                return Ok((tag::ESCAPED, halves(from, len)));
             }
             // Past the backslash and the escape's letter.
             self.at += 1;
@@ -712,7 +819,8 @@ impl<'a> Parser<'a> {
                     return self.error("invalid escape");
                 }
             };
-            owned.push(escaped);
+            self.unescaped.push(escaped);
+            run = self.at;
         }
     }
 
@@ -760,7 +868,7 @@ impl<'a> Parser<'a> {
 
     /// A number, exact when it is an integer that fits 64 bits, else `f64`
     /// as `serde_json` reads it (`-0` too); beyond `f64` it is an error.
-    fn number(&mut self) -> Result<Num, SyntaxError> {
+    fn number(&mut self) -> Result<(u8, u64), SyntaxError> {
         let start = self.at;
         let negative = self.peek() == Some(b'-');
         if negative {
@@ -801,14 +909,14 @@ impl<'a> Parser<'a> {
         }
         if !float && !overflow {
             if !negative {
-                return Ok(Num::Uint(magnitude));
+                return Ok((tag::UINT, magnitude));
             }
             if magnitude != 0 && magnitude <= i64::MAX as u64 + 1 {
-                return Ok(Num::Int((magnitude as i64).wrapping_neg()));
+                return Ok((tag::INT, (magnitude as i64).wrapping_neg() as u64));
             }
         }
         match self.text[start..self.at].parse::<f64>() {
-            Ok(f) if f.is_finite() => Ok(Num::Float(f)),
+            Ok(f) if f.is_finite() => Ok((tag::FLOAT, f.to_bits())),
             _ => {
                 self.at = start;
                 self.error("number out of range")
@@ -840,6 +948,19 @@ mod tests {
         let expected: Value = serde_json::from_str(text).unwrap();
         assert_eq!(document.root().to_value(), expected, "{text}");
         assert!(document.root().equals(&expected), "{text}");
+    }
+
+    #[test]
+    fn characters_and_newlines_are_counted_wherever_they_fall() {
+        let text = "a\né\n\u{1f600}bc\n\n€ x\n".repeat(5);
+        for start in 0..text.len() {
+            for end in start..text.len() {
+                let run = &text.as_bytes()[start..end];
+                let characters = run.iter().filter(|b| **b & 0xC0 != 0x80).count() as u64;
+                let newlines = run.iter().filter(|b| **b == b'\n').count() as u64;
+                assert_eq!(count(run), (characters, newlines), "{start}..{end}");
+            }
+        }
     }
 
     #[test]

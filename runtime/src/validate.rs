@@ -24,7 +24,7 @@ pub struct ValidationError {
     pub instance_location: String,
     /// Where the failing keyword stands in `schema/`, as a URI fragment:
     /// `#/$defs/ticket/properties/state/enum`.
-    pub keyword_location: String,
+    pub keyword_location: &'static str,
     /// The failing keyword, e.g. `enum`, `required`, `anyOf`.
     pub keyword: &'static str,
     /// What was expected and what was found, for a person to read.

@@ -51,7 +51,7 @@ fn errors_carry_instance_and_keyword_locations() {
     .unwrap();
     let found: Vec<(&str, &str)> = errors
         .iter()
-        .map(|e| (e.instance_location.as_str(), e.keyword_location.as_str()))
+        .map(|e| (e.instance_location.as_str(), e.keyword_location))
         .collect();
     assert_eq!(
         found,
