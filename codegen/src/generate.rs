@@ -176,11 +176,7 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
         let (value, validate_body, is_valid_body) = match &f {
             Some(f) => (
                 quote!(value),
-                quote! {
-                    let mut ctx = intercom_runtime::check::Ctx::all();
-                    #f(value, &mut ctx);
-                    ctx.errors
-                },
+                quote!(intercom_runtime::check::errors(|ctx| #f(value, ctx))),
                 quote! {
                     let mut ctx = intercom_runtime::check::Ctx::verdict();
                     #f(value, &mut ctx);

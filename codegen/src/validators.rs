@@ -53,11 +53,7 @@ pub fn node_fn(node: NodeId) -> Ident {
 pub fn errors_from_bytes(f: Option<&Ident>) -> TokenStream {
     match f {
         Some(f) => quote! {
-            |root| {
-                let mut ctx = intercom_runtime::check::Ctx::all();
-                #f(root, &mut ctx);
-                ctx.errors
-            }
+            |root| intercom_runtime::check::errors(|ctx| #f(root, ctx))
         },
         None => quote!(|_| Vec::new()),
     }
@@ -195,7 +191,7 @@ impl Emitter<'_> {
             NodeKind::Bool(false) => {
                 let loc = format!("#{pointer}");
                 quote! {
-                    ctx.fail(#loc, "false", || "no value is allowed here".to_owned());
+                    ctx.fail(value, #loc, "false", || "no value is allowed here".to_owned());
                 }
             }
             NodeKind::Schema(k) => {
@@ -251,12 +247,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "type");
             checks.push(quote! {
                 if !intercom_runtime::check::has_type(value, #mask) {
-                    ctx.fail(#loc, "type", || format!(
-                        "expected {}, found {} {}",
-                        #expected,
-                        intercom_runtime::check::type_name(value),
-                        intercom_runtime::check::show(value)
-                    ));
+                    ctx.fail(value, #loc, "type", || intercom_runtime::check::type_mismatch(#expected, value));
                 }
             });
         }
@@ -270,27 +261,20 @@ impl Emitter<'_> {
                 .join(", ")
                 + if values.len() > 12 { ", …" } else { "" };
             let test = self.membership(node, "ENUM", values);
+            let after = format!(" is not one of {listed}");
             checks.push(quote! {
                 if !(#test) {
-                    ctx.fail(#loc, "enum", || format!(
-                        "{} is not one of {}",
-                        intercom_runtime::check::show(value),
-                        #listed
-                    ));
+                    ctx.fail(value, #loc, "enum", || intercom_runtime::check::describe("", value, #after));
                 }
             });
         }
         if let Some(constant) = &k.const_value {
             let loc = location(pointer, "const");
             let test = self.membership(node, "CONST", std::slice::from_ref(constant));
-            let shown = constant.to_string();
+            let before = format!("expected {constant}, found ");
             checks.push(quote! {
                 if !(#test) {
-                    ctx.fail(#loc, "const", || format!(
-                        "expected {}, found {}",
-                        #shown,
-                        intercom_runtime::check::show(value)
-                    ));
+                    ctx.fail(value, #loc, "const", || intercom_runtime::check::describe(#before, value, ""));
                 }
             });
         }
@@ -335,10 +319,7 @@ impl Emitter<'_> {
             };
             checks.push(quote! {
                 if #probe {
-                    ctx.fail(#loc, "not", || format!(
-                        "{} matches a schema it must not match",
-                        intercom_runtime::check::show(value)
-                    ));
+                    ctx.fail(value, #loc, "not", || intercom_runtime::check::describe("", value, " matches a schema it must not match"));
                 }
             });
         }
@@ -420,7 +401,7 @@ impl Emitter<'_> {
             let names = &k.required;
             checks.push(quote! {
                 for name in intercom_runtime::check::missing(object, &[#(#names),*]) {
-                    ctx.fail(#required_loc, "required", || format!("missing required property \"{name}\""));
+                    ctx.fail(value, #required_loc, "required", || format!("missing required property \"{name}\""));
                 }
             });
         }
@@ -443,9 +424,7 @@ impl Emitter<'_> {
                 let check = call.map(|call| {
                     let loc = location(pointer, "properties");
                     quote! {
-                        ctx.push_key(key);
-                        if ctx.enter(#loc) { #call ctx.leave(); }
-                        ctx.pop();
+                        if ctx.enter_key(key, child, #loc) { #call ctx.leave(); }
                     }
                 });
                 if tick.is_none() && check.is_none() {
@@ -473,7 +452,7 @@ impl Emitter<'_> {
                         if present != #all {
                             for (bit, name) in [#(#names),*].into_iter().enumerate() {
                                 if present & (1u64 << bit) == 0 {
-                                    ctx.fail(#required_loc, "required", || format!("missing required property \"{name}\""));
+                                    ctx.fail(value, #required_loc, "required", || format!("missing required property \"{name}\""));
                                 }
                             }
                         }
@@ -519,9 +498,7 @@ impl Emitter<'_> {
                 per_key.push(quote! {
                     if #regex.is_match(key) {
                         #mark
-                        ctx.push_key(key);
-                        if ctx.enter(#loc) { #call ctx.leave(); }
-                        ctx.pop();
+                        if ctx.enter_key(key, child, #loc) { #call ctx.leave(); }
                     }
                 });
             }
@@ -530,7 +507,7 @@ impl Emitter<'_> {
                     let loc = location(pointer, "additionalProperties");
                     quote! {
                         if !matched {
-                            ctx.fail(#loc, "additionalProperties", || format!("property \"{key}\" is not allowed"));
+                            ctx.fail(value, #loc, "additionalProperties", || format!("property \"{key}\" is not allowed"));
                         }
                     }
                 }
@@ -539,9 +516,7 @@ impl Emitter<'_> {
                     let call = self.call(child, quote!(child));
                     quote! {
                         if !matched {
-                            ctx.push_key(key);
-                            if ctx.enter(#loc) { #call ctx.leave(); }
-                            ctx.pop();
+                            if ctx.enter_key(key, child, #loc) { #call ctx.leave(); }
                         }
                     }
                 }
@@ -574,7 +549,7 @@ impl Emitter<'_> {
                     let mut probe = intercom_runtime::check::Ctx::verdict();
                     #f(&name, &mut probe);
                     if !probe.is_valid() {
-                        ctx.fail(#loc, "propertyNames", || format!("the property name \"{key}\" is not allowed"));
+                        ctx.fail(value, #loc, "propertyNames", || format!("the property name \"{key}\" is not allowed"));
                     }
                 }
             });
@@ -583,7 +558,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "minProperties");
             checks.push(quote! {
                 if (intercom_runtime::json::JsonObject::len(object) as u64) < #min {
-                    ctx.fail(#loc, "minProperties", || format!("has {} properties, fewer than {}", intercom_runtime::json::JsonObject::len(object), #min));
+                    ctx.fail(value, #loc, "minProperties", || format!("has {} properties, fewer than {}", intercom_runtime::json::JsonObject::len(object), #min));
                 }
             });
         }
@@ -591,7 +566,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "maxProperties");
             checks.push(quote! {
                 if (intercom_runtime::json::JsonObject::len(object) as u64) > #max {
-                    ctx.fail(#loc, "maxProperties", || format!("has {} properties, more than {}", intercom_runtime::json::JsonObject::len(object), #max));
+                    ctx.fail(value, #loc, "maxProperties", || format!("has {} properties, more than {}", intercom_runtime::json::JsonObject::len(object), #max));
                 }
             });
         }
@@ -600,7 +575,7 @@ impl Emitter<'_> {
             checks.push(quote! {
                 if intercom_runtime::json::JsonObject::contains_key(object, #property) {
                     for name in intercom_runtime::check::missing(object, &[#(#required),*]) {
-                        ctx.fail(#loc, "dependentRequired", || format!("missing property \"{name}\", required when \"{}\" is present", #property));
+                        ctx.fail(value, #loc, "dependentRequired", || format!("missing property \"{name}\", required when \"{}\" is present", #property));
                     }
                 }
             });
@@ -642,12 +617,10 @@ impl Emitter<'_> {
             let loc = location(pointer, "items");
             checks.push(quote! {
                 for (index, item) in intercom_runtime::json::JsonArray::items(items).enumerate() {
-                    ctx.push_index(index);
-                    if ctx.enter(#loc) {
+                    if ctx.enter_index(index, item, #loc) {
                         #each
                         ctx.leave();
                     }
-                    ctx.pop();
                     #done
                 }
             });
@@ -665,7 +638,7 @@ impl Emitter<'_> {
                 let loc = location(pointer, "maxContains");
                 quote! {
                     if (count as u64) > #max {
-                        ctx.fail(#loc, "maxContains", || format!("{count} items match `contains`, more than {}", #max));
+                        ctx.fail(value, #loc, "maxContains", || format!("{count} items match `contains`, more than {}", #max));
                     }
                 }
             });
@@ -677,7 +650,7 @@ impl Emitter<'_> {
             let min_check = (min > 0).then(|| {
                 quote! {
                     if (count as u64) < #min {
-                        ctx.fail(#min_loc, "contains", || format!("{count} items match `contains`, fewer than {}", #min));
+                        ctx.fail(value, #min_loc, "contains", || format!("{count} items match `contains`, fewer than {}", #min));
                     }
                 }
             });
@@ -693,7 +666,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "minItems");
             checks.push(quote! {
                 if (intercom_runtime::json::JsonArray::len(items) as u64) < #min {
-                    ctx.fail(#loc, "minItems", || format!("has {} items, fewer than {}", intercom_runtime::json::JsonArray::len(items), #min));
+                    ctx.fail(value, #loc, "minItems", || format!("has {} items, fewer than {}", intercom_runtime::json::JsonArray::len(items), #min));
                 }
             });
         }
@@ -701,7 +674,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "maxItems");
             checks.push(quote! {
                 if (intercom_runtime::json::JsonArray::len(items) as u64) > #max {
-                    ctx.fail(#loc, "maxItems", || format!("has {} items, more than {}", intercom_runtime::json::JsonArray::len(items), #max));
+                    ctx.fail(value, #loc, "maxItems", || format!("has {} items, more than {}", intercom_runtime::json::JsonArray::len(items), #max));
                 }
             });
         }
@@ -709,7 +682,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "uniqueItems");
             checks.push(quote! {
                 if !intercom_runtime::check::all_unique(items) {
-                    ctx.fail(#loc, "uniqueItems", || "has items that are equal".to_owned());
+                    ctx.fail(value, #loc, "uniqueItems", || "has items that are equal".to_owned());
                 }
             });
         }
@@ -725,26 +698,29 @@ impl Emitter<'_> {
         let mut checks = Vec::new();
         if let Some(min) = k.min_length {
             let loc = location(pointer, "minLength");
+            let after = format!(" is shorter than {min} characters");
             checks.push(quote! {
                 if intercom_runtime::check::length(string) < #min {
-                    ctx.fail(#loc, "minLength", || format!("{} is shorter than {} characters", intercom_runtime::check::show(value), #min));
+                    ctx.fail(value, #loc, "minLength", || intercom_runtime::check::describe("", value, #after));
                 }
             });
         }
         if let Some(max) = k.max_length {
             let loc = location(pointer, "maxLength");
+            let after = format!(" is longer than {max} characters");
             checks.push(quote! {
                 if intercom_runtime::check::length(string) > #max {
-                    ctx.fail(#loc, "maxLength", || format!("{} is longer than {} characters", intercom_runtime::check::show(value), #max));
+                    ctx.fail(value, #loc, "maxLength", || intercom_runtime::check::describe("", value, #after));
                 }
             });
         }
         if let Some(pattern_text) = &k.pattern {
             let regex = self.regex(node, 0, pattern_text, pointer, "pattern")?;
             let loc = location(pointer, "pattern");
+            let after = format!(" does not match the pattern {pattern_text}");
             checks.push(quote! {
                 if !#regex.is_match(string) {
-                    ctx.fail(#loc, "pattern", || format!("{} does not match the pattern {}", intercom_runtime::check::show(value), #pattern_text));
+                    ctx.fail(value, #loc, "pattern", || intercom_runtime::check::describe("", value, #after));
                 }
             });
         }
@@ -753,10 +729,11 @@ impl Emitter<'_> {
             && FORMATS.contains(&format.as_str())
         {
             let loc = location(pointer, "format");
+            let after = format!(" is not a valid {format}");
             let check = format_ident!("is_{}", format.replace('-', "_"));
             checks.push(quote! {
                 if !intercom_runtime::formats::#check(string) {
-                    ctx.fail(#loc, "format", || format!("{} is not a valid {}", intercom_runtime::check::show(value), #format));
+                    ctx.fail(value, #loc, "format", || intercom_runtime::check::describe("", value, #after));
                 }
             });
         }
@@ -771,7 +748,7 @@ impl Emitter<'_> {
                 let loc = location(pointer, keyword);
                 checks.push(quote! {
                     if matches!(#b.compare(number), #fails) {
-                        ctx.fail(#loc, #keyword, || format!("{} is {} {}", number, #words, #b));
+                        ctx.fail(value, #loc, #keyword, || format!("{} is {} {}", number, #words, #b));
                     }
                 });
             }
@@ -807,7 +784,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "multipleOf");
             checks.push(quote! {
                 if !intercom_runtime::check::is_multiple_of(number, #b) {
-                    ctx.fail(#loc, "multipleOf", || format!("{} is not a multiple of {}", number, #b));
+                    ctx.fail(value, #loc, "multipleOf", || format!("{} is not a multiple of {}", number, #b));
                 }
             });
         }
@@ -854,16 +831,15 @@ impl Emitter<'_> {
                 quote!(#i => #walk,)
             }
         });
+        let none_after =
+            format!(" matches none of the {count} alternatives; the closest fails with:");
         let none_matches = quote! {
             if ctx.wants_errors() {
                 let closest = intercom_runtime::check::closest(&[#(#tallies),*]);
                 let context = match closest { #(#walks)* };
-                ctx.fail_with_context(#loc, #keyword, format!(
-                    "{} matches none of the {} alternatives; the closest fails with:",
-                    intercom_runtime::check::show(value), #count
-                ), context);
+                ctx.fail_with_context(value, #loc, #keyword, intercom_runtime::check::describe("", value, #none_after), context);
             } else {
-                ctx.fail(#loc, #keyword, String::new);
+                ctx.fail(value, #loc, #keyword, String::new);
             }
         };
         if keyword == "anyOf" {
@@ -878,7 +854,7 @@ impl Emitter<'_> {
                 match verdicts.iter().filter(|v| **v).count() {
                     0 => { #none_matches }
                     1 => {}
-                    _ => ctx.fail(#loc, #keyword, || format!(
+                    _ => ctx.fail(value, #loc, #keyword, || format!(
                         "{} matches more than one alternative (numbers {:?}, counting from 0)",
                         intercom_runtime::check::show(value),
                         verdicts.iter().enumerate().filter(|(_, v)| **v).map(|(i, _)| i).collect::<Vec<usize>>()

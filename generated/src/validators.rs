@@ -49,9 +49,7 @@ pub fn validate(name: &str, value: &serde_json::Value) -> Option<Vec<ValidationE
 pub fn validate_conversation_response_time(
     value: &serde_json::Value,
 ) -> Vec<ValidationError> {
-    let mut ctx = intercom_runtime::check::Ctx::all();
-    n1(value, &mut ctx);
-    ctx.errors
+    intercom_runtime::check::errors(|ctx| n1(value, ctx))
 }
 /// Validates a payload against `conversation_response_time`, collecting every error.
 /// Stops at the first error.
@@ -68,11 +66,7 @@ pub fn validate_bytes_conversation_response_time(
 ) -> Result<Vec<ValidationError>, SyntaxError> {
     intercom_runtime::bytes::validate_bytes(
         bytes,
-        |root| {
-            let mut ctx = intercom_runtime::check::Ctx::all();
-            n1(root, &mut ctx);
-            ctx.errors
-        },
+        |root| intercom_runtime::check::errors(|ctx| n1(root, ctx)),
     )
 }
 impl Validate for super::types::ConversationResponseTime {
@@ -91,9 +85,7 @@ impl Validate for super::types::ConversationResponseTime {
 pub fn validate_conversation_statistics(
     value: &serde_json::Value,
 ) -> Vec<ValidationError> {
-    let mut ctx = intercom_runtime::check::Ctx::all();
-    n5(value, &mut ctx);
-    ctx.errors
+    intercom_runtime::check::errors(|ctx| n5(value, ctx))
 }
 /// Validates a payload against `conversation_statistics`, collecting every error.
 /// Stops at the first error.
@@ -110,11 +102,7 @@ pub fn validate_bytes_conversation_statistics(
 ) -> Result<Vec<ValidationError>, SyntaxError> {
     intercom_runtime::bytes::validate_bytes(
         bytes,
-        |root| {
-            let mut ctx = intercom_runtime::check::Ctx::all();
-            n5(root, &mut ctx);
-            ctx.errors
-        },
+        |root| intercom_runtime::check::errors(|ctx| n5(root, ctx)),
     )
 }
 impl Validate for super::types::ConversationStatistics {
@@ -133,9 +121,7 @@ impl Validate for super::types::ConversationStatistics {
 pub fn validate_convert_visitor_request(
     value: &serde_json::Value,
 ) -> Vec<ValidationError> {
-    let mut ctx = intercom_runtime::check::Ctx::all();
-    n31(value, &mut ctx);
-    ctx.errors
+    intercom_runtime::check::errors(|ctx| n31(value, ctx))
 }
 /// Validates a payload against `convert_visitor_request`, collecting every error.
 /// Stops at the first error.
@@ -152,11 +138,7 @@ pub fn validate_bytes_convert_visitor_request(
 ) -> Result<Vec<ValidationError>, SyntaxError> {
     intercom_runtime::bytes::validate_bytes(
         bytes,
-        |root| {
-            let mut ctx = intercom_runtime::check::Ctx::all();
-            n31(root, &mut ctx);
-            ctx.errors
-        },
+        |root| intercom_runtime::check::errors(|ctx| n31(root, ctx)),
     )
 }
 impl Validate for super::types::ConvertVisitorRequest {
@@ -178,15 +160,10 @@ fn n1<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 4u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_response_time/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "object",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("object", value),
         );
     }
     if ctx.done() {
@@ -196,28 +173,40 @@ fn n1<'v, J: intercom_runtime::json::Json<'v>>(
         for (key, child) in intercom_runtime::json::JsonObject::members(object) {
             match key {
                 "team_id" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_response_time/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_response_time/properties",
+                        )
+                    {
                         n2(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "team_name" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_response_time/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_response_time/properties",
+                        )
+                    {
                         n3(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "response_time" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_response_time/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_response_time/properties",
+                        )
+                    {
                         n4(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 _ => {}
             }
@@ -240,15 +229,10 @@ fn n2<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_response_time/properties/team_id/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -262,15 +246,10 @@ fn n3<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_response_time/properties/team_name/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "string",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("string", value),
         );
     }
     if ctx.done() {
@@ -284,15 +263,10 @@ fn n4<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_response_time/properties/response_time/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -306,15 +280,10 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 5u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "object or null",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("object or null", value),
         );
     }
     if ctx.done() {
@@ -324,188 +293,280 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
         for (key, child) in intercom_runtime::json::JsonObject::members(object) {
             match key {
                 "type" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n6(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "time_to_assignment" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n7(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "time_to_admin_reply" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n8(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "time_to_first_close" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n9(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "time_to_last_close" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n10(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "median_time_to_reply" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n11(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "first_contact_reply_at" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n12(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "first_assignment_at" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n13(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "first_admin_reply_at" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n14(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "first_close_at" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n15(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "last_assignment_at" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n16(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "last_assignment_admin_reply_at" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n17(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "last_contact_reply_at" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n18(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "last_admin_reply_at" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n19(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "last_close_at" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n20(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "last_closed_by_id" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n21(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "count_reopens" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n22(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "count_assignments" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n23(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "count_conversation_parts" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n24(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "assigned_team_first_response_time" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n25(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "assigned_team_first_response_time_in_office_hours" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n27(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "handling_time" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n29(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "adjusted_handling_time" => {
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/conversation_statistics/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/conversation_statistics/properties",
+                        )
+                    {
                         n30(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 _ => {}
             }
@@ -528,15 +589,10 @@ fn n6<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/type/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "string",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("string", value),
         );
     }
     if ctx.done() {
@@ -550,15 +606,10 @@ fn n7<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/time_to_assignment/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -572,15 +623,10 @@ fn n8<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/time_to_admin_reply/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -594,15 +640,10 @@ fn n9<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/time_to_first_close/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -616,15 +657,10 @@ fn n10<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/time_to_last_close/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -638,15 +674,10 @@ fn n11<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/median_time_to_reply/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -660,15 +691,10 @@ fn n12<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/first_contact_reply_at/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -677,14 +703,14 @@ fn n12<'v, J: intercom_runtime::json::Json<'v>>(
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
+                value,
                 "#/$defs/conversation_statistics/properties/first_contact_reply_at/format",
                 "format",
-                || {
-                    format!(
-                        "{} is not a valid {}", intercom_runtime::check::show(value),
-                        "date-time"
-                    )
-                },
+                || intercom_runtime::check::describe(
+                    "",
+                    value,
+                    " is not a valid date-time",
+                ),
             );
         }
     }
@@ -699,15 +725,10 @@ fn n13<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/first_assignment_at/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -716,14 +737,14 @@ fn n13<'v, J: intercom_runtime::json::Json<'v>>(
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
+                value,
                 "#/$defs/conversation_statistics/properties/first_assignment_at/format",
                 "format",
-                || {
-                    format!(
-                        "{} is not a valid {}", intercom_runtime::check::show(value),
-                        "date-time"
-                    )
-                },
+                || intercom_runtime::check::describe(
+                    "",
+                    value,
+                    " is not a valid date-time",
+                ),
             );
         }
     }
@@ -738,15 +759,10 @@ fn n14<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/first_admin_reply_at/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -755,14 +771,14 @@ fn n14<'v, J: intercom_runtime::json::Json<'v>>(
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
+                value,
                 "#/$defs/conversation_statistics/properties/first_admin_reply_at/format",
                 "format",
-                || {
-                    format!(
-                        "{} is not a valid {}", intercom_runtime::check::show(value),
-                        "date-time"
-                    )
-                },
+                || intercom_runtime::check::describe(
+                    "",
+                    value,
+                    " is not a valid date-time",
+                ),
             );
         }
     }
@@ -777,15 +793,10 @@ fn n15<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/first_close_at/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -794,14 +805,14 @@ fn n15<'v, J: intercom_runtime::json::Json<'v>>(
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
+                value,
                 "#/$defs/conversation_statistics/properties/first_close_at/format",
                 "format",
-                || {
-                    format!(
-                        "{} is not a valid {}", intercom_runtime::check::show(value),
-                        "date-time"
-                    )
-                },
+                || intercom_runtime::check::describe(
+                    "",
+                    value,
+                    " is not a valid date-time",
+                ),
             );
         }
     }
@@ -816,15 +827,10 @@ fn n16<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/last_assignment_at/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -833,14 +839,14 @@ fn n16<'v, J: intercom_runtime::json::Json<'v>>(
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
+                value,
                 "#/$defs/conversation_statistics/properties/last_assignment_at/format",
                 "format",
-                || {
-                    format!(
-                        "{} is not a valid {}", intercom_runtime::check::show(value),
-                        "date-time"
-                    )
-                },
+                || intercom_runtime::check::describe(
+                    "",
+                    value,
+                    " is not a valid date-time",
+                ),
             );
         }
     }
@@ -855,15 +861,10 @@ fn n17<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/last_assignment_admin_reply_at/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -872,14 +873,14 @@ fn n17<'v, J: intercom_runtime::json::Json<'v>>(
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
+                value,
                 "#/$defs/conversation_statistics/properties/last_assignment_admin_reply_at/format",
                 "format",
-                || {
-                    format!(
-                        "{} is not a valid {}", intercom_runtime::check::show(value),
-                        "date-time"
-                    )
-                },
+                || intercom_runtime::check::describe(
+                    "",
+                    value,
+                    " is not a valid date-time",
+                ),
             );
         }
     }
@@ -894,15 +895,10 @@ fn n18<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/last_contact_reply_at/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -911,14 +907,14 @@ fn n18<'v, J: intercom_runtime::json::Json<'v>>(
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
+                value,
                 "#/$defs/conversation_statistics/properties/last_contact_reply_at/format",
                 "format",
-                || {
-                    format!(
-                        "{} is not a valid {}", intercom_runtime::check::show(value),
-                        "date-time"
-                    )
-                },
+                || intercom_runtime::check::describe(
+                    "",
+                    value,
+                    " is not a valid date-time",
+                ),
             );
         }
     }
@@ -933,15 +929,10 @@ fn n19<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/last_admin_reply_at/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -950,14 +941,14 @@ fn n19<'v, J: intercom_runtime::json::Json<'v>>(
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
+                value,
                 "#/$defs/conversation_statistics/properties/last_admin_reply_at/format",
                 "format",
-                || {
-                    format!(
-                        "{} is not a valid {}", intercom_runtime::check::show(value),
-                        "date-time"
-                    )
-                },
+                || intercom_runtime::check::describe(
+                    "",
+                    value,
+                    " is not a valid date-time",
+                ),
             );
         }
     }
@@ -972,15 +963,10 @@ fn n20<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/last_close_at/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -989,14 +975,14 @@ fn n20<'v, J: intercom_runtime::json::Json<'v>>(
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
             ctx.fail(
+                value,
                 "#/$defs/conversation_statistics/properties/last_close_at/format",
                 "format",
-                || {
-                    format!(
-                        "{} is not a valid {}", intercom_runtime::check::show(value),
-                        "date-time"
-                    )
-                },
+                || intercom_runtime::check::describe(
+                    "",
+                    value,
+                    " is not a valid date-time",
+                ),
             );
         }
     }
@@ -1011,15 +997,10 @@ fn n21<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/last_closed_by_id/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "string",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("string", value),
         );
     }
     if ctx.done() {
@@ -1033,15 +1014,10 @@ fn n22<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/count_reopens/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -1055,15 +1031,10 @@ fn n23<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/count_assignments/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -1077,15 +1048,10 @@ fn n24<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/count_conversation_parts/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -1099,15 +1065,10 @@ fn n25<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 8u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/assigned_team_first_response_time/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "array",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("array", value),
         );
     }
     if ctx.done() {
@@ -1116,16 +1077,16 @@ fn n25<'v, J: intercom_runtime::json::Json<'v>>(
     if let Some(items) = value.as_array() {
         for (index, item) in intercom_runtime::json::JsonArray::items(items).enumerate()
         {
-            ctx.push_index(index);
             if ctx
-                .enter(
+                .enter_index(
+                    index,
+                    item,
                     "#/$defs/conversation_statistics/properties/assigned_team_first_response_time/items",
                 )
             {
                 n26(item, ctx);
                 ctx.leave();
             }
-            ctx.pop();
             if ctx.done() {
                 return;
             }
@@ -1155,15 +1116,10 @@ fn n27<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 8u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/assigned_team_first_response_time_in_office_hours/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "array",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("array", value),
         );
     }
     if ctx.done() {
@@ -1172,16 +1128,16 @@ fn n27<'v, J: intercom_runtime::json::Json<'v>>(
     if let Some(items) = value.as_array() {
         for (index, item) in intercom_runtime::json::JsonArray::items(items).enumerate()
         {
-            ctx.push_index(index);
             if ctx
-                .enter(
+                .enter_index(
+                    index,
+                    item,
                     "#/$defs/conversation_statistics/properties/assigned_team_first_response_time_in_office_hours/items",
                 )
             {
                 n28(item, ctx);
                 ctx.leave();
             }
-            ctx.pop();
             if ctx.done() {
                 return;
             }
@@ -1211,15 +1167,10 @@ fn n29<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/handling_time/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer", value),
         );
     }
     if ctx.done() {
@@ -1233,15 +1184,10 @@ fn n30<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 65u8) {
         ctx.fail(
+            value,
             "#/$defs/conversation_statistics/properties/adjusted_handling_time/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "integer or null",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("integer or null", value),
         );
     }
     if ctx.done() {
@@ -1255,15 +1201,10 @@ fn n31<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 4u8) {
         ctx.fail(
+            value,
             "#/$defs/convert_visitor_request/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "object",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("object", value),
         );
     }
     if ctx.done() {
@@ -1275,30 +1216,42 @@ fn n31<'v, J: intercom_runtime::json::Json<'v>>(
             match key {
                 "type" => {
                     present |= 1u64;
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/convert_visitor_request/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/convert_visitor_request/properties",
+                        )
+                    {
                         n32(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "user" => {
                     present |= 2u64;
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/convert_visitor_request/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/convert_visitor_request/properties",
+                        )
+                    {
                         n33(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "visitor" => {
                     present |= 4u64;
-                    ctx.push_key(key);
-                    if ctx.enter("#/$defs/convert_visitor_request/properties") {
+                    if ctx
+                        .enter_key(
+                            key,
+                            child,
+                            "#/$defs/convert_visitor_request/properties",
+                        )
+                    {
                         n39(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 _ => {}
             }
@@ -1310,6 +1263,7 @@ fn n31<'v, J: intercom_runtime::json::Json<'v>>(
             for (bit, name) in ["type", "user", "visitor"].into_iter().enumerate() {
                 if present & (1u64 << bit) == 0 {
                     ctx.fail(
+                        value,
                         "#/$defs/convert_visitor_request/required",
                         "required",
                         || format!("missing required property \"{name}\""),
@@ -1332,15 +1286,10 @@ fn n32<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
+            value,
             "#/$defs/convert_visitor_request/properties/type/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "string",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("string", value),
         );
     }
     if ctx.done() {
@@ -1354,15 +1303,10 @@ fn n33<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 4u8) {
         ctx.fail(
+            value,
             "#/$defs/convert_visitor_request/properties/user/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "object",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("object", value),
         );
     }
     if ctx.done() {
@@ -1372,40 +1316,40 @@ fn n33<'v, J: intercom_runtime::json::Json<'v>>(
         for (key, child) in intercom_runtime::json::JsonObject::members(object) {
             match key {
                 "id" => {
-                    ctx.push_key(key);
                     if ctx
-                        .enter(
+                        .enter_key(
+                            key,
+                            child,
                             "#/$defs/convert_visitor_request/properties/user/properties",
                         )
                     {
                         n34(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "user_id" => {
-                    ctx.push_key(key);
                     if ctx
-                        .enter(
+                        .enter_key(
+                            key,
+                            child,
                             "#/$defs/convert_visitor_request/properties/user/properties",
                         )
                     {
                         n35(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "email" => {
-                    ctx.push_key(key);
                     if ctx
-                        .enter(
+                        .enter_key(
+                            key,
+                            child,
                             "#/$defs/convert_visitor_request/properties/user/properties",
                         )
                     {
                         n36(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 _ => {}
             }
@@ -1459,16 +1403,19 @@ fn n33<'v, J: intercom_runtime::json::Json<'v>>(
                 }
             };
             ctx.fail_with_context(
+                value,
                 "#/$defs/convert_visitor_request/properties/user/anyOf",
                 "anyOf",
-                format!(
-                    "{} matches none of the {} alternatives; the closest fails with:",
-                    intercom_runtime::check::show(value), 2usize
+                intercom_runtime::check::describe(
+                    "",
+                    value,
+                    " matches none of the 2 alternatives; the closest fails with:",
                 ),
                 context,
             );
         } else {
             ctx.fail(
+                value,
                 "#/$defs/convert_visitor_request/properties/user/anyOf",
                 "anyOf",
                 String::new,
@@ -1486,15 +1433,10 @@ fn n34<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
+            value,
             "#/$defs/convert_visitor_request/properties/user/properties/id/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "string",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("string", value),
         );
     }
     if ctx.done() {
@@ -1508,15 +1450,10 @@ fn n35<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
+            value,
             "#/$defs/convert_visitor_request/properties/user/properties/user_id/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "string",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("string", value),
         );
     }
     if ctx.done() {
@@ -1530,15 +1467,10 @@ fn n36<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
+            value,
             "#/$defs/convert_visitor_request/properties/user/properties/email/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "string",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("string", value),
         );
     }
     if ctx.done() {
@@ -1553,6 +1485,7 @@ fn n37<'v, J: intercom_runtime::json::Json<'v>>(
     if let Some(object) = value.as_object() {
         for name in intercom_runtime::check::missing(object, &["id"]) {
             ctx.fail(
+                value,
                 "#/$defs/convert_visitor_request/properties/user/anyOf/0/required",
                 "required",
                 || format!("missing required property \"{name}\""),
@@ -1574,6 +1507,7 @@ fn n38<'v, J: intercom_runtime::json::Json<'v>>(
     if let Some(object) = value.as_object() {
         for name in intercom_runtime::check::missing(object, &["user_id"]) {
             ctx.fail(
+                value,
                 "#/$defs/convert_visitor_request/properties/user/anyOf/1/required",
                 "required",
                 || format!("missing required property \"{name}\""),
@@ -1594,15 +1528,10 @@ fn n39<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 4u8) {
         ctx.fail(
+            value,
             "#/$defs/convert_visitor_request/properties/visitor/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "object",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("object", value),
         );
     }
     if ctx.done() {
@@ -1612,40 +1541,40 @@ fn n39<'v, J: intercom_runtime::json::Json<'v>>(
         for (key, child) in intercom_runtime::json::JsonObject::members(object) {
             match key {
                 "id" => {
-                    ctx.push_key(key);
                     if ctx
-                        .enter(
+                        .enter_key(
+                            key,
+                            child,
                             "#/$defs/convert_visitor_request/properties/visitor/properties",
                         )
                     {
                         n40(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "user_id" => {
-                    ctx.push_key(key);
                     if ctx
-                        .enter(
+                        .enter_key(
+                            key,
+                            child,
                             "#/$defs/convert_visitor_request/properties/visitor/properties",
                         )
                     {
                         n41(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 "email" => {
-                    ctx.push_key(key);
                     if ctx
-                        .enter(
+                        .enter_key(
+                            key,
+                            child,
                             "#/$defs/convert_visitor_request/properties/visitor/properties",
                         )
                     {
                         n42(child, ctx);
                         ctx.leave();
                     }
-                    ctx.pop();
                 }
                 _ => {}
             }
@@ -1714,16 +1643,19 @@ fn n39<'v, J: intercom_runtime::json::Json<'v>>(
                 }
             };
             ctx.fail_with_context(
+                value,
                 "#/$defs/convert_visitor_request/properties/visitor/anyOf",
                 "anyOf",
-                format!(
-                    "{} matches none of the {} alternatives; the closest fails with:",
-                    intercom_runtime::check::show(value), 3usize
+                intercom_runtime::check::describe(
+                    "",
+                    value,
+                    " matches none of the 3 alternatives; the closest fails with:",
                 ),
                 context,
             );
         } else {
             ctx.fail(
+                value,
                 "#/$defs/convert_visitor_request/properties/visitor/anyOf",
                 "anyOf",
                 String::new,
@@ -1741,15 +1673,10 @@ fn n40<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
+            value,
             "#/$defs/convert_visitor_request/properties/visitor/properties/id/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "string",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("string", value),
         );
     }
     if ctx.done() {
@@ -1763,15 +1690,10 @@ fn n41<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
+            value,
             "#/$defs/convert_visitor_request/properties/visitor/properties/user_id/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "string",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("string", value),
         );
     }
     if ctx.done() {
@@ -1785,15 +1707,10 @@ fn n42<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
         ctx.fail(
+            value,
             "#/$defs/convert_visitor_request/properties/visitor/properties/email/type",
             "type",
-            || {
-                format!(
-                    "expected {}, found {} {}", "string",
-                    intercom_runtime::check::type_name(value),
-                    intercom_runtime::check::show(value)
-                )
-            },
+            || intercom_runtime::check::type_mismatch("string", value),
         );
     }
     if ctx.done() {
@@ -1808,6 +1725,7 @@ fn n43<'v, J: intercom_runtime::json::Json<'v>>(
     if let Some(object) = value.as_object() {
         for name in intercom_runtime::check::missing(object, &["id"]) {
             ctx.fail(
+                value,
                 "#/$defs/convert_visitor_request/properties/visitor/anyOf/0/required",
                 "required",
                 || format!("missing required property \"{name}\""),
@@ -1829,6 +1747,7 @@ fn n44<'v, J: intercom_runtime::json::Json<'v>>(
     if let Some(object) = value.as_object() {
         for name in intercom_runtime::check::missing(object, &["user_id"]) {
             ctx.fail(
+                value,
                 "#/$defs/convert_visitor_request/properties/visitor/anyOf/1/required",
                 "required",
                 || format!("missing required property \"{name}\""),
@@ -1850,6 +1769,7 @@ fn n45<'v, J: intercom_runtime::json::Json<'v>>(
     if let Some(object) = value.as_object() {
         for name in intercom_runtime::check::missing(object, &["email"]) {
             ctx.fail(
+                value,
                 "#/$defs/convert_visitor_request/properties/visitor/anyOf/2/required",
                 "required",
                 || format!("missing required property \"{name}\""),

@@ -3,8 +3,9 @@
 //!
 //! The payload is parsed into a [`Document`] (flat, borrowing its strings
 //! from the bytes) rather than a `serde_json::Value`, and the generated walk
-//! runs on that. The document knows where each of its values starts, so an
-//! error's position is a walk down its instance pointer.
+//! runs on that. The document knows where each of its values starts, and
+//! the walk notes it in each error it records, so every error's line and
+//! column come from one pass over the text.
 
 use crate::document::{Document, Item};
 use crate::validate::{Position, SyntaxError, ValidationError};
@@ -39,27 +40,20 @@ pub fn syntax_error(error: &serde_json::Error) -> SyntaxError {
     }
 }
 
-/// Gives every error (and those in its context) the position of its value.
+/// Gives every error (and those in its context) the line and column of its
+/// value: the walk left each the byte where its value starts.
 fn place(document: &Document<'_>, errors: &mut [ValidationError]) {
-    fn pointers<'e>(errors: &'e [ValidationError], into: &mut Vec<&'e str>) {
+    fn positions<'e>(errors: &'e mut [ValidationError], into: &mut Vec<&'e mut Position>) {
         for error in errors {
-            into.push(&error.instance_location);
-            pointers(&error.context, into);
-        }
-    }
-    fn assign(
-        errors: &mut [ValidationError],
-        positions: &mut impl Iterator<Item = Option<Position>>,
-    ) {
-        for error in errors {
-            error.position = positions.next().flatten();
-            assign(&mut error.context, positions);
+            if let Some(position) = &mut error.position {
+                into.push(position);
+            }
+            positions(&mut error.context, into);
         }
     }
     let mut all = Vec::new();
-    pointers(errors, &mut all);
-    let positions = document.positions(&all);
-    assign(errors, &mut positions.into_iter());
+    positions(errors, &mut all);
+    document.place(all.into_iter());
 }
 
 #[cfg(test)]

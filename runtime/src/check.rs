@@ -9,7 +9,7 @@ use serde_json::{Number, Value};
 
 use crate::json::{Json, JsonArray, JsonObject, Kind, Num};
 
-use crate::validate::ValidationError;
+use crate::validate::{Position, ValidationError};
 
 /// How deep a payload may nest before validation gives up with an error
 /// instead of risking the stack.
@@ -39,14 +39,16 @@ enum Mode {
 #[derive(Debug)]
 pub struct Ctx<'v> {
     path: Vec<Segment<'v>>,
+    /// The errors recorded so far. A walk on a [`Document`](crate::document::Document)
+    /// gives each the byte where its value starts, as a position on line 0,
+    /// until `bytes::validate_bytes` turns them into lines and columns.
     pub errors: Vec<ValidationError>,
     mode: Mode,
     depth: usize,
     /// Errors met by a walk that does not write them (`Tally`, `Verdict`).
     failures: usize,
-    /// `Tally`: how many segments the instance path has now, and had at the
-    /// deepest error.
-    path_len: usize,
+    /// `Tally`: how deep the deepest error stands (`depth` counts the
+    /// instance path's segments: every step into the payload is one).
     deepest: usize,
     /// A walk that does not write its errors still reports "too deep" once.
     too_deep: bool,
@@ -60,7 +62,6 @@ impl<'v> Ctx<'v> {
             mode,
             depth,
             failures: 0,
-            path_len: 0,
             deepest: 0,
             too_deep: false,
         }
@@ -96,10 +97,7 @@ impl<'v> Ctx<'v> {
 
     /// A branch that counts its errors and how deep they stand, writing none.
     pub fn tally(&self) -> Self {
-        Ctx {
-            path_len: self.path.len(),
-            ..Ctx::new(Mode::Tally, self.depth)
-        }
+        Ctx::new(Mode::Tally, self.depth)
     }
 
     /// How close a tallied branch came to matching: fewer errors first, then
@@ -127,70 +125,97 @@ impl<'v> Ctx<'v> {
         self.failures == 0 && self.errors.is_empty()
     }
 
-    /// Goes one level deeper; `false` (after recording an error) when too deep.
-    #[inline]
-    pub fn enter(&mut self, keyword_location: &'static str) -> bool {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            self.depth -= 1;
-            self.fail_too_deep(keyword_location);
+    /// Steps into the member `key` of the current object, whose value is
+    /// `child`; `false` (after recording an error) when that is too deep.
+    #[inline(always)]
+    pub fn enter_key(
+        &mut self,
+        key: &'v str,
+        child: impl Json<'v>,
+        keyword_location: &'static str,
+    ) -> bool {
+        self.enter(Segment::Key(key), child, keyword_location)
+    }
+
+    /// Steps into the item `index` of the current array, whose value is `child`.
+    #[inline(always)]
+    pub fn enter_index(
+        &mut self,
+        index: usize,
+        child: impl Json<'v>,
+        keyword_location: &'static str,
+    ) -> bool {
+        self.enter(Segment::Index(index), child, keyword_location)
+    }
+
+    #[inline(always)]
+    fn enter(
+        &mut self,
+        segment: Segment<'v>,
+        child: impl Json<'v>,
+        keyword_location: &'static str,
+    ) -> bool {
+        if self.depth >= MAX_DEPTH {
+            self.fail_too_deep(segment, child, keyword_location);
             return false;
+        }
+        self.depth += 1;
+        if self.mode == Mode::All {
+            self.path.push(segment);
         }
         true
     }
 
+    /// Steps back out of the member or item entered last.
+    #[inline(always)]
+    pub fn leave(&mut self) {
+        self.depth -= 1;
+        if self.mode == Mode::All {
+            self.path.pop();
+        }
+    }
+
+    /// The one error of a payload that nests too deep, at the value that does.
     #[cold]
-    fn fail_too_deep(&mut self, keyword_location: &'static str) {
+    fn fail_too_deep(
+        &mut self,
+        segment: Segment<'v>,
+        child: impl Json<'v>,
+        keyword_location: &'static str,
+    ) {
         let reported = match self.mode {
             Mode::All => self.errors.iter().any(|e| e.keyword == "depth"),
             Mode::Tally | Mode::Verdict => self.too_deep,
         };
-        if !reported {
-            self.too_deep = true;
-            self.fail(keyword_location, "depth", || {
-                format!("the payload nests deeper than {MAX_DEPTH} levels")
-            });
+        if reported {
+            return;
         }
-    }
-
-    #[inline]
-    pub fn leave(&mut self) {
+        self.too_deep = true;
+        self.depth += 1;
+        if self.mode == Mode::All {
+            self.path.push(segment);
+        }
+        self.fail(child, keyword_location, "depth", || {
+            format!("the payload nests deeper than {MAX_DEPTH} levels")
+        });
+        if self.mode == Mode::All {
+            self.path.pop();
+        }
         self.depth -= 1;
-    }
-
-    #[inline]
-    pub fn push_key(&mut self, key: &'v str) {
-        match self.mode {
-            Mode::All => self.path.push(Segment::Key(key)),
-            Mode::Tally => self.path_len += 1,
-            Mode::Verdict => {}
-        }
-    }
-
-    #[inline]
-    pub fn push_index(&mut self, index: usize) {
-        match self.mode {
-            Mode::All => self.path.push(Segment::Index(index)),
-            Mode::Tally => self.path_len += 1,
-            Mode::Verdict => {}
-        }
-    }
-
-    #[inline]
-    pub fn pop(&mut self) {
-        match self.mode {
-            Mode::All => {
-                self.path.pop();
-            }
-            Mode::Tally => self.path_len -= 1,
-            Mode::Verdict => {}
-        }
     }
 
     /// The JSON pointer of the current place.
     pub fn pointer(&self) -> String {
         use std::fmt::Write;
-        let mut pointer = String::new();
+        let room = self
+            .path
+            .iter()
+            .map(|segment| match segment {
+                Segment::Key(key) => key.len() + 1,
+                Segment::Index(_) => 6,
+            })
+            .sum();
+        let mut pointer = String::with_capacity(room);
         for segment in &self.path {
             pointer.push('/');
             match segment {
@@ -209,37 +234,60 @@ impl<'v> Ctx<'v> {
     /// Records an error at the current place. The message is only written
     /// when errors are reported: a walk that only wants a verdict or a tally
     /// counts the error and writes nothing.
-    #[inline]
+    #[inline(always)]
     pub fn fail(
         &mut self,
+        value: impl Json<'v>,
         keyword_location: &'static str,
         keyword: &'static str,
         message: impl FnOnce() -> String,
     ) {
         if self.mode == Mode::All {
-            self.record(keyword_location, keyword, message(), Vec::new());
+            self.fail_in_full(value, keyword_location, keyword, message);
         } else {
             self.count();
         }
+    }
+
+    /// Out of line, so that the code that writes a message stays out of
+    /// the walk that seldom needs it.
+    #[cold]
+    #[inline(never)]
+    fn fail_in_full(
+        &mut self,
+        value: impl Json<'v>,
+        keyword_location: &'static str,
+        keyword: &'static str,
+        message: impl FnOnce() -> String,
+    ) {
+        let message = message();
+        self.record(
+            value.offset(),
+            keyword_location,
+            keyword,
+            message,
+            Vec::new(),
+        );
     }
 
     /// An error of a walk that does not write its errors.
     #[inline]
     fn count(&mut self) {
         self.failures += 1;
-        self.deepest = self.deepest.max(self.path_len);
+        self.deepest = self.deepest.max(self.depth);
     }
 
     /// [`Ctx::fail`] with the errors of the closest alternative as context.
     pub fn fail_with_context(
         &mut self,
+        value: impl Json<'v>,
         keyword_location: &'static str,
         keyword: &'static str,
         message: String,
         context: Vec<ValidationError>,
     ) {
         if self.mode == Mode::All {
-            self.record(keyword_location, keyword, message, context);
+            self.record(value.offset(), keyword_location, keyword, message, context);
         } else {
             self.count();
         }
@@ -249,6 +297,7 @@ impl<'v> Ctx<'v> {
     #[inline(never)]
     fn record(
         &mut self,
+        offset: Option<usize>,
         keyword_location: &'static str,
         keyword: &'static str,
         message: String,
@@ -259,10 +308,25 @@ impl<'v> Ctx<'v> {
             keyword_location,
             keyword,
             message,
-            position: None,
+            position: offset.map(Position::unplaced),
             context,
         });
     }
+}
+
+/// Every error `walk` finds. Most payloads are valid, and a verdict-only
+/// walk writes no instance paths and stops early, so the verdict comes
+/// first; only an invalid payload is walked again in full.
+#[inline]
+pub fn errors<'v>(walk: impl Fn(&mut Ctx<'v>)) -> Vec<ValidationError> {
+    let mut verdict = Ctx::verdict();
+    walk(&mut verdict);
+    if verdict.is_valid() {
+        return Vec::new();
+    }
+    let mut all = Ctx::all();
+    walk(&mut all);
+    all.errors
 }
 
 /// JSON types as bits, for `type` checks.
@@ -308,19 +372,52 @@ pub fn type_name<'v>(value: impl Json<'v>) -> &'static str {
     }
 }
 
+/// About how many bytes [`show`] writes: messages are allocated once, with room for it.
+const SHOWN_BYTES: usize = 128;
+
 /// A value shortened for a message: at most about 80 characters, and never
 /// more than a few levels deep, however large or deep the value is.
 pub fn show<'v>(value: impl Json<'v>) -> String {
-    let mut out = String::new();
-    write_short(value, 3, &mut out);
-    match out.char_indices().nth(80) {
-        Some(_) => {
-            let cut = out.char_indices().nth(77).map_or(out.len(), |(at, _)| at);
-            out.truncate(cut);
-            out.push_str("...");
-            out
-        }
-        None => out,
+    let mut out = String::with_capacity(SHOWN_BYTES);
+    show_into(value, &mut out);
+    out
+}
+
+/// `before`, the value as [`show`] writes it, then `after`: a message in
+/// one allocation.
+pub fn describe<'v>(before: &str, value: impl Json<'v>, after: &str) -> String {
+    let mut out = String::with_capacity(before.len() + SHOWN_BYTES + after.len());
+    out.push_str(before);
+    show_into(value, &mut out);
+    out.push_str(after);
+    out
+}
+
+/// The message of a `type` that does not match: `expected string, found integer 5`.
+pub fn type_mismatch<'v>(expected: &str, value: impl Json<'v>) -> String {
+    let found = type_name(value);
+    let mut out = String::with_capacity(16 + expected.len() + found.len() + SHOWN_BYTES);
+    out.push_str("expected ");
+    out.push_str(expected);
+    out.push_str(", found ");
+    out.push_str(found);
+    out.push(' ');
+    show_into(value, &mut out);
+    out
+}
+
+/// Appends [`show`]'s text to `out`.
+fn show_into<'v>(value: impl Json<'v>, out: &mut String) {
+    let start = out.len();
+    write_short(value, 3, start, out);
+    let shown = &out[start..];
+    if shown.char_indices().nth(80).is_some() {
+        let cut = shown
+            .char_indices()
+            .nth(77)
+            .map_or(shown.len(), |(at, _)| at);
+        out.truncate(start + cut);
+        out.push_str("...");
     }
 }
 
@@ -353,8 +450,10 @@ fn write_quoted(s: &str, out: &mut String) {
     out.push('"');
 }
 
-fn write_short<'v>(value: impl Json<'v>, depth: usize, out: &mut String) {
-    if out.len() > 100 {
+/// Writes `value` at the end of `out`, which held `start` bytes before it.
+fn write_short<'v>(value: impl Json<'v>, depth: usize, start: usize, out: &mut String) {
+    let full = |out: &String| out.len() - start > 100;
+    if full(out) {
         return;
     }
     match value.kind() {
@@ -376,11 +475,11 @@ fn write_short<'v>(value: impl Json<'v>, depth: usize, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                if out.len() > 100 {
+                if full(out) {
                     out.push('…');
                     break;
                 }
-                write_short(item, depth - 1, out);
+                write_short(item, depth - 1, start, out);
             }
             out.push(']');
         }
@@ -397,13 +496,13 @@ fn write_short<'v>(value: impl Json<'v>, depth: usize, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                if out.len() > 100 {
+                if full(out) {
                     out.push('…');
                     break;
                 }
                 write_quoted(key, out);
                 out.push(':');
-                write_short(member, depth - 1, out);
+                write_short(member, depth - 1, start, out);
             }
             out.push('}');
         }

@@ -4,7 +4,8 @@
 //! through [`Json`], the same code that walks a `Value`.
 //!
 //! A node is 16 bytes: what it is, where it starts in the input, and one
-//! word of data. Containers record where they end, so stepping over a member
+//! word of data. UTF-8 is checked only in strings with bytes beyond ASCII,
+//! as the scan for their end finds them: outside strings, JSON is ASCII. Containers record where they end, so stepping over a member
 //! is one index read. Strings without escapes are read from the input; only
 //! strings with escapes are decoded, into one buffer for the document.
 
@@ -73,7 +74,10 @@ pub const MAX_INPUT: usize = u32::MAX as usize;
 /// A parsed JSON document that borrows from its input.
 #[derive(Debug, Clone)]
 pub struct Document<'a> {
-    text: &'a str,
+    /// The input. Every string node's bytes in it are UTF-8: the parser
+    /// checked them (the rest of the input is JSON's ASCII punctuation,
+    /// or the parse failed).
+    bytes: &'a [u8],
     nodes: Vec<Node>,
     /// The decoded strings that had escapes, one after another.
     unescaped: String,
@@ -82,16 +86,6 @@ pub struct Document<'a> {
 impl<'a> Document<'a> {
     /// Parses one JSON value (RFC 8259), with surrounding whitespace.
     pub fn parse(bytes: &'a [u8]) -> Result<Document<'a>, SyntaxError> {
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(error) => {
-                return Err(syntax_error(
-                    bytes,
-                    error.valid_up_to(),
-                    "invalid UTF-8".to_owned(),
-                ));
-            }
-        };
         if bytes.len() > MAX_INPUT {
             return Err(SyntaxError {
                 message: format!(
@@ -108,15 +102,13 @@ impl<'a> Document<'a> {
             .unwrap_or_default();
         nodes.reserve(bytes.len() / 8 + 1);
         let mut parser = Parser {
-            text,
             bytes,
-            at: 0,
             nodes,
             unescaped,
         };
         parser.document()?;
         Ok(Document {
-            text,
+            bytes,
             nodes: parser.nodes,
             unescaped: parser.unescaped,
         })
@@ -131,17 +123,24 @@ impl<'a> Document<'a> {
     /// [`Document::position`] of each pointer, in one pass over the text
     /// however many there are.
     pub fn positions(&self, pointers: &[&str]) -> Vec<Option<Position>> {
-        let offsets: Vec<Option<usize>> = pointers.iter().map(|p| self.offset(p)).collect();
-        let mut order: Vec<usize> = (0..offsets.len())
-            .filter(|i| offsets[*i].is_some())
+        let mut positions: Vec<Option<Position>> = pointers
+            .iter()
+            .map(|p| self.offset(p).map(Position::unplaced))
             .collect();
-        order.sort_by_key(|i| offsets[*i]);
-        let mut positions = vec![None; offsets.len()];
-        let mut cursor = Cursor::start();
-        for i in order {
-            positions[i] = offsets[i].map(|offset| cursor.advance_to(self.text.as_bytes(), offset));
-        }
+        self.place(positions.iter_mut().flatten());
         positions
+    }
+
+    /// Turns byte offsets ([`Position::unplaced`]) into lines and columns,
+    /// in one pass over the text.
+    pub(crate) fn place<'p>(&self, positions: impl Iterator<Item = &'p mut Position>) {
+        let mut unplaced: Vec<&mut Position> = positions.filter(|p| p.offset().is_some()).collect();
+        unplaced.sort_by_key(|p| p.column);
+        let mut cursor = Cursor::start();
+        for position in unplaced {
+            let offset = position.column as usize;
+            *position = cursor.advance_to(self.bytes, offset);
+        }
     }
 
     /// The byte where the value at `pointer` starts.
@@ -199,7 +198,10 @@ impl<'a> Document<'a> {
         match node.tag {
             tag::STRING => {
                 let start = node.start as usize + 1;
-                &self.text[start..start + node.data as usize]
+                let bytes = &self.bytes[start..start + node.data as usize];
+                // SAFETY: the parser made this node only for bytes that are
+                // ASCII or that `std::str::from_utf8` accepted (`Parser::string`).
+                unsafe { std::str::from_utf8_unchecked(bytes) }
             }
             tag::ESCAPED => {
                 let start = node.high();
@@ -330,6 +332,11 @@ impl<'d> Json<'d> for Item<'d> {
                 Value::Object(map)
             }
         }
+    }
+
+    #[inline]
+    fn offset(self) -> Option<usize> {
+        Some(self.node().start as usize)
     }
 
     fn equals(self, other: &Value) -> bool {
@@ -538,16 +545,75 @@ fn syntax_error(bytes: &[u8], at: usize, message: String) -> SyntaxError {
 /// No open container: the parser stands at the top level.
 const TOP: usize = u32::MAX as usize;
 
+/// Past any whitespace from `at`.
+#[inline(always)]
+fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b' ' | b'\n' | b'\r' | b'\t' => at += 1,
+            _ => break,
+        }
+    }
+    at
+}
+
+/// The first byte from `at` that ends a run of plain string characters: a
+/// quote, a backslash or a control character (or the end), and whether the
+/// run has bytes beyond ASCII (to be checked as UTF-8). Eight bytes at a
+/// time: strings are most of a payload's bytes.
+#[inline(always)]
+fn plain_end(bytes: &[u8], mut at: usize) -> (usize, bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The lowest flagged byte is exact; flags above it may be spurious.
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut seen = 0u64;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let found = zero_byte(word ^ (ONES * u64::from(b'"')))
+            | zero_byte(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGH);
+        if found != 0 {
+            let stop = found.trailing_zeros() / 8;
+            let before = (1u64 << (8 * stop)).wrapping_sub(1);
+            seen |= word & before;
+            return (at + stop as usize, seen & HIGH != 0);
+        }
+        seen |= word;
+        at += 8;
+    }
+    while let Some(&byte) = bytes.get(at) {
+        if byte == b'"' || byte == b'\\' || byte < 0x20 {
+            break;
+        }
+        seen |= u64::from(byte);
+        at += 1;
+    }
+    (at, seen & HIGH != 0)
+}
+
+/// The bytes from `start` to `end` as text, or the error at the first byte
+/// that is not UTF-8.
+fn utf8(bytes: &[u8], start: usize, end: usize) -> Result<&str, SyntaxError> {
+    std::str::from_utf8(&bytes[start..end]).map_err(|error| {
+        syntax_error(
+            bytes,
+            start + error.valid_up_to(),
+            "invalid UTF-8".to_owned(),
+        )
+    })
+}
+
+/// The parse of one document into its buffers. Positions are passed in
+/// and handed back rather than kept in a field, so they stay in registers.
 struct Parser<'a> {
-    text: &'a str,
     bytes: &'a [u8],
-    at: usize,
     nodes: Vec<Node>,
     unescaped: String,
 }
 
 impl<'a> Parser<'a> {
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, tag: u8, start: usize, data: u64) {
         self.nodes.push(Node {
             tag,
@@ -557,47 +623,29 @@ impl<'a> Parser<'a> {
     }
 
     #[cold]
-    fn error<T>(&self, message: &str) -> Result<T, SyntaxError> {
-        Err(syntax_error(self.bytes, self.at, message.to_owned()))
+    fn error<T>(&self, at: usize, message: &str) -> Result<T, SyntaxError> {
+        Err(syntax_error(self.bytes, at, message.to_owned()))
     }
 
-    #[inline]
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.at).copied()
-    }
-
-    #[inline]
-    fn skip_whitespace(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
-            self.at += 1;
+    /// An object key and its colon, from the key's quote at `at`; where the
+    /// member's value may start.
+    #[inline(always)]
+    fn key(&mut self, at: usize) -> Result<usize, SyntaxError> {
+        match self.bytes.get(at) {
+            Some(b'"') => {}
+            None => return self.error(at, "EOF while parsing an object"),
+            Some(_) => return self.error(at, "key must be a string"),
         }
-    }
-
-    /// An object key and its colon; the parser stands on the key's quote.
-    #[inline]
-    fn key(&mut self) -> Result<(), SyntaxError> {
-        if self.peek() != Some(b'"') {
-            return match self.peek() {
-                None => self.error("EOF while parsing an object"),
-                Some(_) => self.error("key must be a string"),
-            };
+        let (tag, data, next) = self.string(at + 1)?;
+        self.push(tag, at, data);
+        if self.bytes.get(next) == Some(&b':') {
+            return Ok(next + 1);
         }
-        let start = self.at;
-        self.at += 1;
-        let (tag, data) = self.string()?;
-        self.push(tag, start, data);
-        if self.peek() == Some(b':') {
-            self.at += 1;
-            return Ok(());
-        }
-        self.skip_whitespace();
-        match self.peek() {
-            Some(b':') => {
-                self.at += 1;
-                Ok(())
-            }
-            None => self.error("EOF while parsing an object"),
-            Some(_) => self.error("expected `:`"),
+        let next = skip_whitespace(self.bytes, next);
+        match self.bytes.get(next) {
+            Some(b':') => Ok(next + 1),
+            None => self.error(next, "EOF while parsing an object"),
+            Some(_) => self.error(next, "expected `:`"),
         }
     }
 
@@ -606,29 +654,32 @@ impl<'a> Parser<'a> {
     /// the container around it and that one's count so far, so the parse
     /// needs no stack of its own.
     fn document(&mut self) -> Result<(), SyntaxError> {
+        let bytes = self.bytes;
+        let mut at = 0;
         let mut open = TOP;
         let mut count = 0usize;
         let mut in_object = false;
         let mut depth = 0usize;
         'value: loop {
-            self.skip_whitespace();
-            let start = self.at;
-            let Some(byte) = self.peek() else {
-                return self.error("EOF while parsing a value");
+            at = skip_whitespace(bytes, at);
+            let start = at;
+            let Some(&byte) = bytes.get(at) else {
+                return self.error(at, "EOF while parsing a value");
             };
             match byte {
                 b'"' => {
-                    self.at += 1;
-                    let (tag, data) = self.string()?;
+                    let (tag, data, next) = self.string(at + 1)?;
                     self.push(tag, start, data);
+                    at = next;
                 }
                 b'-' | b'0'..=b'9' => {
-                    let (tag, data) = self.number()?;
+                    let (tag, data, next) = self.number(at)?;
                     self.push(tag, start, data);
+                    at = next;
                 }
                 b'{' | b'[' => {
                     if depth >= MAX_NESTING {
-                        return self.error("recursion limit exceeded");
+                        return self.error(at, "recursion limit exceeded");
                     }
                     let object = byte == b'{';
                     let (tag, closing) = if object {
@@ -638,10 +689,9 @@ impl<'a> Parser<'a> {
                     };
                     let node = self.nodes.len();
                     self.push(tag, start, halves(open, count));
-                    self.at += 1;
-                    self.skip_whitespace();
-                    if self.peek() == Some(closing) {
-                        self.at += 1;
+                    at = skip_whitespace(bytes, at + 1);
+                    if bytes.get(at) == Some(&closing) {
+                        at += 1;
                         self.nodes[node].data = halves(self.nodes.len(), 0);
                     } else {
                         depth += 1;
@@ -649,57 +699,56 @@ impl<'a> Parser<'a> {
                         count = 1;
                         in_object = object;
                         if object {
-                            self.key()?;
+                            at = self.key(at)?;
                         }
                         continue 'value;
                     }
                 }
                 b't' => {
-                    self.literal(b"true")?;
+                    at = self.literal(at, b"true")?;
                     self.push(tag::TRUE, start, 0);
                 }
                 b'f' => {
-                    self.literal(b"false")?;
+                    at = self.literal(at, b"false")?;
                     self.push(tag::FALSE, start, 0);
                 }
                 b'n' => {
-                    self.literal(b"null")?;
+                    at = self.literal(at, b"null")?;
                     self.push(tag::NULL, start, 0);
                 }
-                _ => return self.error("expected value"),
+                _ => return self.error(at, "expected value"),
             }
             // A value is complete: close the containers it completes, then
             // find where the next value starts.
             loop {
-                self.skip_whitespace();
+                at = skip_whitespace(bytes, at);
                 if open == TOP {
-                    if self.at < self.bytes.len() {
-                        return self.error("trailing characters");
+                    if at < bytes.len() {
+                        return self.error(at, "trailing characters");
                     }
                     return Ok(());
                 }
-                match self.peek() {
+                match bytes.get(at) {
                     Some(b',') => {
-                        self.at += 1;
+                        at = skip_whitespace(bytes, at + 1);
                         count += 1;
-                        self.skip_whitespace();
                         let closing = if in_object { b'}' } else { b']' };
-                        if self.peek() == Some(closing) {
-                            return self.error("trailing comma");
+                        if bytes.get(at) == Some(&closing) {
+                            return self.error(at, "trailing comma");
                         }
                         if in_object {
-                            self.key()?;
+                            at = self.key(at)?;
                         }
                         continue 'value;
                     }
                     Some(b'}') if in_object => {}
                     Some(b']') if !in_object => {}
-                    None if in_object => return self.error("EOF while parsing an object"),
-                    None => return self.error("EOF while parsing a list"),
-                    Some(_) if in_object => return self.error("expected `,` or `}`"),
-                    Some(_) => return self.error("expected `,` or `]`"),
+                    None if in_object => return self.error(at, "EOF while parsing an object"),
+                    None => return self.error(at, "EOF while parsing a list"),
+                    Some(_) if in_object => return self.error(at, "expected `,` or `}`"),
+                    Some(_) => return self.error(at, "expected `,` or `]`"),
                 }
-                self.at += 1;
+                at += 1;
                 let outer = self.nodes[open];
                 self.nodes[open].data = halves(self.nodes.len(), count);
                 open = outer.high();
@@ -712,98 +761,70 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn literal(&mut self, word: &[u8]) -> Result<(), SyntaxError> {
-        if self.bytes.get(self.at..self.at + word.len()) == Some(word) {
-            self.at += word.len();
-            return Ok(());
+    /// `word` at `at`; where it ends.
+    #[inline(always)]
+    fn literal(&self, at: usize, word: &[u8]) -> Result<usize, SyntaxError> {
+        if self.bytes.get(at..at + word.len()) == Some(word) {
+            return Ok(at + word.len());
         }
-        for expected in word {
-            if self.peek() != Some(*expected) {
-                return if self.peek().is_none() {
-                    self.error("EOF while parsing a value")
-                } else {
-                    self.error("expected ident")
-                };
-            }
-            self.at += 1;
-        }
-        Ok(())
+        self.bad_literal(at, word)
     }
 
-    /// Moves to the next byte that ends a run of plain string characters:
-    /// a quote, a backslash or a control character (or the end). Eight bytes
-    /// at a time: strings are most of a payload's bytes.
-    #[inline]
-    fn skip_plain(&mut self) {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = 0x8080_8080_8080_8080;
-        // The lowest flagged byte is exact; flags above it may be spurious.
-        let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-        while let Some(chunk) = self.bytes.get(self.at..self.at + 8) {
-            let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-            let found = zero_byte(word ^ (ONES * u64::from(b'"')))
-                | zero_byte(word ^ (ONES * u64::from(b'\\')))
-                | (word.wrapping_sub(ONES * 0x20) & !word & HIGH);
-            if found != 0 {
-                self.at += (found.trailing_zeros() / 8) as usize;
-                return;
-            }
-            self.at += 8;
-        }
-        while let Some(byte) = self.peek() {
-            if byte == b'"' || byte == b'\\' || byte < 0x20 {
-                return;
-            }
-            self.at += 1;
-        }
-    }
-
-    /// A string's tag and data; the parser stands just after its opening quote.
-    #[inline]
-    fn string(&mut self) -> Result<(u8, u64), SyntaxError> {
-        let start = self.at;
-        self.skip_plain();
-        match self.peek() {
-            Some(b'"') => {
-                self.at += 1;
-                Ok((tag::STRING, (self.at - 1 - start) as u64))
-            }
-            _ => self.escaped(start),
-        }
-    }
-
-    /// The rest of a string that is not plain text up to its closing quote:
-    /// decoded into the document's buffer.
     #[cold]
-    fn escaped(&mut self, start: usize) -> Result<(u8, u64), SyntaxError> {
+    fn bad_literal(&self, mut at: usize, word: &[u8]) -> Result<usize, SyntaxError> {
+        for expected in word {
+            match self.bytes.get(at) {
+                None => return self.error(at, "EOF while parsing a value"),
+                Some(byte) if byte != expected => return self.error(at, "expected ident"),
+                Some(_) => at += 1,
+            }
+        }
+        Ok(at)
+    }
+
+    /// A string's tag and data, and where it ends, from just after its
+    /// opening quote at `at`.
+    #[inline(always)]
+    fn string(&mut self, at: usize) -> Result<(u8, u64, usize), SyntaxError> {
+        let (end, beyond_ascii) = plain_end(self.bytes, at);
+        if self.bytes.get(end) == Some(&b'"') {
+            if beyond_ascii {
+                // `Document::string` relies on this check.
+                utf8(self.bytes, at, end)?;
+            }
+            return Ok((tag::STRING, (end - at) as u64, end + 1));
+        }
+        self.escaped(at, end)
+    }
+
+    /// A string that is not plain text from `start` to its closing quote:
+    /// decoded into the document's buffer. `at` is where the plain text stops.
+    #[cold]
+    fn escaped(&mut self, start: usize, mut at: usize) -> Result<(u8, u64, usize), SyntaxError> {
         let from = self.unescaped.len();
         let mut run = start;
         loop {
-            self.skip_plain();
-            match self.peek() {
+            at = plain_end(self.bytes, at).0;
+            match self.bytes.get(at) {
                 Some(b'"' | b'\\') => {}
-                Some(0..=0x1F) => {
-                    return self
-                        .error("control character (\\u0000-\\u001F) found while parsing a string");
-                }
                 Some(_) => {
-                    self.at += 1;
-                    continue;
+                    return self.error(
+                        at,
+                        "control character (\\u0000-\\u001F) found while parsing a string",
+                    );
                 }
-                None => return self.error("EOF while parsing a string"),
+                None => return self.error(at, "EOF while parsing a string"),
             }
-            self.unescaped.push_str(&self.text[run..self.at]);
-            if self.peek() == Some(b'"') {
-                self.at += 1;
+            self.unescaped.push_str(utf8(self.bytes, run, at)?);
+            if self.bytes[at] == b'"' {
                 let len = self.unescaped.len() - from;
-                return Ok((tag::ESCAPED, halves(from, len)));
+                return Ok((tag::ESCAPED, halves(from, len), at + 1));
             }
-            // Past the backslash and the escape's letter.
-            self.at += 1;
-            let Some(letter) = self.peek() else {
-                return self.error("EOF while parsing a string");
+            // The escape's letter, after the backslash.
+            let Some(&letter) = self.bytes.get(at + 1) else {
+                return self.error(at + 1, "EOF while parsing a string");
             };
-            self.at += 1;
+            at += 2;
             let escaped = match letter {
                 b'"' => '"',
                 b'\\' => '\\',
@@ -813,129 +834,136 @@ impl<'a> Parser<'a> {
                 b'n' => '\n',
                 b'r' => '\r',
                 b't' => '\t',
-                b'u' => self.unicode_escape()?,
-                _ => {
-                    self.at -= 1;
-                    return self.error("invalid escape");
+                b'u' => {
+                    let (c, next) = self.unicode_escape(at)?;
+                    at = next;
+                    c
                 }
+                _ => return self.error(at - 1, "invalid escape"),
             };
             self.unescaped.push(escaped);
-            run = self.at;
+            run = at;
         }
     }
 
-    /// Four hex digits, after `\u`.
-    fn hex4(&mut self) -> Result<u32, SyntaxError> {
+    /// Four hex digits at `at`.
+    fn hex4(&self, at: usize) -> Result<u32, SyntaxError> {
         let mut code = 0u32;
-        for _ in 0..4 {
-            let digit = match self.peek() {
+        for i in at..at + 4 {
+            let digit = match self.bytes.get(i) {
                 Some(b @ b'0'..=b'9') => b - b'0',
                 Some(b @ b'a'..=b'f') => b - b'a' + 10,
                 Some(b @ b'A'..=b'F') => b - b'A' + 10,
-                None => return self.error("EOF while parsing a string"),
-                Some(_) => return self.error("invalid escape"),
+                None => return self.error(i, "EOF while parsing a string"),
+                Some(_) => return self.error(i, "invalid escape"),
             };
             code = code * 16 + u32::from(digit);
-            self.at += 1;
         }
         Ok(code)
     }
 
-    /// The character of a `\u` escape, and of the low surrogate's escape
-    /// that must follow a high one.
-    fn unicode_escape(&mut self) -> Result<char, SyntaxError> {
-        let first = self.hex4()?;
+    /// The character of a `\u` escape whose digits start at `at` (and of the
+    /// low surrogate's escape that must follow a high one), and where it ends.
+    fn unicode_escape(&self, at: usize) -> Result<(char, usize), SyntaxError> {
+        let first = self.hex4(at)?;
+        let mut at = at + 4;
         let code = match first {
             0xD800..=0xDBFF => {
-                if self.bytes.get(self.at..self.at + 2) != Some(b"\\u") {
-                    return self.error("lone leading surrogate in hex escape");
+                if self.bytes.get(at..at + 2) != Some(b"\\u") {
+                    return self.error(at, "lone leading surrogate in hex escape");
                 }
-                self.at += 2;
-                let second = self.hex4()?;
+                let second = self.hex4(at + 2)?;
+                at += 6;
                 if !(0xDC00..=0xDFFF).contains(&second) {
-                    return self.error("lone leading surrogate in hex escape");
+                    return self.error(at, "lone leading surrogate in hex escape");
                 }
                 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
             }
-            0xDC00..=0xDFFF => return self.error("lone trailing surrogate in hex escape"),
+            0xDC00..=0xDFFF => return self.error(at, "lone trailing surrogate in hex escape"),
             code => code,
         };
         match char::from_u32(code) {
-            Some(c) => Ok(c),
-            None => self.error("invalid unicode code point"),
+            Some(c) => Ok((c, at)),
+            None => self.error(at, "invalid unicode code point"),
         }
     }
 
-    /// A number, exact when it is an integer that fits 64 bits, else `f64`
-    /// as `serde_json` reads it (`-0` too); beyond `f64` it is an error.
-    fn number(&mut self) -> Result<(u8, u64), SyntaxError> {
-        let start = self.at;
-        let negative = self.peek() == Some(b'-');
-        if negative {
-            self.at += 1;
-        }
+    /// A number at `at`, exact when it is an integer that fits 64 bits, else
+    /// `f64` as `serde_json` reads it (`-0` too), and where it ends; beyond
+    /// `f64` it is an error.
+    #[inline(always)]
+    fn number(&self, start: usize) -> Result<(u8, u64, usize), SyntaxError> {
+        let bytes = self.bytes;
+        let negative = bytes[start] == b'-';
+        let mut at = start + usize::from(negative);
         let mut magnitude: u64 = 0;
         let mut overflow = false;
-        match self.peek() {
-            Some(b'0') => self.at += 1,
+        match bytes.get(at) {
+            Some(b'0') => at += 1,
             Some(b'1'..=b'9') => {
-                while let Some(digit @ b'0'..=b'9') = self.peek() {
-                    match magnitude
-                        .checked_mul(10)
-                        .and_then(|m| m.checked_add(u64::from(digit - b'0')))
-                    {
-                        Some(m) => magnitude = m,
-                        None => overflow = true,
+                let first = at;
+                while let Some(&digit @ b'0'..=b'9') = bytes.get(at) {
+                    let digit = u64::from(digit - b'0');
+                    // Nineteen digits always fit 64 bits.
+                    if at - first < 19 {
+                        magnitude = magnitude * 10 + digit;
+                    } else {
+                        match magnitude.checked_mul(10).and_then(|m| m.checked_add(digit)) {
+                            Some(m) => magnitude = m,
+                            None => overflow = true,
+                        }
                     }
-                    self.at += 1;
+                    at += 1;
                 }
             }
-            None => return self.error("EOF while parsing a value"),
-            Some(_) => return self.error("invalid number"),
+            None => return self.error(at, "EOF while parsing a value"),
+            Some(_) => return self.error(at, "invalid number"),
         }
-        let mut float = false;
-        if self.peek() == Some(b'.') {
-            self.at += 1;
-            self.digits()?;
-            float = true;
+        if let Some(b'.' | b'e' | b'E') = bytes.get(at) {
+            return self.float(start, at);
         }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.at += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.at += 1;
-            }
-            self.digits()?;
-            float = true;
-        }
-        if !float && !overflow {
+        if !overflow {
             if !negative {
-                return Ok((tag::UINT, magnitude));
+                return Ok((tag::UINT, magnitude, at));
             }
             if magnitude != 0 && magnitude <= i64::MAX as u64 + 1 {
-                return Ok((tag::INT, (magnitude as i64).wrapping_neg() as u64));
+                return Ok((tag::INT, (magnitude as i64).wrapping_neg() as u64, at));
             }
         }
-        match self.text[start..self.at].parse::<f64>() {
-            Ok(f) if f.is_finite() => Ok((tag::FLOAT, f.to_bits())),
-            _ => {
-                self.at = start;
-                self.error("number out of range")
+        self.float(start, at)
+    }
+
+    /// A number with a fraction or an exponent (or beyond 64 bits), read as
+    /// `f64`; `at` is where its integer part ends.
+    #[cold]
+    fn float(&self, start: usize, mut at: usize) -> Result<(u8, u64, usize), SyntaxError> {
+        if self.bytes.get(at) == Some(&b'.') {
+            at = self.digits(at + 1)?;
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(at) {
+            at += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(at) {
+                at += 1;
             }
+            at = self.digits(at)?;
+        }
+        match utf8(self.bytes, start, at)?.parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok((tag::FLOAT, f.to_bits(), at)),
+            _ => self.error(start, "number out of range"),
         }
     }
 
-    /// One or more digits.
-    fn digits(&mut self) -> Result<(), SyntaxError> {
-        if !matches!(self.peek(), Some(b'0'..=b'9')) {
-            return match self.peek() {
-                None => self.error("EOF while parsing a value"),
-                Some(_) => self.error("invalid number"),
-            };
+    /// One or more digits at `at`; where they end.
+    fn digits(&self, mut at: usize) -> Result<usize, SyntaxError> {
+        match self.bytes.get(at) {
+            Some(b'0'..=b'9') => {}
+            None => return self.error(at, "EOF while parsing a value"),
+            Some(_) => return self.error(at, "invalid number"),
         }
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.at += 1;
+        while let Some(b'0'..=b'9') = self.bytes.get(at) {
+            at += 1;
         }
-        Ok(())
+        Ok(at)
     }
 }
 
@@ -1015,6 +1043,62 @@ mod tests {
                 let control = format!("\"{plain}\u{1}{tail}\"");
                 let e = error(control.as_bytes());
                 assert_eq!(e.position.column, before as u64 + 2, "{control:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn utf8_is_checked_in_every_string_wherever_the_bad_byte_falls() {
+        let bad: [&[u8]; 6] = [
+            b"\xff",
+            b"\xc3",
+            b"\xe2\x82",
+            b"\xc0\x80",
+            b"\xed\xa0\x80",
+            b"\xf4\x90\x80\x80",
+        ];
+        for before in 0..18 {
+            let plain = "a".repeat(before);
+            for sequence in bad {
+                for (open, close) in [
+                    ("\"", "\""),
+                    ("{\"", "\": 1}"),
+                    ("[\"\\n", "\"]"),
+                    ("\"\\t", "x\\n\""),
+                ] {
+                    let mut text = Vec::new();
+                    text.extend_from_slice(open.as_bytes());
+                    text.extend_from_slice(plain.as_bytes());
+                    let bad_at = text.len();
+                    text.extend_from_slice(sequence);
+                    text.extend_from_slice("é".as_bytes());
+                    text.extend_from_slice(close.as_bytes());
+                    let e = error(&text);
+                    assert_eq!(
+                        e.message,
+                        "invalid UTF-8",
+                        "{}",
+                        String::from_utf8_lossy(&text)
+                    );
+                    let characters = text[..bad_at].iter().filter(|b| **b & 0xC0 != 0x80).count();
+                    assert_eq!(e.position.column, characters as u64 + 1);
+                    assert!(serde_json::from_slice::<Value>(&text).is_err());
+                }
+                // Outside a string, a byte beyond ASCII is no JSON at all.
+                let mut text = b"[1, ".to_vec();
+                text.extend_from_slice(sequence);
+                text.push(b']');
+                assert!(Document::parse(&text).is_err());
+            }
+            for good in [
+                "é",
+                "€",
+                "\u{1f600}",
+                "\u{7ff}\u{800}\u{ffff}\u{10000}\u{10ffff}",
+            ] {
+                same_as_serde_json(&format!(
+                    r#"{{"{plain}{good}": "{good}{plain}", "k": ["\n{plain}{good}"]}}"#
+                ));
             }
         }
     }

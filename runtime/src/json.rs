@@ -106,6 +106,11 @@ pub trait Json<'v>: Copy {
     fn to_value(self) -> Value;
     /// JSON Schema equality with a value from the schema (`enum`, `const`).
     fn equals(self, other: &Value) -> bool;
+    /// Where the value starts in the bytes it was parsed from, when it knows.
+    #[inline]
+    fn offset(self) -> Option<usize> {
+        None
+    }
 }
 
 pub trait JsonObject<'v>: Copy {

@@ -11,6 +11,22 @@ pub struct Position {
     pub column: u64,
 }
 
+impl Position {
+    /// The byte offset of a value in a document, before its line and column
+    /// are known: line 0 never occurs in a real position.
+    pub(crate) fn unplaced(offset: usize) -> Position {
+        Position {
+            line: 0,
+            column: offset as u64,
+        }
+    }
+
+    /// The byte offset of an [`unplaced`](Position::unplaced) position.
+    pub(crate) fn offset(self) -> Option<usize> {
+        (self.line == 0).then_some(self.column as usize)
+    }
+}
+
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.line, self.column)
