@@ -247,7 +247,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "type");
             checks.push(quote! {
                 if !intercom_runtime::check::has_type(value, #mask) {
-                    ctx.fail(value, #loc, "type", || intercom_runtime::check::type_mismatch(#expected, value));
+                    ctx.fail_type(value, #loc, #expected);
                 }
             });
         }
@@ -264,7 +264,7 @@ impl Emitter<'_> {
             let after = format!(" is not one of {listed}");
             checks.push(quote! {
                 if !(#test) {
-                    ctx.fail(value, #loc, "enum", || intercom_runtime::check::describe("", value, #after));
+                    ctx.fail_showing(value, #loc, "enum", "", #after);
                 }
             });
         }
@@ -274,7 +274,7 @@ impl Emitter<'_> {
             let before = format!("expected {constant}, found ");
             checks.push(quote! {
                 if !(#test) {
-                    ctx.fail(value, #loc, "const", || intercom_runtime::check::describe(#before, value, ""));
+                    ctx.fail_showing(value, #loc, "const", #before, "");
                 }
             });
         }
@@ -319,7 +319,7 @@ impl Emitter<'_> {
             };
             checks.push(quote! {
                 if #probe {
-                    ctx.fail(value, #loc, "not", || intercom_runtime::check::describe("", value, " matches a schema it must not match"));
+                    ctx.fail_showing(value, #loc, "not", "", " matches a schema it must not match");
                 }
             });
         }
@@ -401,7 +401,7 @@ impl Emitter<'_> {
             let names = &k.required;
             checks.push(quote! {
                 for name in intercom_runtime::check::missing(object, &[#(#names),*]) {
-                    ctx.fail(value, #required_loc, "required", || format!("missing required property \"{name}\""));
+                    ctx.fail_naming(value, #required_loc, "required", "missing required property \"", name, "\"");
                 }
             });
         }
@@ -452,7 +452,7 @@ impl Emitter<'_> {
                         if present != #all {
                             for (bit, name) in [#(#names),*].into_iter().enumerate() {
                                 if present & (1u64 << bit) == 0 {
-                                    ctx.fail(value, #required_loc, "required", || format!("missing required property \"{name}\""));
+                                    ctx.fail_naming(value, #required_loc, "required", "missing required property \"", name, "\"");
                                 }
                             }
                         }
@@ -507,7 +507,7 @@ impl Emitter<'_> {
                     let loc = location(pointer, "additionalProperties");
                     quote! {
                         if !matched {
-                            ctx.fail(value, #loc, "additionalProperties", || format!("property \"{key}\" is not allowed"));
+                            ctx.fail_naming(value, #loc, "additionalProperties", "property \"", key, "\" is not allowed");
                         }
                     }
                 }
@@ -549,7 +549,7 @@ impl Emitter<'_> {
                     let mut probe = intercom_runtime::check::Ctx::verdict();
                     #f(&name, &mut probe);
                     if !probe.is_valid() {
-                        ctx.fail(value, #loc, "propertyNames", || format!("the property name \"{key}\" is not allowed"));
+                        ctx.fail_naming(value, #loc, "propertyNames", "the property name \"", key, "\" is not allowed");
                     }
                 }
             });
@@ -701,7 +701,7 @@ impl Emitter<'_> {
             let after = format!(" is shorter than {min} characters");
             checks.push(quote! {
                 if intercom_runtime::check::length(string) < #min {
-                    ctx.fail(value, #loc, "minLength", || intercom_runtime::check::describe("", value, #after));
+                    ctx.fail_showing(value, #loc, "minLength", "", #after);
                 }
             });
         }
@@ -710,7 +710,7 @@ impl Emitter<'_> {
             let after = format!(" is longer than {max} characters");
             checks.push(quote! {
                 if intercom_runtime::check::length(string) > #max {
-                    ctx.fail(value, #loc, "maxLength", || intercom_runtime::check::describe("", value, #after));
+                    ctx.fail_showing(value, #loc, "maxLength", "", #after);
                 }
             });
         }
@@ -720,7 +720,7 @@ impl Emitter<'_> {
             let after = format!(" does not match the pattern {pattern_text}");
             checks.push(quote! {
                 if !#regex.is_match(string) {
-                    ctx.fail(value, #loc, "pattern", || intercom_runtime::check::describe("", value, #after));
+                    ctx.fail_showing(value, #loc, "pattern", "", #after);
                 }
             });
         }
@@ -733,7 +733,7 @@ impl Emitter<'_> {
             let check = format_ident!("is_{}", format.replace('-', "_"));
             checks.push(quote! {
                 if !intercom_runtime::formats::#check(string) {
-                    ctx.fail(value, #loc, "format", || intercom_runtime::check::describe("", value, #after));
+                    ctx.fail_showing(value, #loc, "format", "", #after);
                 }
             });
         }

@@ -159,12 +159,7 @@ fn n1<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 4u8) {
-        ctx.fail(
-            value,
-            "#/$defs/conversation_response_time/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("object", value),
-        );
+        ctx.fail_type(value, "#/$defs/conversation_response_time/type", "object");
     }
     if ctx.done() {
         return;
@@ -228,11 +223,10 @@ fn n2<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_response_time/properties/team_id/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -245,11 +239,10 @@ fn n3<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_response_time/properties/team_name/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("string", value),
+            "string",
         );
     }
     if ctx.done() {
@@ -262,11 +255,10 @@ fn n4<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_response_time/properties/response_time/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -279,12 +271,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 5u8) {
-        ctx.fail(
-            value,
-            "#/$defs/conversation_statistics/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("object or null", value),
-        );
+        ctx.fail_type(value, "#/$defs/conversation_statistics/type", "object or null");
     }
     if ctx.done() {
         return;
@@ -588,11 +575,10 @@ fn n6<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/type/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("string", value),
+            "string",
         );
     }
     if ctx.done() {
@@ -605,11 +591,10 @@ fn n7<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/time_to_assignment/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -622,11 +607,10 @@ fn n8<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/time_to_admin_reply/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -639,11 +623,10 @@ fn n9<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/time_to_first_close/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -656,11 +639,10 @@ fn n10<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/time_to_last_close/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -673,11 +655,10 @@ fn n11<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/median_time_to_reply/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -690,11 +671,10 @@ fn n12<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/first_contact_reply_at/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -702,15 +682,12 @@ fn n12<'v, J: intercom_runtime::json::Json<'v>>(
     }
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
-            ctx.fail(
+            ctx.fail_showing(
                 value,
                 "#/$defs/conversation_statistics/properties/first_contact_reply_at/format",
                 "format",
-                || intercom_runtime::check::describe(
-                    "",
-                    value,
-                    " is not a valid date-time",
-                ),
+                "",
+                " is not a valid date-time",
             );
         }
     }
@@ -724,11 +701,10 @@ fn n13<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/first_assignment_at/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -736,15 +712,12 @@ fn n13<'v, J: intercom_runtime::json::Json<'v>>(
     }
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
-            ctx.fail(
+            ctx.fail_showing(
                 value,
                 "#/$defs/conversation_statistics/properties/first_assignment_at/format",
                 "format",
-                || intercom_runtime::check::describe(
-                    "",
-                    value,
-                    " is not a valid date-time",
-                ),
+                "",
+                " is not a valid date-time",
             );
         }
     }
@@ -758,11 +731,10 @@ fn n14<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/first_admin_reply_at/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -770,15 +742,12 @@ fn n14<'v, J: intercom_runtime::json::Json<'v>>(
     }
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
-            ctx.fail(
+            ctx.fail_showing(
                 value,
                 "#/$defs/conversation_statistics/properties/first_admin_reply_at/format",
                 "format",
-                || intercom_runtime::check::describe(
-                    "",
-                    value,
-                    " is not a valid date-time",
-                ),
+                "",
+                " is not a valid date-time",
             );
         }
     }
@@ -792,11 +761,10 @@ fn n15<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/first_close_at/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -804,15 +772,12 @@ fn n15<'v, J: intercom_runtime::json::Json<'v>>(
     }
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
-            ctx.fail(
+            ctx.fail_showing(
                 value,
                 "#/$defs/conversation_statistics/properties/first_close_at/format",
                 "format",
-                || intercom_runtime::check::describe(
-                    "",
-                    value,
-                    " is not a valid date-time",
-                ),
+                "",
+                " is not a valid date-time",
             );
         }
     }
@@ -826,11 +791,10 @@ fn n16<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/last_assignment_at/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -838,15 +802,12 @@ fn n16<'v, J: intercom_runtime::json::Json<'v>>(
     }
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
-            ctx.fail(
+            ctx.fail_showing(
                 value,
                 "#/$defs/conversation_statistics/properties/last_assignment_at/format",
                 "format",
-                || intercom_runtime::check::describe(
-                    "",
-                    value,
-                    " is not a valid date-time",
-                ),
+                "",
+                " is not a valid date-time",
             );
         }
     }
@@ -860,11 +821,10 @@ fn n17<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/last_assignment_admin_reply_at/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -872,15 +832,12 @@ fn n17<'v, J: intercom_runtime::json::Json<'v>>(
     }
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
-            ctx.fail(
+            ctx.fail_showing(
                 value,
                 "#/$defs/conversation_statistics/properties/last_assignment_admin_reply_at/format",
                 "format",
-                || intercom_runtime::check::describe(
-                    "",
-                    value,
-                    " is not a valid date-time",
-                ),
+                "",
+                " is not a valid date-time",
             );
         }
     }
@@ -894,11 +851,10 @@ fn n18<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/last_contact_reply_at/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -906,15 +862,12 @@ fn n18<'v, J: intercom_runtime::json::Json<'v>>(
     }
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
-            ctx.fail(
+            ctx.fail_showing(
                 value,
                 "#/$defs/conversation_statistics/properties/last_contact_reply_at/format",
                 "format",
-                || intercom_runtime::check::describe(
-                    "",
-                    value,
-                    " is not a valid date-time",
-                ),
+                "",
+                " is not a valid date-time",
             );
         }
     }
@@ -928,11 +881,10 @@ fn n19<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/last_admin_reply_at/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -940,15 +892,12 @@ fn n19<'v, J: intercom_runtime::json::Json<'v>>(
     }
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
-            ctx.fail(
+            ctx.fail_showing(
                 value,
                 "#/$defs/conversation_statistics/properties/last_admin_reply_at/format",
                 "format",
-                || intercom_runtime::check::describe(
-                    "",
-                    value,
-                    " is not a valid date-time",
-                ),
+                "",
+                " is not a valid date-time",
             );
         }
     }
@@ -962,11 +911,10 @@ fn n20<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/last_close_at/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -974,15 +922,12 @@ fn n20<'v, J: intercom_runtime::json::Json<'v>>(
     }
     if let Some(string) = value.as_str() {
         if !intercom_runtime::formats::is_date_time(string) {
-            ctx.fail(
+            ctx.fail_showing(
                 value,
                 "#/$defs/conversation_statistics/properties/last_close_at/format",
                 "format",
-                || intercom_runtime::check::describe(
-                    "",
-                    value,
-                    " is not a valid date-time",
-                ),
+                "",
+                " is not a valid date-time",
             );
         }
     }
@@ -996,11 +941,10 @@ fn n21<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/last_closed_by_id/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("string", value),
+            "string",
         );
     }
     if ctx.done() {
@@ -1013,11 +957,10 @@ fn n22<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/count_reopens/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -1030,11 +973,10 @@ fn n23<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/count_assignments/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -1047,11 +989,10 @@ fn n24<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/count_conversation_parts/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -1064,11 +1005,10 @@ fn n25<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 8u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/assigned_team_first_response_time/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("array", value),
+            "array",
         );
     }
     if ctx.done() {
@@ -1115,11 +1055,10 @@ fn n27<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 8u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/assigned_team_first_response_time_in_office_hours/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("array", value),
+            "array",
         );
     }
     if ctx.done() {
@@ -1166,11 +1105,10 @@ fn n29<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 64u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/handling_time/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer", value),
+            "integer",
         );
     }
     if ctx.done() {
@@ -1183,11 +1121,10 @@ fn n30<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 65u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/conversation_statistics/properties/adjusted_handling_time/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("integer or null", value),
+            "integer or null",
         );
     }
     if ctx.done() {
@@ -1200,12 +1137,7 @@ fn n31<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 4u8) {
-        ctx.fail(
-            value,
-            "#/$defs/convert_visitor_request/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("object", value),
-        );
+        ctx.fail_type(value, "#/$defs/convert_visitor_request/type", "object");
     }
     if ctx.done() {
         return;
@@ -1262,11 +1194,13 @@ fn n31<'v, J: intercom_runtime::json::Json<'v>>(
         if present != 7u64 {
             for (bit, name) in ["type", "user", "visitor"].into_iter().enumerate() {
                 if present & (1u64 << bit) == 0 {
-                    ctx.fail(
+                    ctx.fail_naming(
                         value,
                         "#/$defs/convert_visitor_request/required",
                         "required",
-                        || format!("missing required property \"{name}\""),
+                        "missing required property \"",
+                        name,
+                        "\"",
                     );
                 }
             }
@@ -1285,11 +1219,10 @@ fn n32<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/convert_visitor_request/properties/type/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("string", value),
+            "string",
         );
     }
     if ctx.done() {
@@ -1302,11 +1235,10 @@ fn n33<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 4u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/convert_visitor_request/properties/user/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("object", value),
+            "object",
         );
     }
     if ctx.done() {
@@ -1432,11 +1364,10 @@ fn n34<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/convert_visitor_request/properties/user/properties/id/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("string", value),
+            "string",
         );
     }
     if ctx.done() {
@@ -1449,11 +1380,10 @@ fn n35<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/convert_visitor_request/properties/user/properties/user_id/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("string", value),
+            "string",
         );
     }
     if ctx.done() {
@@ -1466,11 +1396,10 @@ fn n36<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/convert_visitor_request/properties/user/properties/email/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("string", value),
+            "string",
         );
     }
     if ctx.done() {
@@ -1484,11 +1413,13 @@ fn n37<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if let Some(object) = value.as_object() {
         for name in intercom_runtime::check::missing(object, &["id"]) {
-            ctx.fail(
+            ctx.fail_naming(
                 value,
                 "#/$defs/convert_visitor_request/properties/user/anyOf/0/required",
                 "required",
-                || format!("missing required property \"{name}\""),
+                "missing required property \"",
+                name,
+                "\"",
             );
         }
         if ctx.done() {
@@ -1506,11 +1437,13 @@ fn n38<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if let Some(object) = value.as_object() {
         for name in intercom_runtime::check::missing(object, &["user_id"]) {
-            ctx.fail(
+            ctx.fail_naming(
                 value,
                 "#/$defs/convert_visitor_request/properties/user/anyOf/1/required",
                 "required",
-                || format!("missing required property \"{name}\""),
+                "missing required property \"",
+                name,
+                "\"",
             );
         }
         if ctx.done() {
@@ -1527,11 +1460,10 @@ fn n39<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 4u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/convert_visitor_request/properties/visitor/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("object", value),
+            "object",
         );
     }
     if ctx.done() {
@@ -1672,11 +1604,10 @@ fn n40<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/convert_visitor_request/properties/visitor/properties/id/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("string", value),
+            "string",
         );
     }
     if ctx.done() {
@@ -1689,11 +1620,10 @@ fn n41<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/convert_visitor_request/properties/visitor/properties/user_id/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("string", value),
+            "string",
         );
     }
     if ctx.done() {
@@ -1706,11 +1636,10 @@ fn n42<'v, J: intercom_runtime::json::Json<'v>>(
     ctx: &mut intercom_runtime::check::Ctx<'v>,
 ) {
     if !intercom_runtime::check::has_type(value, 32u8) {
-        ctx.fail(
+        ctx.fail_type(
             value,
             "#/$defs/convert_visitor_request/properties/visitor/properties/email/type",
-            "type",
-            || intercom_runtime::check::type_mismatch("string", value),
+            "string",
         );
     }
     if ctx.done() {
@@ -1724,11 +1653,13 @@ fn n43<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if let Some(object) = value.as_object() {
         for name in intercom_runtime::check::missing(object, &["id"]) {
-            ctx.fail(
+            ctx.fail_naming(
                 value,
                 "#/$defs/convert_visitor_request/properties/visitor/anyOf/0/required",
                 "required",
-                || format!("missing required property \"{name}\""),
+                "missing required property \"",
+                name,
+                "\"",
             );
         }
         if ctx.done() {
@@ -1746,11 +1677,13 @@ fn n44<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if let Some(object) = value.as_object() {
         for name in intercom_runtime::check::missing(object, &["user_id"]) {
-            ctx.fail(
+            ctx.fail_naming(
                 value,
                 "#/$defs/convert_visitor_request/properties/visitor/anyOf/1/required",
                 "required",
-                || format!("missing required property \"{name}\""),
+                "missing required property \"",
+                name,
+                "\"",
             );
         }
         if ctx.done() {
@@ -1768,11 +1701,13 @@ fn n45<'v, J: intercom_runtime::json::Json<'v>>(
 ) {
     if let Some(object) = value.as_object() {
         for name in intercom_runtime::check::missing(object, &["email"]) {
-            ctx.fail(
+            ctx.fail_naming(
                 value,
                 "#/$defs/convert_visitor_request/properties/visitor/anyOf/2/required",
                 "required",
-                || format!("missing required property \"{name}\""),
+                "missing required property \"",
+                name,
+                "\"",
             );
         }
         if ctx.done() {

@@ -270,6 +270,116 @@ impl<'v> Ctx<'v> {
         );
     }
 
+    /// A `type` that does not match: `expected string, found integer 5`.
+    /// The common failures have their own calls, so that each call site
+    /// passes a few constants instead of carrying code of its own to write
+    /// the message.
+    #[inline(always)]
+    pub fn fail_type(
+        &mut self,
+        value: impl Json<'v>,
+        keyword_location: &'static str,
+        expected: &'static str,
+    ) {
+        if self.mode == Mode::All {
+            self.fail_type_in_full(value, keyword_location, expected);
+        } else {
+            self.count();
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn fail_type_in_full(
+        &mut self,
+        value: impl Json<'v>,
+        keyword_location: &'static str,
+        expected: &'static str,
+    ) {
+        let message = type_mismatch(expected, value);
+        self.record(
+            value.offset(),
+            keyword_location,
+            "type",
+            message,
+            Vec::new(),
+        );
+    }
+
+    /// An error whose message shows the value between `before` and `after`.
+    #[inline(always)]
+    pub fn fail_showing(
+        &mut self,
+        value: impl Json<'v>,
+        keyword_location: &'static str,
+        keyword: &'static str,
+        before: &'static str,
+        after: &'static str,
+    ) {
+        if self.mode == Mode::All {
+            self.fail_showing_in_full(value, keyword_location, keyword, before, after);
+        } else {
+            self.count();
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn fail_showing_in_full(
+        &mut self,
+        value: impl Json<'v>,
+        keyword_location: &'static str,
+        keyword: &'static str,
+        before: &'static str,
+        after: &'static str,
+    ) {
+        let message = describe(before, value, after);
+        self.record(
+            value.offset(),
+            keyword_location,
+            keyword,
+            message,
+            Vec::new(),
+        );
+    }
+
+    /// An error whose message names a property: `before`, `name`, `after`.
+    #[inline(always)]
+    pub fn fail_naming(
+        &mut self,
+        value: impl Json<'v>,
+        keyword_location: &'static str,
+        keyword: &'static str,
+        before: &'static str,
+        name: &str,
+        after: &'static str,
+    ) {
+        if self.mode == Mode::All {
+            self.fail_naming_in_full(value, keyword_location, keyword, [before, name, after]);
+        } else {
+            self.count();
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn fail_naming_in_full(
+        &mut self,
+        value: impl Json<'v>,
+        keyword_location: &'static str,
+        keyword: &'static str,
+        parts: [&str; 3],
+    ) {
+        let message = parts.concat();
+        self.record(
+            value.offset(),
+            keyword_location,
+            keyword,
+            message,
+            Vec::new(),
+        );
+    }
+
     /// An error of a walk that does not write its errors.
     #[inline]
     fn count(&mut self) {
@@ -411,7 +521,8 @@ fn show_into<'v>(value: impl Json<'v>, out: &mut String) {
     let start = out.len();
     write_short(value, 3, start, out);
     let shown = &out[start..];
-    if shown.char_indices().nth(80).is_some() {
+    // At most 80 bytes are at most 80 characters.
+    if shown.len() > 80 && shown.char_indices().nth(80).is_some() {
         let cut = shown
             .char_indices()
             .nth(77)
@@ -425,6 +536,14 @@ fn show_into<'v>(value: impl Json<'v>, out: &mut String) {
 fn write_quoted(s: &str, out: &mut String) {
     use std::fmt::Write;
     out.push('"');
+    if !s
+        .bytes()
+        .any(|byte| byte < 0x20 || byte == b'"' || byte == b'\\')
+    {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut plain = 0;
     for (at, byte) in s.bytes().enumerate() {
         let escape = match byte {
@@ -459,7 +578,11 @@ fn write_short<'v>(value: impl Json<'v>, depth: usize, start: usize, out: &mut S
     match value.kind() {
         Kind::String => {
             let s = value.as_str().unwrap_or_default();
-            let short = s.char_indices().nth(90).map_or(s, |(at, _)| &s[..at]);
+            let short = if s.len() <= 90 {
+                s
+            } else {
+                s.char_indices().nth(90).map_or(s, |(at, _)| &s[..at])
+            };
             write_quoted(short, out);
         }
         Kind::Array => {

@@ -81,6 +81,8 @@ pub struct Document<'a> {
     nodes: Vec<Node>,
     /// The decoded strings that had escapes, one after another.
     unescaped: String,
+    /// Whether the input is all ASCII (the parser saw no string with more).
+    ascii: bool,
 }
 
 impl<'a> Document<'a> {
@@ -105,12 +107,14 @@ impl<'a> Document<'a> {
             bytes,
             nodes,
             unescaped,
+            ascii: true,
         };
         parser.document()?;
         Ok(Document {
             bytes,
             nodes: parser.nodes,
             unescaped: parser.unescaped,
+            ascii: parser.ascii,
         })
     }
 
@@ -136,7 +140,11 @@ impl<'a> Document<'a> {
     pub(crate) fn place<'p>(&self, positions: impl Iterator<Item = &'p mut Position>) {
         let mut unplaced: Vec<&mut Position> = positions.filter(|p| p.offset().is_some()).collect();
         unplaced.sort_by_key(|p| p.column);
-        let mut cursor = Cursor::start();
+        let mut cursor = if self.ascii {
+            Cursor::ascii(self.bytes)
+        } else {
+            Cursor::start()
+        };
         for position in unplaced {
             let offset = position.column as usize;
             *position = cursor.advance_to(self.bytes, offset);
@@ -479,6 +487,10 @@ struct Cursor {
     at: usize,
     line: u64,
     column: u64,
+    /// What is known of the text: where it is ASCII a character is a byte,
+    /// and where it has no newline the line is 1 throughout.
+    ascii: bool,
+    multiline: bool,
 }
 
 /// How many characters (every byte but UTF-8 continuation bytes) and how
@@ -512,19 +524,42 @@ impl Cursor {
             at: 0,
             line: 1,
             column: 1,
+            ascii: false,
+            multiline: true,
+        }
+    }
+
+    /// A cursor for a text known to be ASCII: columns are byte counts.
+    fn ascii(bytes: &[u8]) -> Cursor {
+        Cursor {
+            ascii: true,
+            multiline: bytes.contains(&b'\n'),
+            ..Cursor::start()
         }
     }
 
     fn advance_to(&mut self, bytes: &[u8], target: usize) -> Position {
         let target = target.clamp(self.at, bytes.len());
         let run = &bytes[self.at..target];
-        let (characters, newlines) = count(run);
+        let (characters, newlines) = match (self.ascii, self.multiline) {
+            (true, false) => (run.len() as u64, 0),
+            (true, true) => (
+                run.len() as u64,
+                run.iter().filter(|byte| **byte == b'\n').count() as u64,
+            ),
+            (false, _) => count(run),
+        };
         if newlines == 0 {
             self.column += characters;
         } else {
             let last = run.iter().rposition(|byte| *byte == b'\n').unwrap_or(0);
             self.line += newlines;
-            self.column = 1 + count(&run[last + 1..]).0;
+            let tail = &run[last + 1..];
+            self.column = 1 + if self.ascii {
+                tail.len() as u64
+            } else {
+                count(tail).0
+            };
         }
         self.at = target;
         Position {
@@ -610,6 +645,9 @@ struct Parser<'a> {
     bytes: &'a [u8],
     nodes: Vec<Node>,
     unescaped: String,
+    /// No string so far has bytes beyond ASCII (outside strings, every
+    /// byte is JSON punctuation, digits or whitespace).
+    ascii: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -791,6 +829,7 @@ impl<'a> Parser<'a> {
             if beyond_ascii {
                 // `Document::string` relies on this check.
                 utf8(self.bytes, at, end)?;
+                self.ascii = false;
             }
             return Ok((tag::STRING, (end - at) as u64, end + 1));
         }
@@ -815,7 +854,9 @@ impl<'a> Parser<'a> {
                 }
                 None => return self.error(at, "EOF while parsing a string"),
             }
-            self.unescaped.push_str(utf8(self.bytes, run, at)?);
+            let text = utf8(self.bytes, run, at)?;
+            self.ascii &= text.is_ascii();
+            self.unescaped.push_str(text);
             if self.bytes[at] == b'"' {
                 let len = self.unescaped.len() - from;
                 return Ok((tag::ESCAPED, halves(from, len), at + 1));
@@ -987,6 +1028,25 @@ mod tests {
                 let characters = run.iter().filter(|b| **b & 0xC0 != 0x80).count() as u64;
                 let newlines = run.iter().filter(|b| **b == b'\n').count() as u64;
                 assert_eq!(count(run), (characters, newlines), "{start}..{end}");
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_texts_are_placed_as_any_text_is() {
+        for text in [
+            r#"{"a": [1, {"b": "x"}], "c": null}"#,
+            "{\n  \"a\": [1,\n {\"b\": \"x\"}],\r\n\t\"c\": null\n}\n",
+            "\n\n[\n]",
+        ] {
+            let bytes = text.as_bytes();
+            let (mut fast, mut slow) = (Cursor::ascii(bytes), Cursor::start());
+            for offset in 0..=bytes.len() {
+                assert_eq!(
+                    fast.advance_to(bytes, offset),
+                    slow.advance_to(bytes, offset),
+                    "{text:?} at {offset}"
+                );
             }
         }
     }
