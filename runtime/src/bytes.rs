@@ -15,12 +15,13 @@ pub fn validate_bytes(
     bytes: &[u8],
     validate: impl for<'d> FnOnce(Item<'d>) -> Vec<ValidationError>,
 ) -> Result<Vec<ValidationError>, SyntaxError> {
-    let document = Document::parse(bytes)?;
-    let mut errors = validate(document.root());
-    if !errors.is_empty() {
-        place(&document, &mut errors);
-    }
-    Ok(errors)
+    Document::with(bytes, |document| {
+        let mut errors = validate(document.root());
+        if !errors.is_empty() {
+            place(document, &mut errors);
+        }
+        errors
+    })
 }
 
 /// A serde_json error as a syntax error with its position.
@@ -63,7 +64,8 @@ mod tests {
     #[test]
     fn documents_know_where_each_value_starts() {
         let text = b"{\n  \"a\": [1, {\"b~/c\": \"x\"}],\n  \"d\": {\"e\": null}\n}";
-        let document = Document::parse(text).unwrap();
+        let mut buffers = crate::document::Buffers::default();
+        let document = Document::parse(text, &mut buffers).unwrap();
         let locate = |pointer: &str| document.position(pointer);
         assert_eq!(locate(""), Some(Position { line: 1, column: 1 }));
         assert_eq!(
@@ -101,7 +103,8 @@ mod tests {
         assert_eq!(locate("/a/x"), None);
         assert_eq!(locate("/d/e/f"), None);
         let escaped = "{\"\\u0061\": 1, \"\u{e9}\": 2}".as_bytes();
-        let document = Document::parse(escaped).unwrap();
+        let mut buffers = crate::document::Buffers::default();
+        let document = Document::parse(escaped, &mut buffers).unwrap();
         let locate = |pointer: &str| document.position(pointer);
         assert_eq!(
             locate("/a"),

@@ -71,23 +71,47 @@ fn halves(high: usize, low: usize) -> u64 {
 /// The largest input a document can hold: node data keeps offsets in 32 bits.
 pub const MAX_INPUT: usize = u32::MAX as usize;
 
-/// A parsed JSON document that borrows from its input.
-#[derive(Debug, Clone)]
+/// The buffers a parse fills: kept from one payload to the next, since
+/// validating many small payloads would otherwise spend a good part of its
+/// time allocating and freeing them.
+#[derive(Debug, Default)]
+pub struct Buffers {
+    nodes: Vec<Node>,
+    /// The decoded strings that had escapes, one after another.
+    unescaped: String,
+}
+
+/// A parsed JSON document: a view of its input and of the buffers the
+/// parse filled.
+#[derive(Debug, Clone, Copy)]
 pub struct Document<'a> {
     /// The input. Every string node's bytes in it are UTF-8: the parser
     /// checked them (the rest of the input is JSON's ASCII punctuation,
     /// or the parse failed).
     bytes: &'a [u8],
-    nodes: Vec<Node>,
-    /// The decoded strings that had escapes, one after another.
-    unescaped: String,
+    nodes: &'a [Node],
+    unescaped: &'a str,
     /// Whether the input is all ASCII (the parser saw no string with more).
     ascii: bool,
 }
 
+thread_local! {
+    static SPARE: Cell<Buffers> = const {
+        Cell::new(Buffers {
+            nodes: Vec::new(),
+            unescaped: String::new(),
+        })
+    };
+}
+
+/// Larger buffers go back to the allocator, so that one huge payload does
+/// not keep its memory.
+const KEEP_NODES: usize = 1 << 16;
+
 impl<'a> Document<'a> {
-    /// Parses one JSON value (RFC 8259), with surrounding whitespace.
-    pub fn parse(bytes: &'a [u8]) -> Result<Document<'a>, SyntaxError> {
+    /// Parses one JSON value (RFC 8259), with surrounding whitespace, into
+    /// `buffers` (whatever they held before is dropped).
+    pub fn parse(bytes: &'a [u8], buffers: &'a mut Buffers) -> Result<Document<'a>, SyntaxError> {
         if bytes.len() > MAX_INPUT {
             return Err(SyntaxError {
                 message: format!(
@@ -97,25 +121,40 @@ impl<'a> Document<'a> {
                 position: Position { line: 1, column: 1 },
             });
         }
-        let (mut nodes, unescaped) = SPARE
-            .try_with(Cell::take)
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        nodes.reserve(bytes.len() / 8 + 1);
+        buffers.nodes.clear();
+        buffers.unescaped.clear();
+        buffers.nodes.reserve(bytes.len() / 8 + 1);
         let mut parser = Parser {
             bytes,
-            nodes,
-            unescaped,
+            nodes: &mut buffers.nodes,
+            unescaped: &mut buffers.unescaped,
             ascii: true,
         };
         parser.document()?;
+        let ascii = parser.ascii;
         Ok(Document {
             bytes,
-            nodes: parser.nodes,
-            unescaped: parser.unescaped,
-            ascii: parser.ascii,
+            nodes: &buffers.nodes,
+            unescaped: &buffers.unescaped,
+            ascii,
         })
+    }
+
+    /// Parses `bytes` into this thread's buffers and hands the document to
+    /// `f`.
+    pub fn with<R>(
+        bytes: &[u8],
+        f: impl for<'d> FnOnce(&Document<'d>) -> R,
+    ) -> Result<R, SyntaxError> {
+        // Taken out for the while, so a document parsed inside `f` finds
+        // none and makes its own. During thread teardown there are none.
+        let mut buffers = SPARE.try_with(Cell::take).unwrap_or_default();
+        let result = Document::parse(bytes, &mut buffers).map(|document| f(&document));
+        if buffers.nodes.capacity() <= KEEP_NODES && buffers.unescaped.capacity() <= KEEP_NODES * 16
+        {
+            let _ = SPARE.try_with(|spare| spare.set(buffers));
+        }
+        result
     }
 
     /// The line and column where the value at the JSON pointer `pointer`
@@ -217,31 +256,6 @@ impl<'a> Document<'a> {
             }
             _ => "",
         }
-    }
-}
-
-thread_local! {
-    /// The buffers of the last document dropped on this thread, for the next
-    /// one: validating many small payloads would otherwise spend a good part
-    /// of its time allocating and freeing them.
-    static SPARE: Cell<Option<(Vec<Node>, String)>> = const { Cell::new(None) };
-}
-
-/// Larger buffers go back to the allocator, so that one huge payload does
-/// not keep its memory.
-const KEEP_NODES: usize = 1 << 16;
-
-impl Drop for Document<'_> {
-    fn drop(&mut self) {
-        if self.nodes.capacity() > KEEP_NODES || self.unescaped.capacity() > KEEP_NODES * 16 {
-            return;
-        }
-        let mut nodes = std::mem::take(&mut self.nodes);
-        let mut unescaped = std::mem::take(&mut self.unescaped);
-        nodes.clear();
-        unescaped.clear();
-        // During thread teardown there is nowhere to keep them: they are freed.
-        let _ = SPARE.try_with(|spare| spare.set(Some((nodes, unescaped))));
     }
 }
 
@@ -701,8 +715,8 @@ fn utf8(bytes: &[u8], start: usize, end: usize) -> Result<&str, SyntaxError> {
 /// and handed back rather than kept in a field, so they stay in registers.
 struct Parser<'a> {
     bytes: &'a [u8],
-    nodes: Vec<Node>,
-    unescaped: String,
+    nodes: &'a mut Vec<Node>,
+    unescaped: &'a mut String,
     /// No string so far has bytes beyond ASCII (outside strings, every
     /// byte is JSON punctuation, digits or whitespace).
     ascii: bool,
@@ -1070,8 +1084,13 @@ impl<'a> Parser<'a> {
 mod tests {
     use super::*;
 
+    /// A document that owns its buffers, for tests that look at one at a time.
+    fn parse(text: &[u8]) -> Document<'static> {
+        Document::parse(text.to_vec().leak(), Box::leak(Box::default())).unwrap()
+    }
+
     fn same_as_serde_json(text: &str) {
-        let document = Document::parse(text.as_bytes()).unwrap();
+        let document = parse(text.as_bytes());
         let expected: Value = serde_json::from_str(text).unwrap();
         assert_eq!(document.root().to_value(), expected, "{text}");
         assert!(document.root().equals(&expected), "{text}");
@@ -1112,12 +1131,33 @@ mod tests {
     #[test]
     fn the_next_document_reuses_the_buffers_of_the_last() {
         let text = "[1, 2, 3, [4, 5], {\"a\": 6}]";
-        let first = Document::parse(text.as_bytes()).unwrap();
-        let capacity = first.nodes.capacity();
-        drop(first);
-        let second = Document::parse(b"7").unwrap();
-        assert_eq!(second.nodes.capacity(), capacity);
-        assert_eq!(second.root().to_value(), serde_json::json!(7));
+        let spare = |look: fn(&Buffers) -> usize| {
+            SPARE.with(|spare| {
+                let buffers = spare.take();
+                let seen = look(&buffers);
+                spare.set(buffers);
+                seen
+            })
+        };
+        Document::with(text.as_bytes(), |first| assert_eq!(first.nodes.len(), 10)).unwrap();
+        let buffer = spare(|buffers| buffers.nodes.as_ptr() as usize);
+        let value = Document::with(b"7", |second| {
+            assert_eq!(second.nodes.as_ptr() as usize, buffer);
+            second.root().to_value()
+        });
+        assert_eq!(value.unwrap(), serde_json::json!(7));
+        // A document parsed while another is in use gets buffers of its own.
+        let inner = Document::with(b"[1]", |_| {
+            Document::with(b"[2, 3]", |inner| inner.nodes.len())
+        });
+        assert_eq!(inner.unwrap().unwrap(), 3);
+        let huge = format!("[{}0]", "0,".repeat(KEEP_NODES));
+        Document::with(huge.as_bytes(), |_| ()).unwrap();
+        assert_eq!(
+            spare(|buffers| buffers.nodes.capacity()),
+            0,
+            "a huge payload's buffers are freed"
+        );
     }
 
     #[test]
@@ -1167,7 +1207,15 @@ mod tests {
 
     #[test]
     fn every_scan_for_a_string_end_agrees_with_the_bytewise_one() {
-        let alphabet: [&[u8]; 7] = [b"a", b"\"", b"\\", b"\x01", b"\x1f", "é".as_bytes(), b"\x7f"];
+        let alphabet: [&[u8]; 7] = [
+            b"a",
+            b"\"",
+            b"\\",
+            b"\x01",
+            b"\x1f",
+            "é".as_bytes(),
+            b"\x7f",
+        ];
         for length in 0..40 {
             for (i, special) in alphabet.iter().enumerate() {
                 for at in 0..length {
@@ -1178,9 +1226,17 @@ mod tests {
                         Ok(found) => found,
                         Err((rest, beyond)) => plain_end_bytewise(&text, rest, beyond),
                     };
-                    assert_eq!(widened(plain_end_swar(&text, 0)), expected, "{i} at {at} of {length}");
+                    assert_eq!(
+                        widened(plain_end_swar(&text, 0)),
+                        expected,
+                        "{i} at {at} of {length}"
+                    );
                     #[cfg(target_arch = "x86_64")]
-                    assert_eq!(widened(plain_end_sse2(&text, 0)), expected, "{i} at {at} of {length}");
+                    assert_eq!(
+                        widened(plain_end_sse2(&text, 0)),
+                        expected,
+                        "{i} at {at} of {length}"
+                    );
                     assert_eq!(plain_end(&text, 0), expected);
                 }
             }
@@ -1228,7 +1284,7 @@ mod tests {
                 let mut text = b"[1, ".to_vec();
                 text.extend_from_slice(sequence);
                 text.push(b']');
-                assert!(Document::parse(&text).is_err());
+                assert!(Document::parse(&text, &mut Buffers::default()).is_err());
             }
             for good in [
                 "é",
@@ -1246,7 +1302,7 @@ mod tests {
     #[test]
     fn members_and_items_step_over_nested_values() {
         let text = r#"{"a": [1, [2, 3], {"x": 4}], "b": {"c": {}}, "d": 5}"#;
-        let document = Document::parse(text.as_bytes()).unwrap();
+        let document = parse(text.as_bytes());
         let object = document.root().as_object().unwrap();
         assert_eq!(object.len(), 3);
         let keys: Vec<&str> = object.members().map(|(key, _)| key).collect();
@@ -1262,7 +1318,7 @@ mod tests {
     }
 
     fn error(text: &[u8]) -> SyntaxError {
-        Document::parse(text).unwrap_err()
+        Document::parse(text, &mut Buffers::default()).unwrap_err()
     }
 
     #[test]
@@ -1300,7 +1356,7 @@ mod tests {
             b"[}",
         ] {
             assert!(
-                Document::parse(bad).is_err(),
+                Document::parse(bad, &mut Buffers::default()).is_err(),
                 "{}",
                 String::from_utf8_lossy(bad)
             );
@@ -1315,7 +1371,7 @@ mod tests {
     #[test]
     fn nesting_beyond_the_limit_is_an_error_not_a_crash() {
         let ok = format!("{}{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
-        assert!(Document::parse(ok.as_bytes()).is_ok());
+        assert!(Document::parse(ok.as_bytes(), &mut Buffers::default()).is_ok());
         let deep = "[".repeat(100_000);
         let e = error(deep.as_bytes());
         assert_eq!(e.message, "recursion limit exceeded");
