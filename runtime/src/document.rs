@@ -91,8 +91,10 @@ pub struct Document<'a> {
     bytes: &'a [u8],
     nodes: &'a [Node],
     unescaped: &'a str,
-    /// Whether the input is all ASCII (the parser saw no string with more).
+    /// Whether the input is all ASCII (the parser saw no string with more),
+    /// and whether it has a newline.
     ascii: bool,
+    multiline: bool,
 }
 
 thread_local! {
@@ -129,14 +131,16 @@ impl<'a> Document<'a> {
             nodes: &mut buffers.nodes,
             unescaped: &mut buffers.unescaped,
             ascii: true,
+            multiline: false,
         };
         parser.document()?;
-        let ascii = parser.ascii;
+        let (ascii, multiline) = (parser.ascii, parser.multiline);
         Ok(Document {
             bytes,
             nodes: &buffers.nodes,
             unescaped: &buffers.unescaped,
             ascii,
+            multiline,
         })
     }
 
@@ -179,10 +183,10 @@ impl<'a> Document<'a> {
     pub(crate) fn place<'p>(&self, positions: impl Iterator<Item = &'p mut Position>) {
         let mut unplaced: Vec<&mut Position> = positions.filter(|p| p.offset().is_some()).collect();
         unplaced.sort_by_key(|p| p.column);
-        let mut cursor = if self.ascii {
-            Cursor::ascii(self.bytes)
-        } else {
-            Cursor::start()
+        let mut cursor = Cursor {
+            ascii: self.ascii,
+            multiline: self.multiline,
+            ..Cursor::start()
         };
         for position in unplaced {
             let offset = position.column as usize;
@@ -543,15 +547,6 @@ impl Cursor {
         }
     }
 
-    /// A cursor for a text known to be ASCII: columns are byte counts.
-    fn ascii(bytes: &[u8]) -> Cursor {
-        Cursor {
-            ascii: true,
-            multiline: bytes.contains(&b'\n'),
-            ..Cursor::start()
-        }
-    }
-
     fn advance_to(&mut self, bytes: &[u8], target: usize) -> Position {
         let target = target.clamp(self.at, bytes.len());
         let run = &bytes[self.at..target];
@@ -596,10 +591,14 @@ const TOP: usize = u32::MAX as usize;
 
 /// Past any whitespace from `at`.
 #[inline(always)]
-fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
+fn skip_whitespace(bytes: &[u8], mut at: usize, multiline: &mut bool) -> usize {
     while let Some(&byte) = bytes.get(at) {
         match byte {
-            b' ' | b'\n' | b'\r' | b'\t' => at += 1,
+            b' ' | b'\r' | b'\t' => at += 1,
+            b'\n' => {
+                *multiline = true;
+                at += 1;
+            }
             _ => break,
         }
     }
@@ -720,6 +719,8 @@ struct Parser<'a> {
     /// No string so far has bytes beyond ASCII (outside strings, every
     /// byte is JSON punctuation, digits or whitespace).
     ascii: bool,
+    /// A newline was seen (between tokens: strings cannot hold one).
+    multiline: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -751,7 +752,7 @@ impl<'a> Parser<'a> {
         if self.bytes.get(next) == Some(&b':') {
             return Ok(next + 1);
         }
-        let next = skip_whitespace(self.bytes, next);
+        let next = skip_whitespace(self.bytes, next, &mut self.multiline);
         match self.bytes.get(next) {
             Some(b':') => Ok(next + 1),
             None => self.error(next, "EOF while parsing an object"),
@@ -770,8 +771,9 @@ impl<'a> Parser<'a> {
         let mut count = 0usize;
         let mut in_object = false;
         let mut depth = 0usize;
+        let mut multiline = false;
         'value: loop {
-            at = skip_whitespace(bytes, at);
+            at = skip_whitespace(bytes, at, &mut multiline);
             let start = at;
             let Some(&byte) = bytes.get(at) else {
                 return self.error(at, "EOF while parsing a value");
@@ -799,7 +801,7 @@ impl<'a> Parser<'a> {
                     };
                     let node = self.nodes.len();
                     self.push(tag, start, halves(open, count));
-                    at = skip_whitespace(bytes, at + 1);
+                    at = skip_whitespace(bytes, at + 1, &mut multiline);
                     if bytes.get(at) == Some(&closing) {
                         at += 1;
                         self.nodes[node].data = halves(self.nodes.len(), 0);
@@ -831,16 +833,17 @@ impl<'a> Parser<'a> {
             // A value is complete: close the containers it completes, then
             // find where the next value starts.
             loop {
-                at = skip_whitespace(bytes, at);
+                at = skip_whitespace(bytes, at, &mut multiline);
                 if open == TOP {
                     if at < bytes.len() {
                         return self.error(at, "trailing characters");
                     }
+                    self.multiline |= multiline;
                     return Ok(());
                 }
                 match bytes.get(at) {
                     Some(b',') => {
-                        at = skip_whitespace(bytes, at + 1);
+                        at = skip_whitespace(bytes, at + 1, &mut multiline);
                         count += 1;
                         let closing = if in_object { b'}' } else { b']' };
                         if bytes.get(at) == Some(&closing) {
@@ -1117,7 +1120,15 @@ mod tests {
             "\n\n[\n]",
         ] {
             let bytes = text.as_bytes();
-            let (mut fast, mut slow) = (Cursor::ascii(bytes), Cursor::start());
+            let document = parse(bytes);
+            assert!(document.ascii);
+            assert_eq!(document.multiline, text.contains('\n'));
+            let mut fast = Cursor {
+                ascii: true,
+                multiline: document.multiline,
+                ..Cursor::start()
+            };
+            let mut slow = Cursor::start();
             for offset in 0..=bytes.len() {
                 assert_eq!(
                     fast.advance_to(bytes, offset),
