@@ -234,7 +234,8 @@ impl<'v> Ctx<'v> {
     /// Records an error at the current place. The message is only written
     /// when errors are reported: a walk that only wants a verdict or a tally
     /// counts the error and writes nothing.
-    #[inline(always)]
+    #[cold]
+    #[inline(never)]
     pub fn fail(
         &mut self,
         value: impl Json<'v>,
@@ -273,8 +274,11 @@ impl<'v> Ctx<'v> {
     /// A `type` that does not match: `expected string, found integer 5`.
     /// The common failures have their own calls, so that each call site
     /// passes a few constants instead of carrying code of its own to write
-    /// the message.
-    #[inline(always)]
+    /// the message. Every failure is a call out of line: the walk's code
+    /// stays small, which matters more than the call when payloads of many
+    /// schemas take turns in the instruction cache.
+    #[cold]
+    #[inline(never)]
     pub fn fail_type(
         &mut self,
         value: impl Json<'v>,
@@ -307,7 +311,8 @@ impl<'v> Ctx<'v> {
     }
 
     /// An error whose message shows the value between `before` and `after`.
-    #[inline(always)]
+    #[cold]
+    #[inline(never)]
     pub fn fail_showing(
         &mut self,
         value: impl Json<'v>,
@@ -344,7 +349,8 @@ impl<'v> Ctx<'v> {
     }
 
     /// An error whose message names a property: `before`, `name`, `after`.
-    #[inline(always)]
+    #[cold]
+    #[inline(never)]
     pub fn fail_naming(
         &mut self,
         value: impl Json<'v>,
