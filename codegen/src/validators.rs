@@ -794,9 +794,7 @@ impl Emitter<'_> {
     fn alternatives(&mut self, pointer: &str, keyword: &str, branches: &[NodeId]) -> TokenStream {
         let loc = location(pointer, keyword);
         let count = branches.len();
-        // Verdicts first, each branch stopping at its first error; the
-        // branches are walked again in full only when none matches and
-        // errors are wanted, to give the closest one's errors as context.
+        // A verdict tries each alternative until its first error.
         let probes: Vec<TokenStream> = branches
             .iter()
             .map(|branch| {
@@ -834,33 +832,53 @@ impl Emitter<'_> {
         let none_after =
             format!(" matches none of the {count} alternatives; the closest fails with:");
         let none_matches = quote! {
-            if ctx.wants_errors() {
-                let closest = intercom_runtime::check::closest(&[#(#tallies),*]);
-                let context = match closest { #(#walks)* };
-                ctx.fail_with_context(value, #loc, #keyword, intercom_runtime::check::describe("", value, #none_after), context);
-            } else {
-                ctx.fail(value, #loc, #keyword, String::new);
-            }
+            let closest = intercom_runtime::check::closest(&distances);
+            let context = match closest { #(#walks)* };
+            ctx.fail_with_context(value, #loc, #keyword, intercom_runtime::check::describe("", value, #none_after), context);
         };
+        // When errors are wanted, each alternative is tallied, which also
+        // tells whether it matches (no error counted): the tallies pick the
+        // closest without a verdict pass first.
         if keyword == "anyOf" {
+            let steps = tallies.enumerate().map(|(i, tally)| {
+                quote! {
+                    distances[#i] = #tally;
+                    if distances[#i].0 == 0 {
+                        break 'alternatives;
+                    }
+                }
+            });
             quote! {
-                if !(#(#probes)||*) {
-                    #none_matches
+                if ctx.wants_errors() {
+                    'alternatives: {
+                        let mut distances = [(0usize, 0usize); #count];
+                        #(#steps)*
+                        #none_matches
+                    }
+                } else if !(#(#probes)||*) {
+                    ctx.fail(value, #loc, #keyword, String::new);
                 }
             }
         } else {
-            quote! {{
-                let verdicts: [bool; #count] = [#(#probes),*];
-                match verdicts.iter().filter(|v| **v).count() {
-                    0 => { #none_matches }
-                    1 => {}
-                    _ => ctx.fail(value, #loc, #keyword, || format!(
-                        "{} matches more than one alternative (numbers {:?}, counting from 0)",
-                        intercom_runtime::check::show(value),
-                        verdicts.iter().enumerate().filter(|(_, v)| **v).map(|(i, _)| i).collect::<Vec<usize>>()
-                    )),
+            quote! {
+                if ctx.wants_errors() {
+                    let distances: [(usize, usize); #count] = [#(#tallies),*];
+                    match distances.iter().filter(|d| d.0 == 0).count() {
+                        0 => { #none_matches }
+                        1 => {}
+                        _ => ctx.fail(value, #loc, #keyword, || format!(
+                            "{} matches more than one alternative (numbers {:?}, counting from 0)",
+                            intercom_runtime::check::show(value),
+                            distances.iter().enumerate().filter(|(_, d)| d.0 == 0).map(|(i, _)| i).collect::<Vec<usize>>()
+                        )),
+                    }
+                } else {
+                    let verdicts: [bool; #count] = [#(#probes),*];
+                    if verdicts.iter().filter(|v| **v).count() != 1 {
+                        ctx.fail(value, #loc, #keyword, String::new);
+                    }
                 }
-            }}
+            }
         }
     }
 }

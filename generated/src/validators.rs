@@ -1296,32 +1296,26 @@ fn n33<'v, J: intercom_runtime::json::Json<'v>>(
     if ctx.done() {
         return;
     }
-    if !({
-        let mut probe = ctx.probe();
-        n37(value, &mut probe);
-        probe.is_valid()
-    }
-        || {
-            let mut probe = ctx.probe();
-            n38(value, &mut probe);
-            probe.is_valid()
-        })
-    {
-        if ctx.wants_errors() {
-            let closest = intercom_runtime::check::closest(
-                &[
-                    {
-                        let mut tally = ctx.tally();
-                        n37(value, &mut tally);
-                        tally.distance()
-                    },
-                    {
-                        let mut tally = ctx.tally();
-                        n38(value, &mut tally);
-                        tally.distance()
-                    },
-                ],
-            );
+    if ctx.wants_errors() {
+        'alternatives: {
+            let mut distances = [(0usize, 0usize); 2usize];
+            distances[0usize] = {
+                let mut tally = ctx.tally();
+                n37(value, &mut tally);
+                tally.distance()
+            };
+            if distances[0usize].0 == 0 {
+                break 'alternatives;
+            }
+            distances[1usize] = {
+                let mut tally = ctx.tally();
+                n38(value, &mut tally);
+                tally.distance()
+            };
+            if distances[1usize].0 == 0 {
+                break 'alternatives;
+            }
+            let closest = intercom_runtime::check::closest(&distances);
             let context = match closest {
                 0usize => {
                     let mut branch = ctx.branch();
@@ -1345,14 +1339,24 @@ fn n33<'v, J: intercom_runtime::json::Json<'v>>(
                 ),
                 context,
             );
-        } else {
-            ctx.fail(
-                value,
-                "#/$defs/convert_visitor_request/properties/user/anyOf",
-                "anyOf",
-                String::new,
-            );
         }
+    } else if !({
+        let mut probe = ctx.probe();
+        n37(value, &mut probe);
+        probe.is_valid()
+    }
+        || {
+            let mut probe = ctx.probe();
+            n38(value, &mut probe);
+            probe.is_valid()
+        })
+    {
+        ctx.fail(
+            value,
+            "#/$defs/convert_visitor_request/properties/user/anyOf",
+            "anyOf",
+            String::new,
+        );
     }
     if ctx.done() {
         return;
@@ -1521,42 +1525,34 @@ fn n39<'v, J: intercom_runtime::json::Json<'v>>(
     if ctx.done() {
         return;
     }
-    if !({
-        let mut probe = ctx.probe();
-        n43(value, &mut probe);
-        probe.is_valid()
-    }
-        || {
-            let mut probe = ctx.probe();
-            n44(value, &mut probe);
-            probe.is_valid()
-        }
-        || {
-            let mut probe = ctx.probe();
-            n45(value, &mut probe);
-            probe.is_valid()
-        })
-    {
-        if ctx.wants_errors() {
-            let closest = intercom_runtime::check::closest(
-                &[
-                    {
-                        let mut tally = ctx.tally();
-                        n43(value, &mut tally);
-                        tally.distance()
-                    },
-                    {
-                        let mut tally = ctx.tally();
-                        n44(value, &mut tally);
-                        tally.distance()
-                    },
-                    {
-                        let mut tally = ctx.tally();
-                        n45(value, &mut tally);
-                        tally.distance()
-                    },
-                ],
-            );
+    if ctx.wants_errors() {
+        'alternatives: {
+            let mut distances = [(0usize, 0usize); 3usize];
+            distances[0usize] = {
+                let mut tally = ctx.tally();
+                n43(value, &mut tally);
+                tally.distance()
+            };
+            if distances[0usize].0 == 0 {
+                break 'alternatives;
+            }
+            distances[1usize] = {
+                let mut tally = ctx.tally();
+                n44(value, &mut tally);
+                tally.distance()
+            };
+            if distances[1usize].0 == 0 {
+                break 'alternatives;
+            }
+            distances[2usize] = {
+                let mut tally = ctx.tally();
+                n45(value, &mut tally);
+                tally.distance()
+            };
+            if distances[2usize].0 == 0 {
+                break 'alternatives;
+            }
+            let closest = intercom_runtime::check::closest(&distances);
             let context = match closest {
                 0usize => {
                     let mut branch = ctx.branch();
@@ -1585,14 +1581,29 @@ fn n39<'v, J: intercom_runtime::json::Json<'v>>(
                 ),
                 context,
             );
-        } else {
-            ctx.fail(
-                value,
-                "#/$defs/convert_visitor_request/properties/visitor/anyOf",
-                "anyOf",
-                String::new,
-            );
         }
+    } else if !({
+        let mut probe = ctx.probe();
+        n43(value, &mut probe);
+        probe.is_valid()
+    }
+        || {
+            let mut probe = ctx.probe();
+            n44(value, &mut probe);
+            probe.is_valid()
+        }
+        || {
+            let mut probe = ctx.probe();
+            n45(value, &mut probe);
+            probe.is_valid()
+        })
+    {
+        ctx.fail(
+            value,
+            "#/$defs/convert_visitor_request/properties/visitor/anyOf",
+            "anyOf",
+            String::new,
+        );
     }
     if ctx.done() {
         return;

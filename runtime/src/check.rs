@@ -527,15 +527,20 @@ fn show_into<'v>(value: impl Json<'v>, out: &mut String) {
     let start = out.len();
     write_short(value, 3, start, out);
     let shown = &out[start..];
-    // At most 80 bytes are at most 80 characters.
-    if shown.len() > 80 && shown.char_indices().nth(80).is_some() {
-        let cut = shown
-            .char_indices()
-            .nth(77)
-            .map_or(shown.len(), |(at, _)| at);
-        out.truncate(start + cut);
-        out.push_str("...");
+    // At most 80 bytes are at most 80 characters, and in ASCII a
+    // character is a byte.
+    if shown.len() <= 80 {
+        return;
     }
+    let cut = if shown.is_ascii() {
+        77
+    } else if shown.char_indices().nth(80).is_some() {
+        shown.char_indices().nth(77).map_or(shown.len(), |(at, _)| at)
+    } else {
+        return;
+    };
+    out.truncate(start + cut);
+    out.push_str("...");
 }
 
 /// Writes `s` as JSON writes a string (quoted and escaped, as `serde_json` does).
@@ -637,10 +642,16 @@ fn write_short<'v>(value: impl Json<'v>, depth: usize, start: usize, out: &mut S
         }
         Kind::Number => {
             if let Some(n) = value.as_number() {
-                out.push_str(&n.to_string());
+                use std::fmt::Write;
+                let _ = write!(out, "{n}");
             }
         }
-        Kind::Bool | Kind::Null => out.push_str(&value.to_value().to_string()),
+        Kind::Bool => out.push_str(if value.as_bool() == Some(true) {
+            "true"
+        } else {
+            "false"
+        }),
+        Kind::Null => out.push_str("null"),
     }
 }
 

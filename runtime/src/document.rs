@@ -324,6 +324,15 @@ impl<'d> Json<'d> for Item<'d> {
     }
 
     #[inline]
+    fn as_bool(self) -> Option<bool> {
+        match self.node().tag {
+            tag::TRUE => Some(true),
+            tag::FALSE => Some(false),
+            _ => None,
+        }
+    }
+
+    #[inline]
     fn as_number(self) -> Option<Num> {
         let node = self.node();
         match node.tag {

@@ -101,6 +101,7 @@ pub trait Json<'v>: Copy {
     fn as_array(self) -> Option<Self::Array>;
     fn as_str(self) -> Option<&'v str>;
     fn as_number(self) -> Option<Num>;
+    fn as_bool(self) -> Option<bool>;
     /// The value as a `serde_json::Value`: for messages and the rare keywords
     /// that compare whole values (`uniqueItems`).
     fn to_value(self) -> Value;
@@ -172,6 +173,11 @@ impl<'v> Json<'v> for &'v Value {
             Value::Number(n) => Some(Num::from_number(n)),
             _ => None,
         }
+    }
+
+    #[inline]
+    fn as_bool(self) -> Option<bool> {
+        self.as_bool()
     }
 
     fn to_value(self) -> Value {
