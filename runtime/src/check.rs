@@ -161,9 +161,16 @@ impl<'v> Ctx<'v> {
         }
         self.depth += 1;
         if self.mode == Mode::All {
-            self.path.push(segment);
+            self.push(segment);
         }
         true
+    }
+
+    /// Only full walks keep the instance path, and those are only for
+    /// invalid payloads: the step is a call, not code in every member's arm.
+    #[inline(never)]
+    fn push(&mut self, segment: Segment<'v>) {
+        self.path.push(segment);
     }
 
     /// Steps back out of the member or item entered last.
@@ -171,8 +178,13 @@ impl<'v> Ctx<'v> {
     pub fn leave(&mut self) {
         self.depth -= 1;
         if self.mode == Mode::All {
-            self.path.pop();
+            self.pop();
         }
+    }
+
+    #[inline(never)]
+    fn pop(&mut self) {
+        self.path.pop();
     }
 
     /// The one error of a payload that nests too deep, at the value that does.
