@@ -547,7 +547,10 @@ fn show_into<'v>(value: impl Json<'v>, out: &mut String) {
     let cut = if shown.is_ascii() {
         77
     } else if shown.char_indices().nth(80).is_some() {
-        shown.char_indices().nth(77).map_or(shown.len(), |(at, _)| at)
+        shown
+            .char_indices()
+            .nth(77)
+            .map_or(shown.len(), |(at, _)| at)
     } else {
         return;
     };
