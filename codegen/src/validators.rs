@@ -424,7 +424,7 @@ impl Emitter<'_> {
                 let check = call.map(|call| {
                     let loc = location(pointer, "properties");
                     quote! {
-                        if ctx.enter_key(key, child, #loc) { #call ctx.leave(); }
+                        if ctx.enter_key(key, child, #loc) { #call ctx.leave(child); }
                     }
                 });
                 if tick.is_none() && check.is_none() {
@@ -498,7 +498,7 @@ impl Emitter<'_> {
                 per_key.push(quote! {
                     if #regex.is_match(key) {
                         #mark
-                        if ctx.enter_key(key, child, #loc) { #call ctx.leave(); }
+                        if ctx.enter_key(key, child, #loc) { #call ctx.leave(child); }
                     }
                 });
             }
@@ -516,7 +516,7 @@ impl Emitter<'_> {
                     let call = self.call(child, quote!(child));
                     quote! {
                         if !matched {
-                            if ctx.enter_key(key, child, #loc) { #call ctx.leave(); }
+                            if ctx.enter_key(key, child, #loc) { #call ctx.leave(child); }
                         }
                     }
                 }
@@ -619,7 +619,7 @@ impl Emitter<'_> {
                 for (index, item) in intercom_runtime::json::JsonArray::items(items).enumerate() {
                     if ctx.enter_index(index, item, #loc) {
                         #each
-                        ctx.leave();
+                        ctx.leave(item);
                     }
                     #done
                 }

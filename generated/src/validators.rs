@@ -176,7 +176,7 @@ fn n1<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n2(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "team_name" => {
@@ -188,7 +188,7 @@ fn n1<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n3(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "response_time" => {
@@ -200,7 +200,7 @@ fn n1<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n4(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 _ => {}
@@ -288,7 +288,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n6(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "time_to_assignment" => {
@@ -300,7 +300,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n7(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "time_to_admin_reply" => {
@@ -312,7 +312,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n8(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "time_to_first_close" => {
@@ -324,7 +324,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n9(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "time_to_last_close" => {
@@ -336,7 +336,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n10(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "median_time_to_reply" => {
@@ -348,7 +348,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n11(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "first_contact_reply_at" => {
@@ -360,7 +360,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n12(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "first_assignment_at" => {
@@ -372,7 +372,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n13(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "first_admin_reply_at" => {
@@ -384,7 +384,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n14(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "first_close_at" => {
@@ -396,7 +396,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n15(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "last_assignment_at" => {
@@ -408,7 +408,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n16(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "last_assignment_admin_reply_at" => {
@@ -420,7 +420,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n17(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "last_contact_reply_at" => {
@@ -432,7 +432,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n18(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "last_admin_reply_at" => {
@@ -444,7 +444,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n19(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "last_close_at" => {
@@ -456,7 +456,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n20(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "last_closed_by_id" => {
@@ -468,7 +468,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n21(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "count_reopens" => {
@@ -480,7 +480,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n22(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "count_assignments" => {
@@ -492,7 +492,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n23(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "count_conversation_parts" => {
@@ -504,7 +504,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n24(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "assigned_team_first_response_time" => {
@@ -516,7 +516,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n25(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "assigned_team_first_response_time_in_office_hours" => {
@@ -528,7 +528,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n27(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "handling_time" => {
@@ -540,7 +540,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n29(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "adjusted_handling_time" => {
@@ -552,7 +552,7 @@ fn n5<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n30(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 _ => {}
@@ -1025,7 +1025,7 @@ fn n25<'v, J: intercom_runtime::json::Json<'v>>(
                 )
             {
                 n26(item, ctx);
-                ctx.leave();
+                ctx.leave(item);
             }
             if ctx.done() {
                 return;
@@ -1075,7 +1075,7 @@ fn n27<'v, J: intercom_runtime::json::Json<'v>>(
                 )
             {
                 n28(item, ctx);
-                ctx.leave();
+                ctx.leave(item);
             }
             if ctx.done() {
                 return;
@@ -1156,7 +1156,7 @@ fn n31<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n32(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "user" => {
@@ -1169,7 +1169,7 @@ fn n31<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n33(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "visitor" => {
@@ -1182,7 +1182,7 @@ fn n31<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n39(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 _ => {}
@@ -1256,7 +1256,7 @@ fn n33<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n34(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "user_id" => {
@@ -1268,7 +1268,7 @@ fn n33<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n35(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "email" => {
@@ -1280,7 +1280,7 @@ fn n33<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n36(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 _ => {}
@@ -1485,7 +1485,7 @@ fn n39<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n40(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "user_id" => {
@@ -1497,7 +1497,7 @@ fn n39<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n41(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 "email" => {
@@ -1509,7 +1509,7 @@ fn n39<'v, J: intercom_runtime::json::Json<'v>>(
                         )
                     {
                         n42(child, ctx);
-                        ctx.leave();
+                        ctx.leave(child);
                     }
                 }
                 _ => {}

@@ -149,10 +149,10 @@ impl<'v> Ctx<'v> {
     }
 
     #[inline(always)]
-    fn enter(
+    fn enter<J: Json<'v>>(
         &mut self,
         segment: Segment<'v>,
-        child: impl Json<'v>,
+        child: J,
         keyword_location: &'static str,
     ) -> bool {
         if self.depth >= MAX_DEPTH {
@@ -160,7 +160,7 @@ impl<'v> Ctx<'v> {
             return false;
         }
         self.depth += 1;
-        if self.mode == Mode::All {
+        if self.mode == Mode::All && !J::KNOWS_POINTER {
             self.push(segment);
         }
         true
@@ -173,11 +173,12 @@ impl<'v> Ctx<'v> {
         self.path.push(segment);
     }
 
-    /// Steps back out of the member or item entered last.
+    /// Steps back out of the member or item entered last, whose value is `child`.
     #[inline(always)]
-    pub fn leave(&mut self) {
+    pub fn leave<J: Json<'v>>(&mut self, child: J) {
+        let _ = child;
         self.depth -= 1;
-        if self.mode == Mode::All {
+        if self.mode == Mode::All && !J::KNOWS_POINTER {
             self.pop();
         }
     }
@@ -189,10 +190,10 @@ impl<'v> Ctx<'v> {
 
     /// The one error of a payload that nests too deep, at the value that does.
     #[cold]
-    fn fail_too_deep(
+    fn fail_too_deep<J: Json<'v>>(
         &mut self,
         segment: Segment<'v>,
-        child: impl Json<'v>,
+        child: J,
         keyword_location: &'static str,
     ) {
         let reported = match self.mode {
@@ -204,13 +205,14 @@ impl<'v> Ctx<'v> {
         }
         self.too_deep = true;
         self.depth += 1;
-        if self.mode == Mode::All {
+        let tracked = self.mode == Mode::All && !J::KNOWS_POINTER;
+        if tracked {
             self.path.push(segment);
         }
         self.fail(child, keyword_location, "depth", || {
             format!("the payload nests deeper than {MAX_DEPTH} levels")
         });
-        if self.mode == Mode::All {
+        if tracked {
             self.path.pop();
         }
         self.depth -= 1;
@@ -274,13 +276,7 @@ impl<'v> Ctx<'v> {
         message: impl FnOnce() -> String,
     ) {
         let message = message();
-        self.record(
-            value.offset(),
-            keyword_location,
-            keyword,
-            message,
-            Vec::new(),
-        );
+        self.record(value, keyword_location, keyword, message, Vec::new());
     }
 
     /// A `type` that does not match: `expected string, found integer 5`.
@@ -313,13 +309,7 @@ impl<'v> Ctx<'v> {
         expected: &'static str,
     ) {
         let message = type_mismatch(expected, value);
-        self.record(
-            value.offset(),
-            keyword_location,
-            "type",
-            message,
-            Vec::new(),
-        );
+        self.record(value, keyword_location, "type", message, Vec::new());
     }
 
     /// An error whose message shows the value between `before` and `after`.
@@ -351,13 +341,7 @@ impl<'v> Ctx<'v> {
         after: &'static str,
     ) {
         let message = describe(before, value, after);
-        self.record(
-            value.offset(),
-            keyword_location,
-            keyword,
-            message,
-            Vec::new(),
-        );
+        self.record(value, keyword_location, keyword, message, Vec::new());
     }
 
     /// An error whose message names a property: `before`, `name`, `after`.
@@ -389,13 +373,7 @@ impl<'v> Ctx<'v> {
         parts: [&str; 3],
     ) {
         let message = parts.concat();
-        self.record(
-            value.offset(),
-            keyword_location,
-            keyword,
-            message,
-            Vec::new(),
-        );
+        self.record(value, keyword_location, keyword, message, Vec::new());
     }
 
     /// An error of a walk that does not write its errors.
@@ -415,7 +393,7 @@ impl<'v> Ctx<'v> {
         context: Vec<ValidationError>,
     ) {
         if self.mode == Mode::All {
-            self.record(value.offset(), keyword_location, keyword, message, context);
+            self.record(value, keyword_location, keyword, message, context);
         } else {
             self.count();
         }
@@ -425,14 +403,15 @@ impl<'v> Ctx<'v> {
     #[inline(never)]
     fn record(
         &mut self,
-        offset: Option<usize>,
+        value: impl Json<'v>,
         keyword_location: &'static str,
         keyword: &'static str,
         message: String,
         context: Vec<ValidationError>,
     ) {
+        let offset = value.offset();
         self.errors.push(ValidationError {
-            instance_location: self.pointer(),
+            instance_location: value.pointer().unwrap_or_else(|| self.pointer()),
             keyword_location,
             keyword,
             message,

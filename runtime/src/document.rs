@@ -226,6 +226,52 @@ impl<'a> Document<'a> {
         Some(self.nodes[at].start as usize)
     }
 
+    /// The JSON pointer of the value whose node is at `target`: down from
+    /// the root, into the member or item whose nodes hold it.
+    fn pointer(&self, target: usize) -> String {
+        use std::fmt::Write;
+        let mut pointer = String::new();
+        let mut at = 0;
+        while at < target {
+            let node = self.nodes[at];
+            let mut child = at + 1;
+            match node.tag {
+                tag::OBJECT => loop {
+                    let value = child + 1;
+                    let next = self.after(value);
+                    if target < next || next >= node.high() {
+                        pointer.push('/');
+                        let key = self.string(child);
+                        if key.contains(['~', '/']) {
+                            pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                        } else {
+                            pointer.push_str(key);
+                        }
+                        at = value;
+                        break;
+                    }
+                    child = next;
+                },
+                tag::ARRAY => {
+                    let mut index = 0;
+                    loop {
+                        let next = self.after(child);
+                        if target < next || next >= node.high() {
+                            let _ = write!(pointer, "/{index}");
+                            at = child;
+                            break;
+                        }
+                        child = next;
+                        index += 1;
+                    }
+                }
+                // Only containers hold other nodes.
+                _ => break,
+            }
+        }
+        pointer
+    }
+
     /// The document's value.
     pub fn root(&self) -> Item<'_> {
         Item { doc: self, at: 0 }
@@ -280,6 +326,12 @@ impl<'d> Item<'d> {
 impl<'d> Json<'d> for Item<'d> {
     type Object = Members<'d>;
     type Array = Items<'d>;
+
+    const KNOWS_POINTER: bool = true;
+
+    fn pointer(self) -> Option<String> {
+        Some(self.doc.pointer(self.at))
+    }
 
     #[inline]
     fn kind(self) -> Kind {
@@ -1375,6 +1427,32 @@ mod tests {
                 ));
             }
         }
+    }
+
+    #[test]
+    fn every_value_knows_its_pointer() {
+        fn walk(item: Item<'_>, pointer: String, seen: &mut usize) {
+            assert_eq!(item.pointer().as_deref(), Some(pointer.as_str()));
+            *seen += 1;
+            if let Some(members) = item.as_object() {
+                for (key, value) in members.members() {
+                    let token = key.replace('~', "~0").replace('/', "~1");
+                    walk(value, format!("{pointer}/{token}"), seen);
+                }
+            }
+            if let Some(items) = item.as_array() {
+                for (i, value) in items.items().enumerate() {
+                    walk(value, format!("{pointer}/{i}"), seen);
+                }
+            }
+        }
+        let text = r#"{"a": [1, [2, [], {}], {"x/y": {"~": null}}], "": {"b": [true]}, "c\u0041": "d", "e": {}}"#;
+        let mut seen = 0;
+        walk(parse(text.as_bytes()).root(), String::new(), &mut seen);
+        assert_eq!(seen, 15);
+        let mut seen = 0;
+        walk(parse(b"[[[]], 5]").root(), String::new(), &mut seen);
+        assert_eq!(seen, 4);
     }
 
     #[test]

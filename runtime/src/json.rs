@@ -96,6 +96,10 @@ pub trait Json<'v>: Copy {
     type Object: JsonObject<'v, Value = Self>;
     type Array: JsonArray<'v, Item = Self>;
 
+    /// Whether a value knows its own JSON pointer ([`Json::pointer`]), so a
+    /// walk that reports errors need not keep the path it took.
+    const KNOWS_POINTER: bool = false;
+
     fn kind(self) -> Kind;
     fn as_object(self) -> Option<Self::Object>;
     fn as_array(self) -> Option<Self::Array>;
@@ -110,6 +114,11 @@ pub trait Json<'v>: Copy {
     /// Where the value starts in the bytes it was parsed from, when it knows.
     #[inline]
     fn offset(self) -> Option<usize> {
+        None
+    }
+
+    /// The JSON pointer of the value in its document, when it knows.
+    fn pointer(self) -> Option<String> {
         None
     }
 }
