@@ -313,7 +313,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "not");
             let f = node_fn(not);
             let probe = if checks_anything(self.model, not) {
-                quote! {{ let mut probe = ctx.probe(); #f(value, &mut probe); probe.is_valid() }}
+                quote!(ctx.is_valid_by(|ctx| #f(value, ctx)))
             } else {
                 quote!(true)
             };
@@ -329,7 +329,7 @@ impl Emitter<'_> {
             let otherwise = k.else_.and_then(|n| self.call(n, quote!(value)));
             if then.is_some() || otherwise.is_some() {
                 let test = if checks_anything(self.model, condition) {
-                    quote! {{ let mut probe = ctx.probe(); #f(value, &mut probe); probe.is_valid() }}
+                    quote!(ctx.is_valid_by(|ctx| #f(value, ctx)))
                 } else {
                     quote!(true)
                 };
@@ -630,7 +630,7 @@ impl Emitter<'_> {
             let loc = location(pointer, "contains");
             let min = k.min_contains.unwrap_or(1);
             let test = if checks_anything(self.model, contains) {
-                quote! {{ let mut probe = ctx.probe(); #f(item, &mut probe); probe.is_valid() }}
+                quote!(ctx.is_valid_by(|ctx| #f(item, ctx)))
             } else {
                 quote!(true)
             };
@@ -800,7 +800,7 @@ impl Emitter<'_> {
             .map(|branch| {
                 let f = node_fn(*branch);
                 if checks_anything(self.model, *branch) {
-                    quote! {{ let mut probe = ctx.probe(); #f(value, &mut probe); probe.is_valid() }}
+                    quote!(ctx.is_valid_by(|ctx| #f(value, ctx)))
                 } else {
                     quote!(true)
                 }
@@ -811,7 +811,7 @@ impl Emitter<'_> {
         let tallies = branches.iter().map(|branch| {
             let f = node_fn(*branch);
             if checks_anything(self.model, *branch) {
-                quote! {{ let mut tally = ctx.tally(); #f(value, &mut tally); tally.distance() }}
+                quote!(ctx.distance_by(|ctx| #f(value, ctx)))
             } else {
                 quote!((0, usize::MAX))
             }

@@ -1299,19 +1299,11 @@ fn n33<'v, J: intercom_runtime::json::Json<'v>>(
     if ctx.wants_errors() {
         'alternatives: {
             let mut distances = [(0usize, 0usize); 2usize];
-            distances[0usize] = {
-                let mut tally = ctx.tally();
-                n37(value, &mut tally);
-                tally.distance()
-            };
+            distances[0usize] = ctx.distance_by(|ctx| n37(value, ctx));
             if distances[0usize].0 == 0 {
                 break 'alternatives;
             }
-            distances[1usize] = {
-                let mut tally = ctx.tally();
-                n38(value, &mut tally);
-                tally.distance()
-            };
+            distances[1usize] = ctx.distance_by(|ctx| n38(value, ctx));
             if distances[1usize].0 == 0 {
                 break 'alternatives;
             }
@@ -1340,16 +1332,8 @@ fn n33<'v, J: intercom_runtime::json::Json<'v>>(
                 context,
             );
         }
-    } else if !({
-        let mut probe = ctx.probe();
-        n37(value, &mut probe);
-        probe.is_valid()
-    }
-        || {
-            let mut probe = ctx.probe();
-            n38(value, &mut probe);
-            probe.is_valid()
-        })
+    } else if !(ctx.is_valid_by(|ctx| n37(value, ctx))
+        || ctx.is_valid_by(|ctx| n38(value, ctx)))
     {
         ctx.fail(
             value,
@@ -1528,27 +1512,15 @@ fn n39<'v, J: intercom_runtime::json::Json<'v>>(
     if ctx.wants_errors() {
         'alternatives: {
             let mut distances = [(0usize, 0usize); 3usize];
-            distances[0usize] = {
-                let mut tally = ctx.tally();
-                n43(value, &mut tally);
-                tally.distance()
-            };
+            distances[0usize] = ctx.distance_by(|ctx| n43(value, ctx));
             if distances[0usize].0 == 0 {
                 break 'alternatives;
             }
-            distances[1usize] = {
-                let mut tally = ctx.tally();
-                n44(value, &mut tally);
-                tally.distance()
-            };
+            distances[1usize] = ctx.distance_by(|ctx| n44(value, ctx));
             if distances[1usize].0 == 0 {
                 break 'alternatives;
             }
-            distances[2usize] = {
-                let mut tally = ctx.tally();
-                n45(value, &mut tally);
-                tally.distance()
-            };
+            distances[2usize] = ctx.distance_by(|ctx| n45(value, ctx));
             if distances[2usize].0 == 0 {
                 break 'alternatives;
             }
@@ -1582,21 +1554,9 @@ fn n39<'v, J: intercom_runtime::json::Json<'v>>(
                 context,
             );
         }
-    } else if !({
-        let mut probe = ctx.probe();
-        n43(value, &mut probe);
-        probe.is_valid()
-    }
-        || {
-            let mut probe = ctx.probe();
-            n44(value, &mut probe);
-            probe.is_valid()
-        }
-        || {
-            let mut probe = ctx.probe();
-            n45(value, &mut probe);
-            probe.is_valid()
-        })
+    } else if !(ctx.is_valid_by(|ctx| n43(value, ctx))
+        || ctx.is_valid_by(|ctx| n44(value, ctx))
+        || ctx.is_valid_by(|ctx| n45(value, ctx)))
     {
         ctx.fail(
             value,

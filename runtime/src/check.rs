@@ -35,6 +35,15 @@ enum Mode {
     Verdict,
 }
 
+/// What a context's walk had counted before a walk of another mode ran on it.
+#[derive(Debug, Clone, Copy)]
+struct Saved {
+    mode: Mode,
+    failures: usize,
+    deepest: usize,
+    too_deep: bool,
+}
+
 /// The state of one validation.
 #[derive(Debug)]
 pub struct Ctx<'v> {
@@ -89,21 +98,52 @@ impl<'v> Ctx<'v> {
         }
     }
 
-    /// A branch that only wants the verdict. It keeps no path: a verdict
-    /// needs no instance locations.
-    pub fn probe(&self) -> Self {
-        Ctx::new(Mode::Verdict, self.depth)
+    /// Whether `walk` finds no error, asked as a verdict (no path, no
+    /// messages, stopping at the first error). The walk runs on this
+    /// context, switched to a verdict for the while: trying an alternative
+    /// costs no context of its own.
+    #[inline(always)]
+    pub fn is_valid_by(&mut self, walk: impl FnOnce(&mut Ctx<'v>)) -> bool {
+        let saved = self.switch(Mode::Verdict);
+        walk(self);
+        let valid = self.failures == 0;
+        self.restore(saved);
+        valid
     }
 
-    /// A branch that counts its errors and how deep they stand, writing none.
-    pub fn tally(&self) -> Self {
-        Ctx::new(Mode::Tally, self.depth)
+    /// How close `walk` comes to finding no error: its errors counted and
+    /// how deep they stand, none written (see [`closest`]).
+    #[inline(always)]
+    pub fn distance_by(&mut self, walk: impl FnOnce(&mut Ctx<'v>)) -> (usize, usize) {
+        let saved = self.switch(Mode::Tally);
+        walk(self);
+        let distance = (self.failures, usize::MAX - self.deepest);
+        self.restore(saved);
+        distance
     }
 
-    /// How close a tallied branch came to matching: fewer errors first, then
-    /// errors that stand deeper in the payload. The smallest is closest.
-    pub fn distance(&self) -> (usize, usize) {
-        (self.failures, usize::MAX - self.deepest)
+    /// Starts a walk of another mode on this context; what it replaces.
+    #[inline(always)]
+    fn switch(&mut self, mode: Mode) -> Saved {
+        let saved = Saved {
+            mode: self.mode,
+            failures: self.failures,
+            deepest: self.deepest,
+            too_deep: self.too_deep,
+        };
+        self.mode = mode;
+        self.failures = 0;
+        self.deepest = 0;
+        self.too_deep = false;
+        saved
+    }
+
+    #[inline(always)]
+    fn restore(&mut self, saved: Saved) {
+        self.mode = saved.mode;
+        self.failures = saved.failures;
+        self.deepest = saved.deepest;
+        self.too_deep = saved.too_deep;
     }
 
     /// Whether this walk reports errors (rather than only a verdict or a
@@ -749,8 +789,8 @@ pub fn missing<'v, 'a>(object: impl JsonObject<'v>, required: &[&'a str]) -> Vec
         .collect()
 }
 
-/// The index of the closest alternative by [`Ctx::distance`]: the first of
-/// the nearest.
+/// The index of the closest alternative by [`Ctx::distance_by`] (fewer
+/// errors first, then errors that stand deeper): the first of the nearest.
 pub fn closest(distances: &[(usize, usize)]) -> usize {
     let mut best = 0;
     for (i, distance) in distances.iter().enumerate() {
