@@ -6,7 +6,8 @@
 //! - `jsonschema/value/is_valid`, `jsonschema/value/errors`: the jsonschema crate, validators built once;
 //! - `ours/bytes/errors`: from bytes to every error with its line and column;
 //! - `jsonschema/bytes/errors`: `serde_json::from_slice::<Value>` then the jsonschema crate, what CI pays today;
-//! - `floor/bytes/ignored_any`: `serde_json::from_slice::<IgnoredAny>`, reading the bytes and nothing more.
+//! - `floor/bytes/ignored_any`: `serde_json::from_slice::<IgnoredAny>`, reading the bytes and nothing more;
+//! - `ours/bytes/parse`: the part of `ours/bytes/errors` that parses the bytes into a `Document`.
 
 use std::collections::HashMap;
 
@@ -109,6 +110,14 @@ fn group(c: &mut Criterion, name: &str, cases: &[Case]) {
                     c.theirs.iter_errors(&value).count()
                 })
                 .sum::<usize>()
+        })
+    });
+    group.bench_function("ours/bytes/parse", |b| {
+        b.iter(|| {
+            cases
+                .iter()
+                .filter(|c| intercom_runtime::document::Document::with(&c.bytes, |_| ()).is_ok())
+                .count()
         })
     });
     group.bench_function("floor/bytes/ignored_any", |b| {
