@@ -298,25 +298,11 @@ impl<'v> Ctx<'v> {
         message: impl FnOnce() -> String,
     ) {
         if self.mode == Mode::All {
-            self.fail_in_full(value, keyword_location, keyword, message);
+            let message = message();
+            self.record(value, keyword_location, keyword, message, Vec::new());
         } else {
             self.count();
         }
-    }
-
-    /// Out of line, so that the code that writes a message stays out of
-    /// the walk that seldom needs it.
-    #[cold]
-    #[inline(never)]
-    fn fail_in_full(
-        &mut self,
-        value: impl Json<'v>,
-        keyword_location: &'static str,
-        keyword: &'static str,
-        message: impl FnOnce() -> String,
-    ) {
-        let message = message();
-        self.record(value, keyword_location, keyword, message, Vec::new());
     }
 
     /// A `type` that does not match: `expected string, found integer 5`.
@@ -333,23 +319,9 @@ impl<'v> Ctx<'v> {
         keyword_location: &'static str,
         expected: &'static str,
     ) {
-        if self.mode == Mode::All {
-            self.fail_type_in_full(value, keyword_location, expected);
-        } else {
-            self.count();
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn fail_type_in_full(
-        &mut self,
-        value: impl Json<'v>,
-        keyword_location: &'static str,
-        expected: &'static str,
-    ) {
-        let message = type_mismatch(expected, value);
-        self.record(value, keyword_location, "type", message, Vec::new());
+        self.fail(value, keyword_location, "type", || {
+            type_mismatch(expected, value)
+        });
     }
 
     /// An error whose message shows the value between `before` and `after`.
@@ -363,25 +335,9 @@ impl<'v> Ctx<'v> {
         before: &'static str,
         after: &'static str,
     ) {
-        if self.mode == Mode::All {
-            self.fail_showing_in_full(value, keyword_location, keyword, before, after);
-        } else {
-            self.count();
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn fail_showing_in_full(
-        &mut self,
-        value: impl Json<'v>,
-        keyword_location: &'static str,
-        keyword: &'static str,
-        before: &'static str,
-        after: &'static str,
-    ) {
-        let message = describe(before, value, after);
-        self.record(value, keyword_location, keyword, message, Vec::new());
+        self.fail(value, keyword_location, keyword, || {
+            describe(before, value, after)
+        });
     }
 
     /// An error whose message names a property: `before`, `name`, `after`.
@@ -396,24 +352,9 @@ impl<'v> Ctx<'v> {
         name: &str,
         after: &'static str,
     ) {
-        if self.mode == Mode::All {
-            self.fail_naming_in_full(value, keyword_location, keyword, [before, name, after]);
-        } else {
-            self.count();
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn fail_naming_in_full(
-        &mut self,
-        value: impl Json<'v>,
-        keyword_location: &'static str,
-        keyword: &'static str,
-        parts: [&str; 3],
-    ) {
-        let message = parts.concat();
-        self.record(value, keyword_location, keyword, message, Vec::new());
+        self.fail(value, keyword_location, keyword, || {
+            [before, name, after].concat()
+        });
     }
 
     /// An error of a walk that does not write its errors.
