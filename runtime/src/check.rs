@@ -78,10 +78,7 @@ impl<'v> Ctx<'v> {
 
     /// Collects every error.
     pub fn all() -> Self {
-        Ctx {
-            path: Vec::with_capacity(16),
-            ..Ctx::new(Mode::All, 0)
-        }
+        Ctx::new(Mode::All, 0)
     }
 
     /// Stops at the first error.
