@@ -133,26 +133,51 @@ pub fn is_ipv6(s: &str) -> bool {
 }
 
 /// RFC 1123 host name: labels of letters, digits and inner hyphens, at most
-/// 63 characters each and 253 in all.
+/// 63 characters each and 253 in all. One pass over the bytes: host names
+/// are checked in every payload that has an email address.
 pub fn is_hostname(s: &str) -> bool {
-    if s.is_empty() || s.len() > 253 {
+    let bytes = s.as_bytes();
+    if bytes.is_empty() || bytes.len() > 253 {
         return false;
     }
-    s.split('.').all(|label| {
-        let ascii = !label.is_empty()
-            && label.len() <= 63
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            && !label.starts_with('-')
-            && !label.ends_with('-');
-        // Hyphens in the third and fourth places make an A-label, which must decode well.
-        ascii
-            && match label.get(2..4) {
-                Some("--") => label.starts_with("xn") && crate::idna::is_valid_a_label(label),
-                _ => true,
+    let mut label = 0;
+    for (at, byte) in bytes.iter().enumerate() {
+        match byte {
+            b'.' => {
+                if !is_label(&s[label..at]) {
+                    return false;
+                }
+                label = at + 1;
             }
-    })
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' => {}
+            _ => return false,
+        }
+    }
+    is_label(&s[label..])
+}
+
+/// A label of a host name, known to be letters, digits and hyphens.
+fn is_label(label: &str) -> bool {
+    let bytes = label.as_bytes();
+    let (Some(first), Some(last)) = (bytes.first(), bytes.last()) else {
+        return false;
+    };
+    // Hyphens in the third and fourth places make an A-label, which must decode well.
+    bytes.len() <= 63
+        && *first != b'-'
+        && *last != b'-'
+        && match bytes.get(2..4) {
+            Some(b"--") => label.starts_with("xn") && crate::idna::is_valid_a_label(label),
+            _ => true,
+        }
+}
+
+/// A character of an RFC 5322 `atom`.
+fn is_atom_char(byte: u8) -> bool {
+    matches!(byte,
+        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9'
+        | b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'/' | b'='
+        | b'?' | b'^' | b'_' | b'`' | b'{' | b'|' | b'}' | b'~')
 }
 
 /// RFC 5321 mailbox: a dot-atom or quoted local part, `@`, and a host name
@@ -166,14 +191,17 @@ pub fn is_email(s: &str) -> bool {
         let inner = &local[1..local.len() - 1];
         inner.bytes().all(|b| (32..127).contains(&b)) && !inner.ends_with('\\')
     } else {
-        !local.is_empty()
-            && local.len() <= 64
-            && local.split('.').all(|atom| {
-                !atom.is_empty()
-                    && atom
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b))
-            })
+        // Atoms joined by single dots: no dot first, last or next to another.
+        let bytes = local.as_bytes();
+        !bytes.is_empty()
+            && bytes.len() <= 64
+            && bytes[0] != b'.'
+            && bytes[bytes.len() - 1] != b'.'
+            && bytes
+                .iter()
+                .zip(&bytes[1..])
+                .all(|(a, b)| is_atom_char(*b) || (*b == b'.' && *a != b'.'))
+            && is_atom_char(bytes[0])
     };
     if !local_ok {
         return false;
@@ -299,6 +327,66 @@ fn is_authority(authority: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The host name and email checks as they were written first, with
+    /// `split`, to compare the one-pass ones with.
+    fn hostname_by_split(s: &str) -> bool {
+        !s.is_empty()
+            && s.len() <= 253
+            && s.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && match label.get(2..4) {
+                        Some("--") => {
+                            label.starts_with("xn") && crate::idna::is_valid_a_label(label)
+                        }
+                        _ => true,
+                    }
+            })
+    }
+
+    fn local_part_by_split(local: &str) -> bool {
+        !local.is_empty()
+            && local.len() <= 64
+            && local.split('.').all(|atom| {
+                !atom.is_empty()
+                    && atom
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b))
+            })
+    }
+
+    #[test]
+    fn one_pass_checks_agree_with_split_ones() {
+        let alphabet = ["a", "-", ".", "x", "n", "9", "_", "é", "!", "~", "Z"];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        texts.extend(["xn--bcher-kva.example", "xn--a", "ab--c"].map(String::from));
+        texts.extend([
+            "a".repeat(63),
+            "a".repeat(64),
+            format!("{}.b", "a".repeat(250)),
+        ]);
+        for text in &texts {
+            assert_eq!(is_hostname(text), hostname_by_split(text), "{text:?}");
+            let email = format!("{text}@example.com");
+            let quoted = email.starts_with('"');
+            if !quoted {
+                assert_eq!(is_email(&email), local_part_by_split(text), "{email:?}");
+            }
+        }
+    }
 
     #[test]
     fn formats_follow_their_rfcs() {
