@@ -190,11 +190,23 @@ pub fn write(dir: &Path, schema: &Value) -> std::io::Result<PathBuf> {
 struct Operation {
     method: String,
     path: String,
-    operation_id: Option<String>,
+    /// The reference's operationId, or one derived from the method and path.
+    operation_id: String,
+    /// The reference gives no operationId (2.14+ has reporting-export operations without one).
+    operation_id_derived: bool,
+    summary: Option<String>,
+    tags: Vec<String>,
+    deprecated: bool,
     pointer: String,
     request: Option<Body>,
     request_required: bool,
-    responses: Vec<(String, Option<Body>)>,
+    responses: Vec<Response>,
+}
+
+struct Response {
+    status: String,
+    description: Option<String>,
+    body: Option<Body>,
 }
 
 /// A request or response body: its media type and the schema it points at.
@@ -283,11 +295,33 @@ impl<'a> Importer<'a> {
             for method in HTTP_METHODS {
                 let Some(op) = item.get(method) else { continue };
                 let pointer = format!("{item_pointer}/{method}");
-                let operation = self.collect_operation(method, path, op, pointer)?;
+                let mut operation = self.collect_operation(method, path, op, pointer)?;
+                self.make_id_unique(&mut operation);
                 self.operations.push(operation);
             }
         }
         Ok(())
+    }
+
+    /// Gives an operation whose operationId an earlier one has (the reference is
+    /// wrong, but it has happened) the first free `<id>_<n>`, with a warning,
+    /// so the registry can be looked up by id.
+    fn make_id_unique(&mut self, operation: &mut Operation) {
+        let taken = |id: &str| self.operations.iter().any(|op| op.operation_id == id);
+        if !taken(&operation.operation_id) {
+            return;
+        }
+        let mut n = 2;
+        while taken(&format!("{}_{n}", operation.operation_id)) {
+            n += 1;
+        }
+        let unique = format!("{}_{n}", operation.operation_id);
+        let message = format!(
+            "operationId `{}` is used by an earlier operation; this one is registered as `{unique}`",
+            operation.operation_id
+        );
+        self.warn(&format!("{}/operationId", operation.pointer), &message);
+        operation.operation_id = unique;
     }
 
     fn collect_operation(
@@ -304,14 +338,26 @@ impl<'a> Importer<'a> {
                 "expected an operation mapping",
             ));
         };
-        let operation_id = op
+        let given_id = op
             .get("operationId")
             .and_then(Value::as_str)
             .map(str::to_string);
-        let stem = match &operation_id {
-            Some(id) => id.to_snake_case(),
-            None => format!("{method} {path}").to_snake_case(),
+        let operation_id_derived = given_id.is_none();
+        let operation_id = given_id.unwrap_or_else(|| derived_operation_id(method, path));
+        let stem = operation_id.to_snake_case();
+        let text = |key: &str| op.get(key).and_then(Value::as_str).map(str::to_string);
+        let tags = match op.get("tags") {
+            Some(Value::Array(tags)) => tags
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            _ => Vec::new(),
         };
+        let deprecated = op
+            .get("deprecated")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let mut request = None;
         let mut request_required = false;
         if let Some(body) = op.get("requestBody") {
@@ -337,13 +383,25 @@ impl<'a> Importer<'a> {
                 let (response, response_pointer) = self.follow(response, &response_pointer);
                 let name = format!("{stem}_response_{}", status.to_lowercase());
                 let body = self.collect_body(response, &response_pointer, &name)?;
-                responses.push((status.clone(), body));
+                let description = response
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                responses.push(Response {
+                    status: status.clone(),
+                    description,
+                    body,
+                });
             }
         }
         Ok(Operation {
             method: method.to_string(),
             path: path.to_string(),
             operation_id,
+            operation_id_derived,
+            summary: text("summary"),
+            tags,
+            deprecated,
             pointer,
             request,
             request_required,
@@ -500,15 +558,11 @@ impl<'a> Importer<'a> {
                         continue;
                     }
                     let found: Vec<usize> = (0..self.operations.len())
-                        .filter(|&i| {
-                            self.operations[i].operation_id.as_deref() == Some(name.as_str())
-                        })
+                        .filter(|&i| self.operations[i].operation_id == *name)
                         .collect();
                     if found.is_empty() {
                         let known = self.components.keys().map(String::as_str).chain(
-                            self.operations
-                                .iter()
-                                .filter_map(|op| op.operation_id.as_deref()),
+                            self.operations.iter().map(|op| op.operation_id.as_str()),
                         );
                         return Err(ImportError::UnknownName {
                             path: self.doc.path.clone(),
@@ -557,7 +611,7 @@ impl<'a> Importer<'a> {
         let bodies = op
             .request
             .iter()
-            .chain(op.responses.iter().filter_map(|(_, body)| body.as_ref()));
+            .chain(op.responses.iter().filter_map(|r| r.body.as_ref()));
         for body in bodies {
             match &body.target {
                 BodySchema::Component(name) => wanted.push((
@@ -934,20 +988,33 @@ impl<'a> Importer<'a> {
         for index in included {
             let op = &self.operations[index];
             let mut entry = Map::new();
-            if let Some(id) = &op.operation_id {
-                entry.insert("operation_id".into(), json!(id));
+            entry.insert("operation_id".into(), json!(op.operation_id));
+            if op.operation_id_derived {
+                entry.insert("operation_id_derived".into(), json!(true));
             }
             entry.insert("method".into(), json!(op.method));
             entry.insert("path".into(), json!(op.path));
+            if let Some(summary) = &op.summary {
+                entry.insert("summary".into(), json!(summary));
+            }
+            if !op.tags.is_empty() {
+                entry.insert("tags".into(), json!(op.tags));
+            }
+            if op.deprecated {
+                entry.insert("deprecated".into(), json!(true));
+            }
             if let Some(body) = &op.request {
                 let mut request = body_entry(body);
                 request.insert("required".into(), json!(op.request_required));
                 entry.insert("request".into(), Value::Object(request));
             }
             let mut responses = Map::new();
-            for (status, body) in &op.responses {
-                let response = body.as_ref().map(body_entry).unwrap_or_default();
-                responses.insert(status.clone(), Value::Object(response));
+            for response in &op.responses {
+                let mut written = response.body.as_ref().map(body_entry).unwrap_or_default();
+                if let Some(description) = &response.description {
+                    written.insert("description".into(), json!(description));
+                }
+                responses.insert(response.status.clone(), Value::Object(written));
             }
             entry.insert("responses".into(), Value::Object(responses));
             entry.insert("source".into(), json!(display_pointer(&op.pointer)));
@@ -955,7 +1022,7 @@ impl<'a> Importer<'a> {
             let bodies = op
                 .request
                 .iter()
-                .chain(op.responses.iter().filter_map(|(_, b)| b.as_ref()));
+                .chain(op.responses.iter().filter_map(|r| r.body.as_ref()));
             for body in bodies {
                 let schema = match &body.target {
                     BodySchema::Component(name) | BodySchema::Inline { name, .. } => name,
@@ -1039,6 +1106,14 @@ impl<'a> Importer<'a> {
 enum Reference {
     Resolved(String),
     Unresolved(String),
+}
+
+/// The operationId of an operation the reference gives none: its method and
+/// path in lowerCamelCase (`GET /download/reporting_data/{job_identifier}` is
+/// `getDownloadReportingDataJobIdentifier`), stable across versions.
+fn derived_operation_id(method: &str, path: &str) -> String {
+    use heck::ToLowerCamelCase;
+    format!("{method} {path}").to_lower_camel_case()
 }
 
 fn body_entry(body: &Body) -> Map<String, Value> {

@@ -8,6 +8,7 @@
 //!   -> validators  a validating function per schema node, then tokens
 //!   -> output   tokens -> syn -> prettyplease -> files
 //! generate     strings the passes together for `cargo xtask codegen`
+//! pinned       the reference this repository pins, in reference/
 //! ```
 //!
 //! `xtask` is a thin command-line shell over this crate; tests call it directly.
@@ -18,6 +19,7 @@ pub mod import;
 pub mod model;
 pub mod output;
 pub mod pattern;
+pub mod pinned;
 pub mod source;
 pub mod types;
 pub mod validators;

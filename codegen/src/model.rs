@@ -196,14 +196,28 @@ pub struct Provenance {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Operation {
-    pub operation_id: Option<String>,
+    /// The reference's operationId, or one import derived from the method and path.
+    pub operation_id: String,
+    /// The reference gives no operationId.
+    pub operation_id_derived: bool,
     pub method: String,
     pub path: String,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    pub deprecated: bool,
     pub request: Option<RequestBody>,
     /// Status code (`"200"`, `"4XX"`, `"default"`) and its body, in document order.
-    pub responses: Vec<(String, Option<Body>)>,
+    pub responses: Vec<Response>,
     /// The JSON pointer of the operation in the reference.
     pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// As written: `"200"`, `"4XX"`, `"default"`.
+    pub status: String,
+    pub description: Option<String>,
+    pub body: Option<Body>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -936,13 +950,42 @@ fn parse_operations(raw: &Value) -> Result<Vec<Operation>, ModelError> {
                 .iter()
                 .map(|(status, raw)| {
                     let has_body = raw.get("content_type").is_some();
-                    (status.clone(), has_body.then(|| body(raw)))
+                    Response {
+                        status: status.clone(),
+                        description: raw
+                            .get("description")
+                            .and_then(Value::as_str)
+                            .map(str::to_string),
+                        body: has_body.then(|| body(raw)),
+                    }
                 })
                 .collect(),
             _ => Vec::new(),
         };
+        let flag = |key: &str| entry.get(key).and_then(Value::as_bool).unwrap_or(false);
+        let tags = match entry.get("tags") {
+            Some(Value::Array(tags)) => tags
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            _ => Vec::new(),
+        };
+        // Documents imported before every operation had an id: the same
+        // derivation as import's.
+        let (operation_id, operation_id_derived) = match text("operation_id") {
+            Some(id) => (id, flag("operation_id_derived")),
+            None => {
+                use heck::ToLowerCamelCase;
+                (format!("{method} {path}").to_lower_camel_case(), true)
+            }
+        };
         operations.push(Operation {
-            operation_id: text("operation_id"),
+            operation_id,
+            operation_id_derived,
+            summary: text("summary"),
+            tags,
+            deprecated: flag("deprecated"),
             method,
             path,
             request,

@@ -152,3 +152,34 @@ fn every_reference_version_imports_into_a_valid_schema() {
         assert_meta_valid(&imported.schema, &file.display().to_string());
     }
 }
+
+/// reference/ → schema/: what `cargo xtask import` (no arguments) writes is
+/// what is checked in, byte for byte. (schema/ → generated/ is
+/// `types::generated_crate_is_fresh`.)
+#[test]
+fn schema_dir_is_what_the_pinned_reference_gives() {
+    let root = project_root();
+    let spec = intercom_codegen::pinned::reference(&root).unwrap();
+    let doc = source::load(&spec).unwrap();
+    let imported = import::import(
+        &doc,
+        &Options {
+            selection: Selection::All,
+            strict: false,
+        },
+    )
+    .unwrap();
+    let status = intercom_codegen::output::ensure_file(
+        &root.join("schema").join(import::SCHEMA_FILE),
+        &import::render(&imported.schema),
+        intercom_codegen::output::Mode::Check,
+    )
+    .unwrap();
+    assert_eq!(
+        status,
+        intercom_codegen::output::FileStatus::Unchanged,
+        "schema/{} differs from what {} gives: run `cargo xtask import`, then `cargo xtask codegen`, and commit the result",
+        import::SCHEMA_FILE,
+        spec.display()
+    );
+}

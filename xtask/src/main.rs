@@ -12,7 +12,7 @@ mod scratch_crate;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use intercom_codegen::output::{self, FileStatus, Mode};
-use intercom_codegen::{diff, generate, import, source};
+use intercom_codegen::{diff, generate, import, pinned, source};
 
 #[derive(Parser)]
 #[command(
@@ -28,7 +28,10 @@ struct Cli {
 enum Command {
     /// Derive JSON Schema (draft 2020-12) from an OpenAPI 3.0 reference into schema/.
     ///
-    /// Example: cargo xtask import --spec ../shared/reference/intercom-openapi/2.13.yaml --select conversation_statistics,convert_visitor_request
+    /// With no arguments: the pinned reference, all of it, into schema/.
+    ///
+    /// Example: cargo xtask import
+    /// Example: cargo xtask import --spec ../shared/reference/intercom-openapi/2.13.yaml --select contact,convertVisitor --out /tmp/schema
     Import(ImportArgs),
     /// Compare two API versions: every change with its wire verdict (breaking, absorbed, non-breaking).
     ///
@@ -134,9 +137,9 @@ enum FailOnArg {
 
 #[derive(clap::Args)]
 struct ImportArgs {
-    /// The OpenAPI 3.0 reference, YAML or JSON.
+    /// The OpenAPI 3.0 reference, YAML or JSON (default: the pinned one in reference/intercom-openapi/).
     #[arg(long, value_name = "FILE")]
-    spec: PathBuf,
+    spec: Option<PathBuf>,
     /// Schema names or operationIds to import, with everything they reference.
     #[arg(
         long,
@@ -205,7 +208,11 @@ fn main() -> ExitCode {
 
 fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let doc = source::load(&args.spec).map_err(input_error)?;
+    let spec = match &args.spec {
+        Some(spec) => spec.clone(),
+        None => pinned::reference(&project_root()).map_err(input_error)?,
+    };
+    let doc = source::load(&spec).map_err(input_error)?;
     let selection = if args.select.is_empty() {
         import::Selection::All
     } else {
@@ -229,7 +236,7 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         .map_or(0, Vec::len);
     println!(
         "imported {schemas} schemas and {operations} operations from {} (API version {}) into {} in {} ms",
-        args.spec.display(),
+        spec.display(),
         imported.schema["x-provenance"]["version"]
             .as_str()
             .unwrap_or("?"),

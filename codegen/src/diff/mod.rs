@@ -287,13 +287,13 @@ fn selected(side: &Side, names: &[String]) -> (BTreeSet<String>, BTreeSet<String
             roots.push(name.clone());
         }
         for op in &side.model.operations {
-            if op.operation_id.as_deref() == Some(name.as_str()) {
+            if op.operation_id == *name {
                 operations.insert(wire::operation_key(&op.method, &op.path));
                 roots.extend(op.request.iter().filter_map(|r| r.body.schema.clone()));
                 roots.extend(
                     op.responses
                         .iter()
-                        .filter_map(|(_, b)| b.as_ref().and_then(|b| b.schema.clone())),
+                        .filter_map(|r| r.body.as_ref().and_then(|b| b.schema.clone())),
                 );
             }
         }
@@ -306,7 +306,7 @@ fn known_names(side: &Side) -> impl Iterator<Item = &str> {
         side.model
             .operations
             .iter()
-            .filter_map(|o| o.operation_id.as_deref()),
+            .map(|o| o.operation_id.as_str()),
     )
 }
 
@@ -556,7 +556,10 @@ fn operations(
             (None, None) => {}
         }
         let statuses = |op: &Operation| -> BTreeMap<String, Option<crate::model::Body>> {
-            op.responses.iter().cloned().collect()
+            op.responses
+                .iter()
+                .map(|r| (r.status.clone(), r.body.clone()))
+                .collect()
         };
         let (sa, sb) = (statuses(a), statuses(b));
         for (status, body) in &sa {

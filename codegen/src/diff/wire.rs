@@ -342,8 +342,9 @@ pub(crate) fn reach(
                 entry.operations.insert(format!("{label} request"));
             }
         }
-        for (status, body) in &op.responses {
-            if let Some(schema) = body.as_ref().and_then(|b| b.schema.clone()) {
+        for response in &op.responses {
+            let status = &response.status;
+            if let Some(schema) = response.body.as_ref().and_then(|b| b.schema.clone()) {
                 for def in closure(graph, [schema]) {
                     let entry = reach.entry(def).or_default();
                     entry.response = true;
