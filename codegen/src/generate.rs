@@ -11,6 +11,7 @@ use quote::{format_ident, quote};
 
 use crate::import::SCHEMA_FILE;
 use crate::model::{Model, ModelError};
+use crate::operations;
 use crate::output::{self, GeneratedFile, RenderError};
 use crate::source::{self, LoadError};
 use crate::types::{self, CodegenError, Plan, TypeKind};
@@ -82,6 +83,10 @@ pub fn generate_from_value(
             path: PathBuf::from("src/validators.rs"),
             contents: output::render(validators, label)?,
         },
+        GeneratedFile {
+            path: PathBuf::from("src/operations.rs"),
+            contents: output::render(operations::emit(&model, &plan), label)?,
+        },
     ];
     Ok(Generated { model, plan, files })
 }
@@ -122,12 +127,15 @@ fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
             clippy::tabs_in_doc_comments
         )]
 
+        pub mod operations;
         pub mod types;
         pub mod validators;
 
         pub use intercom_runtime::{
             Nullable, Position, SchemaEntry, SyntaxError, Timestamp, Validate, ValidationError,
         };
+        pub use intercom_runtime::operations::{Operation, ResponseError, Route};
+        pub use operations::{OPERATIONS, operation, route};
         pub use types::*;
         pub use validators::{SCHEMAS, schema, schema_names, validate};
 

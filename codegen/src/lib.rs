@@ -6,6 +6,7 @@
 //!   -> model    every schema node typed, every $ref resolved
 //!   -> types    the plan of Rust types (names, fields, variants), then tokens
 //!   -> validators  a validating function per schema node, then tokens
+//!   -> operations  the registry, routing and typed responses of x-operations
 //!   -> output   tokens -> syn -> prettyplease -> files
 //! generate     strings the passes together for `cargo xtask codegen`
 //! pinned       the reference this repository pins, in reference/
@@ -17,6 +18,7 @@ pub mod diff;
 pub mod generate;
 pub mod import;
 pub mod model;
+pub mod operations;
 pub mod output;
 pub mod pattern;
 pub mod pinned;

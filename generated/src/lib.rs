@@ -17,11 +17,14 @@
     clippy::doc_overindented_list_items,
     clippy::tabs_in_doc_comments
 )]
+pub mod operations;
 pub mod types;
 pub mod validators;
 pub use intercom_runtime::{
     Nullable, Position, SchemaEntry, SyntaxError, Timestamp, Validate, ValidationError,
 };
+pub use intercom_runtime::operations::{Operation, ResponseError, Route};
+pub use operations::{OPERATIONS, operation, route};
 pub use types::*;
 pub use validators::{SCHEMAS, schema, schema_names, validate};
 /// For each schema name, the JSON Schema that schemars derives from its

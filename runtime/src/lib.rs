@@ -9,6 +9,7 @@ pub mod formats;
 mod idna;
 pub mod json;
 pub mod nullable;
+pub mod operations;
 pub mod timestamp;
 pub mod validate;
 

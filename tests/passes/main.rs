@@ -2,5 +2,6 @@
 
 mod diff;
 mod import;
+mod operations;
 mod types;
 mod validators;

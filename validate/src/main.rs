@@ -22,6 +22,7 @@ use report::{Outcome, Payload, Reporter};
     about = "Validate JSON payloads against a schema of the Intercom API",
     after_help = "Examples:
   intercom-validate --list
+  intercom-validate --list-operations
   intercom-validate --schema conversation_statistics stats.json
   curl -s $URL | intercom-validate --schema conversation_statistics
   intercom-validate --schema convert_visitor_request --ndjson --format github requests.ndjson
@@ -33,7 +34,11 @@ Exit codes: 0 when every payload is as expected (valid, or invalid with --expect
 )]
 struct Cli {
     /// The schema to validate against, as `--list` names it. Example: --schema conversation_statistics
-    #[arg(long, value_name = "NAME", required_unless_present = "list")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        required_unless_present_any = ["list", "list_operations"]
+    )]
     schema: Option<String>,
     /// Files to read; none, or `-`, reads standard input. Example: payloads/*.json
     #[arg(value_name = "FILE")]
@@ -50,6 +55,9 @@ struct Cli {
     /// List the schema names and exit. Example: --list
     #[arg(long)]
     list: bool,
+    /// List every operation (id, method, path), a line each, and exit. Example: --list-operations
+    #[arg(long, conflicts_with = "list")]
+    list_operations: bool,
 }
 
 /// How results are printed.
@@ -77,6 +85,17 @@ fn main() -> ExitCode {
         let mut out = std::io::stdout().lock();
         for name in intercom_models::schema_names() {
             let _ = writeln!(out, "{name}");
+        }
+        return ExitCode::SUCCESS;
+    }
+    if cli.list_operations {
+        let mut out = std::io::stdout().lock();
+        for operation in intercom_models::OPERATIONS {
+            let _ = writeln!(
+                out,
+                "{} {} {}",
+                operation.id, operation.method, operation.path
+            );
         }
         return ExitCode::SUCCESS;
     }

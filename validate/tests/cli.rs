@@ -229,10 +229,37 @@ fn usage_errors_exit_2() {
 fn list_names_every_schema() {
     let r = run(&["--list"], b"");
     assert_eq!(r.code, 0);
-    assert_eq!(
-        r.stdout,
-        "conversation_response_time\nconversation_statistics\nconvert_visitor_request\n"
+    let names: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(names.len(), intercom_models::SCHEMAS.len());
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "sorted");
+    for seed in [
+        "contact",
+        "conversation_response_time",
+        "conversation_statistics",
+        "convert_visitor_request",
+    ] {
+        assert!(names.contains(&seed), "{seed} is listed");
+    }
+}
+
+#[test]
+fn list_operations_gives_id_method_and_path_a_line_each() {
+    let r = run(&["--list-operations"], b"");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), intercom_models::OPERATIONS.len());
+    assert!(
+        lines.contains(&"ListContacts GET /contacts"),
+        "{}",
+        r.stdout
     );
+    assert!(
+        lines.contains(&"convertVisitor POST /visitors/convert"),
+        "{}",
+        r.stdout
+    );
+    assert!(lines.iter().all(|line| line.split(' ').count() == 3));
+    assert_eq!(run(&["--list-operations", "--list"], b"").code, 2);
 }
 
 #[test]
