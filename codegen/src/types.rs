@@ -468,7 +468,10 @@ impl<'a> Planner<'a> {
         }
 
         // anyOf / oneOf: drop `{type: null}` branches (nullable) and branches
-        // that only add constraints (the validator's business).
+        // that only add constraints (the validator's business). A branch that
+        // only adds constraints may still accept what the type-shaping
+        // branches refuse (`{title: "other type"}` accepts anything): it is
+        // `open`, and then a lone shaping branch is not guaranteed (below).
         let (keyword, branches) = match (k.one_of.is_empty(), k.any_of.is_empty()) {
             (false, true) => ("oneOf", &k.one_of),
             (true, false) => ("anyOf", &k.any_of),
@@ -482,6 +485,7 @@ impl<'a> Planner<'a> {
             (true, true) => ("", &k.one_of),
         };
         let mut alternatives = Vec::new();
+        let mut open = false;
         for branch in branches {
             let Some(bk) = self.model.keywords(*branch) else {
                 alternatives.push(*branch);
@@ -491,7 +495,17 @@ impl<'a> Planner<'a> {
                 nullable = true;
             } else if shapes_type(bk) || bk.reference.is_some() {
                 alternatives.push(*branch);
+            } else {
+                open = true;
             }
+        }
+        // A lone shaping branch beside an open one is not guaranteed: a payload
+        // may match the open branch alone (an `options` object where the
+        // shaping branch wants a list), and the type must still read it. The
+        // type is then what the schema's own keywords say; what the branch
+        // would have added stays among the kept unknown properties.
+        if alternatives.len() == 1 && open {
+            alternatives.clear();
         }
         // `type: object` beside a single `allOf` or alternative adds nothing to its shape.
         let own_shapes = types

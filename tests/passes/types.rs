@@ -219,6 +219,71 @@ fn required_only_alternatives_shape_no_type() {
     assert_eq!(request.user.and_then(|u| u.user_id).as_deref(), Some("u1"));
 }
 
+/// Whether the independent validator (the `jsonschema` crate) accepts
+/// `payload` as the `$defs` entry `name` of the fixture `types/<fixture>.json`.
+fn accepted_by(fixture_file: &str, name: &str, payload: &Value) -> bool {
+    let mut root: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture(fixture_file)).unwrap()).unwrap();
+    root["$ref"] = json!(format!("#/$defs/{name}"));
+    jsonschema::validator_for(&root).unwrap().is_valid(payload)
+}
+
+#[test]
+fn a_lone_alternative_beside_an_open_one_shapes_no_type() {
+    use ft::open_alternatives::*;
+    let file = "types/open_alternatives.json";
+    // `oneOf: [list attribute (options: array, required), other type (anything)]`:
+    // options absent, or not a list, matches the open branch alone.
+    let accepted = [
+        json!({"archived": false, "description": "Size"}),
+        json!({"options": {"value": "1-10"}}),
+        json!({"options": "none", "archived": true}),
+    ];
+    for payload in &accepted {
+        assert!(
+            accepted_by(file, "update_data_attribute_request", payload),
+            "{payload}"
+        );
+        round_trip::<UpdateDataAttributeRequest>(payload.clone());
+    }
+    // A valid list matches both branches, so oneOf refuses it: the premise
+    // of the fixture, checked by the independent validator.
+    let both = json!({"options": [{"value": "1-10"}, {"value": "11-50"}]});
+    assert!(!accepted_by(file, "update_data_attribute_request", &both));
+    // What the branch adds stays among the kept unknown properties.
+    let request: UpdateDataAttributeRequest =
+        round_trip(json!({"archived": true, "options": {"value": "1-10"}}));
+    assert_eq!(request.archived, Some(true));
+    assert_eq!(request.extra["options"], json!({"value": "1-10"}));
+
+    // Alone, the branch is guaranteed and shapes the type.
+    let list = json!({"archived": true, "options": [{"value": "1-10"}, {"value": "11-50"}]});
+    assert!(accepted_by(file, "list_attribute_request", &list));
+    let list: ListAttributeRequest = round_trip(list);
+    assert_eq!(list.options.len(), 2);
+    // So does it beside `{type: null}`, which means nullable.
+    let holder: ListHolder = round_trip(json!({"list": {"options": ["a", "b"]}}));
+    let Some(Nullable::Value(list)) = holder.list else {
+        panic!("the list reads as a ListOptions")
+    };
+    assert_eq!(list.options.len(), 2);
+    let holder: ListHolder = round_trip(json!({"list": null}));
+    assert_eq!(holder.list, Some(Nullable::Null));
+
+    // Beside an open branch, a `$ref` shapes nothing either: any value reads.
+    for payload in [
+        json!({"options": ["a"]}),
+        json!({"options": 3}),
+        json!("text"),
+    ] {
+        assert!(
+            accepted_by(file, "options_or_anything", &payload),
+            "{payload}"
+        );
+        round_trip::<OptionsOrAnything>(payload);
+    }
+}
+
 #[test]
 fn recursion_is_boxed() {
     use ft::recursion::*;
