@@ -15721,8 +15721,6 @@ pub struct UpdateConversationRequest {
     schemars::JsonSchema
 )]
 pub struct UpdateDataAttributeRequest {
-    /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
-    pub options: Vec<UpdateDataAttributeRequestOptionsItem>,
     /// Whether the attribute is to be archived or not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
@@ -28382,22 +28380,6 @@ impl UpdateConversationAttributeRequestReferenceType {
             Self::Other(value) => value,
         }
     }
-}
-/// At `#/$defs/update_data_attribute_request/oneOf/0/properties/options/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
-pub struct UpdateDataAttributeRequestOptionsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// Properties the schema does not name, kept as they came.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The desired state of the connector.
 ///
