@@ -66,26 +66,48 @@ pub fn generate_from_value(
         path: path.to_path_buf(),
         source,
     })?;
-    let validators = validators_tokens(&model, &plan).map_err(|source| GenerateError::Codegen {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    // validators.rs is the largest file: it is emitted and printed on a
+    // thread of its own while this one does the rest (token streams are not
+    // `Send`, so each thread prints what it emits).
+    let (validators, others) = std::thread::scope(|scope| {
+        let validators = scope.spawn(|| -> Result<String, GenerateError> {
+            let tokens =
+                validators_tokens(&model, &plan).map_err(|source| GenerateError::Codegen {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            Ok(output::render(tokens, label)?)
+        });
+        let others = (|| -> Result<[String; 3], GenerateError> {
+            Ok([
+                output::render(lib_tokens(&model, &plan), label)?,
+                output::render(types::emit(&plan), label)?,
+                output::render(operations::emit(&model, &plan), label)?,
+            ])
+        })();
+        let validators = validators
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (validators, others)
+    });
+    let validators = validators?;
+    let [lib, types, operations] = others?;
     let files = vec![
         GeneratedFile {
             path: PathBuf::from("src/lib.rs"),
-            contents: output::render(lib_tokens(&model, &plan), label)?,
+            contents: lib,
         },
         GeneratedFile {
             path: PathBuf::from("src/types.rs"),
-            contents: output::render(types::emit(&plan), label)?,
+            contents: types,
         },
         GeneratedFile {
             path: PathBuf::from("src/validators.rs"),
-            contents: output::render(validators, label)?,
+            contents: validators,
         },
         GeneratedFile {
             path: PathBuf::from("src/operations.rs"),
-            contents: output::render(operations::emit(&model, &plan), label)?,
+            contents: operations,
         },
     ];
     Ok(Generated { model, plan, files })
