@@ -159,8 +159,23 @@ struct ImportArgs {
     strict: bool,
 }
 
-/// The workspace root, whatever directory cargo was started from.
+/// The environment variable that names the workspace the commands work on.
+const WORKSPACE_VAR: &str = "INTERCOM_WORKSPACE";
+
+/// The workspace whose `reference/`, `schema/` and `generated/` the commands
+/// read and write by default: `$INTERCOM_WORKSPACE` when it is set (tests
+/// point it at a temporary copy), else the one this xtask was built in,
+/// whatever directory cargo was started from.
 fn project_root() -> PathBuf {
+    match std::env::var_os(WORKSPACE_VAR) {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => toolkit_root(),
+    }
+}
+
+/// The source tree this xtask was built from: the runtime crate, `Cargo.lock`
+/// and the `target/` folder of the crates reference-check and conformance build.
+fn toolkit_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives one level below the workspace root")
