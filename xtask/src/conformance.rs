@@ -18,7 +18,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Value, json};
 
-use crate::{input_error, project_root, scratch_crate};
+use crate::{input_error, scratch_crate, toolkit_root};
 
 struct SuiteFile {
     name: String,
@@ -59,7 +59,7 @@ pub fn run(suite: &Path) -> anyhow::Result<ExitCode> {
         files.push(load(&tests_dir, path, *assert_formats).map_err(input_error)?);
     }
 
-    let binary = build(&project_root().join("target").join("conformance"), &files)?;
+    let binary = build(&toolkit_root().join("target").join("conformance"), &files)?;
     let requests: Vec<Value> = files
         .iter()
         .enumerate()

@@ -8,6 +8,7 @@ use std::time::Instant;
 mod conformance;
 mod reference_check;
 mod scratch_crate;
+mod upgrade;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -41,6 +42,19 @@ enum Command {
     ///
     /// Example: cargo xtask diff --old ../shared/reference/intercom-openapi/2.12.yaml --new ../shared/reference/intercom-openapi/2.13.yaml --format markdown
     Diff(DiffArgs),
+    /// Move to a new reference version: diff, pin, import and regenerate, all or nothing.
+    ///
+    /// Prints the diff of the pinned reference (reference/intercom-openapi/) against
+    /// NEW, as `cargo xtask diff --old PINNED --new NEW` does; then, unless a change
+    /// reaches --fail-on, pins a copy of NEW named after its info.version (the old
+    /// file is removed), imports all of it into schema/ and regenerates generated/.
+    /// Everything is computed before anything is written, and the files are renamed
+    /// into place together: on any failure reference/, schema/ and generated/ are
+    /// left as they were. Exit code 0 when done, 1 when stopped by --fail-on
+    /// (nothing written), 2 for usage or input errors.
+    ///
+    /// Example: cargo xtask upgrade --spec ../shared/reference/intercom-openapi/2.16.yaml --fail-on breaking
+    Upgrade(UpgradeArgs),
     /// Generate the Rust types of every schema in schema/ into the crate in generated/.
     ///
     /// Example: cargo xtask codegen --check
@@ -77,6 +91,16 @@ struct ReferenceCheckArgs {
     /// OpenAPI 3.0 reference files, YAML or JSON.
     #[arg(required = true, value_name = "SPEC")]
     specs: Vec<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct UpgradeArgs {
+    /// The new OpenAPI 3.0 reference, YAML or JSON, in any folder.
+    #[arg(long, value_name = "NEW")]
+    spec: PathBuf,
+    /// Stop, writing nothing (exit 1), when a change reaches this level.
+    #[arg(long, value_enum, default_value_t = FailOnArg::None)]
+    fail_on: FailOnArg,
 }
 
 #[derive(clap::Args)]
@@ -159,8 +183,23 @@ struct ImportArgs {
     strict: bool,
 }
 
-/// The workspace root, whatever directory cargo was started from.
+/// The environment variable that names the workspace the commands work on.
+const WORKSPACE_VAR: &str = "INTERCOM_WORKSPACE";
+
+/// The workspace whose `reference/`, `schema/` and `generated/` the commands
+/// read and write by default: `$INTERCOM_WORKSPACE` when it is set (tests
+/// point it at a temporary copy), else the one this xtask was built in,
+/// whatever directory cargo was started from.
 fn project_root() -> PathBuf {
+    match std::env::var_os(WORKSPACE_VAR) {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => toolkit_root(),
+    }
+}
+
+/// The source tree this xtask was built from: the runtime crate, `Cargo.lock`
+/// and the `target/` folder of the crates reference-check and conformance build.
+fn toolkit_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives one level below the workspace root")
@@ -188,6 +227,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Import(args) => run_import(args),
         Command::Diff(args) => run_diff(args),
+        Command::Upgrade(args) => upgrade::run(&upgrade::Upgrade {
+            root: &project_root(),
+            spec: &args.spec,
+            fail_on: args.fail_on,
+        }),
         Command::Codegen(args) => run_codegen(args),
         Command::ReferenceCheck(args) => reference_check::run(&args.specs),
         Command::Conformance(args) => conformance::run(&args.suite),

@@ -22,7 +22,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Value, json};
 
-use crate::{input_error, project_root, scratch_crate};
+use crate::{input_error, scratch_crate, toolkit_root};
 
 /// One example, bound to the schema node it must match.
 struct Example {
@@ -63,7 +63,7 @@ pub fn run(specs: &[PathBuf]) -> anyhow::Result<ExitCode> {
     for (index, path) in specs.iter().enumerate() {
         loaded.push(load(path, index).map_err(input_error)?);
     }
-    let work = project_root().join("target").join("reference-check");
+    let work = toolkit_root().join("target").join("reference-check");
     let binary = build_crate(&work, &loaded)?;
     println!(
         "built the types of {} reference file(s) in {:.1} s",

@@ -10,14 +10,14 @@ use anyhow::{Context, bail};
 use intercom_codegen::output::{self, Mode};
 use serde_json::Value;
 
-use crate::project_root;
+use crate::toolkit_root;
 
 /// Writes the crate `name` in `work/crate` with `files` (paths relative to the
 /// crate) and builds it in `target/scratch`, a target directory all scratch
 /// crates share so their dependencies are built once; returns its binary.
 pub fn build(work: &Path, name: &str, files: &[(String, String)]) -> anyhow::Result<PathBuf> {
     let dir = work.join("crate");
-    let runtime = project_root().join("runtime");
+    let runtime = toolkit_root().join("runtime");
     let manifest = format!(
         r#"# Written by `cargo xtask`; rebuilt on every run.
 [package]
@@ -49,12 +49,12 @@ opt-level = 1
     );
     output::ensure_file(&dir.join("Cargo.toml"), &manifest, Mode::Write)?;
     // The workspace's lock file: the same versions, and no index lookups.
-    let lock = std::fs::read_to_string(project_root().join("Cargo.lock"))?;
+    let lock = std::fs::read_to_string(toolkit_root().join("Cargo.lock"))?;
     output::ensure_file(&dir.join("Cargo.lock"), &lock, Mode::Write)?;
     for (path, text) in files {
         output::ensure_file(&dir.join(path), text, Mode::Write)?;
     }
-    let target = project_root().join("target").join("scratch");
+    let target = toolkit_root().join("target").join("scratch");
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["build", "--quiet", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))

@@ -72,19 +72,25 @@ impl Side {
                 path: input.to_path_buf(),
             });
         }
-        let doc = source::load(input)?;
+        Side::from_reference(source::load(input)?, strict)
+    }
+
+    /// A side from a reference file already read (`cargo xtask upgrade`
+    /// diffs and pins the same bytes): imported in memory, all of it, as
+    /// [`Side::load`] does. Errors and positions name `doc.path`.
+    pub fn from_reference(doc: Document, strict: bool) -> Result<Side, LoadSideError> {
         let options = Options {
             selection: Selection::All,
             strict,
         };
         let imported = import::import(&doc, &options)?;
         let model = Model::parse(&imported.schema).map_err(|source| LoadSideError::Model {
-            path: input.to_path_buf(),
+            path: doc.path.clone(),
             source,
         })?;
         Ok(Side {
-            input: input.to_path_buf(),
-            file: input.to_path_buf(),
+            input: doc.path.clone(),
+            file: doc.path.clone(),
             model,
             document: Some(doc),
             schema_document: None,
