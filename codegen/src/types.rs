@@ -1331,7 +1331,7 @@ fn emit_struct(name: &Ident, doc: &TokenStream, s: &StructDef) -> TokenStream {
         let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
         let serde = match (field.required, field.nullable) {
             (true, false) => quote!(),
-            (true, true) => quote!(#[schemars(required)]),
+            (true, true) => quote!(#[cfg_attr(feature = "schemars", schemars(required))]),
             (false, false) => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
             (false, true) => quote! {
                 #[serde(
@@ -1365,7 +1365,8 @@ fn emit_struct(name: &Ident, doc: &TokenStream, s: &StructDef) -> TokenStream {
         .then(|| quote!(#[allow(deprecated)]));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
         #deny
         #allow_deprecated
         pub struct #name {
@@ -1390,7 +1391,8 @@ fn emit_string_enum(name: &Ident, doc: &TokenStream, e: &EnumDef<String>) -> Tok
     let catch_all = format_ident!("{}", e.catch_all);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -1469,6 +1471,7 @@ fn emit_integer_enum(name: &Ident, doc: &TokenStream, e: &EnumDef<i64>) -> Token
             }
         }
 
+        #[cfg(feature = "schemars")]
         impl schemars::JsonSchema for #name {
             fn schema_name() -> std::borrow::Cow<'static, str> {
                 #schema_name.into()
@@ -1505,7 +1508,8 @@ fn emit_alternatives(name: &Ident, doc: &TokenStream, a: &AlternativesDef) -> To
     let catch_all = format_ident!("{}", a.catch_all);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum #name {

@@ -9,14 +9,8 @@
 /// Activities performed by Admins.
 ///
 /// Schema `activity_log`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ActivityLog {
     /// The id representing the activity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,14 +41,8 @@ pub struct ActivityLog {
 /// A list of all activity log event types.
 ///
 /// Schema `activity_log_event_type_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ActivityLogEventTypeList {
     /// String representing the object's type. Always has the value `activity_log_event_type.list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -71,14 +59,8 @@ pub struct ActivityLogEventTypeList {
 /// A paginated list of activity logs.
 ///
 /// Schema `activity_log_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ActivityLogList {
     /// String representing the object's type. Always has the value `activity_log.list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,14 +83,8 @@ pub struct ActivityLogList {
 /// Additional data provided about Admin activity.
 ///
 /// Schema `activity_log_metadata`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ActivityLogMetadata {
     /// The way the admin signed in.
     #[serde(
@@ -311,14 +287,8 @@ pub struct ActivityLogMetadata {
 /// A list used to access other resources from a parent model.
 ///
 /// Schema `addressable_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AddressableList {
     /// The addressable object type
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -338,14 +308,8 @@ pub struct AddressableList {
 /// Admins are teammate accounts that have access to a workspace.
 ///
 /// Schema `admin`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Admin {
     /// String representing the object's type. Always has the value `admin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -410,14 +374,8 @@ pub struct Admin {
 /// A list of admins associated with a given workspace.
 ///
 /// Schema `admin_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AdminList {
     /// String representing the object's type. Always has the value `admin.list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -434,14 +392,8 @@ pub struct AdminList {
 /// Admin priority levels for the team
 ///
 /// Schema `admin_priority_level`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AdminPriorityLevel {
     /// The primary admin ids for the team
     #[serde(
@@ -466,14 +418,8 @@ pub struct AdminPriorityLevel {
 /// Payload of the request to reply on behalf of an admin
 ///
 /// Schema `admin_reply_conversation_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AdminReplyConversationRequest {
     pub message_type: AdminReplyConversationRequestMessageType,
     pub r#type: AdminReplyConversationRequestType,
@@ -508,14 +454,8 @@ pub struct AdminReplyConversationRequest {
 /// Payload of the request to reply on behalf of an admin
 ///
 /// Schema `admin_reply_ticket_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AdminReplyTicketRequest {
     pub message_type: AdminReplyTicketRequestMessageType,
     pub r#type: AdminReplyTicketRequestType,
@@ -550,14 +490,8 @@ pub struct AdminReplyTicketRequest {
 /// Admins are the teammate accounts that have access to a workspace
 ///
 /// Schema `admin_with_app`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AdminWithApp {
     /// String representing the object's type. Always has the value `admin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -612,14 +546,8 @@ pub struct AdminWithApp {
 /// Data related to AI Agent involvement in the conversation.
 ///
 /// Schema `ai_agent`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AiAgent {
     /// The type of the source that triggered AI Agent involvement in the conversation.
     #[serde(
@@ -688,14 +616,8 @@ pub struct AiAgent {
 /// Response containing information about a Fin Voice call
 ///
 /// Schema `ai_call_response`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AiCallResponse {
     /// The unique identifier for the external reference
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -744,14 +666,8 @@ pub struct AiCallResponse {
 /// App is a workspace on Intercom
 ///
 /// Schema `app`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct App {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -782,14 +698,8 @@ pub struct App {
 /// The Articles API is a central place to gather all information and take actions on your articles. Articles can live within collections and sections, or alternatively they can stand alone.
 ///
 /// Schema `article`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Article {
     /// The type of object - `article`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -937,14 +847,8 @@ pub struct Article {
 /// The Content of an Article.
 ///
 /// Schema `article_content`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ArticleContent {
     /// The type of object - `article_content` .
     #[serde(
@@ -1035,14 +939,8 @@ pub struct ArticleContent {
 /// This will return a list of articles for the App.
 ///
 /// Schema `article_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ArticleList {
     /// The type of the object - `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1068,14 +966,8 @@ pub struct ArticleList {
 /// The data returned about your articles when you list them.
 ///
 /// Schema `article_list_item`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ArticleListItem {
     /// The type of object - `article`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1217,14 +1109,8 @@ pub struct ArticleListItem {
 /// The highlighted results of an Article search. In the examples provided my search query is always "my query".
 ///
 /// Schema `article_search_highlights`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ArticleSearchHighlights {
     /// The ID of the corresponding article.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1246,14 +1132,8 @@ pub struct ArticleSearchHighlights {
 /// The results of an Article search
 ///
 /// Schema `article_search_response`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ArticleSearchResponse {
     /// The type of the object - `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1279,14 +1159,8 @@ pub struct ArticleSearchResponse {
 /// The statistics of an article.
 ///
 /// Schema `article_statistics`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ArticleStatistics {
     /// The type of object - `article_statistics`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1327,14 +1201,8 @@ pub struct ArticleStatistics {
 /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
 ///
 /// Schema `article_translated_content`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ArticleTranslatedContent {
     /// The type of object - article_translated_content.
     #[serde(
@@ -1614,14 +1482,8 @@ pub struct ArticleTranslatedContent {
 /// A historical version of an article, including its content.
 ///
 /// Schema `article_version`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ArticleVersion {
     /// String representing the object's type. Always has the value `article_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1694,14 +1556,8 @@ pub struct ArticleVersion {
 /// A paginated list of versions of an article.
 ///
 /// Schema `article_version_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ArticleVersionList {
     /// The type of the object - `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1727,14 +1583,8 @@ pub struct ArticleVersionList {
 /// A metadata summary of an article version, as returned by the version-history list endpoint. Omits the version's body content - fetch a single version to retrieve its `body` and `body_markdown`.
 ///
 /// Schema `article_version_summary`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ArticleVersionSummary {
     /// String representing the object's type. Always has the value `article_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1790,14 +1640,8 @@ pub struct ArticleVersionSummary {
 /// Payload of the request to assign a conversation
 ///
 /// Schema `assign_conversation_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AssignConversationRequest {
     pub message_type: AssignConversationRequestMessageType,
     pub r#type: AssignConversationRequestType,
@@ -1813,14 +1657,8 @@ pub struct AssignConversationRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `attach_contact_to_a_company_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AttachContactToACompanyRequest {
     /// The unique identifier for the company which is given by Intercom
     pub id: String,
@@ -1833,14 +1671,8 @@ pub struct AttachContactToACompanyRequest {
 /// Payload of the request to assign a conversation
 ///
 /// Schema `attach_contact_to_conversation_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AttachContactToConversationRequest {
     /// The `id` of the admin who is adding the new participant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1852,14 +1684,8 @@ pub struct AttachContactToConversationRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `attach_subscription_type_to_contact_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AttachSubscriptionTypeToContactRequest {
     /// The unique identifier for the subscription which is given by Intercom
     pub id: String,
@@ -1870,14 +1696,8 @@ pub struct AttachSubscriptionTypeToContactRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `attach_tag_to_article_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AttachTagToArticleRequest {
     /// The unique identifier of the tag to apply, as given by Intercom.
     pub id: String,
@@ -1893,14 +1713,8 @@ pub struct AttachTagToArticleRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `attach_tag_to_contact_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AttachTagToContactRequest {
     /// The unique identifier for the tag which is given by Intercom
     pub id: String,
@@ -1909,14 +1723,8 @@ pub struct AttachTagToContactRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `attach_tag_to_content_snippet_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AttachTagToContentSnippetRequest {
     /// The unique identifier of the tag to apply, as given by Intercom.
     pub id: String,
@@ -1932,14 +1740,8 @@ pub struct AttachTagToContentSnippetRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `attach_tag_to_conversation_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AttachTagToConversationRequest {
     /// The unique identifier for the tag which is given by Intercom
     pub id: String,
@@ -1950,14 +1752,8 @@ pub struct AttachTagToConversationRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `attach_tag_to_internal_article_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AttachTagToInternalArticleRequest {
     /// The unique identifier of the tag to apply, as given by Intercom.
     pub id: String,
@@ -1973,14 +1769,8 @@ pub struct AttachTagToInternalArticleRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `attach_tag_to_ticket_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AttachTagToTicketRequest {
     /// The unique identifier for the tag which is given by Intercom
     pub id: String,
@@ -1995,14 +1785,8 @@ pub struct AttachTagToTicketRequest {
 /// An audience represents a group of contacts that can be targeted by Fin.
 ///
 /// Schema `audience`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Audience {
     /// The type of object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2034,14 +1818,8 @@ pub struct Audience {
 /// A paginated list of audience objects.
 ///
 /// Schema `audience_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AudienceList {
     /// The type of the object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2066,14 +1844,8 @@ pub struct AudienceList {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `away_status_reason`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AwayStatusReason {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -2107,14 +1879,8 @@ pub struct AwayStatusReason {
 /// A list of away status reasons.
 ///
 /// Schema `away_status_reason_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AwayStatusReasonList {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2131,14 +1897,8 @@ pub struct AwayStatusReasonList {
 /// A banner the contact currently matches, with the content and view identifier needed to display and dismiss it.
 ///
 /// Schema `banner`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Banner {
     /// String representing the object's type. Always has the value `banner`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2205,14 +1965,8 @@ pub struct Banner {
 /// The result of dismissing a banner for a contact.
 ///
 /// Schema `banner_dismiss`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BannerDismiss {
     /// String representing the object's type. Always has the value `banner_dismiss`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2232,14 +1986,8 @@ pub struct BannerDismiss {
 /// A list of banners a contact currently matches.
 ///
 /// Schema `banner_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BannerList {
     /// String representing the object's type. Always has the value `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2256,14 +2004,8 @@ pub struct BannerList {
 /// Represents a branding configuration for the workspace
 ///
 /// Schema `brand`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Brand {
     /// The type of object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2298,14 +2040,8 @@ pub struct Brand {
 /// A list of brands
 ///
 /// Schema `brand_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BrandList {
     /// The type of object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2321,14 +2057,8 @@ pub struct BrandList {
 /// Represents a phone call in Intercom
 ///
 /// Schema `call`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Call {
     /// String representing the object's type. Always has the value `call`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2427,14 +2157,8 @@ pub struct Call {
 /// A paginated list of calls.
 ///
 /// Schema `call_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CallList {
     /// String representing the object's type. Always has the value `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2460,14 +2184,8 @@ pub struct CallList {
 /// You can change the type of a Ticket
 ///
 /// Schema `change_ticket_type_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ChangeTicketTypeRequest {
     /// The ID of the new ticket type. Must be in the same category as the current type.
     pub ticket_type_id: String,
@@ -2485,14 +2203,8 @@ pub struct ChangeTicketTypeRequest {
 /// Payload of the request to close a conversation
 ///
 /// Schema `close_conversation_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CloseConversationRequest {
     pub message_type: CloseConversationRequestMessageType,
     pub r#type: CloseConversationRequestType,
@@ -2512,14 +2224,8 @@ pub type CollectFinVoiceCallsByConversationIdResponse200 = Vec<AiCallResponse>;
 /// Collections are top level containers for Articles within the Help Center.
 ///
 /// Schema `collection`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Collection {
     /// The unique identifier for the collection which is given by Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2592,14 +2298,8 @@ pub struct Collection {
 /// This will return a list of Collections for the App.
 ///
 /// Schema `collection_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CollectionList {
     /// The type of the object - `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2625,14 +2325,8 @@ pub struct CollectionList {
 /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 ///
 /// Schema `company`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Company {
     /// Value is `company`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2702,14 +2396,8 @@ pub struct Company {
 /// A list of Contact Objects
 ///
 /// Schema `company_attached_contacts`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CompanyAttachedContacts {
     /// The type of object - `list`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2735,14 +2423,8 @@ pub struct CompanyAttachedContacts {
 /// A list of Segment Objects
 ///
 /// Schema `company_attached_segments`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CompanyAttachedSegments {
     /// The type of object - `list`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2759,14 +2441,8 @@ pub struct CompanyAttachedSegments {
 /// An object containing data about the companies that a contact is associated with.
 ///
 /// Schema `company_data`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CompanyData {
     /// The unique identifier for the company which is given by Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2786,14 +2462,8 @@ pub struct CompanyData {
 /// This will return a list of companies for the App.
 ///
 /// Schema `company_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CompanyList {
     /// The type of object - `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2819,14 +2489,8 @@ pub struct CompanyList {
 /// Notes allow you to annotate and comment on companies.
 ///
 /// Schema `company_note`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CompanyNote {
     /// String representing the object's type. Always has the value `note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2863,14 +2527,8 @@ pub struct CompanyNote {
 /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 ///
 /// Schema `company_scroll`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CompanyScroll {
     /// The type of object - `list`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2902,14 +2560,8 @@ pub struct CompanyScroll {
 /// Contacts represent your leads and users in Intercom.
 ///
 /// Schema `contact`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Contact {
     /// The type of object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3182,14 +2834,8 @@ pub struct Contact {
 /// archived contact object
 ///
 /// Schema `contact_archived`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactArchived {
     /// always contact
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3216,14 +2862,8 @@ pub struct ContactArchived {
 /// A list of Company Objects
 ///
 /// Schema `contact_attached_companies`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactAttachedCompanies {
     /// The type of object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3245,14 +2885,8 @@ pub struct ContactAttachedCompanies {
 /// blocked contact object
 ///
 /// Schema `contact_blocked`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactBlocked {
     /// always contact
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3279,14 +2913,8 @@ pub struct ContactBlocked {
 /// An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
 ///
 /// Schema `contact_companies`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactCompanies {
     /// An array of company data objects attached to the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3309,14 +2937,8 @@ pub struct ContactCompanies {
 /// deleted contact object
 ///
 /// Schema `contact_deleted`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactDeleted {
     /// always contact
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3343,14 +2965,8 @@ pub struct ContactDeleted {
 /// Contacts are your users in Intercom.
 ///
 /// Schema `contact_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactList {
     /// Always list
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3376,14 +2992,8 @@ pub struct ContactList {
 /// An object containing location meta data about a Intercom contact.
 ///
 /// Schema `contact_location`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactLocation {
     /// Always location
     #[serde(
@@ -3422,14 +3032,8 @@ pub struct ContactLocation {
 /// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
 ///
 /// Schema `contact_notes`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactNotes {
     /// This object represents the notes attached to a contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3452,14 +3056,8 @@ pub struct ContactNotes {
 /// reference to contact object
 ///
 /// Schema `contact_reference`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactReference {
     /// always contact
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3481,14 +3079,8 @@ pub struct ContactReference {
 /// Contact Reply Base Object
 ///
 /// Schema `contact_reply_base_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactReplyBaseRequest {
     pub message_type: ContactReplyBaseRequestMessageType,
     pub r#type: ContactReplyBaseRequestType,
@@ -3514,7 +3106,8 @@ pub struct ContactReplyBaseRequest {
 /// Contact Reply
 ///
 /// Schema `contact_reply_conversation_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContactReplyConversationRequest {
@@ -3560,14 +3153,8 @@ impl<'de> serde::Deserialize<'de> for ContactReplyConversationRequest {
 /// Payload of the request to reply on behalf of a contact using their `email`
 ///
 /// Schema `contact_reply_email_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactReplyEmailRequest {
     pub message_type: ContactReplyBaseRequestMessageType,
     pub r#type: ContactReplyBaseRequestType,
@@ -3600,14 +3187,8 @@ pub struct ContactReplyEmailRequest {
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 ///
 /// Schema `contact_reply_intercom_user_id_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactReplyIntercomUserIdRequest {
     pub message_type: ContactReplyBaseRequestMessageType,
     pub r#type: ContactReplyBaseRequestType,
@@ -3640,14 +3221,8 @@ pub struct ContactReplyIntercomUserIdRequest {
 /// Payload of the request to reply on behalf of a contact using their `email`
 ///
 /// Schema `contact_reply_ticket_email_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactReplyTicketEmailRequest {
     pub message_type: ContactReplyBaseRequestMessageType,
     pub r#type: ContactReplyBaseRequestType,
@@ -3677,14 +3252,8 @@ pub struct ContactReplyTicketEmailRequest {
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 ///
 /// Schema `contact_reply_ticket_intercom_user_id_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactReplyTicketIntercomUserIdRequest {
     pub message_type: ContactReplyBaseRequestMessageType,
     pub r#type: ContactReplyBaseRequestType,
@@ -3712,7 +3281,8 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
 /// Contact Reply on ticket
 ///
 /// Schema `contact_reply_ticket_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContactReplyTicketRequest {
@@ -3758,14 +3328,8 @@ impl<'de> serde::Deserialize<'de> for ContactReplyTicketRequest {
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 ///
 /// Schema `contact_reply_ticket_user_id_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactReplyTicketUserIdRequest {
     pub message_type: ContactReplyBaseRequestMessageType,
     pub r#type: ContactReplyBaseRequestType,
@@ -3795,14 +3359,8 @@ pub struct ContactReplyTicketUserIdRequest {
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 ///
 /// Schema `contact_reply_user_id_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactReplyUserIdRequest {
     pub message_type: ContactReplyBaseRequestMessageType,
     pub r#type: ContactReplyBaseRequestType,
@@ -3835,14 +3393,8 @@ pub struct ContactReplyUserIdRequest {
 /// Search for contacts using Intercom's Search API.
 ///
 /// Schema `contact_search_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactSearchRequest {
     pub query: ContactSearchRequestQuery,
     #[serde(
@@ -3863,14 +3415,8 @@ pub struct ContactSearchRequest {
 /// A list of segments objects attached to a specific contact.
 ///
 /// Schema `contact_segments`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactSegments {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3887,14 +3433,8 @@ pub struct ContactSegments {
 /// An object containing social profiles that a contact has.
 ///
 /// Schema `contact_social_profiles`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactSocialProfiles {
     /// A list of social profiles objects associated with the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3908,14 +3448,8 @@ pub struct ContactSocialProfiles {
 /// An object containing Subscription Types meta data about the SubscriptionTypes that a contact has.
 ///
 /// Schema `contact_subscription_types`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactSubscriptionTypes {
     /// This object represents the subscriptions attached to a contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3938,14 +3472,8 @@ pub struct ContactSubscriptionTypes {
 /// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
 ///
 /// Schema `contact_tags`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactTags {
     /// This object represents the tags attached to a contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3968,14 +3496,8 @@ pub struct ContactTags {
 /// unarchived contact object
 ///
 /// Schema `contact_unarchived`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactUnarchived {
     /// always contact
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4000,14 +3522,8 @@ pub struct ContactUnarchived {
 /// Content Bulk Action Request Payload
 ///
 /// Schema `content_bulk_action_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentBulkActionRequest {
     /// The bulk action to perform. Allowed `content_ids[].type` values vary per action:
     ///   * `publish`, `unpublish`: `article_content`
@@ -4042,14 +3558,8 @@ pub struct ContentBulkActionRequest {
 /// surfaces progress and per-item results (updated, unchanged, skipped, failed).
 ///
 /// Schema `content_bulk_action_response`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentBulkActionResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -4064,14 +3574,8 @@ pub struct ContentBulkActionResponse {
 /// An external source for External Pages that you add to your Fin Content Library.
 ///
 /// Schema `content_import_source`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentImportSource {
     /// Always external_page
     pub r#type: ContentImportSourceType,
@@ -4105,14 +3609,8 @@ pub struct ContentImportSource {
 /// This will return a list of the content import sources for the App.
 ///
 /// Schema `content_import_sources_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentImportSourcesList {
     /// The type of the object - `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4134,14 +3632,8 @@ pub struct ContentImportSourcesList {
 /// A single locale variant of a help center article returned from Knowledge Hub search.
 ///
 /// Schema `content_search_article_content_item`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentSearchArticleContentItem {
     /// Always `article_content`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4164,14 +3656,8 @@ pub struct ContentSearchArticleContentItem {
 /// A help center article result from Knowledge Hub search, with one nested `article_content` entry per locale.
 ///
 /// Schema `content_search_article_item`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentSearchArticleItem {
     /// Always `article`.
     pub r#type: ContentSearchArticleItemType,
@@ -4193,14 +3679,8 @@ pub struct ContentSearchArticleItem {
 /// The flat result shape returned from Knowledge Hub search for content snippets, external pages, uploaded files, and internal articles.
 ///
 /// Schema `content_search_default_item`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentSearchDefaultItem {
     /// The kind of content item.
     pub r#type: ContentSearchDefaultItemType,
@@ -4219,14 +3699,8 @@ pub struct ContentSearchDefaultItem {
 /// A paginated list of Knowledge Hub content results matching a search query.
 ///
 /// Schema `content_search_response`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentSearchResponse {
     /// Always `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4249,7 +3723,8 @@ pub struct ContentSearchResponse {
 /// A single search result. The `type` field discriminates between the flat shape used for snippets, external pages, files, and internal articles, and the nested shape used for help center articles.
 ///
 /// Schema `content_search_result`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContentSearchResult {
@@ -4296,14 +3771,8 @@ impl<'de> serde::Deserialize<'de> for ContentSearchResult {
 /// A content snippet is a reusable piece of content for your AI agent and Copilot.
 ///
 /// Schema `content_snippet`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[allow(deprecated)]
 pub struct ContentSnippet {
     /// String representing the object's type. Always has the value `content_snippet`.
@@ -4371,14 +3840,8 @@ pub struct ContentSnippet {
 /// The request payload for creating a content snippet. You must provide either `json_blocks` or `body_markdown` for the snippet content — they are mutually exclusive.
 ///
 /// Schema `content_snippet_create_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentSnippetCreateRequest {
     /// The title of the content snippet.
     pub title: String,
@@ -4416,14 +3879,8 @@ pub struct ContentSnippetCreateRequest {
 /// A paginated list of content snippets.
 ///
 /// Schema `content_snippet_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentSnippetList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ContentSnippetListType>,
@@ -4451,14 +3908,8 @@ pub struct ContentSnippetList {
 /// The request payload for updating a content snippet. All fields are optional — only provided fields will be updated. `json_blocks` and `body_markdown` are mutually exclusive.
 ///
 /// Schema `content_snippet_update_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentSnippetUpdateRequest {
     /// The title of the content snippet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4497,14 +3948,8 @@ pub struct ContentSnippetUpdateRequest {
 /// The content source used by AI Agent in the conversation.
 ///
 /// Schema `content_source`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentSource {
     /// The type of the content source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4525,14 +3970,8 @@ pub struct ContentSource {
 /// Content Source List
 ///
 /// Schema `content_sources_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentSourcesList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ContentSourcesListType>,
@@ -4551,14 +3990,8 @@ pub struct ContentSourcesList {
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 ///
 /// Schema `conversation`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Conversation {
     /// Always conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4705,14 +4138,8 @@ pub struct Conversation {
 /// Properties of the attachment files in a conversation part
 ///
 /// Schema `conversation_attachment_files`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttachmentFiles {
     /// The content type of the file
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4732,7 +4159,8 @@ pub struct ConversationAttachmentFiles {
 /// Conversation Attributes represent custom metadata fields for conversations. They support type-specific properties: strings (multiline), lists (options), and relationships (reference).
 ///
 /// Schema `conversation_attribute`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ConversationAttribute {
@@ -4820,14 +4248,8 @@ impl<'de> serde::Deserialize<'de> for ConversationAttribute {
 /// Conversation Attribute Base
 ///
 /// Schema `conversation_attribute_base`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeBase {
     /// Value is `conversation_attribute`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4869,14 +4291,8 @@ pub struct ConversationAttributeBase {
 /// Conversation Attribute (Boolean)
 ///
 /// Schema `conversation_attribute_boolean_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeBooleanType {
     /// Value is `conversation_attribute`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4917,14 +4333,8 @@ pub struct ConversationAttributeBooleanType {
 /// Conversation Attribute (Datetime)
 ///
 /// Schema `conversation_attribute_datetime_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeDatetimeType {
     /// Value is `conversation_attribute`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4965,14 +4375,8 @@ pub struct ConversationAttributeDatetimeType {
 /// Conversation Attribute (Decimal)
 ///
 /// Schema `conversation_attribute_decimal_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeDecimalType {
     /// Value is `conversation_attribute`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5013,14 +4417,8 @@ pub struct ConversationAttributeDecimalType {
 /// Conversation Attribute (Files)
 ///
 /// Schema `conversation_attribute_files_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeFilesType {
     /// Value is `conversation_attribute`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5061,14 +4459,8 @@ pub struct ConversationAttributeFilesType {
 /// Conversation Attribute (Integer)
 ///
 /// Schema `conversation_attribute_integer_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeIntegerType {
     /// Value is `conversation_attribute`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5111,14 +4503,8 @@ pub struct ConversationAttributeIntegerType {
 /// A list of all conversation attributes belonging to a workspace.
 ///
 /// Schema `conversation_attribute_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeList {
     /// The type of the object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5133,14 +4519,8 @@ pub struct ConversationAttributeList {
 /// Conversation Attribute (List)
 ///
 /// Schema `conversation_attribute_list_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeListType {
     /// Value is `conversation_attribute`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5186,14 +4566,8 @@ pub struct ConversationAttributeListType {
 /// A single option on a list-type conversation attribute.
 ///
 /// Schema `conversation_attribute_option`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeOption {
     /// The unique UUID identifier for this option. Use this value as `option_id` in the options management endpoints.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5211,14 +4585,8 @@ pub struct ConversationAttributeOption {
 /// Conversation Attribute (Relationship)
 ///
 /// Schema `conversation_attribute_relationship_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeRelationshipType {
     /// Value is `conversation_attribute`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5262,14 +4630,8 @@ pub struct ConversationAttributeRelationshipType {
 /// Conversation Attribute (String)
 ///
 /// Schema `conversation_attribute_string_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeStringType {
     /// Value is `conversation_attribute`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5315,14 +4677,8 @@ pub struct ConversationAttributeStringType {
 /// Contains details about Custom Data Attributes (CDAs) that were modified by an admin (operator) for conversation part type <code>conversation_attribute_updated_by_admin</code>.
 ///
 /// Schema `conversation_attribute_updated_by_admin`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeUpdatedByAdmin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute: Option<ConversationAttributeUpdatedByAdminAttribute>,
@@ -5337,14 +4693,8 @@ pub struct ConversationAttributeUpdatedByAdmin {
 /// Contains details about Custom Data Attributes (CDAs) that were modified by a user for conversation part type <code>conversation_attribute_updated_by_user</code>.
 ///
 /// Schema `conversation_attribute_updated_by_user`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeUpdatedByUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute: Option<ConversationAttributeUpdatedByUserAttribute>,
@@ -5359,14 +4709,8 @@ pub struct ConversationAttributeUpdatedByUser {
 /// Contains details about the workflow that was triggered and any Custom Data Attributes (CDAs) that were modified during the workflow execution for conversation part type <code>conversation_attribute_updated_by_workflow</code>.
 ///
 /// Schema `conversation_attribute_updated_by_workflow`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeUpdatedByWorkflow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow: Option<ConversationAttributeUpdatedByWorkflowWorkflow>,
@@ -5383,14 +4727,8 @@ pub struct ConversationAttributeUpdatedByWorkflow {
 /// The channel through which a conversation was originally initiated and its current channel.
 ///
 /// Schema `conversation_channel`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationChannel {
     /// The channel through which the conversation was originally initiated. Possible values include `messenger`, `zendesk_sunshine`, `zendesk_ticket`, `twitter`, `email`. Returns `null` if channel data is unavailable.
     #[serde(
@@ -5415,14 +4753,8 @@ pub struct ConversationChannel {
 /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
 ///
 /// Schema `conversation_contacts`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationContacts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ConversationContactsType>,
@@ -5438,14 +4770,8 @@ pub struct ConversationContacts {
 /// deleted conversation object
 ///
 /// Schema `conversation_deleted`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationDeleted {
     /// The unique identifier for the conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5465,14 +4791,8 @@ pub struct ConversationDeleted {
 /// A reference linking a conversation to a record in an external helpdesk or CRM system, surfaced for Fin Standalone workspaces.
 ///
 /// Schema `conversation_external_reference`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationExternalReference {
     /// The type of external system the reference points to. Possible values include `zendesk_ticket`, `zendesk_sunshine_conversation`, `salesforce_case`, `salesforce_in_app_message_conversation`, `freshdesk_ticket`, `freshchat_conversation`, `hubspot_conversation`, `custom_helpdesk_conversation`, `api_conversation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5489,14 +4809,8 @@ pub struct ConversationExternalReference {
 /// An object containing information on the first users message. For a contact initiated message this will represent the users original message.
 ///
 /// Schema `conversation_first_contact_reply`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationFirstContactReply {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<intercom_runtime::Timestamp>,
@@ -5517,14 +4831,8 @@ pub struct ConversationFirstContactReply {
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 ///
 /// Schema `conversation_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationList {
     /// Always conversation.list
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5550,14 +4858,8 @@ pub struct ConversationList {
 /// The data returned about your conversations when you list or search them.
 ///
 /// Schema `conversation_list_item`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationListItem {
     /// Always conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5702,14 +5004,8 @@ pub struct ConversationListItem {
 /// A QA monitor evaluation that flagged this conversation. Returned in the `monitor_evaluations` array on conversation responses when `include_monitors=true` is passed.
 ///
 /// Schema `conversation_monitor_evaluation`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationMonitorEvaluation {
     /// The unique identifier of the monitor that produced this evaluation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5754,14 +5050,8 @@ pub struct ConversationMonitorEvaluation {
 /// A Conversation Part represents a message in the conversation.
 ///
 /// Schema `conversation_part`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationPart {
     /// Always conversation_part
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5856,14 +5146,8 @@ pub struct ConversationPart {
 /// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
 ///
 /// Schema `conversation_part_author`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationPartAuthor {
     /// The type of the author
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5896,14 +5180,8 @@ pub struct ConversationPartAuthor {
 /// Metadata for a conversation part
 ///
 /// Schema `conversation_part_metadata`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationPartMetadata {
     /// The quick reply options sent by the Admin or bot, presented in this conversation part.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5920,14 +5198,8 @@ pub struct ConversationPartMetadata {
 /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
 ///
 /// Schema `conversation_parts`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationParts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ConversationPartsType>,
@@ -5947,14 +5219,8 @@ pub struct ConversationParts {
 /// The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
 ///
 /// Schema `conversation_rating`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationRating {
     /// The rating, between 1 and 5, for the conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5981,14 +5247,8 @@ pub struct ConversationRating {
 /// Details of first response time of assigned team in seconds.
 ///
 /// Schema `conversation_response_time`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationResponseTime {
     /// Id of the assigned team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6008,14 +5268,8 @@ pub struct ConversationResponseTime {
 /// A QA scorecard result for this conversation. Returned in the `scorecards` array on conversation responses when `include_scorecards=true` is passed.
 ///
 /// Schema `conversation_scorecard`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationScorecard {
     /// The unique identifier of the scorecard definition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6071,14 +5325,8 @@ pub struct ConversationScorecard {
 /// A single evaluator within a scorecard, including its result for this conversation.
 ///
 /// Schema `conversation_scorecard_evaluator`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationScorecardEvaluator {
     /// The unique identifier of the evaluator (criterion) within the scorecard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6099,14 +5347,8 @@ pub struct ConversationScorecardEvaluator {
 /// The outcome of a single evaluator within a scorecard.
 ///
 /// Schema `conversation_scorecard_evaluator_result`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationScorecardEvaluatorResult {
     /// The evaluator's selected value (typically a label such as `pass`, `fail`, or a category identifier).
     #[serde(
@@ -6152,14 +5394,8 @@ pub struct ConversationScorecardEvaluatorResult {
 /// The teammate (or AI agent) whose handling of the conversation was reviewed by this scorecard.
 ///
 /// Schema `conversation_scorecard_reviewed_teammate`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationScorecardReviewedTeammate {
     /// The kind of reviewee. `ai` if the conversation was handled by Fin or scored without a specific teammate; `admin` if a specific teammate was reviewed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6180,14 +5416,8 @@ pub struct ConversationScorecardReviewedTeammate {
 /// The type of the conversation part that started this conversation. Can be Contact, Admin, Campaign, Automated or Operator initiated.
 ///
 /// Schema `conversation_source`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationSource {
     /// The origin of this conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6250,14 +5480,8 @@ pub struct ConversationSource {
 /// The author who started the conversation. Can be a Contact, Admin, or Bot.
 ///
 /// Schema `conversation_source_author`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationSourceAuthor {
     /// The type of the author.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6292,14 +5516,8 @@ pub struct ConversationSourceAuthor {
 /// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
 ///
 /// Schema `conversation_statistics`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationStatistics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -6384,14 +5602,8 @@ pub struct ConversationStatistics {
 /// The list of teammates who participated in the conversation (wrote at least one conversation part).
 ///
 /// Schema `conversation_teammates`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationTeammates {
     /// The type of the object - `admin.list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6408,14 +5620,8 @@ pub struct ConversationTeammates {
 /// You can convert a Conversation to a Ticket
 ///
 /// Schema `convert_conversation_to_ticket_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConvertConversationToTicketRequest {
     /// The ID of the type of ticket you want to convert the conversation to
     pub ticket_type_id: String,
@@ -6433,14 +5639,8 @@ pub struct ConvertConversationToTicketRequest {
 /// You can merge a Visitor to a Contact of role type lead or user.
 ///
 /// Schema `convert_visitor_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConvertVisitorRequest {
     /// Represents the role of the Contact model. Accepts `lead` or `user`.
     pub r#type: String,
@@ -6457,14 +5657,8 @@ pub struct ConvertVisitorRequest {
 /// You can create an Article
 ///
 /// Schema `create_article_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateArticleRequest {
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
     pub title: String,
@@ -6533,14 +5727,8 @@ pub struct CreateArticleRequest {
 /// The request payload for creating an audience.
 ///
 /// Schema `create_audience_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateAudienceRequest {
     /// The name of the audience.
     pub name: String,
@@ -6559,14 +5747,8 @@ pub struct CreateAudienceRequest {
 /// You can create a collection
 ///
 /// Schema `create_collection_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateCollectionRequest {
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
     pub name: String,
@@ -6598,14 +5780,8 @@ pub struct CreateCollectionRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `create_company_note_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateCompanyNoteRequest {
     /// The text of the note.
     pub body: String,
@@ -6621,14 +5797,8 @@ pub struct CreateCompanyNoteRequest {
 /// Payload to create a contact
 ///
 /// Schema `create_contact_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateContactRequest {
     /// The role of the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6709,14 +5879,8 @@ pub struct CreateContactRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `create_contact_response_200`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateContactResponse200 {
     /// The type of object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6996,14 +6160,8 @@ pub struct CreateContactResponse200 {
 /// You can add an Content Import Source to your Fin Content Library.
 ///
 /// Schema `create_content_import_source_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateContentImportSourceRequest {
     /// If you intend to create or update External Pages via the API, this should be set to `api`.
     pub sync_behavior: CreateContentImportSourceRequestSyncBehavior,
@@ -7028,14 +6186,8 @@ pub struct CreateContentImportSourceRequest {
 /// Create Conversation Attribute Request (Boolean)
 ///
 /// Schema `create_conversation_attribute_boolean_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateConversationAttributeBooleanRequest {
     /// Name of the attribute.
     pub name: String,
@@ -7056,14 +6208,8 @@ pub struct CreateConversationAttributeBooleanRequest {
 /// Create Conversation Attribute Request (Datetime)
 ///
 /// Schema `create_conversation_attribute_datetime_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateConversationAttributeDatetimeRequest {
     /// Name of the attribute.
     pub name: String,
@@ -7084,14 +6230,8 @@ pub struct CreateConversationAttributeDatetimeRequest {
 /// Create Conversation Attribute Request (Decimal)
 ///
 /// Schema `create_conversation_attribute_decimal_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateConversationAttributeDecimalRequest {
     /// Name of the attribute.
     pub name: String,
@@ -7112,14 +6252,8 @@ pub struct CreateConversationAttributeDecimalRequest {
 /// Create Conversation Attribute Request (Files)
 ///
 /// Schema `create_conversation_attribute_files_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateConversationAttributeFilesRequest {
     /// Name of the attribute.
     pub name: String,
@@ -7140,14 +6274,8 @@ pub struct CreateConversationAttributeFilesRequest {
 /// Create Conversation Attribute Request (Integer)
 ///
 /// Schema `create_conversation_attribute_integer_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateConversationAttributeIntegerRequest {
     /// Name of the attribute.
     pub name: String,
@@ -7168,14 +6296,8 @@ pub struct CreateConversationAttributeIntegerRequest {
 /// Create Conversation Attribute Request (List)
 ///
 /// Schema `create_conversation_attribute_list_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateConversationAttributeListRequest {
     /// Name of the attribute.
     pub name: String,
@@ -7201,14 +6323,8 @@ pub struct CreateConversationAttributeListRequest {
 /// Payload for adding a new option to a list-type conversation attribute.
 ///
 /// Schema `create_conversation_attribute_option_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateConversationAttributeOptionRequest {
     /// The label for the new option.
     pub label: String,
@@ -7219,14 +6335,8 @@ pub struct CreateConversationAttributeOptionRequest {
 /// Create Conversation Attribute Request (Relationship)
 ///
 /// Schema `create_conversation_attribute_relationship_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateConversationAttributeRelationshipRequest {
     /// Name of the attribute.
     pub name: String,
@@ -7252,7 +6362,8 @@ pub struct CreateConversationAttributeRelationshipRequest {
 /// Payload for creating a new conversation attribute.
 ///
 /// Schema `create_conversation_attribute_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateConversationAttributeRequest {
@@ -7344,14 +6455,8 @@ impl<'de> serde::Deserialize<'de> for CreateConversationAttributeRequest {
 /// Create Conversation Attribute Request Base
 ///
 /// Schema `create_conversation_attribute_request_base`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateConversationAttributeRequestBase {
     /// Name of the attribute.
     pub name: String,
@@ -7373,14 +6478,8 @@ pub struct CreateConversationAttributeRequestBase {
 /// Create Conversation Attribute Request (String)
 ///
 /// Schema `create_conversation_attribute_string_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateConversationAttributeStringRequest {
     /// Name of the attribute.
     pub name: String,
@@ -7406,14 +6505,8 @@ pub struct CreateConversationAttributeStringRequest {
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 ///
 /// Schema `create_conversation_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateConversationRequest {
     pub from: CreateConversationRequestFrom,
     /// The content of the message. HTML is not supported.
@@ -7439,7 +6532,8 @@ pub type CreateConversationResponse200 = Message;
 /// Create Data Attribute Request
 ///
 /// Schema `create_data_attribute_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateDataAttributeRequest {
@@ -7473,14 +6567,8 @@ impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequest {
 /// You can create a data connector by providing the required parameters.
 ///
 /// Schema `create_data_connector_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateDataConnectorRequest {
     /// The name of the data connector.
     pub name: String,
@@ -7530,14 +6618,8 @@ pub struct CreateDataConnectorRequest {
 /// Create Data Event Request
 ///
 /// Schema `create_data_event_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateDataEventRequest {
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7566,14 +6648,8 @@ pub struct CreateDataEventRequest {
 /// You can send a list of event summaries for a user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense "verb-noun" combination, to improve readability, for example `updated-plan`.
 ///
 /// Schema `create_data_event_summaries_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateDataEventSummariesRequest {
     /// Your identifier for the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7590,14 +6666,8 @@ pub struct CreateDataEventSummariesRequest {
 /// Request for creating a data export
 ///
 /// Schema `create_data_exports_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateDataExportsRequest {
     /// The start date that you request data for. It must be formatted as a unix timestamp.
     pub created_at_after: i64,
@@ -7612,14 +6682,8 @@ pub struct CreateDataExportsRequest {
 /// You can add an External Page to your Fin Content Library.
 ///
 /// Schema `create_external_page_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateExternalPageRequest {
     /// The title of the external page.
     pub title: String,
@@ -7649,14 +6713,8 @@ pub struct CreateExternalPageRequest {
 /// You can create a help center redirect.
 ///
 /// Schema `create_help_center_redirect_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateHelpCenterRedirectRequest {
     /// The source URL to redirect. Must be an absolute URL within the help center's URL space.
     pub from_url: String,
@@ -7675,14 +6733,8 @@ pub struct CreateHelpCenterRedirectRequest {
 /// You can create an Internal Article
 ///
 /// Schema `create_internal_article_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateInternalArticleRequest {
     /// The title of the article.
     pub title: String,
@@ -7721,14 +6773,8 @@ pub struct CreateInternalArticleRequest {
 /// You can create a message
 ///
 /// Schema `create_message_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateMessageRequest {
     /// The kind of message being created. Values: `in_app`, `email` or `whatsapp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7762,14 +6808,8 @@ pub struct CreateMessageRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `create_note_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateNoteRequest {
     /// The text of the note.
     pub body: String,
@@ -7785,14 +6825,8 @@ pub struct CreateNoteRequest {
 /// The request payload for creating an office hours exception. Omit `time_intervals` when `exception_type` is `closed`.
 ///
 /// Schema `create_office_hours_exception_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateOfficeHoursExceptionRequest {
     /// The date the exception applies to, in `YYYY-MM-DD` format.
     pub exception_date: String,
@@ -7820,14 +6854,8 @@ pub struct CreateOfficeHoursExceptionRequest {
 /// The request payload for creating an office hours schedule.
 ///
 /// Schema `create_office_hours_schedule_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateOfficeHoursScheduleRequest {
     /// The name of the office hours schedule.
     pub name: String,
@@ -7844,14 +6872,8 @@ pub struct CreateOfficeHoursScheduleRequest {
 /// You can create or update a Company
 ///
 /// Schema `create_or_update_company_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateOrUpdateCompanyRequest {
     /// The name of the Company
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7892,14 +6914,8 @@ pub struct CreateOrUpdateCompanyRequest {
 /// Payload to create or update a Custom Object instance
 ///
 /// Schema `create_or_update_custom_object_instance_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateOrUpdateCustomObjectInstanceRequest {
     /// A unique identifier for the Custom Object instance in the external system it originated from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7940,14 +6956,8 @@ pub struct CreateOrUpdateCustomObjectInstanceRequest {
 /// You can create or update an existing tag.
 ///
 /// Schema `create_or_update_tag_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateOrUpdateTagRequest {
     /// The name of the tag, which will be created if not found, or the new name for the tag if this is an update request. Names are case insensitive.
     pub name: String,
@@ -7963,14 +6973,8 @@ pub struct CreateOrUpdateTagRequest {
 /// You can create an phone switch
 ///
 /// Schema `create_phone_switch_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreatePhoneSwitchRequest {
     /// Phone number in E.164 format, that will receive the SMS to continue the conversation in the Messenger.
     pub phone: String,
@@ -7981,7 +6985,8 @@ pub struct CreatePhoneSwitchRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `create_tag_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateTagRequest {
@@ -8025,7 +7030,8 @@ impl<'de> serde::Deserialize<'de> for CreateTagRequest {
 /// Create Ticket Reply Request Payload
 ///
 /// Schema `create_ticket_reply_with_comment_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateTicketReplyWithCommentRequest {
@@ -8061,14 +7067,8 @@ impl<'de> serde::Deserialize<'de> for CreateTicketReplyWithCommentRequest {
 /// You can create a Ticket
 ///
 /// Schema `create_ticket_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateTicketRequest {
     /// The ID of the type of ticket you want to create
     pub ticket_type_id: String,
@@ -8096,14 +7096,8 @@ pub struct CreateTicketRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `create_ticket_request_body`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateTicketRequestBody {
     /// The ID of the type of ticket you want to create
     pub ticket_type_id: String,
@@ -8138,14 +7132,8 @@ pub struct CreateTicketRequestBody {
 /// You can create a Ticket Type Attribute
 ///
 /// Schema `create_ticket_type_attribute_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateTicketTypeAttributeRequest {
     /// The name of the ticket type attribute
     pub name: String,
@@ -8184,14 +7172,8 @@ pub struct CreateTicketTypeAttributeRequest {
 ///   You can copy the `icon` property for your ticket type from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
 ///
 /// Schema `create_ticket_type_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateTicketTypeRequest {
     /// The name of the ticket type.
     pub name: String,
@@ -8217,14 +7199,8 @@ pub struct CreateTicketTypeRequest {
 /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
 ///
 /// Schema `cursor_pages`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CursorPages {
     /// the type of object `pages`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8253,14 +7229,8 @@ pub struct CursorPages {
 /// Contains details about final status of the completed action for conversation part type <code>custom_action_finished</code>.
 ///
 /// Schema `custom_action_finished`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomActionFinished {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<CustomActionFinishedAction>,
@@ -8273,14 +7243,8 @@ pub struct CustomActionFinished {
 /// Contains details about name of the action that was initiated for conversation part type <code>custom_action_started</code>.
 ///
 /// Schema `custom_action_started`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomActionStarted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<CustomActionStartedAction>,
@@ -8299,14 +7263,8 @@ pub type CustomAttributes = std::collections::BTreeMap<String, CustomAttributesV
 /// A Custom Object Instance represents an instance of a custom object type. This allows you to create and set custom attributes to store data about your customers that is not already captured by Intercom. The parent object includes recommended default attributes and you can add your own custom attributes.
 ///
 /// Schema `custom_object_instance`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomObjectInstance {
     /// The Intercom defined id representing the custom object instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8353,14 +7311,8 @@ pub struct CustomObjectInstance {
 /// deleted custom object instance object
 ///
 /// Schema `custom_object_instance_deleted`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomObjectInstanceDeleted {
     /// The unique identifier of the Custom Object type that defines the structure of the Custom Object instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8380,14 +7332,8 @@ pub struct CustomObjectInstanceDeleted {
 /// The list of associated custom object instances for a given reference attribute on the parent object.
 ///
 /// Schema `custom_object_instance_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomObjectInstanceList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -8403,14 +7349,8 @@ pub struct CustomObjectInstanceList {
 /// A paginated list of custom object instances.
 ///
 /// Schema `custom_object_instances_paginated_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomObjectInstancesPaginatedList {
     /// The type of the object - `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8428,7 +7368,8 @@ pub struct CustomObjectInstancesPaginatedList {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `customer_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CustomerRequest {
@@ -8468,14 +7409,8 @@ impl<'de> serde::Deserialize<'de> for CustomerRequest {
 /// Data Attributes are metadata used to describe your contact and company models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
 ///
 /// Schema `data_attribute`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataAttribute {
     /// Value is `data_attribute`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8537,14 +7472,8 @@ pub struct DataAttribute {
 /// A list of all data attributes belonging to a workspace for contacts or companies.
 ///
 /// Schema `data_attribute_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataAttributeList {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8561,14 +7490,8 @@ pub struct DataAttributeList {
 /// A data connector allows you to make HTTP requests to external APIs from Intercom workflows and AI agents.
 ///
 /// Schema `data_connector`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataConnector {
     /// The type of object - `data_connector`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8620,14 +7543,8 @@ pub struct DataConnector {
 /// Includes configuration, data inputs, response fields, and object mappings.
 ///
 /// Schema `data_connector_detail`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataConnectorDetail {
     /// The type of object - `data_connector`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8768,14 +7685,8 @@ pub struct DataConnectorDetail {
 /// An execution result from a data connector HTTP request.
 ///
 /// Schema `data_connector_execution_result`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataConnectorExecutionResult {
     /// The type of object - `data_connector.execution`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8885,14 +7796,8 @@ pub struct DataConnectorExecutionResult {
 /// A paginated list of data connector execution results.
 ///
 /// Schema `data_connector_execution_result_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataConnectorExecutionResultList {
     /// The type of object - `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8912,14 +7817,8 @@ pub struct DataConnectorExecutionResultList {
 /// A paginated list of data connectors.
 ///
 /// Schema `data_connector_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataConnectorList {
     /// The type of object - `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8939,14 +7838,8 @@ pub struct DataConnectorList {
 /// Data events are used to notify Intercom of changes to your data.
 ///
 /// Schema `data_event`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataEvent {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8979,14 +7872,8 @@ pub struct DataEvent {
 /// This will return a list of data events for the App.
 ///
 /// Schema `data_event_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataEventList {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9006,14 +7893,8 @@ pub struct DataEventList {
 /// This will return a summary of data events for the App.
 ///
 /// Schema `data_event_summary`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataEventSummary {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9039,14 +7920,8 @@ pub struct DataEventSummary {
 /// This will return a summary of a data event for the App.
 ///
 /// Schema `data_event_summary_item`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataEventSummaryItem {
     /// The name of the event
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9072,14 +7947,8 @@ pub struct DataEventSummaryItem {
 /// The data export API is used to export message delivery and engagement statistics for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more) sent in a given timeframe. The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces).
 ///
 /// Schema `data_export`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataExport {
     /// The identifier for your job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9102,14 +7971,8 @@ pub struct DataExport {
 /// A CSV output file
 ///
 /// Schema `data_export_csv`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataExportCsv {
     /// The user_id of the user who was sent the message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9194,7 +8057,8 @@ pub struct DataExportCsv {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `datetime`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Datetime {
@@ -9222,14 +8086,8 @@ impl<'de> serde::Deserialize<'de> for Datetime {
     }
 }
 /// Schema `delete_office_hours_exception_response_200`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DeleteOfficeHoursExceptionResponse200 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -9242,14 +8100,8 @@ pub struct DeleteOfficeHoursExceptionResponse200 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `delete_office_hours_schedule_response_200`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DeleteOfficeHoursScheduleResponse200 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -9266,14 +8118,8 @@ pub struct DeleteOfficeHoursScheduleResponse200 {
 /// Response returned when an object is deleted
 ///
 /// Schema `deleted_article_object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DeletedArticleObject {
     /// The unique identifier for the article which you provided in the URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9293,14 +8139,8 @@ pub struct DeletedArticleObject {
 /// Response returned when an object is deleted
 ///
 /// Schema `deleted_collection_object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DeletedCollectionObject {
     /// The unique identifier for the collection which you provided in the URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9320,14 +8160,8 @@ pub struct DeletedCollectionObject {
 /// Response returned when an object is deleted
 ///
 /// Schema `deleted_company_object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DeletedCompanyObject {
     /// The unique identifier for the company which is given by Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9347,14 +8181,8 @@ pub struct DeletedCompanyObject {
 /// A deleted conversation record containing its ID, metrics retained status and deletion timestamp.
 ///
 /// Schema `deleted_conversation_item`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DeletedConversationItem {
     /// String representing the object's type. Always has the value `conversation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9377,14 +8205,8 @@ pub struct DeletedConversationItem {
 /// A paginated list of deleted conversation IDs.
 ///
 /// Schema `deleted_conversation_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DeletedConversationList {
     /// String representing the object's type. Always has the value `conversations.list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9406,14 +8228,8 @@ pub struct DeletedConversationList {
 /// Response returned when a data connector is deleted.
 ///
 /// Schema `deleted_data_connector_object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DeletedDataConnectorObject {
     /// The unique identifier for the data connector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9433,14 +8249,8 @@ pub struct DeletedDataConnectorObject {
 /// Response returned when a redirect is deleted.
 ///
 /// Schema `deleted_help_center_redirect_object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DeletedHelpCenterRedirectObject {
     /// The unique identifier for the redirect which you provided in the URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9460,14 +8270,8 @@ pub struct DeletedHelpCenterRedirectObject {
 /// Response returned when an object is deleted
 ///
 /// Schema `deleted_internal_article_object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DeletedInternalArticleObject {
     /// The unique identifier for the internal article which you provided in the URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9487,14 +8291,8 @@ pub struct DeletedInternalArticleObject {
 /// Response returned when an object is deleted
 ///
 /// Schema `deleted_object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DeletedObject {
     /// The unique identifier for the news item which you provided in the URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9510,14 +8308,8 @@ pub struct DeletedObject {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `detach_contact_from_conversation_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DetachContactFromConversationRequest {
     /// The `id` of the admin who is performing the action.
     pub admin_id: String,
@@ -9526,14 +8318,8 @@ pub struct DetachContactFromConversationRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `detach_tag_from_conversation_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DetachTagFromConversationRequest {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: String,
@@ -9542,14 +8328,8 @@ pub struct DetachTagFromConversationRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `detach_tag_from_ticket_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DetachTagFromTicketRequest {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: String,
@@ -9562,14 +8342,8 @@ pub struct DetachTagFromTicketRequest {
 /// Contains data for an email address header for a conversation part that was sent as an email.
 ///
 /// Schema `email_address_header`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EmailAddressHeader {
     /// The type of email address header
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9593,14 +8367,8 @@ pub struct EmailAddressHeader {
 /// A list of email settings
 ///
 /// Schema `email_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EmailList {
     /// The type of object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9616,14 +8384,8 @@ pub struct EmailList {
 /// Contains metadata if the message was sent as an email
 ///
 /// Schema `email_message_metadata`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EmailMessageMetadata {
     /// The subject of the email
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9649,14 +8411,8 @@ pub struct EmailMessageMetadata {
 /// Represents a sender email address configuration
 ///
 /// Schema `email_setting`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EmailSetting {
     /// The type of object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9699,14 +8455,8 @@ pub struct EmailSetting {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `enqueue_create_ticket_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EnqueueCreateTicketRequest {
     /// The ID of the type of ticket you want to create
     pub ticket_type_id: String,
@@ -9741,14 +8491,8 @@ pub struct EnqueueCreateTicketRequest {
 /// The API will return an Error List for a failed request, which will contain one or more Error objects.
 ///
 /// Schema `error`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Error {
     /// The type is error.list
     pub r#type: String,
@@ -9767,7 +8511,8 @@ pub struct Error {
 /// Event details of Workflow & actions
 ///
 /// Schema `event_details`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum EventDetails {
@@ -9825,14 +8570,8 @@ impl<'de> serde::Deserialize<'de> for EventDetails {
 /// External pages that you have added to your Fin Content Library.
 ///
 /// Schema `external_page`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ExternalPage {
     /// Always external_page
     pub r#type: ExternalPageType,
@@ -9876,14 +8615,8 @@ pub struct ExternalPage {
 /// This will return a list of external pages for the App.
 ///
 /// Schema `external_pages_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ExternalPagesList {
     /// The type of the object - `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9905,14 +8638,8 @@ pub struct ExternalPagesList {
 /// The value describing a file upload set for a custom attribute
 ///
 /// Schema `file_attribute`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FileAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -9945,14 +8672,8 @@ pub struct FileAttribute {
 /// Maximum of 10 attachments per request.
 ///
 /// Schema `fin_agent_attachment`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FinAgentAttachment {
     /// The type of attachment.
     pub r#type: FinAgentAttachmentType,
@@ -9977,14 +8698,8 @@ pub struct FinAgentAttachment {
 /// Contains error details if any user or conversation attribute updates failed.
 ///
 /// Schema `fin_agent_attribute_errors`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FinAgentAttributeErrors {
     /// User-related attribute errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10001,14 +8716,8 @@ pub struct FinAgentAttributeErrors {
 /// Metadata about the conversation, including history and attributes.
 ///
 /// Schema `fin_agent_conversation_metadata`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FinAgentConversationMetadata {
     /// An array of previous messages in the conversation before Fin is initialized.
     /// This data provides context to Fin and helps generate a better answer.
@@ -10035,14 +8744,8 @@ pub struct FinAgentConversationMetadata {
 /// delivered, and the token is revoked once it is sent.
 ///
 /// Schema `fin_agent_csat_requested_event`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FinAgentCsatRequestedEvent {
     /// The name of the event.
     pub event_name: FinAgentCsatRequestedEventEventName,
@@ -10063,14 +8766,8 @@ pub struct FinAgentCsatRequestedEvent {
 /// A message exchanged within a Fin Agent conversation.
 ///
 /// Schema `fin_agent_message`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FinAgentMessage {
     /// The author that created the message.
     pub author: FinAgentMessageAuthor,
@@ -10097,14 +8794,8 @@ pub struct FinAgentMessage {
 /// Intermediate replies have status 'replying'; a separate fin_status_updated event with 'awaiting_user_reply' fires once Fin's reply is done.
 ///
 /// Schema `fin_agent_replied_event`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FinAgentRepliedEvent {
     /// The name of the event.
     pub event_name: FinAgentRepliedEventEventName,
@@ -10137,14 +8828,8 @@ pub struct FinAgentRepliedEvent {
 /// When the fin_replied event arrives with the same stream_id, replace streamed text with the final HTML body.
 ///
 /// Schema `fin_agent_reply_chunk_event`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FinAgentReplyChunkEvent {
     /// The name of the event.
     pub event_name: FinAgentReplyChunkEventEventName,
@@ -10173,14 +8858,8 @@ pub struct FinAgentReplyChunkEvent {
 /// Delivered via webhooks or SSE. Fin will report its status to the client via this event.
 ///
 /// Schema `fin_agent_status_updated_event`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FinAgentStatusUpdatedEvent {
     /// The name of the event.
     pub event_name: FinAgentStatusUpdatedEventEventName,
@@ -10215,14 +8894,8 @@ pub struct FinAgentStatusUpdatedEvent {
 /// A user object representing the user in a Fin Agent conversation.
 ///
 /// Schema `fin_agent_user`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FinAgentUser {
     /// The ID of the user. This value will be used to uniquely identify the user
     /// during a conversation with Fin. Maps to the user_id field on the Intercom User object.
@@ -10243,14 +8916,8 @@ pub struct FinAgentUser {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `get_export_reporting_data_get_datasets_response_200`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct GetExportReportingDataGetDatasetsResponse200 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -10261,14 +8928,8 @@ pub struct GetExportReportingDataGetDatasetsResponse200 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `get_export_reporting_data_job_identifier_response_200`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct GetExportReportingDataJobIdentifierResponse200 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_identifier: Option<String>,
@@ -10287,14 +8948,8 @@ pub struct GetExportReportingDataJobIdentifierResponse200 {
 /// The Content of a Group.
 ///
 /// Schema `group_content`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct GroupContent {
     /// The type of object - `group_content` .
     #[serde(
@@ -10318,14 +8973,8 @@ pub struct GroupContent {
 /// The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.
 ///
 /// Schema `group_translated_content`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct GroupTranslatedContent {
     /// The type of object - group_translated_content.
     #[serde(
@@ -10605,14 +9254,8 @@ pub struct GroupTranslatedContent {
 /// A pause or resume event for a conversation
 ///
 /// Schema `handling_event`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct HandlingEvent {
     pub teammate: TeammateReference,
     /// The type of handling event
@@ -10635,14 +9278,8 @@ pub struct HandlingEvent {
 /// A list of handling events for a conversation
 ///
 /// Schema `handling_event_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct HandlingEventList {
     /// Array of handling events
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10656,14 +9293,8 @@ pub struct HandlingEventList {
 /// Help Centers contain collections
 ///
 /// Schema `help_center`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct HelpCenter {
     /// The unique identifier for the Help Center which is given by Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10711,14 +9342,8 @@ pub struct HelpCenter {
 /// A list of Help Centers belonging to the App
 ///
 /// Schema `help_center_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct HelpCenterList {
     /// The type of the object - `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10736,14 +9361,8 @@ pub struct HelpCenterList {
 /// help center, so that links to old or external URLs resolve to live content.
 ///
 /// Schema `help_center_redirect`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct HelpCenterRedirect {
     /// The unique identifier for the redirect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10781,14 +9400,8 @@ pub struct HelpCenterRedirect {
 /// This will return a list of redirects for the help center.
 ///
 /// Schema `help_center_redirect_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct HelpCenterRedirectList {
     /// The type of the object - `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10812,16 +9425,8 @@ pub struct HelpCenterRedirectList {
 /// Intercom API version.</br>By default, it's equal to the version set in the app package.
 ///
 /// Schema `intercom_version`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum IntercomVersion {
     /// `1.0`
@@ -10935,14 +9540,8 @@ pub type InternalArticle = InternalArticleListItem;
 /// This will return a list of internal articles for the App.
 ///
 /// Schema `internal_article_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct InternalArticleList {
     /// The type of the object - `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10968,14 +9567,8 @@ pub struct InternalArticleList {
 /// The data returned about your internal articles when you list them.
 ///
 /// Schema `internal_article_list_item`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct InternalArticleListItem {
     /// The type of object - `internal_article`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11040,14 +9633,8 @@ pub struct InternalArticleListItem {
 /// The results of an Internal Article search
 ///
 /// Schema `internal_article_search_response`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct InternalArticleSearchResponse {
     /// The type of the object - `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11073,14 +9660,8 @@ pub struct InternalArticleSearchResponse {
 /// IP allowlist settings for the workspace.
 ///
 /// Schema `ip_allowlist`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct IpAllowlist {
     /// String representing the object's type. Always has the value `ip_allowlist`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11103,14 +9684,8 @@ pub struct IpAllowlist {
 /// Jobs are tasks that are processed asynchronously by the Intercom system after being enqueued via the API. This allows for efficient handling of operations that may take time to complete, such as data imports or exports. You can check the status of your jobs to monitor their progress and ensure they are completed successfully.
 ///
 /// Schema `jobs`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Jobs {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11145,14 +9720,8 @@ pub struct Jobs {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `link_conversation_to_ticket_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct LinkConversationToTicketRequest {
     /// The unique identifier (given by Intercom) for the conversation or customer ticket to link to the tracker ticket.
     pub conversation_id: String,
@@ -11165,14 +9734,8 @@ pub struct LinkConversationToTicketRequest {
 /// A linked conversation or ticket.
 ///
 /// Schema `linked_object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct LinkedObject {
     /// ticket or conversation
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11196,14 +9759,8 @@ pub struct LinkedObject {
 /// An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
 ///
 /// Schema `linked_object_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct LinkedObjectList {
     /// Always list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11222,14 +9779,8 @@ pub struct LinkedObjectList {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `list_calls_with_transcripts_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ListCallsWithTranscriptsRequest {
     /// A list of conversation ids to fetch calls for. Maximum 20.
     pub conversation_ids: Vec<String>,
@@ -11238,14 +9789,8 @@ pub struct ListCallsWithTranscriptsRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `list_calls_with_transcripts_response_200`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ListCallsWithTranscriptsResponse200 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -11260,14 +9805,8 @@ pub struct ListCallsWithTranscriptsResponse200 {
 /// A macro is a pre-defined response template (saved reply) that can be used to quickly reply to conversations.
 ///
 /// Schema `macro`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Macro {
     /// String representing the object's type. Always has the value `macro`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11308,14 +9847,8 @@ pub struct Macro {
 /// A paginated list of macros (saved replies) in the workspace.
 ///
 /// Schema `macro_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct MacroList {
     /// Always list
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11331,7 +9864,8 @@ pub struct MacroList {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `manage_conversation_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ManageConversationRequest {
@@ -11385,14 +9919,8 @@ impl<'de> serde::Deserialize<'de> for ManageConversationRequest {
     }
 }
 /// Schema `merge_contact_response_200`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct MergeContactResponse200 {
     /// The type of object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11672,14 +10200,8 @@ pub struct MergeContactResponse200 {
 /// Merge contact data.
 ///
 /// Schema `merge_contacts_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct MergeContactsRequest {
     /// The unique identifier for the contact to merge away from. Must be a lead.
     pub from: String,
@@ -11697,14 +10219,8 @@ pub struct MergeContactsRequest {
 /// Payload to merge a secondary conversation into a primary conversation.
 ///
 /// Schema `merge_conversations_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct MergeConversationsRequest {
     /// The ID of the primary (target) conversation to merge into.
     pub merge_into_conversation_id: i64,
@@ -11717,14 +10233,8 @@ pub struct MergeConversationsRequest {
 /// A record of a contact that was merged into another contact.
 ///
 /// Schema `merge_history_item`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct MergeHistoryItem {
     /// The type of object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11751,14 +10261,8 @@ pub struct MergeHistoryItem {
 /// A paginated list of merge history entries for a contact.
 ///
 /// Schema `merge_history_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct MergeHistoryList {
     /// The type of object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11785,14 +10289,8 @@ pub struct MergeHistoryList {
 /// Message are how you reach out to contacts in Intercom. They are created when an admin sends an outbound message to a contact.
 ///
 /// Schema `message`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Message {
     /// The type of the message
     pub r#type: String,
@@ -11821,14 +10319,8 @@ pub type Metadata = ConversationPartMetadata;
 /// Search using Intercoms Search APIs with more than one filter.
 ///
 /// Schema `multiple_filter_search_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct MultipleFilterSearchRequest {
     /// An operator to allow boolean inspection between multiple fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11844,14 +10336,8 @@ pub struct MultipleFilterSearchRequest {
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 ///
 /// Schema `news_item`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NewsItem {
     /// The type of object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11908,14 +10394,8 @@ pub struct NewsItem {
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 ///
 /// Schema `news_item_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NewsItemRequest {
     /// The title of the news item.
     pub title: String,
@@ -11950,14 +10430,8 @@ pub struct NewsItemRequest {
 /// Newsfeeds currently cannot be edited through the API, please refer to [this article](https://www.intercom.com/help/en/articles/6362267-getting-started-with-news) to set up your newsfeeds in Intercom.
 ///
 /// Schema `newsfeed`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Newsfeed {
     /// The unique identifier for the newsfeed which is given by Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11983,14 +10457,8 @@ pub struct Newsfeed {
 /// Assigns a news item to a newsfeed.
 ///
 /// Schema `newsfeed_assignment`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NewsfeedAssignment {
     /// The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12007,14 +10475,8 @@ pub struct NewsfeedAssignment {
 /// Notes allow you to annotate and comment on your contacts and companies. A note is attached to either a contact or a company, never both.
 ///
 /// Schema `note`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Note {
     /// String representing the object's type. Always has the value `note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12058,14 +10520,8 @@ pub struct Note {
 /// A paginated list of notes associated with a contact or a company.
 ///
 /// Schema `note_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NoteList {
     /// String representing the object's type. Always has the value `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12091,14 +10547,8 @@ pub struct NoteList {
 /// An exception overrides a schedule's regular hours on a specific date, such as a public holiday.
 ///
 /// Schema `office_hours_exception`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct OfficeHoursException {
     /// The type of the object - always `office_hours_exception`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12147,14 +10597,8 @@ pub struct OfficeHoursException {
 /// A list of office hours exceptions.
 ///
 /// Schema `office_hours_exception_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct OfficeHoursExceptionList {
     /// The type of the object - always `office_hours_exception.list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12171,14 +10615,8 @@ pub struct OfficeHoursExceptionList {
 /// An office hours schedule defines the recurring weekly hours during which the workspace is open.
 ///
 /// Schema `office_hours_schedule`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct OfficeHoursSchedule {
     /// The type of the object - always `office_hours_schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12213,14 +10651,8 @@ pub struct OfficeHoursSchedule {
 /// A list of office hours schedules.
 ///
 /// Schema `office_hours_schedule_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct OfficeHoursScheduleList {
     /// The type of the object - always `office_hours_schedule.list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12237,14 +10669,8 @@ pub struct OfficeHoursScheduleList {
 /// A single open interval. For schedules, `start_minute` and `end_minute` are minute offsets from the start of the week (Monday 00:00 = 0), in the range 0 to 10080. For exceptions, they are minute offsets from midnight on `exception_date`, in the range 0 to 1440.
 ///
 /// Schema `office_hours_time_interval`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct OfficeHoursTimeInterval {
     /// Minute the interval starts. For schedules, offset from the start of the week (Monday 00:00 = 0); for exceptions, offset from midnight on `exception_date`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12264,14 +10690,8 @@ pub struct OfficeHoursTimeInterval {
 /// Payload of the request to open a conversation
 ///
 /// Schema `open_conversation_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct OpenConversationRequest {
     pub message_type: OpenConversationRequestMessageType,
     /// The id of the admin who is performing the action.
@@ -12285,14 +10705,8 @@ pub struct OpenConversationRequest {
 /// Contains details about name of the workflow for conversation part type <code>operator_workflow_event</code>.
 ///
 /// Schema `operator_workflow_event`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct OperatorWorkflowEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow: Option<OperatorWorkflowEventWorkflow>,
@@ -12309,14 +10723,8 @@ pub struct OperatorWorkflowEvent {
 /// Their responses are likely to contain a pages object that hosts pagination links which a client can use to paginate through the data without having to construct a query. The link relations for the pages field are as follows.
 ///
 /// Schema `pages_link`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct PagesLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PagesLinkType>,
@@ -12340,14 +10748,8 @@ pub struct PagesLink {
 /// Paginated Response
 ///
 /// Schema `paginated_response`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct PaginatedResponse {
     /// The type of object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12373,14 +10775,8 @@ pub struct PaginatedResponse {
 /// The file attached to a part
 ///
 /// Schema `part_attachment`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct PartAttachment {
     /// The type of attachment
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12412,14 +10808,8 @@ pub struct PartAttachment {
 /// Phone Switch Response
 ///
 /// Schema `phone_switch`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct PhoneSwitch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PhoneSwitchType>,
@@ -12431,14 +10821,8 @@ pub struct PhoneSwitch {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `post_export_reporting_data_enqueue_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct PostExportReportingDataEnqueueRequest {
     pub dataset_id: String,
     pub attribute_ids: Vec<String>,
@@ -12449,14 +10833,8 @@ pub struct PostExportReportingDataEnqueueRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `post_export_reporting_data_enqueue_response_200`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct PostExportReportingDataEnqueueResponse200 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_identifier: Option<String>,
@@ -12475,14 +10853,8 @@ pub struct PostExportReportingDataEnqueueResponse200 {
 /// A condition used to filter contacts in an audience.
 ///
 /// Schema `predicate`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Predicate {
     /// The attribute to filter on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12507,14 +10879,8 @@ pub struct Predicate {
 /// is required and lists which locales' drafts to publish.
 ///
 /// Schema `publish_article_draft_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct PublishArticleDraftRequest {
     /// The locales whose staged drafts should be published. Required on
     /// multilingual workspaces; each locale must have a pending draft.
@@ -12527,14 +10893,8 @@ pub struct PublishArticleDraftRequest {
 /// Quick Reply Option
 ///
 /// Schema `quick_reply_option`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct QuickReplyOption {
     /// The text to display in this quick reply option.
     pub text: String,
@@ -12549,14 +10909,8 @@ pub struct QuickReplyOption {
 /// A recipient of a message
 ///
 /// Schema `recipient`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Recipient {
     /// The role associated to the contact - `user` or `lead`.
     pub r#type: RecipientType,
@@ -12567,7 +10921,8 @@ pub struct Recipient {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `redact_conversation_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum RedactConversationRequest {
@@ -12613,14 +10968,8 @@ impl<'de> serde::Deserialize<'de> for RedactConversationRequest {
 /// reference to another object
 ///
 /// Schema `reference`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Reference {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -12639,14 +10988,8 @@ pub struct Reference {
 /// Register a Fin Voice call with Intercom
 ///
 /// Schema `register_fin_voice_call_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RegisterFinVoiceCallRequest {
     /// Phone number in E.164 format for the call
     pub phone_number: String,
@@ -12669,7 +11012,8 @@ pub struct RegisterFinVoiceCallRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `reply_conversation_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ReplyConversationRequest {
@@ -12701,7 +11045,8 @@ impl<'de> serde::Deserialize<'de> for ReplyConversationRequest {
     }
 }
 /// Schema `reply_ticket_request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ReplyTicketRequest {
@@ -12733,14 +11078,8 @@ impl<'de> serde::Deserialize<'de> for ReplyTicketRequest {
     }
 }
 /// Schema `reply_to_fin_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ReplyToFinRequest {
     /// The ID of the conversation.
     pub conversation_id: String,
@@ -12754,14 +11093,8 @@ pub struct ReplyToFinRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `reply_to_fin_response_200`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ReplyToFinResponse200 {
     /// The ID of the conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12789,14 +11122,8 @@ pub struct ReplyToFinResponse200 {
 /// Data related to Sales Agent involvement in the conversation.
 ///
 /// Schema `sales_agent`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SalesAgent {
     /// The fixed outcome of the sales agent interaction, used for billing and tracking.
     #[serde(
@@ -12826,14 +11153,8 @@ pub struct SalesAgent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `search_activity_logs_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SearchActivityLogsRequest {
     /// The start date that you request data for. It must be formatted as a UNIX timestamp.
     pub created_at_after: intercom_runtime::Timestamp,
@@ -12858,14 +11179,8 @@ pub struct SearchActivityLogsRequest {
 /// Search using Intercoms Search APIs.
 ///
 /// Schema `search_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SearchRequest {
     pub query: SearchRequestQuery,
     #[serde(
@@ -12883,14 +11198,8 @@ pub struct SearchRequest {
 /// A segment is a group of your contacts defined by the rules that you set.
 ///
 /// Schema `segment`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Segment {
     /// The type of object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12926,14 +11235,8 @@ pub struct Segment {
 /// This will return a list of Segment Objects. The result may also have a pages object if the response is paginated.
 ///
 /// Schema `segment_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SegmentList {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12949,14 +11252,8 @@ pub struct SegmentList {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `set_away_admin_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SetAwayAdminRequest {
     /// Set to "true" to change the status of the admin to away.
     pub away_mode_enabled: bool,
@@ -12974,14 +11271,8 @@ pub struct SetAwayAdminRequest {
 /// Schema `show_call_transcript_response_200`.
 pub type ShowCallTranscriptResponse200 = String;
 /// Schema `show_contact_by_external_id_response_200`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ShowContactByExternalIdResponse200 {
     /// The type of object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13257,14 +11548,8 @@ pub struct ShowContactByExternalIdResponse200 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `show_contact_response_200`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ShowContactResponse200 {
     /// The type of object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13544,14 +11829,8 @@ pub struct ShowContactResponse200 {
 /// A paginated list of side conversations for a conversation.
 ///
 /// Schema `side_conversation_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SideConversationList {
     /// The type of the response object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13574,14 +11853,8 @@ pub struct SideConversationList {
 /// A side conversation with its conversation parts.
 ///
 /// Schema `side_conversation_summary`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SideConversationSummary {
     /// The unique identifier for the side conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13601,14 +11874,8 @@ pub struct SideConversationSummary {
 /// Search using Intercoms Search APIs with a single filter.
 ///
 /// Schema `single_filter_search_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SingleFilterSearchRequest {
     /// The accepted field that you want to search on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13638,14 +11905,8 @@ pub struct SingleFilterSearchRequest {
 /// Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
 ///
 /// Schema `sla_applied`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SlaApplied {
     /// object type
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13668,14 +11929,8 @@ pub struct SlaApplied {
 /// Payload of the request to snooze a conversation
 ///
 /// Schema `snooze_conversation_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SnoozeConversationRequest {
     pub message_type: SnoozeConversationRequestMessageType,
     /// The id of the admin who is performing the action.
@@ -13691,14 +11946,8 @@ pub struct SnoozeConversationRequest {
 /// A Social Profile allows you to label your contacts, companies, and conversations and list them using that Social Profile.
 ///
 /// Schema `social_profile`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SocialProfile {
     /// value is "social_profile"
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13718,14 +11967,8 @@ pub struct SocialProfile {
 /// Contains metadata if the message was sent as an email
 ///
 /// Schema `source_email_message_metadata`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SourceEmailMessageMetadata {
     /// The unique identifier for the email message as specified in the Message-ID header
     #[serde(
@@ -13750,14 +11993,8 @@ pub struct SourceEmailMessageMetadata {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `start_fin_conversation_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StartFinConversationRequest {
     /// The ID of the conversation that is calling Fin via this API.
     pub conversation_id: String,
@@ -13773,14 +12010,8 @@ pub struct StartFinConversationRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `start_fin_conversation_response_200`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StartFinConversationResponse200 {
     /// The ID of the conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13806,14 +12037,8 @@ pub struct StartFinConversationResponse200 {
 /// Pagination: Starting After
 ///
 /// Schema `starting_after_paging`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StartingAfterPaging {
     /// The number of results to fetch per page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13830,14 +12055,8 @@ pub struct StartingAfterPaging {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `submit_fin_csat_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SubmitFinCsatRequest {
     /// Your external conversation ID — the same ID you started the conversation with, and the one echoed on the `csat_requested` event.
     pub conversation_id: String,
@@ -13851,14 +12070,8 @@ pub struct SubmitFinCsatRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `submit_fin_csat_response_200`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SubmitFinCsatResponse200 {
     /// The external ID of the rated conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13874,14 +12087,8 @@ pub struct SubmitFinCsatResponse200 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `submit_fin_csat_response_422`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SubmitFinCsatResponse422 {
     /// Validation messages keyed by the field they apply to, or `base` for conversation-level failures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13895,14 +12102,8 @@ pub struct SubmitFinCsatResponse422 {
 /// A subscription type lets customers easily opt out of non-essential communications without missing what's important to them.
 ///
 /// Schema `subscription_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SubscriptionType {
     /// The type of the object - subscription
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13933,14 +12134,8 @@ pub struct SubscriptionType {
 /// A list of subscription type objects.
 ///
 /// Schema `subscription_type_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SubscriptionTypeList {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13957,14 +12152,8 @@ pub struct SubscriptionTypeList {
 /// A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 ///
 /// Schema `tag`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Tag {
     /// value is "tag"
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13998,14 +12187,8 @@ pub struct Tag {
 /// A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 ///
 /// Schema `tag_basic`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TagBasic {
     /// value is "tag"
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14025,14 +12208,8 @@ pub struct TagBasic {
 /// You can tag a single company or a list of companies.
 ///
 /// Schema `tag_company_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TagCompanyRequest {
     /// The name of the tag, which will be created if not found.
     pub name: String,
@@ -14047,14 +12224,8 @@ pub struct TagCompanyRequest {
 /// The response for creating or updating a tag, including the entities that were tagged or untagged.
 ///
 /// Schema `tag_create_response`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TagCreateResponse {
     /// value is "tag"
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14090,14 +12261,8 @@ pub struct TagCreateResponse {
 /// A list of tags objects in the workspace.
 ///
 /// Schema `tag_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TagList {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14114,14 +12279,8 @@ pub struct TagList {
 /// You can tag a list of users.
 ///
 /// Schema `tag_multiple_users_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TagMultipleUsersRequest {
     /// The name of the tag, which will be created if not found.
     pub name: String,
@@ -14135,14 +12294,8 @@ pub struct TagMultipleUsersRequest {
 /// A list of tags objects associated with a conversation
 ///
 /// Schema `tags`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Tags {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14159,14 +12312,8 @@ pub struct Tags {
 /// Teams are groups of admins in Intercom.
 ///
 /// Schema `team`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Team {
     /// Value is always "team"
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14209,14 +12356,8 @@ pub struct Team {
 /// This will return a list of team objects for the App.
 ///
 /// Schema `team_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TeamList {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14231,14 +12372,8 @@ pub struct TeamList {
 /// Per-admin activity metrics within a team.
 ///
 /// Schema `team_metric`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TeamMetric {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -14261,14 +12396,8 @@ pub struct TeamMetric {
 /// A list of team metrics.
 ///
 /// Schema `team_metric_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TeamMetricList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -14283,14 +12412,8 @@ pub struct TeamMetricList {
 /// Admin priority levels for teams
 ///
 /// Schema `team_priority_level`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TeamPriorityLevel {
     /// The primary team ids for the team
     #[serde(
@@ -14315,14 +12438,8 @@ pub struct TeamPriorityLevel {
 /// A reference to a teammate
 ///
 /// Schema `teammate_reference`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TeammateReference {
     /// The type of teammate
     pub r#type: TeammateReferenceType,
@@ -14346,14 +12463,8 @@ pub struct TeammateReference {
 /// Tickets are how you track requests from your users.
 ///
 /// Schema `ticket`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Ticket {
     /// Always ticket
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14424,14 +12535,8 @@ pub struct Ticket {
 /// The list of contacts affected by a ticket.
 ///
 /// Schema `ticket_contacts`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketContacts {
     /// always contact.list
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14457,14 +12562,8 @@ pub type TicketCustomAttributes = std::collections::BTreeMap<
 /// deleted ticket object
 ///
 /// Schema `ticket_deleted`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketDeleted {
     /// The unique identifier for the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14484,14 +12583,8 @@ pub struct TicketDeleted {
 /// Tickets are how you track requests from your users.
 ///
 /// Schema `ticket_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketList {
     /// Always ticket.list
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14517,14 +12610,8 @@ pub struct TicketList {
 /// A Ticket Part represents a message in the ticket.
 ///
 /// Schema `ticket_part`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketPart {
     /// Always ticket_part
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14601,14 +12688,8 @@ pub struct TicketPart {
 /// The author that wrote or triggered the part. Can be a bot, admin, team or user.
 ///
 /// Schema `ticket_part_author`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketPartAuthor {
     /// The type of the author
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14635,14 +12716,8 @@ pub struct TicketPartAuthor {
 /// A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
 ///
 /// Schema `ticket_parts`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketParts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<TicketPartsType>,
@@ -14660,14 +12735,8 @@ pub struct TicketParts {
 /// A Ticket Part representing a note, comment, or quick_reply on a ticket
 ///
 /// Schema `ticket_reply`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketReply {
     /// Always ticket_part
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14719,14 +12788,8 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
 /// A ticket state, used to define the state of a ticket.
 ///
 /// Schema `ticket_state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketState {
     /// String representing the object's type. Always has the value `ticket_state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14752,14 +12815,8 @@ pub struct TicketState {
 /// A ticket state, used to define the state of a ticket.
 ///
 /// Schema `ticket_state_detailed`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketStateDetailed {
     /// String representing the object's type. Always has the value `ticket_state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14791,14 +12848,8 @@ pub struct TicketStateDetailed {
 /// A list of ticket states associated with a given ticket type.
 ///
 /// Schema `ticket_state_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketStateList {
     /// String representing the object's type. Always has the value `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14815,14 +12866,8 @@ pub struct TicketStateList {
 /// A ticket type, used to define the data fields to be captured in a ticket.
 ///
 /// Schema `ticket_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketType {
     /// String representing the object's type. Always has the value `ticket_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14870,14 +12915,8 @@ pub struct TicketType {
 /// Ticket type attribute, used to define each data field to be captured in a ticket.
 ///
 /// Schema `ticket_type_attribute`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketTypeAttribute {
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14939,14 +12978,8 @@ pub struct TicketTypeAttribute {
 /// A list of attributes associated with a given ticket type.
 ///
 /// Schema `ticket_type_attribute_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketTypeAttributeList {
     /// String representing the object's type. Always has the value `ticket_type_attributes.list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14963,14 +12996,8 @@ pub struct TicketTypeAttributeList {
 /// A list of ticket types associated with a given workspace.
 ///
 /// Schema `ticket_type_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketTypeList {
     /// String representing the object's type. Always has the value `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14987,14 +13014,8 @@ pub struct TicketTypeList {
 /// A translation object contains the localised details of a subscription type.
 ///
 /// Schema `translation`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Translation {
     /// The localised name of the subscription type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15014,14 +13035,8 @@ pub struct Translation {
 /// You can tag a single company or a list of companies.
 ///
 /// Schema `untag_company_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UntagCompanyRequest {
     /// The name of the tag which will be untagged from the company
     pub name: String,
@@ -15036,14 +13051,8 @@ pub struct UntagCompanyRequest {
 /// You can Update an Article
 ///
 /// Schema `update_article_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateArticleRequest {
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15114,14 +13123,8 @@ pub struct UpdateArticleRequest {
 /// The request payload for updating an audience. All fields are optional — only provided fields will be updated.
 ///
 /// Schema `update_audience_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateAudienceRequest {
     /// The name of the audience.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15141,14 +13144,8 @@ pub struct UpdateAudienceRequest {
 /// You can update a collection
 ///
 /// Schema `update_collection_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateCollectionRequest {
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15178,14 +13175,8 @@ pub struct UpdateCollectionRequest {
 /// You can update a Company
 ///
 /// Schema `update_company_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateCompanyRequest {
     /// The name of the Company
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15217,14 +13208,8 @@ pub struct UpdateCompanyRequest {
 /// You can update a contact
 ///
 /// Schema `update_contact_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateContactRequest {
     /// The role of the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15305,14 +13290,8 @@ pub struct UpdateContactRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `update_contact_response_200`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateContactResponse200 {
     /// The type of object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15592,14 +13571,8 @@ pub struct UpdateContactResponse200 {
 /// You can modify a Content Import Source of your Fin Content Library.
 ///
 /// Schema `update_content_import_source_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateContentImportSourceRequest {
     /// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
     pub sync_behavior: UpdateContentImportSourceRequestSyncBehavior,
@@ -15629,14 +13602,8 @@ pub struct UpdateContentImportSourceRequest {
 /// Payload for renaming a list option on a conversation attribute.
 ///
 /// Schema `update_conversation_attribute_option_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateConversationAttributeOptionRequest {
     /// The updated label for the option.
     pub label: String,
@@ -15649,14 +13616,8 @@ pub struct UpdateConversationAttributeOptionRequest {
 /// Payload for updating a conversation attribute.
 ///
 /// Schema `update_conversation_attribute_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateConversationAttributeRequest {
     /// Name of the attribute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15685,14 +13646,8 @@ pub struct UpdateConversationAttributeRequest {
 /// Payload of the request to update a conversation
 ///
 /// Schema `update_conversation_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateConversationRequest {
     /// Mark a conversation as read within Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15712,14 +13667,8 @@ pub struct UpdateConversationRequest {
 /// Update Data Attribute Request
 ///
 /// Schema `update_data_attribute_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateDataAttributeRequest {
     /// Whether the attribute is to be archived or not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15739,14 +13688,8 @@ pub struct UpdateDataAttributeRequest {
 /// Update an existing data connector. All fields are optional — only provided fields will be updated. Set `state` to `live` or `draft` to change the connector's state.
 ///
 /// Schema `update_data_connector_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateDataConnectorRequest {
     /// The name of the data connector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15802,14 +13745,8 @@ pub struct UpdateDataConnectorRequest {
 /// You can update an External Page in your Fin Content Library.
 ///
 /// Schema `update_external_page_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateExternalPageRequest {
     /// The title of the external page.
     pub title: String,
@@ -15836,14 +13773,8 @@ pub struct UpdateExternalPageRequest {
 /// You can Update an Internal Article
 ///
 /// Schema `update_internal_article_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateInternalArticleRequest {
     /// The title of the article.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15885,14 +13816,8 @@ pub struct UpdateInternalArticleRequest {
 /// The request payload for updating an office hours exception. Only the provided fields are updated.
 ///
 /// Schema `update_office_hours_exception_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateOfficeHoursExceptionRequest {
     /// The date the exception applies to, in `YYYY-MM-DD` format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15922,14 +13847,8 @@ pub struct UpdateOfficeHoursExceptionRequest {
 /// The request payload for updating an office hours schedule. Only the provided fields are updated.
 ///
 /// Schema `update_office_hours_schedule_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateOfficeHoursScheduleRequest {
     /// The name of the office hours schedule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15949,14 +13868,8 @@ pub struct UpdateOfficeHoursScheduleRequest {
 /// You can update a Ticket
 ///
 /// Schema `update_ticket_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateTicketRequest {
     /// The attributes set on the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15987,14 +13900,8 @@ pub struct UpdateTicketRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `update_ticket_request_body`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateTicketRequestBody {
     /// The attributes set on the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16032,14 +13939,8 @@ pub struct UpdateTicketRequestBody {
 /// You can update a Ticket Type Attribute
 ///
 /// Schema `update_ticket_type_attribute_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateTicketTypeAttributeRequest {
     /// The name of the ticket type attribute
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16081,14 +13982,8 @@ pub struct UpdateTicketTypeAttributeRequest {
 /// You can copy the `icon` property for your ticket type from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
 ///
 /// Schema `update_ticket_type_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateTicketTypeRequest {
     /// The name of the ticket type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16117,14 +14012,8 @@ pub struct UpdateTicketTypeRequest {
 /// Update an existing visitor.
 ///
 /// Schema `update_visitor_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateVisitorRequest {
     /// A unique identified for the visitor which is given by Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16147,14 +14036,8 @@ pub struct UpdateVisitorRequest {
 /// Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors. Visitors are not visible in Intercom platform. The Visitors resource provides methods to fetch, update, convert and delete.
 ///
 /// Schema `visitor`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Visitor {
     /// Value is 'visitor'
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16302,14 +14185,8 @@ pub struct Visitor {
 /// Response returned when an object is deleted
 ///
 /// Schema `visitor_deleted_object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct VisitorDeletedObject {
     /// The unique identifier for the visitor which is given by Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16327,14 +14204,8 @@ pub struct VisitorDeletedObject {
 /// The delivery status of a specific WhatsApp message.
 ///
 /// Schema `whatsapp_message_status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WhatsappMessageStatus {
     /// ID of the conversation
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16369,14 +14240,8 @@ pub struct WhatsappMessageStatus {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Schema `whatsapp_message_status_list`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WhatsappMessageStatusList {
     pub r#type: WhatsappMessageStatusListType,
     /// The provided ruleset ID
@@ -16394,14 +14259,8 @@ pub struct WhatsappMessageStatusList {
 /// A workflow export containing the complete workflow configuration.
 ///
 /// Schema `workflow_export`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WorkflowExport {
     /// The version of the export format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16422,14 +14281,8 @@ pub struct WorkflowExport {
 /// Details about the Admin involved in the activity.
 ///
 /// At `#/$defs/activity_log/properties/performed_by`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ActivityLogPerformedBy {
     /// String representing the object's type. Always has the value `admin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16448,16 +14301,8 @@ pub struct ActivityLogPerformedBy {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/activity_log/properties/activity_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ActivityLogActivityType {
     /// `admin_conversation_assignment_limit_change`
@@ -16967,14 +14812,8 @@ impl ActivityLogActivityType {
     }
 }
 /// At `#/$defs/activity_log_metadata/properties/changes/additionalProperties`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ActivityLogMetadataChangesValue {
     /// The value before the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16989,14 +14828,8 @@ pub struct ActivityLogMetadataChangesValue {
 /// Details about the team whose assignment limit was changed.
 ///
 /// At `#/$defs/activity_log_metadata/properties/team`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ActivityLogMetadataTeam {
     /// The ID of the team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17011,14 +14844,8 @@ pub struct ActivityLogMetadataTeam {
 /// The role assigned to this admin. Only present if the admin has a role assigned.
 ///
 /// At `#/$defs/admin/properties/role`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AdminRole {
     /// String representing the object's type. Always has the value `role`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17034,16 +14861,8 @@ pub struct AdminRole {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/admin_reply_conversation_request/properties/message_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum AdminReplyConversationRequestMessageType {
     /// `comment`
@@ -17071,16 +14890,8 @@ impl AdminReplyConversationRequestMessageType {
     }
 }
 /// At `#/$defs/admin_reply_conversation_request/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum AdminReplyConversationRequestType {
     /// `admin`
@@ -17100,16 +14911,8 @@ impl AdminReplyConversationRequestType {
     }
 }
 /// At `#/$defs/admin_reply_ticket_request/properties/message_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum AdminReplyTicketRequestMessageType {
     /// `comment`
@@ -17137,16 +14940,8 @@ impl AdminReplyTicketRequestMessageType {
     }
 }
 /// At `#/$defs/admin_reply_ticket_request/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum AdminReplyTicketRequestType {
     /// `admin`
@@ -17168,14 +14963,8 @@ impl AdminReplyTicketRequestType {
 /// Quick Reply Option
 ///
 /// At `#/$defs/admin_reply_ticket_request/properties/reply_options/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AdminReplyTicketRequestReplyOptionsItem {
     /// The text to display in this quick reply option.
     pub text: String,
@@ -17188,14 +14977,8 @@ pub struct AdminReplyTicketRequestReplyOptionsItem {
 /// This object represents the avatar associated with the admin.
 ///
 /// At `#/$defs/admin_with_app/properties/avatar`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AdminWithAppAvatar {
     /// This is a string that identifies the type of the object. It will always have the value `avatar`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17214,16 +14997,8 @@ pub struct AdminWithAppAvatar {
 /// The type of the source that triggered AI Agent involvement in the conversation.
 ///
 /// At `#/$defs/ai_agent/properties/source_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum AiAgentSourceType {
     /// `essentials_plan_setup`
@@ -17261,16 +15036,8 @@ impl AiAgentSourceType {
 /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
 ///
 /// At `#/$defs/ai_agent/properties/last_answer_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum AiAgentLastAnswerType {
     /// `ai_answer`
@@ -17296,16 +15063,8 @@ impl AiAgentLastAnswerType {
 /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
 ///
 /// At `#/$defs/ai_agent/properties/resolution_state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum AiAgentResolutionState {
     /// `assumed_resolution`
@@ -17343,16 +15102,8 @@ impl AiAgentResolutionState {
 /// The type of object - `article`.
 ///
 /// At `#/$defs/article_list_item/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ArticleType {
     /// `article`
@@ -17374,16 +15125,8 @@ impl ArticleType {
 /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
 ///
 /// At `#/$defs/article_list_item/properties/state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ArticleState {
     /// `published`
@@ -17409,16 +15152,8 @@ impl ArticleState {
 /// The audience that can view this article in the Help Center. `everyone` means all users and visitors can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the article-level audience.
 ///
 /// At `#/$defs/article_list_item/properties/help_center_audience`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ArticleHelpCenterAudience {
     /// `everyone`
@@ -17460,16 +15195,8 @@ impl ArticleHelpCenterAudience {
 /// The type of object - `article_content` .
 ///
 /// At `#/$defs/article_content/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ArticleContentType {
     /// `article_content`
@@ -17491,16 +15218,8 @@ impl ArticleContentType {
 /// Whether the article is `published` or is a `draft` .
 ///
 /// At `#/$defs/article_content/properties/state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ArticleContentState {
     /// `published`
@@ -17526,16 +15245,8 @@ impl ArticleContentState {
 /// The type of the object - `list`.
 ///
 /// At `#/$defs/article_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ArticleListType {
     /// `list`
@@ -17557,14 +15268,8 @@ impl ArticleListType {
 /// A highlighted article title.
 ///
 /// At `#/$defs/article_search_highlights/properties/highlighted_title/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// The type of text - `highlight` or `plain`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17579,16 +15284,8 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
 /// The type of text - `highlight` or `plain`.
 ///
 /// At `#/$defs/article_search_highlights/properties/highlighted_title/items/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ArticleSearchHighlightsHighlightedTitleItemType {
     /// `highlight`
@@ -17614,14 +15311,8 @@ impl ArticleSearchHighlightsHighlightedTitleItemType {
 /// An instance of highlighted summary text.
 ///
 /// At `#/$defs/article_search_highlights/properties/highlighted_summary/items/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// The type of text - `highlight` or `plain`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17636,16 +15327,8 @@ pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
 /// The type of text - `highlight` or `plain`.
 ///
 /// At `#/$defs/article_search_highlights/properties/highlighted_summary/items/items/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
     /// `highlight`
@@ -17671,16 +15354,8 @@ impl ArticleSearchHighlightsHighlightedSummaryItemItemType {
 /// The type of the object - `list`.
 ///
 /// At `#/$defs/article_search_response/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ArticleSearchResponseType {
     /// `list`
@@ -17702,14 +15377,8 @@ impl ArticleSearchResponseType {
 /// An object containing the results of the search.
 ///
 /// At `#/$defs/article_search_response/properties/data`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ArticleSearchResponseData {
     /// An array of Article objects
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17724,16 +15393,8 @@ pub struct ArticleSearchResponseData {
 /// The type of object - `article_statistics`.
 ///
 /// At `#/$defs/article_statistics/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ArticleStatisticsType {
     /// `article_statistics`
@@ -17755,16 +15416,8 @@ impl ArticleStatisticsType {
 /// The type of object - article_translated_content.
 ///
 /// At `#/$defs/article_translated_content/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ArticleTranslatedContentType {
     /// `article_translated_content`
@@ -17786,16 +15439,8 @@ impl ArticleTranslatedContentType {
 /// String representing the object's type. Always has the value `article_version`.
 ///
 /// At `#/$defs/article_version/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ArticleVersionType {
     /// `article_version`
@@ -17817,16 +15462,8 @@ impl ArticleVersionType {
 /// Whether this version is the currently published version of the article (`published`) or an earlier non-live version (`draft`).
 ///
 /// At `#/$defs/article_version/properties/state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ArticleVersionState {
     /// `published`
@@ -17852,16 +15489,8 @@ impl ArticleVersionState {
 /// The type of the object - `list`.
 ///
 /// At `#/$defs/article_version_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ArticleVersionListType {
     /// `list`
@@ -17883,16 +15512,8 @@ impl ArticleVersionListType {
 /// String representing the object's type. Always has the value `article_version`.
 ///
 /// At `#/$defs/article_version_summary/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ArticleVersionSummaryType {
     /// `article_version`
@@ -17914,16 +15535,8 @@ impl ArticleVersionSummaryType {
 /// Whether this version is the currently published version of the article (`published`) or an earlier non-live version (`draft`).
 ///
 /// At `#/$defs/article_version_summary/properties/state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ArticleVersionSummaryState {
     /// `published`
@@ -17947,16 +15560,8 @@ impl ArticleVersionSummaryState {
     }
 }
 /// At `#/$defs/assign_conversation_request/properties/message_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum AssignConversationRequestMessageType {
     /// `assignment`
@@ -17976,16 +15581,8 @@ impl AssignConversationRequestMessageType {
     }
 }
 /// At `#/$defs/assign_conversation_request/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum AssignConversationRequestType {
     /// `admin`
@@ -18009,7 +15606,8 @@ impl AssignConversationRequestType {
     }
 }
 /// At `#/$defs/attach_contact_to_conversation_request/properties/customer`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum AttachContactToConversationRequestCustomer {
@@ -18047,14 +15645,8 @@ impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequestCustomer
 /// Intercom User ID
 ///
 /// At `#/$defs/attach_contact_to_conversation_request/properties/customer/oneOf/0`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
@@ -18071,14 +15663,8 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
 /// User ID
 ///
 /// At `#/$defs/attach_contact_to_conversation_request/properties/customer/oneOf/1`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AttachContactToConversationRequestCustomerUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub user_id: String,
@@ -18095,14 +15681,8 @@ pub struct AttachContactToConversationRequestCustomerUserId {
 /// Email
 ///
 /// At `#/$defs/attach_contact_to_conversation_request/properties/customer/oneOf/2`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AttachContactToConversationRequestCustomerEmail {
     /// The email you have defined for the contact who is being added as a participant.
     pub email: String,
@@ -18119,16 +15699,8 @@ pub struct AttachContactToConversationRequestCustomerEmail {
 /// The type of object.
 ///
 /// At `#/$defs/audience/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum AudienceType {
     /// `audience`
@@ -18150,16 +15722,8 @@ impl AudienceType {
 /// The type of the object.
 ///
 /// At `#/$defs/audience_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum AudienceListType {
     /// `list`
@@ -18181,16 +15745,8 @@ impl AudienceListType {
 /// The type of the object
 ///
 /// At `#/$defs/away_status_reason_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum AwayStatusReasonListType {
     /// `list`
@@ -18215,14 +15771,8 @@ impl AwayStatusReasonListType {
 /// `email_collector`, or `product_tour` (`tour_id`, `tour_url`).
 ///
 /// At `#/$defs/banner/properties/action`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BannerAction {
     /// The kind of action. One of `url`, `reaction`, `email_collector`, or `product_tour`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18263,14 +15813,8 @@ pub struct BannerAction {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/banner/properties/action/properties/reaction_set/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BannerActionReactionSetItem {
     /// The reaction's position in the set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18283,16 +15827,8 @@ pub struct BannerActionReactionSetItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/close_conversation_request/properties/message_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CloseConversationRequestMessageType {
     /// `close`
@@ -18312,16 +15848,8 @@ impl CloseConversationRequestMessageType {
     }
 }
 /// At `#/$defs/close_conversation_request/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CloseConversationRequestType {
     /// `admin`
@@ -18343,16 +15871,8 @@ impl CloseConversationRequestType {
 /// The type of the object - `list`.
 ///
 /// At `#/$defs/collection_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CollectionListType {
     /// `list`
@@ -18374,16 +15894,8 @@ impl CollectionListType {
 /// Value is `company`
 ///
 /// At `#/$defs/company/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CompanyType {
     /// `company`
@@ -18403,14 +15915,8 @@ impl CompanyType {
     }
 }
 /// At `#/$defs/company/properties/plan`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CompanyPlan {
     /// Value is always "plan"
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18428,14 +15934,8 @@ pub struct CompanyPlan {
 /// The list of tags associated with the company
 ///
 /// At `#/$defs/company/properties/tags`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CompanyTags {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18449,16 +15949,8 @@ pub struct CompanyTags {
 /// The type of the object
 ///
 /// At `#/$defs/company/properties/tags/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CompanyTagsType {
     /// `tag.list`
@@ -18480,14 +15972,8 @@ impl CompanyTagsType {
 /// The list of segments associated with the company
 ///
 /// At `#/$defs/company/properties/segments`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CompanySegments {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18501,16 +15987,8 @@ pub struct CompanySegments {
 /// The type of the object
 ///
 /// At `#/$defs/company/properties/segments/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CompanySegmentsType {
     /// `segment.list`
@@ -18532,14 +16010,8 @@ impl CompanySegmentsType {
 /// The list of notes associated with the company
 ///
 /// At `#/$defs/company/properties/notes`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CompanyNotes {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18553,16 +16025,8 @@ pub struct CompanyNotes {
 /// The type of the object
 ///
 /// At `#/$defs/company/properties/notes/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CompanyNotesType {
     /// `note.list`
@@ -18584,16 +16048,8 @@ impl CompanyNotesType {
 /// The type of object - `list`
 ///
 /// At `#/$defs/company_attached_contacts/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CompanyAttachedContactsType {
     /// `list`
@@ -18615,16 +16071,8 @@ impl CompanyAttachedContactsType {
 /// The type of object - `list`
 ///
 /// At `#/$defs/company_attached_segments/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CompanyAttachedSegmentsType {
     /// `list`
@@ -18646,16 +16094,8 @@ impl CompanyAttachedSegmentsType {
 /// The type of the object. Always company.
 ///
 /// At `#/$defs/company_data/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CompanyDataType {
     /// `company`
@@ -18677,16 +16117,8 @@ impl CompanyDataType {
 /// The type of object - `list`.
 ///
 /// At `#/$defs/company_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CompanyListType {
     /// `list`
@@ -18708,14 +16140,8 @@ impl CompanyListType {
 /// Represents the company that the note was created about.
 ///
 /// At `#/$defs/company_note/properties/company`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CompanyNoteCompany {
     /// String representing the object's type. Always has the value `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18730,16 +16156,8 @@ pub struct CompanyNoteCompany {
 /// The type of object - `list`
 ///
 /// At `#/$defs/company_scroll/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CompanyScrollType {
     /// `list`
@@ -18759,14 +16177,8 @@ impl CompanyScrollType {
     }
 }
 /// At `#/$defs/contact/properties/avatar`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactAvatar {
     /// The type of object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18785,16 +16197,8 @@ pub struct ContactAvatar {
 /// always contact
 ///
 /// At `#/$defs/contact_reference/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContactArchivedType {
     /// `contact`
@@ -18816,16 +16220,8 @@ impl ContactArchivedType {
 /// The type of object
 ///
 /// At `#/$defs/contact_attached_companies/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContactAttachedCompaniesType {
     /// `list`
@@ -18847,16 +16243,8 @@ impl ContactAttachedCompaniesType {
 /// Always list
 ///
 /// At `#/$defs/contact_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContactListType {
     /// `list`
@@ -18876,16 +16264,8 @@ impl ContactListType {
     }
 }
 /// At `#/$defs/contact_reply_base_request/properties/message_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContactReplyBaseRequestMessageType {
     /// `comment`
@@ -18905,16 +16285,8 @@ impl ContactReplyBaseRequestMessageType {
     }
 }
 /// At `#/$defs/contact_reply_base_request/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContactReplyBaseRequestType {
     /// `user`
@@ -18936,14 +16308,8 @@ impl ContactReplyBaseRequestType {
 /// Quick Reply Option
 ///
 /// At `#/$defs/contact_reply_base_request/properties/reply_options/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactReplyBaseRequestReplyOptionsItem {
     /// The text of the chosen reply option.
     pub text: String,
@@ -18954,7 +16320,8 @@ pub struct ContactReplyBaseRequestReplyOptionsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/contact_search_request/properties/query`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContactSearchRequestQuery {
@@ -18986,14 +16353,8 @@ impl<'de> serde::Deserialize<'de> for ContactSearchRequestQuery {
 /// An optional object to sort the results by.
 ///
 /// At `#/$defs/contact_search_request/properties/sort`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContactSearchRequestSort {
     /// The field to sort the results on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19008,16 +16369,8 @@ pub struct ContactSearchRequestSort {
 /// The order to sort the results in. Defaults to `descending` when omitted. Values other than `ascending` or `descending` return a `400` error with code `invalid_sort_order`.
 ///
 /// At `#/$defs/contact_search_request/properties/sort/properties/order`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContactSearchRequestSortOrder {
     /// `ascending`
@@ -19043,16 +16396,8 @@ impl ContactSearchRequestSortOrder {
 /// The type of the object
 ///
 /// At `#/$defs/contact_segments/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContactSegmentsType {
     /// `list`
@@ -19078,16 +16423,8 @@ impl ContactSegmentsType {
 ///   * `update_tags`: `article` (the parent Article id, not `article_content`), `content_snippet`, `external_content`, `file_source_content`, `internal_article`
 ///
 /// At `#/$defs/content_bulk_action_request/properties/action`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContentBulkActionRequestAction {
     /// `publish`
@@ -19127,14 +16464,8 @@ impl ContentBulkActionRequestAction {
     }
 }
 /// At `#/$defs/content_bulk_action_request/properties/content_ids/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentBulkActionRequestContentIdsItem {
     pub r#type: ContentBulkActionRequestContentIdsItemType,
     pub id: String,
@@ -19143,16 +16474,8 @@ pub struct ContentBulkActionRequestContentIdsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/content_bulk_action_request/properties/content_ids/items/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContentBulkActionRequestContentIdsItemType {
     /// `article`
@@ -19195,14 +16518,8 @@ impl ContentBulkActionRequestContentIdsItemType {
 /// properties present in the request are toggled.
 ///
 /// At `#/$defs/content_bulk_action_request/properties/availability`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentBulkActionRequestAvailability {
     /// Toggle Fin AI Agent availability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19220,14 +16537,8 @@ pub struct ContentBulkActionRequestAvailability {
 /// Required when `action` is `set_audience`. Manages segment membership.
 ///
 /// At `#/$defs/content_bulk_action_request/properties/audience`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentBulkActionRequestAudience {
     /// Segment IDs to assign to the selected content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19249,14 +16560,8 @@ pub struct ContentBulkActionRequestAudience {
 /// archived IDs is rejected with `parameter_invalid` (HTTP 422).
 ///
 /// At `#/$defs/content_bulk_action_request/properties/tags`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentBulkActionRequestTags {
     /// Tag IDs to apply to the selected content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19271,16 +16576,8 @@ pub struct ContentBulkActionRequestTags {
 /// Always external_page
 ///
 /// At `#/$defs/content_import_source/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContentImportSourceType {
     /// `content_import_source`
@@ -19302,16 +16599,8 @@ impl ContentImportSourceType {
 /// If you intend to create or update External Pages via the API, this should be set to `api`.
 ///
 /// At `#/$defs/content_import_source/properties/sync_behavior`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContentImportSourceSyncBehavior {
     /// `api`
@@ -19341,16 +16630,8 @@ impl ContentImportSourceSyncBehavior {
 /// The status of the content import source.
 ///
 /// At `#/$defs/content_import_source/properties/status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContentImportSourceStatus {
     /// `active`
@@ -19376,16 +16657,8 @@ impl ContentImportSourceStatus {
 /// The type of the object - `list`.
 ///
 /// At `#/$defs/content_import_sources_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContentImportSourcesListType {
     /// `list`
@@ -19407,16 +16680,8 @@ impl ContentImportSourcesListType {
 /// Always `article_content`.
 ///
 /// At `#/$defs/content_search_article_content_item/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContentSearchArticleContentItemType {
     /// `article_content`
@@ -19438,16 +16703,8 @@ impl ContentSearchArticleContentItemType {
 /// Always `article`.
 ///
 /// At `#/$defs/content_search_article_item/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContentSearchArticleItemType {
     /// `article`
@@ -19469,16 +16726,8 @@ impl ContentSearchArticleItemType {
 /// The kind of content item.
 ///
 /// At `#/$defs/content_search_default_item/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContentSearchDefaultItemType {
     /// `content_snippet`
@@ -19512,16 +16761,8 @@ impl ContentSearchDefaultItemType {
 /// Always `list`.
 ///
 /// At `#/$defs/content_search_response/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContentSearchResponseType {
     /// `list`
@@ -19543,14 +16784,8 @@ impl ContentSearchResponseType {
 /// Pagination metadata, including links to neighbouring pages.
 ///
 /// At `#/$defs/content_search_response/properties/pages`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ContentSearchResponsePages {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ContentSearchResponsePagesType>,
@@ -19582,16 +16817,8 @@ pub struct ContentSearchResponsePages {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/content_search_response/properties/pages/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContentSearchResponsePagesType {
     /// `pages`
@@ -19611,16 +16838,8 @@ impl ContentSearchResponsePagesType {
     }
 }
 /// At `#/$defs/content_snippet_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContentSnippetListType {
     /// `list`
@@ -19642,16 +16861,8 @@ impl ContentSnippetListType {
 /// The type of the content source.
 ///
 /// At `#/$defs/content_source/properties/content_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContentSourceContentType {
     /// `file`
@@ -19687,16 +16898,8 @@ impl ContentSourceContentType {
     }
 }
 /// At `#/$defs/content_sources_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ContentSourcesListType {
     /// `content_source.list`
@@ -19718,16 +16921,8 @@ impl ContentSourcesListType {
 /// Can be set to "open", "closed" or "snoozed".
 ///
 /// At `#/$defs/conversation/properties/state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationState {
     /// `open`
@@ -19757,16 +16952,8 @@ impl ConversationState {
 /// The priority level of the conversation. Returns one of none, low, medium, high, or urgent.
 ///
 /// At `#/$defs/conversation/properties/priority`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationPriority {
     /// `none`
@@ -19804,16 +16991,8 @@ impl ConversationPriority {
 /// Value is `conversation_attribute`.
 ///
 /// At `#/$defs/conversation_attribute_base/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationAttributeBaseType {
     /// `conversation_attribute`
@@ -19835,16 +17014,8 @@ impl ConversationAttributeBaseType {
 /// The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files.
 ///
 /// At `#/$defs/conversation_attribute_base/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationAttributeBaseDataType {
     /// `string`
@@ -19892,16 +17063,8 @@ impl ConversationAttributeBaseDataType {
     }
 }
 /// At `#/$defs/conversation_attribute_boolean_type/allOf/1/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationAttributeBooleanTypeDataType {
     /// `boolean`
@@ -19921,16 +17084,8 @@ impl ConversationAttributeBooleanTypeDataType {
     }
 }
 /// At `#/$defs/conversation_attribute_datetime_type/allOf/1/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationAttributeDatetimeTypeDataType {
     /// `datetime`
@@ -19950,16 +17105,8 @@ impl ConversationAttributeDatetimeTypeDataType {
     }
 }
 /// At `#/$defs/conversation_attribute_decimal_type/allOf/1/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationAttributeDecimalTypeDataType {
     /// `decimal`
@@ -19979,16 +17126,8 @@ impl ConversationAttributeDecimalTypeDataType {
     }
 }
 /// At `#/$defs/conversation_attribute_files_type/allOf/1/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationAttributeFilesTypeDataType {
     /// `files`
@@ -20008,16 +17147,8 @@ impl ConversationAttributeFilesTypeDataType {
     }
 }
 /// At `#/$defs/conversation_attribute_integer_type/allOf/1/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationAttributeIntegerTypeDataType {
     /// `integer`
@@ -20039,16 +17170,8 @@ impl ConversationAttributeIntegerTypeDataType {
 /// The type of the object.
 ///
 /// At `#/$defs/conversation_attribute_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationAttributeListTypeEnum {
     /// `list`
@@ -20068,16 +17191,8 @@ impl ConversationAttributeListTypeEnum {
     }
 }
 /// At `#/$defs/conversation_attribute_list_type/allOf/1/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationAttributeListTypeDataType {
     /// `list`
@@ -20097,16 +17212,8 @@ impl ConversationAttributeListTypeDataType {
     }
 }
 /// At `#/$defs/conversation_attribute_relationship_type/allOf/1/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationAttributeRelationshipTypeDataType {
     /// `relationship`
@@ -20128,14 +17235,8 @@ impl ConversationAttributeRelationshipTypeDataType {
 /// Reference configuration for related objects.
 ///
 /// At `#/$defs/conversation_attribute_relationship_type/allOf/1/properties/reference`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeRelationshipTypeReference {
     /// The cardinality of the relationship: `one` or `many`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20150,16 +17251,8 @@ pub struct ConversationAttributeRelationshipTypeReference {
 /// The cardinality of the relationship: `one` or `many`.
 ///
 /// At `#/$defs/conversation_attribute_relationship_type/allOf/1/properties/reference/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationAttributeRelationshipTypeReferenceType {
     /// `one`
@@ -20183,16 +17276,8 @@ impl ConversationAttributeRelationshipTypeReferenceType {
     }
 }
 /// At `#/$defs/conversation_attribute_string_type/allOf/1/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationAttributeStringTypeDataType {
     /// `string`
@@ -20212,14 +17297,8 @@ impl ConversationAttributeStringTypeDataType {
     }
 }
 /// At `#/$defs/conversation_attribute_updated_by_admin/properties/attribute`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeUpdatedByAdminAttribute {
     /// Name of the CDA updated
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20229,14 +17308,8 @@ pub struct ConversationAttributeUpdatedByAdminAttribute {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/conversation_attribute_updated_by_admin/properties/value`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeUpdatedByAdminValue {
     /// Current value of the CDA updated
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20253,14 +17326,8 @@ pub struct ConversationAttributeUpdatedByAdminValue {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/conversation_attribute_updated_by_user/properties/attribute`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeUpdatedByUserAttribute {
     /// Name of the CDA updated
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20270,14 +17337,8 @@ pub struct ConversationAttributeUpdatedByUserAttribute {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/conversation_attribute_updated_by_user/properties/value`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeUpdatedByUserValue {
     /// Current value of the CDA updated
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20294,14 +17355,8 @@ pub struct ConversationAttributeUpdatedByUserValue {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/conversation_attribute_updated_by_workflow/properties/workflow`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
     /// Name of the workflow
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20311,14 +17366,8 @@ pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/conversation_attribute_updated_by_workflow/properties/attribute`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeUpdatedByWorkflowAttribute {
     /// Name of the CDA updated
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20328,14 +17377,8 @@ pub struct ConversationAttributeUpdatedByWorkflowAttribute {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/conversation_attribute_updated_by_workflow/properties/value`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationAttributeUpdatedByWorkflowValue {
     /// Value of the CDA updated
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20345,16 +17388,8 @@ pub struct ConversationAttributeUpdatedByWorkflowValue {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/conversation_contacts/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationContactsType {
     /// `contact.list`
@@ -20376,16 +17411,8 @@ impl ConversationContactsType {
 /// always conversation
 ///
 /// At `#/$defs/conversation_deleted/properties/object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationDeletedObject {
     /// `conversation`
@@ -20407,16 +17434,8 @@ impl ConversationDeletedObject {
 /// Always conversation.list
 ///
 /// At `#/$defs/conversation_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationListType {
     /// `conversation.list`
@@ -20438,16 +17457,8 @@ impl ConversationListType {
 /// Can be set to "open", "closed" or "snoozed".
 ///
 /// At `#/$defs/conversation_list_item/properties/state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationListItemState {
     /// `open`
@@ -20477,16 +17488,8 @@ impl ConversationListItemState {
 /// The priority level of the conversation. Returns one of none, low, medium, high, or urgent.
 ///
 /// At `#/$defs/conversation_list_item/properties/priority`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationListItemPriority {
     /// `none`
@@ -20524,16 +17527,8 @@ impl ConversationListItemPriority {
 /// Indicates the current state of conversation when the conversation part was created.
 ///
 /// At `#/$defs/conversation_part/properties/state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationPartState {
     /// `open`
@@ -20561,14 +17556,8 @@ impl ConversationPartState {
     }
 }
 /// At `#/$defs/conversation_part_metadata/properties/quick_reply_options/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationPartMetadataQuickReplyOptionsItem {
     /// The text to display in this quick reply option.
     pub text: String,
@@ -20588,16 +17577,8 @@ pub struct ConversationPartMetadataQuickReplyOptionsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/conversation_parts/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationPartsType {
     /// `conversation_part.list`
@@ -20619,16 +17600,8 @@ impl ConversationPartsType {
 /// The kind of reviewee. `ai` if the conversation was handled by Fin or scored without a specific teammate; `admin` if a specific teammate was reviewed.
 ///
 /// At `#/$defs/conversation_scorecard_reviewed_teammate/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ConversationScorecardReviewedTeammateType {
     /// `ai`
@@ -20652,14 +17625,8 @@ impl ConversationScorecardReviewedTeammateType {
     }
 }
 /// At `#/$defs/conversation_source/properties/recipients/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationSourceRecipientsItem {
     /// The recipient type. One of `to`, `cc`, or `bcc`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20679,14 +17646,8 @@ pub struct ConversationSourceRecipientsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/conversation_source/properties/reply_to/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConversationSourceReplyToItem {
     /// The Reply-To email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20705,14 +17666,8 @@ pub struct ConversationSourceReplyToItem {
 /// The unique identifiers retained after converting or merging.
 ///
 /// At `#/$defs/convert_visitor_request/properties/user`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConvertVisitorRequestUser {
     /// The unique identifier for the contact which is given by Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20730,14 +17685,8 @@ pub struct ConvertVisitorRequestUser {
 /// The unique identifiers to convert a single Visitor.
 ///
 /// At `#/$defs/convert_visitor_request/properties/visitor`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConvertVisitorRequestVisitor {
     /// The unique identifier for the contact which is given by Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20755,16 +17704,8 @@ pub struct ConvertVisitorRequestVisitor {
 /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
 ///
 /// At `#/$defs/create_article_request/properties/state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateArticleRequestState {
     /// `published`
@@ -20790,16 +17731,8 @@ impl CreateArticleRequestState {
 /// If you intend to create or update External Pages via the API, this should be set to `api`.
 ///
 /// At `#/$defs/create_content_import_source_request/properties/sync_behavior`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateContentImportSourceRequestSyncBehavior {
     /// `api`
@@ -20821,16 +17754,8 @@ impl CreateContentImportSourceRequestSyncBehavior {
 /// The status of the content import source.
 ///
 /// At `#/$defs/create_content_import_source_request/properties/status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateContentImportSourceRequestStatus {
     /// `active`
@@ -20856,7 +17781,8 @@ impl CreateContentImportSourceRequestStatus {
 /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers.
 ///
 /// At `#/$defs/create_content_import_source_request/properties/audience_ids`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateContentImportSourceRequestAudienceIds {
@@ -20884,16 +17810,8 @@ impl<'de> serde::Deserialize<'de> for CreateContentImportSourceRequestAudienceId
     }
 }
 /// At `#/$defs/create_conversation_attribute_boolean_request/allOf/1/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateConversationAttributeBooleanRequestDataType {
     /// `boolean`
@@ -20913,16 +17831,8 @@ impl CreateConversationAttributeBooleanRequestDataType {
     }
 }
 /// At `#/$defs/create_conversation_attribute_datetime_request/allOf/1/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateConversationAttributeDatetimeRequestDataType {
     /// `datetime`
@@ -20942,16 +17852,8 @@ impl CreateConversationAttributeDatetimeRequestDataType {
     }
 }
 /// At `#/$defs/create_conversation_attribute_decimal_request/allOf/1/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateConversationAttributeDecimalRequestDataType {
     /// `decimal`
@@ -20971,16 +17873,8 @@ impl CreateConversationAttributeDecimalRequestDataType {
     }
 }
 /// At `#/$defs/create_conversation_attribute_files_request/allOf/1/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateConversationAttributeFilesRequestDataType {
     /// `files`
@@ -21000,16 +17894,8 @@ impl CreateConversationAttributeFilesRequestDataType {
     }
 }
 /// At `#/$defs/create_conversation_attribute_integer_request/allOf/1/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateConversationAttributeIntegerRequestDataType {
     /// `integer`
@@ -21029,16 +17915,8 @@ impl CreateConversationAttributeIntegerRequestDataType {
     }
 }
 /// At `#/$defs/create_conversation_attribute_list_request/allOf/1/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateConversationAttributeListRequestDataType {
     /// `list`
@@ -21058,16 +17936,8 @@ impl CreateConversationAttributeListRequestDataType {
     }
 }
 /// At `#/$defs/create_conversation_attribute_relationship_request/allOf/1/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateConversationAttributeRelationshipRequestDataType {
     /// `relationship`
@@ -21089,14 +17959,8 @@ impl CreateConversationAttributeRelationshipRequestDataType {
 /// Reference configuration for related objects.
 ///
 /// At `#/$defs/create_conversation_attribute_relationship_request/allOf/1/properties/reference`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateConversationAttributeRelationshipRequestReference {
     /// The cardinality of the relationship: `one` or `many`.
     pub r#type: CreateConversationAttributeRelationshipRequestReferenceType,
@@ -21110,16 +17974,8 @@ pub struct CreateConversationAttributeRelationshipRequestReference {
 /// The cardinality of the relationship: `one` or `many`.
 ///
 /// At `#/$defs/create_conversation_attribute_relationship_request/allOf/1/properties/reference/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateConversationAttributeRelationshipRequestReferenceType {
     /// `one`
@@ -21145,16 +18001,8 @@ impl CreateConversationAttributeRelationshipRequestReferenceType {
 /// The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files.
 ///
 /// At `#/$defs/create_conversation_attribute_request_base/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateConversationAttributeRequestBaseDataType {
     /// `string`
@@ -21202,16 +18050,8 @@ impl CreateConversationAttributeRequestBaseDataType {
     }
 }
 /// At `#/$defs/create_conversation_attribute_string_request/allOf/1/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateConversationAttributeStringRequestDataType {
     /// `string`
@@ -21231,14 +18071,8 @@ impl CreateConversationAttributeStringRequestDataType {
     }
 }
 /// At `#/$defs/create_conversation_request/properties/from`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateConversationRequestFrom {
     /// The role associated to the contact - user or lead.
     pub r#type: CreateConversationRequestFromType,
@@ -21251,16 +18085,8 @@ pub struct CreateConversationRequestFrom {
 /// The role associated to the contact - user or lead.
 ///
 /// At `#/$defs/create_conversation_request/properties/from/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateConversationRequestFromType {
     /// `lead`
@@ -21290,14 +18116,8 @@ impl CreateConversationRequestFromType {
 /// list attribute
 ///
 /// At `#/$defs/create_data_attribute_request/oneOf/0`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateDataAttributeRequestListAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_type: Option<CreateDataAttributeRequestListAttributeDataType>,
@@ -21308,16 +18128,8 @@ pub struct CreateDataAttributeRequestListAttribute {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/create_data_attribute_request/oneOf/0/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateDataAttributeRequestListAttributeDataType {
     /// `options`
@@ -21337,14 +18149,8 @@ impl CreateDataAttributeRequestListAttributeDataType {
     }
 }
 /// At `#/$defs/create_data_attribute_request/oneOf/0/properties/options/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateDataAttributeRequestListAttributeOptionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
@@ -21355,14 +18161,8 @@ pub struct CreateDataAttributeRequestListAttributeOptionsItem {
 /// other type
 ///
 /// At `#/$defs/create_data_attribute_request/oneOf/1`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateDataAttributeRequestOtherType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_type: Option<CreateDataAttributeRequestOtherTypeDataType>,
@@ -21371,16 +18171,8 @@ pub struct CreateDataAttributeRequestOtherType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/create_data_attribute_request/oneOf/1/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateDataAttributeRequestOtherTypeDataType {
     /// `string`
@@ -21422,16 +18214,8 @@ impl CreateDataAttributeRequestOtherTypeDataType {
 /// The HTTP method used when calling the external API.
 ///
 /// At `#/$defs/create_data_connector_request/properties/http_method`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateDataConnectorRequestHttpMethod {
     /// `get`
@@ -21467,16 +18251,8 @@ impl CreateDataConnectorRequestHttpMethod {
     }
 }
 /// At `#/$defs/create_data_connector_request/properties/audiences/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateDataConnectorRequestAudiencesItem {
     /// `leads`
@@ -21504,14 +18280,8 @@ impl CreateDataConnectorRequestAudiencesItem {
     }
 }
 /// At `#/$defs/create_data_connector_request/properties/headers/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateDataConnectorRequestHeadersItem {
     /// The header name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21524,14 +18294,8 @@ pub struct CreateDataConnectorRequestHeadersItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/create_data_connector_request/properties/data_inputs/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateDataConnectorRequestDataInputsItem {
     /// The parameter name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21555,16 +18319,8 @@ pub struct CreateDataConnectorRequestDataInputsItem {
 /// The parameter type.
 ///
 /// At `#/$defs/create_data_connector_request/properties/data_inputs/items/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateDataConnectorRequestDataInputsItemType {
     /// `string`
@@ -21598,14 +18354,8 @@ impl CreateDataConnectorRequestDataInputsItemType {
 /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
 ///
 /// At `#/$defs/create_data_event_summaries_request/properties/event_summaries`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateDataEventSummariesRequestEventSummaries {
     /// The name of the event that occurred. A good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21626,16 +18376,8 @@ pub struct CreateDataEventSummariesRequestEventSummaries {
 /// Always en
 ///
 /// At `#/$defs/create_external_page_request/properties/locale`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateExternalPageRequestLocale {
     /// `en`
@@ -21657,16 +18399,8 @@ impl CreateExternalPageRequestLocale {
 /// The type of the redirect target.
 ///
 /// At `#/$defs/create_help_center_redirect_request/properties/target_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateHelpCenterRedirectRequestTargetType {
     /// `article`
@@ -21692,16 +18426,8 @@ impl CreateHelpCenterRedirectRequestTargetType {
 /// The kind of message being created. Values: `in_app`, `email` or `whatsapp`.
 ///
 /// At `#/$defs/create_message_request/anyOf/0/properties/message_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateMessageRequestMessageType {
     /// `in_app`
@@ -21731,14 +18457,8 @@ impl CreateMessageRequestMessageType {
 /// The sender of the message. If not provided, the default sender will be used.
 ///
 /// At `#/$defs/create_message_request/anyOf/0/properties/from`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateMessageRequestFrom {
     /// Always `admin`.
     pub r#type: CreateMessageRequestFromType,
@@ -21751,16 +18471,8 @@ pub struct CreateMessageRequestFrom {
 /// Always `admin`.
 ///
 /// At `#/$defs/create_message_request/anyOf/0/properties/from/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateMessageRequestFromType {
     /// `admin`
@@ -21780,7 +18492,8 @@ impl CreateMessageRequestFromType {
     }
 }
 /// At `#/$defs/create_message_request/anyOf/0/properties/to`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestTo {
@@ -21810,7 +18523,8 @@ impl<'de> serde::Deserialize<'de> for CreateMessageRequestTo {
     }
 }
 /// At `#/$defs/create_message_request/anyOf/0/properties/cc`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestCc {
@@ -21840,7 +18554,8 @@ impl<'de> serde::Deserialize<'de> for CreateMessageRequestCc {
     }
 }
 /// At `#/$defs/create_message_request/anyOf/0/properties/bcc`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestBcc {
@@ -21872,16 +18587,8 @@ impl<'de> serde::Deserialize<'de> for CreateMessageRequestBcc {
 /// The type of exception.
 ///
 /// At `#/$defs/create_office_hours_exception_request/properties/exception_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateOfficeHoursExceptionRequestExceptionType {
     /// `closed`
@@ -21905,7 +18612,8 @@ impl CreateOfficeHoursExceptionRequestExceptionType {
     }
 }
 /// At `#/$defs/create_ticket_request/properties/contacts/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateTicketRequestContactsItem {
@@ -21943,14 +18651,8 @@ impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItem {
 /// ID
 ///
 /// At `#/$defs/create_ticket_request/properties/contacts/items/oneOf/0`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateTicketRequestContactsItemId {
     /// The identifier for the contact as given by Intercom.
     pub id: String,
@@ -21961,14 +18663,8 @@ pub struct CreateTicketRequestContactsItemId {
 /// External ID
 ///
 /// At `#/$defs/create_ticket_request/properties/contacts/items/oneOf/1`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateTicketRequestContactsItemExternalId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub external_id: String,
@@ -21979,14 +18675,8 @@ pub struct CreateTicketRequestContactsItemExternalId {
 /// Email
 ///
 /// At `#/$defs/create_ticket_request/properties/contacts/items/oneOf/2`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateTicketRequestContactsItemEmail {
     /// The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
     pub email: String,
@@ -21995,14 +18685,8 @@ pub struct CreateTicketRequestContactsItemEmail {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/create_ticket_request/properties/assignment`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateTicketRequestAssignment {
     /// The ID of the admin to which the ticket is assigned. If not provided, the ticket will be unassigned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22017,16 +18701,8 @@ pub struct CreateTicketRequestAssignment {
 /// The data type of the attribute
 ///
 /// At `#/$defs/create_ticket_type_attribute_request/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateTicketTypeAttributeRequestDataType {
     /// `string`
@@ -22072,16 +18748,8 @@ impl CreateTicketTypeAttributeRequestDataType {
 /// Category of the Ticket Type.
 ///
 /// At `#/$defs/create_ticket_type_request/properties/category`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CreateTicketTypeRequestCategory {
     /// `Customer`
@@ -22111,16 +18779,8 @@ impl CreateTicketTypeRequestCategory {
 /// the type of object `pages`.
 ///
 /// At `#/$defs/cursor_pages/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CursorPagesType {
     /// `pages`
@@ -22140,14 +18800,8 @@ impl CursorPagesType {
     }
 }
 /// At `#/$defs/custom_action_finished/properties/action`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomActionFinishedAction {
     /// Name of the action
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22162,16 +18816,8 @@ pub struct CustomActionFinishedAction {
 /// Status of the action
 ///
 /// At `#/$defs/custom_action_finished/properties/action/properties/result`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CustomActionFinishedActionResult {
     /// `success`
@@ -22195,14 +18841,8 @@ impl CustomActionFinishedActionResult {
     }
 }
 /// At `#/$defs/custom_action_started/properties/action`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomActionStartedAction {
     /// Name of the action
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22212,7 +18852,8 @@ pub struct CustomActionStartedAction {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/custom_attributes/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CustomAttributesValue {
@@ -22254,16 +18895,8 @@ impl<'de> serde::Deserialize<'de> for CustomAttributesValue {
 /// The type of the object - `list`.
 ///
 /// At `#/$defs/custom_object_instances_paginated_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum CustomObjectInstancesPaginatedListType {
     /// `list`
@@ -22285,14 +18918,8 @@ impl CustomObjectInstancesPaginatedListType {
 /// Intercom User ID
 ///
 /// At `#/$defs/customer_request/anyOf/0/oneOf/0`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomerRequestIntercomUserId {
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
@@ -22303,14 +18930,8 @@ pub struct CustomerRequestIntercomUserId {
 /// User ID
 ///
 /// At `#/$defs/customer_request/anyOf/0/oneOf/1`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomerRequestUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub user_id: String,
@@ -22321,14 +18942,8 @@ pub struct CustomerRequestUserId {
 /// Email
 ///
 /// At `#/$defs/customer_request/anyOf/0/oneOf/2`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomerRequestEmail {
     /// The email you have defined for the contact who is being added as a participant.
     pub email: String,
@@ -22339,16 +18954,8 @@ pub struct CustomerRequestEmail {
 /// Value is `data_attribute`.
 ///
 /// At `#/$defs/data_attribute/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataAttributeType {
     /// `data_attribute`
@@ -22370,16 +18977,8 @@ impl DataAttributeType {
 /// Value is `contact` for user/lead attributes and `company` for company attributes.
 ///
 /// At `#/$defs/data_attribute/properties/model`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataAttributeModel {
     /// `contact`
@@ -22405,16 +19004,8 @@ impl DataAttributeModel {
 /// The data type of the attribute.
 ///
 /// At `#/$defs/data_attribute/properties/data_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataAttributeDataType {
     /// `string`
@@ -22452,16 +19043,8 @@ impl DataAttributeDataType {
 /// The type of the object
 ///
 /// At `#/$defs/data_attribute_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataAttributeListType {
     /// `list`
@@ -22483,16 +19066,8 @@ impl DataAttributeListType {
 /// The type of object - `data_connector`.
 ///
 /// At `#/$defs/data_connector/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorType {
     /// `data_connector`
@@ -22514,16 +19089,8 @@ impl DataConnectorType {
 /// The current state of the data connector.
 ///
 /// At `#/$defs/data_connector/properties/state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorState {
     /// `draft`
@@ -22549,16 +19116,8 @@ impl DataConnectorState {
 /// The HTTP method used by the data connector.
 ///
 /// At `#/$defs/data_connector/properties/http_method`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorHttpMethod {
     /// `get`
@@ -22596,16 +19155,8 @@ impl DataConnectorHttpMethod {
 /// The type of object - `data_connector`.
 ///
 /// At `#/$defs/data_connector_detail/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorDetailType {
     /// `data_connector`
@@ -22627,16 +19178,8 @@ impl DataConnectorDetailType {
 /// The current state of the data connector.
 ///
 /// At `#/$defs/data_connector_detail/properties/state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorDetailState {
     /// `draft`
@@ -22660,14 +19203,8 @@ impl DataConnectorDetailState {
     }
 }
 /// At `#/$defs/data_connector_detail/properties/headers/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataConnectorDetailHeadersItem {
     /// The header name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22682,16 +19219,8 @@ pub struct DataConnectorDetailHeadersItem {
 /// The HTTP method used by the data connector.
 ///
 /// At `#/$defs/data_connector_detail/properties/http_method`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorDetailHttpMethod {
     /// `get`
@@ -22727,16 +19256,8 @@ impl DataConnectorDetailHttpMethod {
     }
 }
 /// At `#/$defs/data_connector_detail/properties/audiences/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorDetailAudiencesItem {
     /// `users`
@@ -22766,16 +19287,8 @@ impl DataConnectorDetailAudiencesItem {
 /// How the connector executes.
 ///
 /// At `#/$defs/data_connector_detail/properties/execution_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorDetailExecutionType {
     /// `server_side`
@@ -22801,16 +19314,8 @@ impl DataConnectorDetailExecutionType {
 /// The expected response format from the connector.
 ///
 /// At `#/$defs/data_connector_detail/properties/configuration_response_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorDetailConfigurationResponseType {
     /// `test_response_type`
@@ -22836,16 +19341,8 @@ impl DataConnectorDetailConfigurationResponseType {
 /// The type of data transformation applied to the response.
 ///
 /// At `#/$defs/data_connector_detail/properties/data_transformation_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorDetailDataTransformationType {
     /// `full_access`
@@ -22873,14 +19370,8 @@ impl DataConnectorDetailDataTransformationType {
     }
 }
 /// At `#/$defs/data_connector_detail/properties/data_inputs/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataConnectorDetailDataInputsItem {
     /// The name of the input parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22908,16 +19399,8 @@ pub struct DataConnectorDetailDataInputsItem {
 /// The data type of the input.
 ///
 /// At `#/$defs/data_connector_detail/properties/data_inputs/items/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorDetailDataInputsItemType {
     /// `string`
@@ -22949,14 +19432,8 @@ impl DataConnectorDetailDataInputsItemType {
     }
 }
 /// At `#/$defs/data_connector_detail/properties/response_fields/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataConnectorDetailResponseFieldsItem {
     /// The JSON path of the response field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22977,16 +19454,8 @@ pub struct DataConnectorDetailResponseFieldsItem {
 /// The data type of the response field.
 ///
 /// At `#/$defs/data_connector_detail/properties/response_fields/items/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorDetailResponseFieldsItemType {
     /// `unknown`
@@ -23026,14 +19495,8 @@ impl DataConnectorDetailResponseFieldsItemType {
     }
 }
 /// At `#/$defs/data_connector_detail/properties/object_mappings/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataConnectorDetailObjectMappingsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_object_path: Option<String>,
@@ -23054,16 +19517,8 @@ pub struct DataConnectorDetailObjectMappingsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/data_connector_detail/properties/object_mappings/items/properties/intercom_object_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorDetailObjectMappingsItemIntercomObjectType {
     /// `conversation`
@@ -23087,14 +19542,8 @@ impl DataConnectorDetailObjectMappingsItemIntercomObjectType {
     }
 }
 /// At `#/$defs/data_connector_detail/properties/object_mappings/items/properties/attribute_mappings/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_attribute_path: Option<String>,
@@ -23109,16 +19558,8 @@ pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/data_connector_detail/properties/object_mappings/items/properties/attribute_mappings/items/properties/mapping_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
     /// `primitive_mapping`
@@ -23142,14 +19583,8 @@ impl DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
     }
 }
 /// At `#/$defs/data_connector_detail/properties/object_mappings/items/properties/reference_mappings/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intercom_object_type: Option<
@@ -23162,16 +19597,8 @@ pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/data_connector_detail/properties/object_mappings/items/properties/reference_mappings/items/properties/intercom_object_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
     /// `conversation`
@@ -23197,16 +19624,8 @@ impl DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectTyp
 /// The type of object - `data_connector.execution`.
 ///
 /// At `#/$defs/data_connector_execution_result/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorExecutionResultType {
     /// `data_connector.execution`
@@ -23228,16 +19647,8 @@ impl DataConnectorExecutionResultType {
 /// The HTTP method used for the request.
 ///
 /// At `#/$defs/data_connector_execution_result/properties/http_method`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorExecutionResultHttpMethod {
     /// `get`
@@ -23275,16 +19686,8 @@ impl DataConnectorExecutionResultHttpMethod {
 /// The type of error that occurred, if any.
 ///
 /// At `#/$defs/data_connector_execution_result/properties/error_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorExecutionResultErrorType {
     /// `request_configuration_error`
@@ -23352,16 +19755,8 @@ impl DataConnectorExecutionResultErrorType {
 /// The type of source that triggered this execution.
 ///
 /// At `#/$defs/data_connector_execution_result/properties/source_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorExecutionResultSourceType {
     /// `custom_bot`
@@ -23415,16 +19810,8 @@ impl DataConnectorExecutionResultSourceType {
 /// The type of object - `list`.
 ///
 /// At `#/$defs/data_connector_execution_result_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorExecutionResultListType {
     /// `list`
@@ -23446,14 +19833,8 @@ impl DataConnectorExecutionResultListType {
 /// Pagination information.
 ///
 /// At `#/$defs/data_connector_execution_result_list/properties/pages`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataConnectorExecutionResultListPages {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DataConnectorExecutionResultListPagesType>,
@@ -23474,16 +19855,8 @@ pub struct DataConnectorExecutionResultListPages {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/data_connector_execution_result_list/properties/pages/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorExecutionResultListPagesType {
     /// `pages`
@@ -23505,14 +19878,8 @@ impl DataConnectorExecutionResultListPagesType {
 /// Cursor for the next page of results.
 ///
 /// At `#/$defs/data_connector_execution_result_list/properties/pages/properties/next`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataConnectorExecutionResultListPagesNext {
     /// The cursor value to use for the next page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23524,16 +19891,8 @@ pub struct DataConnectorExecutionResultListPagesNext {
 /// The type of object - `list`.
 ///
 /// At `#/$defs/data_connector_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorListType {
     /// `list`
@@ -23555,14 +19914,8 @@ impl DataConnectorListType {
 /// Pagination information.
 ///
 /// At `#/$defs/data_connector_list/properties/pages`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataConnectorListPages {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DataConnectorListPagesType>,
@@ -23581,16 +19934,8 @@ pub struct DataConnectorListPages {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/data_connector_list/properties/pages/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataConnectorListPagesType {
     /// `pages`
@@ -23612,14 +19957,8 @@ impl DataConnectorListPagesType {
 /// Cursor for the next page of results.
 ///
 /// At `#/$defs/data_connector_list/properties/pages/properties/next`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataConnectorListPagesNext {
     /// The cursor value to use for the next page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23631,16 +19970,8 @@ pub struct DataConnectorListPagesNext {
 /// The type of the object
 ///
 /// At `#/$defs/data_event/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataEventType {
     /// `event`
@@ -23662,16 +19993,8 @@ impl DataEventType {
 /// The type of the object
 ///
 /// At `#/$defs/data_event_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataEventListType {
     /// `event.list`
@@ -23693,14 +20016,8 @@ impl DataEventListType {
 /// Pagination
 ///
 /// At `#/$defs/data_event_list/properties/pages`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DataEventListPages {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
@@ -23713,16 +20030,8 @@ pub struct DataEventListPages {
 /// The type of the object
 ///
 /// At `#/$defs/data_event_summary/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataEventSummaryType {
     /// `event.summary`
@@ -23744,16 +20053,8 @@ impl DataEventSummaryType {
 /// The current state of your job.
 ///
 /// At `#/$defs/data_export/properties/status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataExportStatus {
     /// `pending`
@@ -23795,16 +20096,8 @@ impl DataExportStatus {
 /// The type of object which was deleted. - article
 ///
 /// At `#/$defs/deleted_article_object/properties/object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DeletedArticleObjectObject {
     /// `article`
@@ -23826,16 +20119,8 @@ impl DeletedArticleObjectObject {
 /// The type of object which was deleted. - `collection`
 ///
 /// At `#/$defs/deleted_collection_object/properties/object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DeletedCollectionObjectObject {
     /// `collection`
@@ -23857,16 +20142,8 @@ impl DeletedCollectionObjectObject {
 /// The type of object which was deleted. - `company`
 ///
 /// At `#/$defs/deleted_company_object/properties/object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DeletedCompanyObjectObject {
     /// `company`
@@ -23888,16 +20165,8 @@ impl DeletedCompanyObjectObject {
 /// The type of object which was deleted.
 ///
 /// At `#/$defs/deleted_data_connector_object/properties/object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DeletedDataConnectorObjectObject {
     /// `data_connector`
@@ -23919,16 +20188,8 @@ impl DeletedDataConnectorObjectObject {
 /// The type of object which was deleted. - `help_center_redirect`
 ///
 /// At `#/$defs/deleted_help_center_redirect_object/properties/object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DeletedHelpCenterRedirectObjectObject {
     /// `help_center_redirect`
@@ -23950,16 +20211,8 @@ impl DeletedHelpCenterRedirectObjectObject {
 /// The type of object which was deleted. - internal_article
 ///
 /// At `#/$defs/deleted_internal_article_object/properties/object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DeletedInternalArticleObjectObject {
     /// `internal_article`
@@ -23981,16 +20234,8 @@ impl DeletedInternalArticleObjectObject {
 /// The type of object which was deleted - news-item.
 ///
 /// At `#/$defs/deleted_object/properties/object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DeletedObjectObject {
     /// `news-item`
@@ -24010,14 +20255,8 @@ impl DeletedObjectObject {
     }
 }
 /// At `#/$defs/error/properties/errors/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ErrorErrorsItem {
     /// A string indicating the kind of error, used to further qualify the HTTP response code
     pub code: String,
@@ -24042,16 +20281,8 @@ pub struct ErrorErrorsItem {
 /// Always external_page
 ///
 /// At `#/$defs/external_page/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ExternalPageType {
     /// `external_page`
@@ -24073,16 +20304,8 @@ impl ExternalPageType {
 /// Always en
 ///
 /// At `#/$defs/external_page/properties/locale`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ExternalPageLocale {
     /// `en`
@@ -24104,16 +20327,8 @@ impl ExternalPageLocale {
 /// The type of the object - `list`.
 ///
 /// At `#/$defs/external_pages_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ExternalPagesListType {
     /// `list`
@@ -24135,16 +20350,8 @@ impl ExternalPagesListType {
 /// The type of attachment.
 ///
 /// At `#/$defs/fin_agent_attachment/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum FinAgentAttachmentType {
     /// `url`
@@ -24170,14 +20377,8 @@ impl FinAgentAttachmentType {
 /// User-related attribute errors.
 ///
 /// At `#/$defs/fin_agent_attribute_errors/properties/user`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FinAgentAttributeErrorsUser {
     /// Map of user attribute names to error messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24189,14 +20390,8 @@ pub struct FinAgentAttributeErrorsUser {
 /// Conversation-related attribute errors.
 ///
 /// At `#/$defs/fin_agent_attribute_errors/properties/conversation`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FinAgentAttributeErrorsConversation {
     /// Map of conversation attribute names to error messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24208,16 +20403,8 @@ pub struct FinAgentAttributeErrorsConversation {
 /// The name of the event.
 ///
 /// At `#/$defs/fin_agent_csat_requested_event/properties/event_name`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum FinAgentCsatRequestedEventEventName {
     /// `csat_requested`
@@ -24239,14 +20426,8 @@ impl FinAgentCsatRequestedEventEventName {
 /// The rating survey to present to the user.
 ///
 /// At `#/$defs/fin_agent_csat_requested_event/properties/csat`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FinAgentCsatRequestedEventCsat {
     /// The ordered rating options to show the user.
     pub options: Vec<FinAgentCsatRequestedEventCsatOptionsItem>,
@@ -24255,14 +20436,8 @@ pub struct FinAgentCsatRequestedEventCsat {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/fin_agent_csat_requested_event/properties/csat/properties/options/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FinAgentCsatRequestedEventCsatOptionsItem {
     /// The stable key to send back as 'rating' on POST /fin/csat.
     pub key: FinAgentCsatRequestedEventCsatOptionsItemKey,
@@ -24279,16 +20454,8 @@ pub struct FinAgentCsatRequestedEventCsatOptionsItem {
 /// The stable key to send back as 'rating' on POST /fin/csat.
 ///
 /// At `#/$defs/fin_agent_csat_requested_event/properties/csat/properties/options/items/properties/key`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum FinAgentCsatRequestedEventCsatOptionsItemKey {
     /// `terrible`
@@ -24326,16 +20493,8 @@ impl FinAgentCsatRequestedEventCsatOptionsItemKey {
 /// The author that created the message.
 ///
 /// At `#/$defs/fin_agent_message/properties/author`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum FinAgentMessageAuthor {
     /// `user`
@@ -24365,16 +20524,8 @@ impl FinAgentMessageAuthor {
 /// The name of the event.
 ///
 /// At `#/$defs/fin_agent_replied_event/properties/event_name`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum FinAgentRepliedEventEventName {
     /// `fin_replied`
@@ -24396,14 +20547,8 @@ impl FinAgentRepliedEventEventName {
 /// Fin's answer to the user's query.
 ///
 /// At `#/$defs/fin_agent_replied_event/properties/message`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FinAgentRepliedEventMessage {
     /// A unique identifier for this message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24421,16 +20566,8 @@ pub struct FinAgentRepliedEventMessage {
 /// The author of the message (always 'fin' for this event).
 ///
 /// At `#/$defs/fin_agent_replied_event/properties/message/properties/author`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum FinAgentRepliedEventMessageAuthor {
     /// `fin`
@@ -24454,16 +20591,8 @@ impl FinAgentRepliedEventMessageAuthor {
 /// - awaiting_user_reply: Legacy status; instead use the fin_status_updated event with 'awaiting_user_reply', which fires once Fin's reply is done
 ///
 /// At `#/$defs/fin_agent_replied_event/properties/status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum FinAgentRepliedEventStatus {
     /// `replying`
@@ -24489,16 +20618,8 @@ impl FinAgentRepliedEventStatus {
 /// The name of the event.
 ///
 /// At `#/$defs/fin_agent_reply_chunk_event/properties/event_name`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum FinAgentReplyChunkEventEventName {
     /// `fin_reply_chunk`
@@ -24520,16 +20641,8 @@ impl FinAgentReplyChunkEventEventName {
 /// Fin's current status (always 'replying' for this event).
 ///
 /// At `#/$defs/fin_agent_reply_chunk_event/properties/status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum FinAgentReplyChunkEventStatus {
     /// `replying`
@@ -24551,16 +20664,8 @@ impl FinAgentReplyChunkEventStatus {
 /// The name of the event.
 ///
 /// At `#/$defs/fin_agent_status_updated_event/properties/event_name`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum FinAgentStatusUpdatedEventEventName {
     /// `fin_status_updated`
@@ -24586,16 +20691,8 @@ impl FinAgentStatusUpdatedEventEventName {
 /// - complete: Fin has completed its workflow. When CSAT is enabled a csat_requested event may follow, in which case the SSE stream is held open past complete until it is delivered or the token expires
 ///
 /// At `#/$defs/fin_agent_status_updated_event/properties/status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum FinAgentStatusUpdatedEventStatus {
     /// `awaiting_user_reply`
@@ -24627,14 +20724,8 @@ impl FinAgentStatusUpdatedEventStatus {
     }
 }
 /// At `#/$defs/get_export_reporting_data_get_datasets_response_200/properties/data/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct GetExportReportingDataGetDatasetsResponse200DataItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -24653,14 +20744,8 @@ pub struct GetExportReportingDataGetDatasetsResponse200DataItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/get_export_reporting_data_get_datasets_response_200/properties/data/items/properties/attributes/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct GetExportReportingDataGetDatasetsResponse200DataItemAttributesItem {
     /// The simple attribute identifier. Note that this may be ambiguous if the same name exists across different attribute types. Use qualified_id when calling the enqueue endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24677,16 +20762,8 @@ pub struct GetExportReportingDataGetDatasetsResponse200DataItemAttributesItem {
 /// The type of object - `group_content` .
 ///
 /// At `#/$defs/group_content/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum GroupContentType {
     /// `group_content`
@@ -24708,16 +20785,8 @@ impl GroupContentType {
 /// The type of object - group_translated_content.
 ///
 /// At `#/$defs/group_translated_content/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum GroupTranslatedContentType {
     /// `group_translated_content`
@@ -24739,16 +20808,8 @@ impl GroupTranslatedContentType {
 /// The type of handling event
 ///
 /// At `#/$defs/handling_event/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum HandlingEventType {
     /// `paused`
@@ -24774,16 +20835,8 @@ impl HandlingEventType {
 /// The type of the object - `list`.
 ///
 /// At `#/$defs/help_center_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum HelpCenterListType {
     /// `list`
@@ -24805,16 +20858,8 @@ impl HelpCenterListType {
 /// The type of the object - `help_center_redirect`.
 ///
 /// At `#/$defs/help_center_redirect/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum HelpCenterRedirectType {
     /// `help_center_redirect`
@@ -24836,16 +20881,8 @@ impl HelpCenterRedirectType {
 /// The type of the redirect target.
 ///
 /// At `#/$defs/help_center_redirect/properties/target_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum HelpCenterRedirectTargetType {
     /// `article`
@@ -24871,16 +20908,8 @@ impl HelpCenterRedirectTargetType {
 /// The type of the object - `list`.
 ///
 /// At `#/$defs/help_center_redirect_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum HelpCenterRedirectListType {
     /// `list`
@@ -24902,16 +20931,8 @@ impl HelpCenterRedirectListType {
 /// The type of the object - `list`.
 ///
 /// At `#/$defs/internal_article_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum InternalArticleListType {
     /// `list`
@@ -24933,16 +20954,8 @@ impl InternalArticleListType {
 /// The type of object - `internal_article`.
 ///
 /// At `#/$defs/internal_article_list_item/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum InternalArticleListItemType {
     /// `internal_article`
@@ -24964,16 +20977,8 @@ impl InternalArticleListItemType {
 /// The type of the object - `list`.
 ///
 /// At `#/$defs/internal_article_search_response/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum InternalArticleSearchResponseType {
     /// `list`
@@ -24995,14 +21000,8 @@ impl InternalArticleSearchResponseType {
 /// An object containing the results of the search.
 ///
 /// At `#/$defs/internal_article_search_response/properties/data`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct InternalArticleSearchResponseData {
     /// An array of Internal Article objects
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25014,16 +21013,8 @@ pub struct InternalArticleSearchResponseData {
 /// The type of the object
 ///
 /// At `#/$defs/jobs/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum JobsType {
     /// `job`
@@ -25045,16 +21036,8 @@ impl JobsType {
 /// The status of the job execution.
 ///
 /// At `#/$defs/jobs/properties/status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum JobsStatus {
     /// `pending`
@@ -25084,16 +21067,8 @@ impl JobsStatus {
 /// ticket or conversation
 ///
 /// At `#/$defs/linked_object/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum LinkedObjectType {
     /// `ticket`
@@ -25119,16 +21094,8 @@ impl LinkedObjectType {
 /// Category of the Linked Ticket Object.
 ///
 /// At `#/$defs/linked_object/properties/category`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum LinkedObjectCategory {
     /// `Customer`
@@ -25158,16 +21125,8 @@ impl LinkedObjectCategory {
 /// Always list.
 ///
 /// At `#/$defs/linked_object_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum LinkedObjectListType {
     /// `list`
@@ -25187,14 +21146,8 @@ impl LinkedObjectListType {
     }
 }
 /// At `#/$defs/list_calls_with_transcripts_response_200/properties/data/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ListCallsWithTranscriptsResponse200DataItem {
     /// String representing the object's type. Always has the value `call`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25301,16 +21254,8 @@ pub struct ListCallsWithTranscriptsResponse200DataItem {
 /// String representing the object's type. Always has the value `macro`.
 ///
 /// At `#/$defs/macro/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum MacroType {
     /// `macro`
@@ -25332,16 +21277,8 @@ impl MacroType {
 /// Who can view this macro.
 ///
 /// At `#/$defs/macro/properties/visible_to`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum MacroVisibleTo {
     /// `everyone`
@@ -25365,16 +21302,8 @@ impl MacroVisibleTo {
     }
 }
 /// At `#/$defs/macro/properties/available_on/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum MacroAvailableOnItem {
     /// `inbox`
@@ -25400,16 +21329,8 @@ impl MacroAvailableOnItem {
 /// Always list
 ///
 /// At `#/$defs/macro_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum MacroListType {
     /// `list`
@@ -25431,14 +21352,8 @@ impl MacroListType {
 /// Pagination information
 ///
 /// At `#/$defs/macro_list/properties/pages`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct MacroListPages {
     /// The type of pagination
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25460,16 +21375,8 @@ pub struct MacroListPages {
 /// The type of pagination
 ///
 /// At `#/$defs/macro_list/properties/pages/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum MacroListPagesType {
     /// `pages`
@@ -25491,14 +21398,8 @@ impl MacroListPagesType {
 /// Cursor for the next page
 ///
 /// At `#/$defs/macro_list/properties/pages/properties/next`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct MacroListPagesNext {
     /// Base64-encoded cursor containing [updated_at, id] for pagination
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25510,16 +21411,8 @@ pub struct MacroListPagesNext {
 /// The role of the contact that was merged in.
 ///
 /// At `#/$defs/merge_history_item/properties/source_contact_role`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum MergeHistoryItemSourceContactRole {
     /// `lead`
@@ -25545,16 +21438,8 @@ impl MergeHistoryItemSourceContactRole {
 /// The type of object.
 ///
 /// At `#/$defs/merge_history_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum MergeHistoryListType {
     /// `list`
@@ -25576,16 +21461,8 @@ impl MergeHistoryListType {
 /// The type of message that was sent. Can be email, inapp, facebook or twitter.
 ///
 /// At `#/$defs/message/properties/message_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum MessageMessageType {
     /// `email`
@@ -25619,16 +21496,8 @@ impl MessageMessageType {
 /// An operator to allow boolean inspection between multiple fields.
 ///
 /// At `#/$defs/multiple_filter_search_request/properties/operator`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum MultipleFilterSearchRequestOperator {
     /// `AND`
@@ -25652,7 +21521,8 @@ impl MultipleFilterSearchRequestOperator {
     }
 }
 /// At `#/$defs/multiple_filter_search_request/properties/value`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum MultipleFilterSearchRequestValue {
@@ -25684,16 +21554,8 @@ impl<'de> serde::Deserialize<'de> for MultipleFilterSearchRequestValue {
 /// The type of object.
 ///
 /// At `#/$defs/news_item/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum NewsItemType {
     /// `news-item`
@@ -25715,16 +21577,8 @@ impl NewsItemType {
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
 ///
 /// At `#/$defs/news_item/properties/state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum NewsItemState {
     /// `draft`
@@ -25750,16 +21604,8 @@ impl NewsItemState {
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
 ///
 /// At `#/$defs/news_item_request/properties/state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum NewsItemRequestState {
     /// `draft`
@@ -25785,16 +21631,8 @@ impl NewsItemRequestState {
 /// The type of object.
 ///
 /// At `#/$defs/newsfeed/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum NewsfeedType {
     /// `newsfeed`
@@ -25816,14 +21654,8 @@ impl NewsfeedType {
 /// Represents the contact that the note was created about.
 ///
 /// At `#/$defs/note/properties/contact`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NoteContact {
     /// String representing the object's type. Always has the value `contact`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25838,14 +21670,8 @@ pub struct NoteContact {
 /// Represents the company that the note was created about.
 ///
 /// At `#/$defs/note/properties/company`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NoteCompany {
     /// String representing the object's type. Always has the value `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25860,16 +21686,8 @@ pub struct NoteCompany {
 /// `closed` means the workspace is closed all day; `custom_hours` replaces the regular hours with `time_intervals`.
 ///
 /// At `#/$defs/office_hours_exception/properties/exception_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum OfficeHoursExceptionExceptionType {
     /// `closed`
@@ -25893,16 +21711,8 @@ impl OfficeHoursExceptionExceptionType {
     }
 }
 /// At `#/$defs/open_conversation_request/properties/message_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum OpenConversationRequestMessageType {
     /// `open`
@@ -25922,14 +21732,8 @@ impl OpenConversationRequestMessageType {
     }
 }
 /// At `#/$defs/operator_workflow_event/properties/workflow`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct OperatorWorkflowEventWorkflow {
     /// The name of the workflow
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25939,14 +21743,8 @@ pub struct OperatorWorkflowEventWorkflow {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/operator_workflow_event/properties/event`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct OperatorWorkflowEventEvent {
     /// Type of the workflow event initiated
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25959,16 +21757,8 @@ pub struct OperatorWorkflowEventEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/pages_link/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum PagesLinkType {
     /// `pages`
@@ -25990,16 +21780,8 @@ impl PagesLinkType {
 /// The type of object
 ///
 /// At `#/$defs/paginated_response/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum PaginatedResponseType {
     /// `list`
@@ -26023,7 +21805,8 @@ impl PaginatedResponseType {
     }
 }
 /// At `#/$defs/paginated_response/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum PaginatedResponseDataItem {
@@ -26053,16 +21836,8 @@ impl<'de> serde::Deserialize<'de> for PaginatedResponseDataItem {
     }
 }
 /// At `#/$defs/phone_switch/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum PhoneSwitchType {
     /// `phone_call_redirect`
@@ -26084,16 +21859,8 @@ impl PhoneSwitchType {
 /// The role associated to the contact - `user` or `lead`.
 ///
 /// At `#/$defs/recipient/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum RecipientType {
     /// `user`
@@ -26121,14 +21888,8 @@ impl RecipientType {
 /// Payload of the request to redact a conversation part
 ///
 /// At `#/$defs/redact_conversation_request/oneOf/0`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RedactConversationRequestRedactConversationPartRequest {
     /// The type of resource being redacted.
     pub r#type: RedactConversationRequestRedactConversationPartRequestType,
@@ -26143,16 +21904,8 @@ pub struct RedactConversationRequestRedactConversationPartRequest {
 /// The type of resource being redacted.
 ///
 /// At `#/$defs/redact_conversation_request/oneOf/0/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum RedactConversationRequestRedactConversationPartRequestType {
     /// `conversation_part`
@@ -26176,14 +21929,8 @@ impl RedactConversationRequestRedactConversationPartRequestType {
 /// Payload of the request to redact a conversation source
 ///
 /// At `#/$defs/redact_conversation_request/oneOf/1`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RedactConversationRequestRedactConversationSourceRequest {
     /// The type of resource being redacted.
     pub r#type: RedactConversationRequestRedactConversationSourceRequestType,
@@ -26198,16 +21945,8 @@ pub struct RedactConversationRequestRedactConversationSourceRequest {
 /// The type of resource being redacted.
 ///
 /// At `#/$defs/redact_conversation_request/oneOf/1/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum RedactConversationRequestRedactConversationSourceRequestType {
     /// `source`
@@ -26229,16 +21968,8 @@ impl RedactConversationRequestRedactConversationSourceRequestType {
 /// Source of the call. Can be "five9", "zoom_phone", or defaults to "aws_connect"
 ///
 /// At `#/$defs/register_fin_voice_call_request/properties/source`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum RegisterFinVoiceCallRequestSource {
     /// `five9`
@@ -26268,16 +21999,8 @@ impl RegisterFinVoiceCallRequestSource {
 /// Fin's current status in the conversation workflow.
 ///
 /// At `#/$defs/reply_to_fin_response_200/properties/status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ReplyToFinResponse200Status {
     /// `thinking`
@@ -26319,16 +22042,8 @@ impl ReplyToFinResponse200Status {
 /// The fixed outcome of the sales agent interaction, used for billing and tracking.
 ///
 /// At `#/$defs/sales_agent/properties/outcome`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SalesAgentOutcome {
     /// `qualified`
@@ -26364,7 +22079,8 @@ impl SalesAgentOutcome {
     }
 }
 /// At `#/$defs/search_request/properties/query`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum SearchRequestQuery {
@@ -26396,16 +22112,8 @@ impl<'de> serde::Deserialize<'de> for SearchRequestQuery {
 /// The type of object.
 ///
 /// At `#/$defs/segment/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SegmentType {
     /// `segment`
@@ -26427,16 +22135,8 @@ impl SegmentType {
 /// Type of the contact: contact (lead) or user.
 ///
 /// At `#/$defs/segment/properties/person_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SegmentPersonType {
     /// `contact`
@@ -26462,16 +22162,8 @@ impl SegmentPersonType {
 /// The type of the object
 ///
 /// At `#/$defs/segment_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SegmentListType {
     /// `segment.list`
@@ -26493,16 +22185,8 @@ impl SegmentListType {
 /// The type of the response object.
 ///
 /// At `#/$defs/side_conversation_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SideConversationListType {
     /// `side_conversation.list`
@@ -26524,14 +22208,8 @@ impl SideConversationListType {
 /// Pagination metadata.
 ///
 /// At `#/$defs/side_conversation_list/properties/pages`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SideConversationListPages {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SideConversationListPagesType>,
@@ -26549,16 +22227,8 @@ pub struct SideConversationListPages {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/side_conversation_list/properties/pages/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SideConversationListPagesType {
     /// `pages`
@@ -26585,16 +22255,8 @@ impl SideConversationListPagesType {
 /// - `date` fields (all standard timestamp attributes and date custom attributes): `=`, `<`, `>` only. `!=`, `<=`, `>=`, `IN`, and `NIN` are not supported and return an error.
 ///
 /// At `#/$defs/single_filter_search_request/properties/operator`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestOperator {
     /// `=`
@@ -26660,7 +22322,8 @@ impl SingleFilterSearchRequestOperator {
 /// The value that you want to search on.
 ///
 /// At `#/$defs/single_filter_search_request/properties/value`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestValue {
@@ -26700,7 +22363,8 @@ impl<'de> serde::Deserialize<'de> for SingleFilterSearchRequestValue {
     }
 }
 /// At `#/$defs/single_filter_search_request/properties/value/anyOf/0/oneOf/3/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestValueArrayItem {
@@ -26733,16 +22397,8 @@ impl<'de> serde::Deserialize<'de> for SingleFilterSearchRequestValueArrayItem {
 ///             - `active`: An SLA has been applied to a conversation, but has not yet been fulfilled. SLA status is active only if there are no “hit, “missed”, or “canceled” events.
 ///
 /// At `#/$defs/sla_applied/properties/sla_status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SlaAppliedSlaStatus {
     /// `hit`
@@ -26774,16 +22430,8 @@ impl SlaAppliedSlaStatus {
     }
 }
 /// At `#/$defs/snooze_conversation_request/properties/message_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SnoozeConversationRequestMessageType {
     /// `snoozed`
@@ -26805,16 +22453,8 @@ impl SnoozeConversationRequestMessageType {
 /// Fin's current status in the conversation workflow.
 ///
 /// At `#/$defs/start_fin_conversation_response_200/properties/status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum StartFinConversationResponse200Status {
     /// `thinking`
@@ -26856,16 +22496,8 @@ impl StartFinConversationResponse200Status {
 /// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
 ///
 /// At `#/$defs/submit_fin_csat_request/properties/rating`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SubmitFinCsatRequestRating {
     /// `terrible`
@@ -26903,16 +22535,8 @@ impl SubmitFinCsatRequestRating {
 /// The rating now recorded on the conversation.
 ///
 /// At `#/$defs/submit_fin_csat_response_200/properties/rating`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SubmitFinCsatResponse200Rating {
     /// `terrible`
@@ -26950,16 +22574,8 @@ impl SubmitFinCsatResponse200Rating {
 /// The result of the submission.
 ///
 /// At `#/$defs/submit_fin_csat_response_200/properties/status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SubmitFinCsatResponse200Status {
     /// `rated`
@@ -26981,16 +22597,8 @@ impl SubmitFinCsatResponse200Status {
 /// The state of the subscription type.
 ///
 /// At `#/$defs/subscription_type/properties/state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SubscriptionTypeState {
     /// `live`
@@ -27020,16 +22628,8 @@ impl SubscriptionTypeState {
 /// Describes the type of consent.
 ///
 /// At `#/$defs/subscription_type/properties/consent_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SubscriptionTypeConsentType {
     /// `opt_out`
@@ -27053,16 +22653,8 @@ impl SubscriptionTypeConsentType {
     }
 }
 /// At `#/$defs/subscription_type/properties/content_types/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SubscriptionTypeContentTypesItem {
     /// `email`
@@ -27088,16 +22680,8 @@ impl SubscriptionTypeContentTypesItem {
 /// The type of the object
 ///
 /// At `#/$defs/subscription_type_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum SubscriptionTypeListType {
     /// `list`
@@ -27117,14 +22701,8 @@ impl SubscriptionTypeListType {
     }
 }
 /// At `#/$defs/tag_company_request/properties/companies/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TagCompanyRequestCompaniesItem {
     /// The Intercom defined id representing the company.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27137,14 +22715,8 @@ pub struct TagCompanyRequestCompaniesItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/tag_create_response/allOf/1/properties/users/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TagCreateResponseUsersItem {
     /// The Intercom ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27157,14 +22729,8 @@ pub struct TagCreateResponseUsersItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/tag_create_response/allOf/1/properties/companies/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TagCreateResponseCompaniesItem {
     /// The Intercom ID of the company.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27179,16 +22745,8 @@ pub struct TagCreateResponseCompaniesItem {
 /// The type of the object
 ///
 /// At `#/$defs/tag_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TagListType {
     /// `list`
@@ -27208,14 +22766,8 @@ impl TagListType {
     }
 }
 /// At `#/$defs/tag_multiple_users_request/properties/users/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TagMultipleUsersRequestUsersItem {
     /// The Intercom defined id representing the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27227,16 +22779,8 @@ pub struct TagMultipleUsersRequestUsersItem {
 /// The type of the object
 ///
 /// At `#/$defs/tags/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TagsType {
     /// `tag.list`
@@ -27258,16 +22802,8 @@ impl TagsType {
 /// The type of the object
 ///
 /// At `#/$defs/team_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TeamListType {
     /// `team.list`
@@ -27289,16 +22825,8 @@ impl TeamListType {
 /// The type of teammate
 ///
 /// At `#/$defs/teammate_reference/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TeammateReferenceType {
     /// `admin`
@@ -27328,16 +22856,8 @@ impl TeammateReferenceType {
 /// Always ticket
 ///
 /// At `#/$defs/ticket/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TicketTypeEnum {
     /// `ticket`
@@ -27359,16 +22879,8 @@ impl TicketTypeEnum {
 /// Category of the Ticket.
 ///
 /// At `#/$defs/ticket/properties/category`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TicketCategory {
     /// `Customer`
@@ -27398,16 +22910,8 @@ impl TicketCategory {
 /// always contact.list
 ///
 /// At `#/$defs/ticket_contacts/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TicketContactsType {
     /// `contact.list`
@@ -27427,7 +22931,8 @@ impl TicketContactsType {
     }
 }
 /// At `#/$defs/ticket_custom_attributes/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketCustomAttributesValue {
@@ -27477,16 +22982,8 @@ impl<'de> serde::Deserialize<'de> for TicketCustomAttributesValue {
 /// always ticket
 ///
 /// At `#/$defs/ticket_deleted/properties/object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TicketDeletedObject {
     /// `ticket`
@@ -27508,16 +23005,8 @@ impl TicketDeletedObject {
 /// Always ticket.list
 ///
 /// At `#/$defs/ticket_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TicketListType {
     /// `ticket.list`
@@ -27539,16 +23028,8 @@ impl TicketListType {
 /// The previous state of the ticket.
 ///
 /// At `#/$defs/ticket_part/properties/previous_ticket_state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TicketPartPreviousTicketState {
     /// `submitted`
@@ -27582,16 +23063,8 @@ impl TicketPartPreviousTicketState {
 /// The state of the ticket.
 ///
 /// At `#/$defs/ticket_part/properties/ticket_state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TicketPartTicketState {
     /// `submitted`
@@ -27627,14 +23100,8 @@ impl TicketPartTicketState {
 /// The updated attribute data of the ticket part. Only present for attribute update parts.
 ///
 /// At `#/$defs/ticket_part/properties/updated_attribute_data`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketPartUpdatedAttributeData {
     /// Information about the attribute that was updated.
     pub attribute: TicketPartUpdatedAttributeDataAttribute,
@@ -27647,14 +23114,8 @@ pub struct TicketPartUpdatedAttributeData {
 /// Information about the attribute that was updated.
 ///
 /// At `#/$defs/ticket_part/properties/updated_attribute_data/properties/attribute`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketPartUpdatedAttributeDataAttribute {
     /// The type of the object. Always 'attribute'.
     pub r#type: TicketPartUpdatedAttributeDataAttributeType,
@@ -27669,16 +23130,8 @@ pub struct TicketPartUpdatedAttributeDataAttribute {
 /// The type of the object. Always 'attribute'.
 ///
 /// At `#/$defs/ticket_part/properties/updated_attribute_data/properties/attribute/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataAttributeType {
     /// `attribute`
@@ -27700,14 +23153,8 @@ impl TicketPartUpdatedAttributeDataAttributeType {
 /// The new value of the attribute.
 ///
 /// At `#/$defs/ticket_part/properties/updated_attribute_data/properties/value`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketPartUpdatedAttributeDataValue {
     /// The type of the object. Always 'value'.
     pub r#type: TicketPartUpdatedAttributeDataValueType,
@@ -27720,16 +23167,8 @@ pub struct TicketPartUpdatedAttributeDataValue {
 /// The type of the object. Always 'value'.
 ///
 /// At `#/$defs/ticket_part/properties/updated_attribute_data/properties/value/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueType {
     /// `value`
@@ -27749,7 +23188,8 @@ impl TicketPartUpdatedAttributeDataValueType {
     }
 }
 /// At `#/$defs/ticket_part/properties/updated_attribute_data/properties/value/properties/id`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueId {
@@ -27779,7 +23219,8 @@ impl<'de> serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValueId {
     }
 }
 /// At `#/$defs/ticket_part/properties/updated_attribute_data/properties/value/properties/label`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueLabel {
@@ -27811,16 +23252,8 @@ impl<'de> serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValueLabel {
 /// The type of the author
 ///
 /// At `#/$defs/ticket_part_author/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TicketPartAuthorType {
     /// `admin`
@@ -27852,16 +23285,8 @@ impl TicketPartAuthorType {
     }
 }
 /// At `#/$defs/ticket_parts/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TicketPartsType {
     /// `ticket_part.list`
@@ -27883,16 +23308,8 @@ impl TicketPartsType {
 /// Always ticket_part
 ///
 /// At `#/$defs/ticket_reply/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TicketReplyType {
     /// `ticket_part`
@@ -27914,16 +23331,8 @@ impl TicketReplyType {
 /// Type of the part
 ///
 /// At `#/$defs/ticket_reply/properties/part_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TicketReplyPartType {
     /// `note`
@@ -27951,7 +23360,8 @@ impl TicketReplyPartType {
     }
 }
 /// At `#/$defs/ticket_request_custom_attributes/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketRequestCustomAttributesValue {
@@ -27995,16 +23405,8 @@ impl<'de> serde::Deserialize<'de> for TicketRequestCustomAttributesValue {
 /// The category of the ticket state
 ///
 /// At `#/$defs/ticket_state/properties/category`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TicketStateCategory {
     /// `submitted`
@@ -28038,16 +23440,8 @@ impl TicketStateCategory {
 /// The category of the ticket state
 ///
 /// At `#/$defs/ticket_state_detailed/properties/category`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TicketStateDetailedCategory {
     /// `submitted`
@@ -28081,14 +23475,8 @@ impl TicketStateDetailedCategory {
 /// A list of ticket types associated with a given ticket state.
 ///
 /// At `#/$defs/ticket_state_detailed/properties/ticket_types`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketStateDetailedTicketTypes {
     /// String representing the object's type. Always has the value `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28103,16 +23491,8 @@ pub struct TicketStateDetailedTicketTypes {
 /// Category of the Ticket Type.
 ///
 /// At `#/$defs/ticket_type/properties/category`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum TicketTypeCategory {
     /// `Customer`
@@ -28144,14 +23524,8 @@ impl TicketTypeCategory {
 /// A list of ticket states associated with a given ticket type.
 ///
 /// At `#/$defs/ticket_type/properties/ticket_states`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TicketTypeTicketStates {
     /// String representing the object's type. Always has the value `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28164,14 +23538,8 @@ pub struct TicketTypeTicketStates {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/untag_company_request/properties/companies/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UntagCompanyRequestCompaniesItem {
     /// The Intercom defined id representing the company.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28189,16 +23557,8 @@ pub struct UntagCompanyRequestCompaniesItem {
 /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft or a scheduled publish time is set in the same request. The `PUT /articles/{id}/draft` endpoint ignores this field and always stages a draft. For multilingual articles, this will be the state of the default language's content.
 ///
 /// At `#/$defs/update_article_request/properties/state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum UpdateArticleRequestState {
     /// `published`
@@ -28224,16 +23584,8 @@ impl UpdateArticleRequestState {
 /// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
 ///
 /// At `#/$defs/update_content_import_source_request/properties/sync_behavior`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum UpdateContentImportSourceRequestSyncBehavior {
     /// `api`
@@ -28263,16 +23615,8 @@ impl UpdateContentImportSourceRequestSyncBehavior {
 /// The status of the content import source.
 ///
 /// At `#/$defs/update_content_import_source_request/properties/status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum UpdateContentImportSourceRequestStatus {
     /// `active`
@@ -28298,7 +23642,8 @@ impl UpdateContentImportSourceRequestStatus {
 /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers. Set to null or an empty array to remove all audiences.
 ///
 /// At `#/$defs/update_content_import_source_request/properties/audience_ids`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum UpdateContentImportSourceRequestAudienceIds {
@@ -28328,14 +23673,8 @@ impl<'de> serde::Deserialize<'de> for UpdateContentImportSourceRequestAudienceId
 /// (Relationship data type only) Reference configuration for related objects.
 ///
 /// At `#/$defs/update_conversation_attribute_request/properties/reference`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateConversationAttributeRequestReference {
     /// The cardinality of the relationship: `one` or `many`.
     pub r#type: UpdateConversationAttributeRequestReferenceType,
@@ -28349,16 +23688,8 @@ pub struct UpdateConversationAttributeRequestReference {
 /// The cardinality of the relationship: `one` or `many`.
 ///
 /// At `#/$defs/update_conversation_attribute_request/properties/reference/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum UpdateConversationAttributeRequestReferenceType {
     /// `one`
@@ -28384,16 +23715,8 @@ impl UpdateConversationAttributeRequestReferenceType {
 /// The desired state of the connector.
 ///
 /// At `#/$defs/update_data_connector_request/properties/state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum UpdateDataConnectorRequestState {
     /// `draft`
@@ -28419,16 +23742,8 @@ impl UpdateDataConnectorRequestState {
 /// The HTTP method used by the data connector.
 ///
 /// At `#/$defs/update_data_connector_request/properties/http_method`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum UpdateDataConnectorRequestHttpMethod {
     /// `get`
@@ -28464,16 +23779,8 @@ impl UpdateDataConnectorRequestHttpMethod {
     }
 }
 /// At `#/$defs/update_data_connector_request/properties/audiences/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum UpdateDataConnectorRequestAudiencesItem {
     /// `leads`
@@ -28501,14 +23808,8 @@ impl UpdateDataConnectorRequestAudiencesItem {
     }
 }
 /// At `#/$defs/update_data_connector_request/properties/headers/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateDataConnectorRequestHeadersItem {
     /// The header name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28521,14 +23822,8 @@ pub struct UpdateDataConnectorRequestHeadersItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/update_data_connector_request/properties/data_inputs/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateDataConnectorRequestDataInputsItem {
     /// The name of the input parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28552,16 +23847,8 @@ pub struct UpdateDataConnectorRequestDataInputsItem {
 /// The data type of the input.
 ///
 /// At `#/$defs/update_data_connector_request/properties/data_inputs/items/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum UpdateDataConnectorRequestDataInputsItemType {
     /// `string`
@@ -28595,16 +23882,8 @@ impl UpdateDataConnectorRequestDataInputsItemType {
 /// Always en
 ///
 /// At `#/$defs/update_external_page_request/properties/locale`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum UpdateExternalPageRequestLocale {
     /// `en`
@@ -28626,16 +23905,8 @@ impl UpdateExternalPageRequestLocale {
 /// The type of exception.
 ///
 /// At `#/$defs/update_office_hours_exception_request/properties/exception_type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum UpdateOfficeHoursExceptionRequestExceptionType {
     /// `closed`
@@ -28661,16 +23932,8 @@ impl UpdateOfficeHoursExceptionRequestExceptionType {
 /// Category of the Ticket Type.
 ///
 /// At `#/$defs/update_ticket_type_request/properties/category`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum UpdateTicketTypeRequestCategory {
     /// `Customer`
@@ -28698,14 +23961,8 @@ impl UpdateTicketTypeRequestCategory {
     }
 }
 /// At `#/$defs/visitor/properties/avatar`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct VisitorAvatar {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -28721,14 +23978,8 @@ pub struct VisitorAvatar {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/visitor/properties/companies`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct VisitorCompanies {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28742,16 +23993,8 @@ pub struct VisitorCompanies {
 /// The type of the object
 ///
 /// At `#/$defs/visitor/properties/companies/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum VisitorCompaniesType {
     /// `company.list`
@@ -28771,14 +24014,8 @@ impl VisitorCompaniesType {
     }
 }
 /// At `#/$defs/visitor/properties/location_data`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct VisitorLocationData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -28808,14 +24045,8 @@ pub struct VisitorLocationData {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/visitor/properties/social_profiles`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct VisitorSocialProfiles {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28829,16 +24060,8 @@ pub struct VisitorSocialProfiles {
 /// The type of the object
 ///
 /// At `#/$defs/visitor/properties/social_profiles/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum VisitorSocialProfilesType {
     /// `social_profile.list`
@@ -28858,14 +24081,8 @@ impl VisitorSocialProfilesType {
     }
 }
 /// At `#/$defs/visitor/properties/tags`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct VisitorTags {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28879,16 +24096,8 @@ pub struct VisitorTags {
 /// The type of the object
 ///
 /// At `#/$defs/visitor/properties/tags/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum VisitorTagsType {
     /// `tag.list`
@@ -28908,14 +24117,8 @@ impl VisitorTagsType {
     }
 }
 /// At `#/$defs/visitor/properties/tags/properties/tags/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct VisitorTagsTagsItem {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28933,16 +24136,8 @@ pub struct VisitorTagsTagsItem {
 /// The type of the object
 ///
 /// At `#/$defs/visitor/properties/tags/properties/tags/items/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum VisitorTagsTagsItemType {
     /// `tag`
@@ -28962,14 +24157,8 @@ impl VisitorTagsTagsItemType {
     }
 }
 /// At `#/$defs/visitor/properties/segments`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct VisitorSegments {
     /// The type of the object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28983,16 +24172,8 @@ pub struct VisitorSegments {
 /// The type of the object
 ///
 /// At `#/$defs/visitor/properties/segments/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum VisitorSegmentsType {
     /// `segment.list`
@@ -29014,16 +24195,8 @@ impl VisitorSegmentsType {
 /// The type of object which was deleted
 ///
 /// At `#/$defs/visitor_deleted_object/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum VisitorDeletedObjectType {
     /// `visitor`
@@ -29045,16 +24218,8 @@ impl VisitorDeletedObjectType {
 /// Current delivery status of the message
 ///
 /// At `#/$defs/whatsapp_message_status/properties/status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum WhatsappMessageStatusStatus {
     /// `sent`
@@ -29088,14 +24253,8 @@ impl WhatsappMessageStatusStatus {
 /// Error details, present only when status is "failed"
 ///
 /// At `#/$defs/whatsapp_message_status/properties/error`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WhatsappMessageStatusError {
     /// Error message
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29108,16 +24267,8 @@ pub struct WhatsappMessageStatusError {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/whatsapp_message_status_list/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum WhatsappMessageStatusListType {
     /// `list`
@@ -29137,14 +24288,8 @@ impl WhatsappMessageStatusListType {
     }
 }
 /// At `#/$defs/whatsapp_message_status_list/properties/pages`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WhatsappMessageStatusListPages {
     pub r#type: WhatsappMessageStatusListPagesType,
     /// Number of results per page
@@ -29163,16 +24308,8 @@ pub struct WhatsappMessageStatusListPages {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/whatsapp_message_status_list/properties/pages/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum WhatsappMessageStatusListPagesType {
     /// `pages`
@@ -29194,14 +24331,8 @@ impl WhatsappMessageStatusListPagesType {
 /// Information for fetching next page (null if no more pages)
 ///
 /// At `#/$defs/whatsapp_message_status_list/properties/pages/properties/next`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WhatsappMessageStatusListPagesNext {
     /// Cursor for the next page
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29211,14 +24342,8 @@ pub struct WhatsappMessageStatusListPagesNext {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// At `#/$defs/whatsapp_message_status_list/properties/events/items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WhatsappMessageStatusListEventsItem {
     /// Event ID
     pub id: String,
@@ -29244,16 +24369,8 @@ pub struct WhatsappMessageStatusListEventsItem {
 /// Current status of the message
 ///
 /// At `#/$defs/whatsapp_message_status_list/properties/events/items/properties/status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum WhatsappMessageStatusListEventsItemStatus {
     /// `sent`
@@ -29287,16 +24404,8 @@ impl WhatsappMessageStatusListEventsItemStatus {
 /// Event type
 ///
 /// At `#/$defs/whatsapp_message_status_list/properties/events/items/properties/type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum WhatsappMessageStatusListEventsItemType {
     /// `broadcast_outbound`
@@ -29318,14 +24427,8 @@ impl WhatsappMessageStatusListEventsItemType {
 /// The workflow configuration.
 ///
 /// At `#/$defs/workflow_export/properties/workflow`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WorkflowExportWorkflow {
     /// The unique identifier for the workflow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29389,16 +24492,8 @@ pub struct WorkflowExportWorkflow {
 /// The current state of the workflow.
 ///
 /// At `#/$defs/workflow_export/properties/workflow/properties/state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum WorkflowExportWorkflowState {
     /// `live`

@@ -30,8 +30,11 @@ publish = false
 intercom-runtime = {{ path = {runtime:?} }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = {{ version = "1", features = ["preserve_order"] }}
-schemars = "1"
 regex = "1"
+
+# Declared so generated code may name it; off, so no `JsonSchema` is derived.
+[features]
+schemars = []
 
 # Generated code compiles without warnings, for every reference version.
 [lints.rust]
