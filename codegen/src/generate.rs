@@ -132,7 +132,10 @@ fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
         pub use validators::{SCHEMAS, schema, schema_names, validate};
 
         /// For each schema name, the JSON Schema that schemars derives from its
-        /// Rust type: what the types promise, to compare with `schema/`.
+        /// Rust type: what the types promise, to compare with `schema/`. With
+        /// the crate's `schemars` feature, which derives `schemars::JsonSchema`
+        /// for every type.
+        #[cfg(feature = "schemars")]
         pub fn rust_schemas() -> Vec<(&'static str, schemars::Schema)> {
             vec![#(#schemas)*]
         }

@@ -30,8 +30,13 @@ publish = false
 intercom-runtime = {{ path = {runtime:?} }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = {{ version = "1", features = ["preserve_order"] }}
-schemars = "1"
+schemars = {{ version = "1", optional = true }}
 regex = "1"
+
+# Generated types derive `schemars::JsonSchema` under this feature; the
+# checks do not need it.
+[features]
+schemars = ["dep:schemars", "intercom-runtime/schemars"]
 
 # Generated code compiles without warnings, for every reference version.
 [lints.rust]
