@@ -561,9 +561,11 @@ impl<'a> Importer<'a> {
                         .filter(|&i| self.operations[i].operation_id == *name)
                         .collect();
                     if found.is_empty() {
-                        let known = self.components.keys().map(String::as_str).chain(
-                            self.operations.iter().map(|op| op.operation_id.as_str()),
-                        );
+                        let known = self
+                            .components
+                            .keys()
+                            .map(String::as_str)
+                            .chain(self.operations.iter().map(|op| op.operation_id.as_str()));
                         return Err(ImportError::UnknownName {
                             path: self.doc.path.clone(),
                             name: name.clone(),

@@ -106,7 +106,12 @@ mod tests {
         std::fs::remove_dir_all(&root).unwrap();
         let root = workspace(&["2.15.yaml", "2.16.json"]);
         let error = reference(&root).unwrap_err().to_string();
-        assert!(error.ends_with("more than one pinned reference (2.15.yaml, 2.16.json); keep exactly one"), "{error}");
+        assert!(
+            error.ends_with(
+                "more than one pinned reference (2.15.yaml, 2.16.json); keep exactly one"
+            ),
+            "{error}"
+        );
         std::fs::remove_dir_all(&root).unwrap();
     }
 }
