@@ -2,5 +2,6 @@
 
 mod diff;
 mod import;
+mod serde_impls;
 mod types;
 mod validators;
