@@ -25,7 +25,10 @@ pub use intercom_runtime::{
 pub use types::*;
 pub use validators::{SCHEMAS, schema, schema_names, validate};
 /// For each schema name, the JSON Schema that schemars derives from its
-/// Rust type: what the types promise, to compare with `schema/`.
+/// Rust type: what the types promise, to compare with `schema/`. With
+/// the crate's `schemars` feature, which derives `schemars::JsonSchema`
+/// for every type.
+#[cfg(feature = "schemars")]
 pub fn rust_schemas() -> Vec<(&'static str, schemars::Schema)> {
     vec![
         ("activity_log", schemars::schema_for!(ActivityLog)),

@@ -118,11 +118,50 @@ where
     Ok(())
 }
 
-/// The value of a required field, or serde's `missing_field` error.
-pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-    match slot {
-        Some(value) => Ok(value),
-        None => Err(E::missing_field(name)),
+/// Reads the value of a property the struct does not name into its `extra`
+/// map; a second value under the same name replaces the first, in its place,
+/// as `#[serde(flatten)]` into a map did.
+pub fn extra<'de, A, M>(map: &mut A, extra: &mut M, name: String) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    M: Extra,
+    M::Value: Deserialize<'de>,
+{
+    let value = map.next_value()?;
+    extra.insert_entry(name, value);
+    Ok(())
+}
+
+/// The maps a struct keeps unknown properties in.
+pub trait Extra {
+    type Value;
+
+    fn insert_entry(&mut self, name: String, value: Self::Value);
+}
+
+impl Extra for serde_json::Map<String, serde_json::Value> {
+    type Value = serde_json::Value;
+
+    fn insert_entry(&mut self, name: String, value: serde_json::Value) {
+        self.insert(name, value);
+    }
+}
+
+impl<V> Extra for std::collections::BTreeMap<String, V> {
+    type Value = V;
+
+    fn insert_entry(&mut self, name: String, value: V) {
+        self.insert(name, value);
+    }
+}
+
+/// serde's `missing_field` error for the first of a struct's required
+/// fields (in declaration order, as the derive checks them) that is missing:
+/// `fields` holds, for each, whether it is missing and its name.
+pub fn missing<E: Error>(fields: &[(bool, &'static str)]) -> E {
+    match fields.iter().find(|(missing, _)| *missing) {
+        Some((_, name)) => E::missing_field(name),
+        None => E::custom("a required field is missing"),
     }
 }
 

@@ -67,36 +67,32 @@ pub(super) fn struct_impls(name: &Ident, s: &StructDef) -> TokenStream {
 }
 
 fn serialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
-    let names: Vec<&str> = s.fields.iter().map(|f| f.json_name.as_str()).collect();
-    let members: Vec<Ident> = s.fields.iter().map(|f| ident(&f.rust_name)).collect();
+    // One call per field: the writer keeps the first error and stops
+    // writing, as the derive's `?` after each field did.
+    let fields = s.fields.iter().map(|f| {
+        let member = ident(&f.rust_name);
+        let json_name = &f.json_name;
+        if skipped_when_none(f) {
+            quote!(writer.optional(#json_name, &self.#member);)
+        } else {
+            quote!(writer.field(#json_name, &self.#member);)
+        }
+    });
+    let writer = if s.fields.is_empty() {
+        quote!(writer)
+    } else {
+        quote!(mut writer)
+    };
     match s.extra.field() {
         // As the derive with `#[serde(flatten)]` wrote it: a map of unknown
         // length, the fields in order, then the kept properties.
         Some((extra, _)) => {
             let extra = ident(extra);
-            let entries = s
-                .fields
-                .iter()
-                .zip(&members)
-                .zip(&names)
-                .map(|((f, m), n)| {
-                    if skipped_when_none(f) {
-                        quote! {
-                            if self.#m.is_some() {
-                                map.serialize_entry(#n, &self.#m)?;
-                            }
-                        }
-                    } else {
-                        quote!(map.serialize_entry(#n, &self.#m)?;)
-                    }
-                });
             quote! {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    use serde::ser::SerializeMap as _;
-                    let mut map = serializer.serialize_map(None)?;
-                    #(#entries)*
-                    intercom_runtime::ser::entries(&mut map, &self.#extra)?;
-                    map.end()
+                    let #writer = intercom_runtime::ser::Map::new(serializer.serialize_map(None)?);
+                    #(#fields)*
+                    writer.end(&self.#extra)
                 }
             }
         }
@@ -110,43 +106,33 @@ fn serialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
                 let required = unsuffixed(required);
                 len.push(quote!(#required));
             }
-            for (f, m) in s.fields.iter().zip(&members) {
+            for f in &s.fields {
                 if skipped_when_none(f) {
-                    len.push(quote!(usize::from(self.#m.is_some())));
+                    let member = ident(&f.rust_name);
+                    len.push(quote!(usize::from(self.#member.is_some())));
                 }
             }
-            let fields = s
-                .fields
-                .iter()
-                .zip(&members)
-                .zip(&names)
-                .map(|((f, m), n)| {
-                    if skipped_when_none(f) {
-                        quote! {
-                            if self.#m.is_some() {
-                                state.serialize_field(#n, &self.#m)?;
-                            } else {
-                                state.skip_field(#n)?;
-                            }
-                        }
-                    } else {
-                        quote!(state.serialize_field(#n, &self.#m)?;)
-                    }
-                });
-            let state = if s.fields.is_empty() {
-                quote!(state)
-            } else {
-                quote!(mut state)
-            };
             quote! {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    use serde::ser::SerializeStruct as _;
-                    let #state = serializer.serialize_struct(#type_name, #(#len)+*)?;
+                    let state = serializer.serialize_struct(#type_name, #(#len)+*)?;
+                    let #writer = intercom_runtime::ser::Struct::new(state);
                     #(#fields)*
-                    state.end()
+                    writer.end()
                 }
             }
         }
+    }
+}
+
+/// The index pattern of field `i` of `count`: the last takes `_`, since the
+/// seed gives only indices of the struct's names, so the match needs no
+/// empty arm.
+fn index_pattern(i: usize, count: usize) -> TokenStream {
+    if i + 1 == count {
+        quote!(_)
+    } else {
+        let i = unsuffixed(i);
+        quote!(#i)
     }
 }
 
@@ -157,62 +143,89 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
     let slots: Vec<Ident> = (0..s.fields.len())
         .map(|i| quote::format_ident!("f{}", i))
         .collect();
-    let declarations = s.fields.iter().zip(&slots).map(|(f, slot)| {
-        let ty = f.ty.tokens();
-        match reading(f) {
-            Reading::Present => quote!(let mut #slot: #ty = None;),
-            Reading::Required | Reading::Option => quote!(let mut #slot: Option<#ty> = None;),
-        }
-    });
+    let declarations: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .zip(&slots)
+        .map(|(f, slot)| {
+            let ty = f.ty.tokens();
+            match reading(f) {
+                Reading::Present => quote!(let mut #slot: #ty = None;),
+                Reading::Required | Reading::Option => quote!(let mut #slot: Option<#ty> = None;),
+            }
+        })
+        .collect();
     let reads: Vec<TokenStream> = slots
         .iter()
         .zip(&names)
-        .map(|(slot, n)| quote!(de::field(&mut map, &mut #slot, #n)?))
+        .map(|(slot, n)| quote!(de::field(&mut map, &mut #slot, #n)))
         .collect();
     let members: Vec<Ident> = s.fields.iter().map(|f| ident(&f.rust_name)).collect();
-    let values = s
+    let values: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .zip(&slots)
+        .map(|(f, slot)| match reading(f) {
+            Reading::Required => quote!(#slot),
+            Reading::Option => quote!(#slot.flatten()),
+            Reading::Present => quote!(#slot),
+        })
+        .collect();
+    let extra = s.extra.field().map(|(extra, _)| {
+        let extra = ident(extra);
+        quote!(#extra: rest,)
+    });
+    // The value, once every key is read: the required fields taken out of
+    // their slots in one match, the first missing one (in declaration order,
+    // as the derive checks them) named in the error.
+    let construct = quote!(#name { #(#members: #values,)* #extra });
+    let required: Vec<(&Ident, &str)> = s
         .fields
         .iter()
         .zip(&slots)
         .zip(&names)
-        .map(|((f, slot), n)| match reading(f) {
-            Reading::Required => quote!(de::required(#slot, #n)?),
-            Reading::Option => quote!(#slot.flatten()),
-            Reading::Present => quote!(#slot),
-        });
-    let last = s.fields.len().saturating_sub(1);
+        .filter(|((f, _), _)| matches!(reading(f), Reading::Required))
+        .map(|((_, slot), n)| (slot, *n))
+        .collect();
+    let finish = match required.as_slice() {
+        [] => quote!(Ok(#construct)),
+        [(slot, n)] => quote! {
+            match #slot {
+                Some(#slot) => Ok(#construct),
+                None => Err(serde::de::Error::missing_field(#n)),
+            }
+        },
+        required => {
+            let slots: Vec<&Ident> = required.iter().map(|(slot, _)| *slot).collect();
+            let names = required.iter().map(|(_, n)| n);
+            quote! {
+                match (#(#slots),*) {
+                    (#(Some(#slots)),*) => Ok(#construct),
+                    (#(#slots),*) => Err(de::missing(&[#((#slots.is_none(), #names)),*])),
+                }
+            }
+        }
+    };
+    let count = s.fields.len();
     match s.extra.field() {
-        Some((extra, ty)) => {
-            let extra = ident(extra);
+        Some((_, ty)) => {
             let ty = ty.tokens();
-            // The last field takes `Key::Field(_)`: `Fields` gives only
-            // indices of its list, so the match needs no empty arm.
             let arms = reads.iter().enumerate().map(|(i, read)| {
-                let index = if i == last {
-                    quote!(_)
-                } else {
-                    let i = unsuffixed(i);
-                    quote!(#i)
-                };
+                let index = index_pattern(i, count);
                 quote!(de::Key::Field(#index) => #read,)
             });
-            let other = quote! {
-                rest.insert(name, map.next_value()?);
-            };
             let body = if s.fields.is_empty() {
                 quote! {
                     if let de::Key::Other(name) = key {
-                        #other
+                        de::extra(&mut map, &mut rest, name)?;
                     }
                 }
             } else {
                 quote! {
                     match key {
                         #(#arms)*
-                        de::Key::Other(name) => {
-                            #other
-                        }
-                    }
+                        de::Key::Other(name) => de::extra(&mut map, &mut rest, name),
+                    }?;
                 }
             };
             quote! {
@@ -234,10 +247,7 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
                             while let Some(key) = map.next_key_seed(fields)? {
                                 #body
                             }
-                            Ok(#name {
-                                #(#members: #values,)*
-                                #extra: rest,
-                            })
+                            #finish
                         }
                     }
 
@@ -254,33 +264,28 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
                     let read = &reads[0];
                     quote! {
                         while map.next_key_seed(fields)?.is_some() {
-                            #read;
+                            #read?;
                         }
                     }
                 }
                 _ => {
                     let arms = reads.iter().enumerate().map(|(i, read)| {
-                        let index = if i == last {
-                            quote!(_)
-                        } else {
-                            let i = unsuffixed(i);
-                            quote!(#i)
-                        };
+                        let index = index_pattern(i, count);
                         quote!(#index => #read,)
                     });
                     quote! {
                         while let Some(key) = map.next_key_seed(fields)? {
                             match key {
                                 #(#arms)*
-                            }
+                            }?;
                         }
                     }
                 }
             };
-            let elements = if s.fields.len() == 1 {
+            let elements = if count == 1 {
                 "1 element".to_owned()
             } else {
-                format!("{} elements", s.fields.len())
+                format!("{count} elements")
             };
             let expecting_seq = format!("struct {type_name} with {elements}");
             let elements = s.fields.iter().zip(&slots).enumerate().map(|(i, (f, slot))| {
@@ -331,7 +336,7 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
                             #(#declarations)*
                             let fields = de::ClosedFields(FIELDS);
                             #keys
-                            Ok(#name { #(#members: #values,)* })
+                            #finish
                         }
                     }
 
