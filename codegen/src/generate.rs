@@ -163,8 +163,8 @@ fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
 
         /// For each schema name, the JSON Schema that schemars derives from its
         /// Rust type: what the types promise, to compare with `schema/`. With
-        /// the feature `schemars`, which derives `schemars::JsonSchema` for
-        /// every type.
+        /// the crate's `schemars` feature, which derives `schemars::JsonSchema`
+        /// for every type.
         #[cfg(feature = "schemars")]
         pub fn rust_schemas() -> Vec<(&'static str, schemars::Schema)> {
             vec![#(#schemas)*]

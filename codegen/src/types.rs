@@ -1267,6 +1267,8 @@ fn box_cycles(plan: &mut Plan) {
     }
 }
 
+mod serde_impls;
+
 /// The tokens of `types.rs`: every type of the plan, in plan order.
 pub fn emit(plan: &Plan) -> TokenStream {
     let items = emit_items(plan);
@@ -1327,52 +1329,53 @@ fn emit_struct(name: &Ident, doc: &TokenStream, s: &StructDef) -> TokenStream {
         let doc = doc_attrs(field.docs.as_deref());
         let json_name = &field.json_name;
         let unraw = field.rust_name.trim_start_matches("r#");
-        let rename = (unraw != json_name).then(|| quote!(#[serde(rename = #json_name)]));
         let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
-        let serde = match (field.required, field.nullable) {
-            (true, false) => quote!(),
-            (true, true) => quote!(#[cfg_attr(feature = "schemars", schemars(required))]),
-            (false, false) => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-            (false, true) => quote! {
-                #[serde(
-                    default,
-                    skip_serializing_if = "Option::is_none",
-                    deserialize_with = "intercom_runtime::nullable::deserialize_present"
-                )]
-            },
-        };
-        quote! { #doc #deprecated #rename #serde pub #ident: #ty, }
+        // What schemars needs to know of the field; serde's impls are below.
+        let mut schemars = Vec::new();
+        if unraw != json_name {
+            schemars.push(quote!(rename = #json_name));
+        }
+        match (field.required, field.nullable) {
+            (true, false) => {}
+            (true, true) => schemars.push(quote!(required)),
+            (false, _) => schemars.push(quote!(default, skip_serializing_if = "Option::is_none")),
+        }
+        let schemars = (!schemars.is_empty())
+            .then(|| quote!(#[cfg_attr(feature = "schemars", schemars(#(#schemars),*))]));
+        quote! { #doc #deprecated #schemars pub #ident: #ty, }
     });
-    let (extra, deny) = match s.extra.field() {
+    let (extra, closed) = match s.extra.field() {
         Some((field, ty)) => {
             let ident = ident(field);
             let ty = ty.tokens();
             (
                 quote! {
                     /// Properties the schema does not name, kept as they came.
-                    #[serde(flatten)]
+                    #[cfg_attr(feature = "schemars", schemars(flatten))]
                     pub #ident: #ty,
                 },
                 quote!(),
             )
         }
-        None => (quote!(), quote!(#[serde(deny_unknown_fields)])),
+        None => (quote!(), quote!(, schemars(deny_unknown_fields))),
     };
     let allow_deprecated = s
         .fields
         .iter()
         .any(|f| f.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
+    let impls = serde_impls::struct_impls(name, s);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-        #deny
+        #[derive(Debug, Clone, PartialEq)]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema) #closed)]
         #allow_deprecated
         pub struct #name {
             #(#fields)*
             #extra
         }
+
+        #impls
     }
 }
 
@@ -1381,7 +1384,7 @@ fn emit_string_enum(name: &Ident, doc: &TokenStream, e: &EnumDef<String>) -> Tok
         let ident = format_ident!("{}", v.name);
         let value = &v.value;
         let doc = format!(" `{value}`");
-        quote! { #[doc = #doc] #[serde(rename = #value)] #ident, }
+        quote! { #[doc = #doc] #[cfg_attr(feature = "schemars", schemars(rename = #value))] #ident, }
     });
     let as_str = e.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.name);
@@ -1389,15 +1392,16 @@ fn emit_string_enum(name: &Ident, doc: &TokenStream, e: &EnumDef<String>) -> Tok
         quote! { Self::#ident => #value, }
     });
     let catch_all = format_ident!("{}", e.catch_all);
+    let impls = serde_impls::string_enum_impls(name, e);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the schema does not list, kept as it came.
-            #[serde(untagged)]
+            #[cfg_attr(feature = "schemars", schemars(untagged))]
             #catch_all(String),
         }
 
@@ -1410,6 +1414,8 @@ fn emit_string_enum(name: &Ident, doc: &TokenStream, e: &EnumDef<String>) -> Tok
                 }
             }
         }
+
+        #impls
     }
 }
 
@@ -1506,16 +1512,29 @@ fn emit_alternatives(name: &Ident, doc: &TokenStream, a: &AlternativesDef) -> To
         }
     });
     let catch_all = format_ident!("{}", a.catch_all);
+    // Written as its alternative is, as `#[serde(untagged)]` wrote it.
+    let serialize = a.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        quote! { Self::#ident(value) => serde::Serialize::serialize(value, serializer), }
+    });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema), schemars(untagged))]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value none of the alternatives reads exactly, kept as it came.
             #catch_all(serde_json::Value),
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize)*
+                    Self::#catch_all(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
         }
 
         impl<'de> serde::Deserialize<'de> for #name {

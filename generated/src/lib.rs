@@ -29,8 +29,8 @@ pub use types::*;
 pub use validators::{SCHEMAS, schema, schema_names, validate};
 /// For each schema name, the JSON Schema that schemars derives from its
 /// Rust type: what the types promise, to compare with `schema/`. With
-/// the feature `schemars`, which derives `schemars::JsonSchema` for
-/// every type.
+/// the crate's `schemars` feature, which derives `schemars::JsonSchema`
+/// for every type.
 #[cfg(feature = "schemars")]
 pub fn rust_schemas() -> Vec<(&'static str, schemars::Schema)> {
     vec![

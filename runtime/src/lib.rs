@@ -4,12 +4,14 @@
 pub mod alternatives;
 pub mod bytes;
 pub mod check;
+pub mod de;
 pub mod document;
 pub mod formats;
 mod idna;
 pub mod json;
 pub mod nullable;
 pub mod operations;
+pub mod ser;
 pub mod timestamp;
 pub mod validate;
 

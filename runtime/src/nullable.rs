@@ -63,6 +63,7 @@ where
     Nullable::deserialize(deserializer).map(Some)
 }
 
+#[cfg(feature = "schemars")]
 impl<T: schemars::JsonSchema> schemars::JsonSchema for Nullable<T> {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         Option::<T>::schema_name()

@@ -3,5 +3,6 @@
 mod diff;
 mod import;
 mod operations;
+mod serde_impls;
 mod types;
 mod validators;
