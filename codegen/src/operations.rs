@@ -444,6 +444,9 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
             /// Reads a response from its status code and its body's bytes:
             /// the exact status first, then its range (`2XX`), then `default`,
             /// as OpenAPI resolves them.
+            // Inline, so that its code (every response type's reader) is
+            // built where it is called, not for all operations in this crate.
+            #[inline]
             pub fn from_response(
                 status: u16,
                 body: &[u8],

@@ -4,7 +4,7 @@
 //! are the same everywhere live in `intercom_runtime::check`; this module
 //! decides which apply where, so the generated code is a list of calls.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, HashMap};
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -63,8 +63,12 @@ pub fn errors_from_bytes(f: Option<&Ident>) -> TokenStream {
 pub fn checks_anything(model: &Model, node: NodeId) -> bool {
     match &model.node(node).kind {
         NodeKind::Bool(accepts) => !accepts,
-        NodeKind::Schema(k) => {
-            k.unresolved_ref.is_none()
+        NodeKind::Schema(k) => keywords_check_anything(k),
+    }
+}
+
+fn keywords_check_anything(k: &Keywords) -> bool {
+    k.unresolved_ref.is_none()
                 && (k.reference.is_some()
                     || k.types.is_some()
                     || k.enum_values.is_some()
@@ -98,8 +102,46 @@ pub fn checks_anything(model: &Model, node: NodeId) -> bool {
                     || !k.pattern_properties.is_empty()
                     || k.additional_properties.is_some()
                     || k.property_names.is_some())
-        }
+}
+
+/// The bit of each JSON type in `intercom_runtime::check::has_type`'s mask,
+/// and the types as an error names them (`object or null`).
+fn type_mask(types: &[InstanceType]) -> (u8, String) {
+    let mut mask = 0u8;
+    for t in types {
+        mask |= match t {
+            InstanceType::Null => 1,
+            InstanceType::Boolean => 2,
+            InstanceType::Object => 4,
+            InstanceType::Array => 8,
+            InstanceType::Number => 16,
+            InstanceType::String => 32,
+            InstanceType::Integer => 64,
+        };
     }
+    let expected = types
+        .iter()
+        .map(|t| t.name())
+        .collect::<Vec<_>>()
+        .join(" or ");
+    (mask, expected)
+}
+
+/// What checking a value against a node comes down to where the node is
+/// used. Most nodes of a real reference are a bare `$ref` or a bare `type`;
+/// calling the target directly and checking the type in place leaves them
+/// no function to compile, with the same errors.
+#[derive(Debug, Clone)]
+enum Callee {
+    Nothing,
+    /// The node's function: after following `$ref`s that add no keyword.
+    Function(NodeId),
+    /// Only `type`.
+    Type {
+        mask: u8,
+        location: String,
+        expected: String,
+    },
 }
 
 /// The functions that validate `roots` and every node they reach.
@@ -108,39 +150,31 @@ pub fn emit(
     roots: &[NodeId],
     options: &ValidatorOptions,
 ) -> Result<TokenStream, CodegenError> {
-    let mut reached = BTreeSet::new();
-    let mut stack: Vec<NodeId> = roots.to_vec();
-    while let Some(node) = stack.pop() {
-        if !reached.insert(node) {
-            continue;
-        }
-        if let Some(k) = model.keywords(node) {
-            if let Some(reference) = &k.reference {
-                stack.push(reference.target);
-            }
-            // `$defs` are reached only through `$ref`s; an `if` without `then`
-            // or `else` decides nothing.
-            let decides = k.then_.is_some() || k.else_.is_some();
-            stack.extend(
-                model
-                    .children(node)
-                    .into_iter()
-                    .filter(|(at, _)| !at.starts_with("/$defs/") && (decides || at != "/if"))
-                    .map(|(_, child)| child),
-            );
-        }
-    }
     let mut emitter = Emitter {
         model,
         options: *options,
         statics: Vec::new(),
+        callees: HashMap::new(),
+        called: Vec::new(),
     };
-    let mut functions = Vec::new();
-    // A node that checks nothing is never called.
-    for node in reached.into_iter().filter(|n| checks_anything(model, *n)) {
-        functions.push(emitter.function(node)?);
+    // A function for each root that checks anything, and for each node a
+    // function calls: what the bodies reach, not every node of the model.
+    let mut functions = BTreeMap::new();
+    let mut pending: Vec<NodeId> = roots
+        .iter()
+        .copied()
+        .filter(|root| checks_anything(model, *root))
+        .collect();
+    while let Some(node) = pending.pop() {
+        if functions.contains_key(&node) {
+            continue;
+        }
+        let function = emitter.function(node)?;
+        functions.insert(node, function);
+        pending.append(&mut emitter.called);
     }
     let statics = emitter.statics;
+    let functions = functions.into_values();
     Ok(quote! {
         #(#statics)*
         #(#functions)*
@@ -152,6 +186,9 @@ struct Emitter<'a> {
     options: ValidatorOptions,
     /// `LazyLock`s for regexes and enum values, emitted once.
     statics: Vec<TokenStream>,
+    callees: HashMap<NodeId, Callee>,
+    /// Functions called by the bodies emitted so far, to emit in turn.
+    called: Vec<NodeId>,
 }
 
 fn location(pointer: &str, keyword: &str) -> String {
@@ -176,11 +213,82 @@ const DONE: fn() -> TokenStream = || {
 };
 
 impl Emitter<'_> {
-    fn call(&self, child: NodeId, value: TokenStream) -> Option<TokenStream> {
-        checks_anything(self.model, child).then(|| {
-            let f = node_fn(child);
-            quote!(#f(#value, ctx);)
-        })
+    fn callee(&mut self, node: NodeId) -> Callee {
+        if let Some(callee) = self.callees.get(&node) {
+            return callee.clone();
+        }
+        let mut target = node;
+        // A cycle of bare `$ref`s keeps its functions (and recurses, as the
+        // schema says).
+        let mut hops = 0;
+        let callee = loop {
+            let NodeKind::Schema(k) = &self.model.node(target).kind else {
+                break if checks_anything(self.model, target) {
+                    Callee::Function(target)
+                } else {
+                    Callee::Nothing
+                };
+            };
+            if !keywords_check_anything(k) {
+                break Callee::Nothing;
+            }
+            let mut others = k.clone();
+            if let Some(reference) = others.reference.take()
+                && !keywords_check_anything(&others)
+                && hops < 64
+            {
+                target = reference.target;
+                hops += 1;
+                continue;
+            }
+            let mut others = k.clone();
+            if let Some(types) = others.types.take()
+                && !keywords_check_anything(&others)
+            {
+                let (mask, expected) = type_mask(&types);
+                let pointer = &self.model.node(target).pointer;
+                break Callee::Type {
+                    mask,
+                    location: location(pointer, "type"),
+                    expected,
+                };
+            }
+            break Callee::Function(target);
+        };
+        self.callees.insert(node, callee.clone());
+        callee
+    }
+
+    /// The statement that checks `value` against `node` in the walk `ctx`,
+    /// or `None` when the node checks nothing.
+    fn invoke(&mut self, node: NodeId, value: TokenStream, ctx: TokenStream) -> Option<TokenStream> {
+        match self.callee(node) {
+            Callee::Nothing => None,
+            Callee::Function(target) => {
+                self.called.push(target);
+                let f = node_fn(target);
+                Some(quote!(#f(#value, #ctx);))
+            }
+            Callee::Type {
+                mask,
+                location,
+                expected,
+            } => Some(quote! {
+                intercom_runtime::check::expect_type(#value, #ctx, #mask, #location, #expected);
+            }),
+        }
+    }
+
+    fn call(&mut self, child: NodeId, value: TokenStream) -> Option<TokenStream> {
+        self.invoke(child, value, quote!(ctx))
+    }
+
+    /// Whether `value` passes `node`, asked without recording errors.
+    fn probe(&mut self, node: NodeId, value: TokenStream) -> TokenStream {
+        match self.invoke(node, value, quote!(ctx)) {
+            Some(call) => quote!(ctx.is_valid_by(|ctx| { #call })),
+            None => quote!(true),
+        }
     }
 
     fn function(&mut self, node: NodeId) -> Result<TokenStream, CodegenError> {
@@ -203,10 +311,8 @@ impl Emitter<'_> {
                 }
             }
         };
-        // `dead_code`: a node whose check is inlined where it is used
-        // (`additionalProperties: false`) still gets its function.
         Ok(quote! {
-            #[allow(unused_variables, dead_code, clippy::needless_return)]
+            #[allow(unused_variables, clippy::needless_return)]
             fn #name<'v, J: intercom_runtime::json::Json<'v>>(value: J, ctx: &mut intercom_runtime::check::Ctx<'v>) {
                 #body
             }
@@ -227,23 +333,7 @@ impl Emitter<'_> {
             checks.push(call);
         }
         if let Some(types) = &k.types {
-            let mut mask = 0u8;
-            for t in types {
-                mask |= match t {
-                    InstanceType::Null => 1,
-                    InstanceType::Boolean => 2,
-                    InstanceType::Object => 4,
-                    InstanceType::Array => 8,
-                    InstanceType::Number => 16,
-                    InstanceType::String => 32,
-                    InstanceType::Integer => 64,
-                };
-            }
-            let expected = types
-                .iter()
-                .map(|t| t.name())
-                .collect::<Vec<_>>()
-                .join(" or ");
+            let (mask, expected) = type_mask(types);
             let loc = location(pointer, "type");
             checks.push(quote! {
                 if !intercom_runtime::check::has_type(value, #mask) {
@@ -311,12 +401,7 @@ impl Emitter<'_> {
         }
         if let Some(not) = k.not {
             let loc = location(pointer, "not");
-            let f = node_fn(not);
-            let probe = if checks_anything(self.model, not) {
-                quote!(ctx.is_valid_by(|ctx| #f(value, ctx)))
-            } else {
-                quote!(true)
-            };
+            let probe = self.probe(not, quote!(value));
             checks.push(quote! {
                 if #probe {
                     ctx.fail_showing(value, #loc, "not", "", " matches a schema it must not match");
@@ -324,15 +409,10 @@ impl Emitter<'_> {
             });
         }
         if let Some(condition) = k.if_ {
-            let f = node_fn(condition);
             let then = k.then_.and_then(|n| self.call(n, quote!(value)));
             let otherwise = k.else_.and_then(|n| self.call(n, quote!(value)));
             if then.is_some() || otherwise.is_some() {
-                let test = if checks_anything(self.model, condition) {
-                    quote!(ctx.is_valid_by(|ctx| #f(value, ctx)))
-                } else {
-                    quote!(true)
-                };
+                let test = self.probe(condition, quote!(value));
                 checks.push(quote! {
                     if #test { #then } else { #otherwise }
                 });
@@ -539,15 +619,14 @@ impl Emitter<'_> {
             });
         }
         if let Some(names) = k.property_names
-            && checks_anything(self.model, names)
+            && let Some(check) = self.invoke(names, quote!(&name), quote!(&mut probe))
         {
-            let f = node_fn(names);
             let loc = location(pointer, "propertyNames");
             checks.push(quote! {
                 for (key, _) in intercom_runtime::json::JsonObject::members(object) {
                     let name = serde_json::Value::String(key.to_owned());
                     let mut probe = intercom_runtime::check::Ctx::verdict();
-                    #f(&name, &mut probe);
+                    #check
                     if !probe.is_valid() {
                         ctx.fail_naming(value, #loc, "propertyNames", "the property name \"", key, "\" is not allowed");
                     }
@@ -626,14 +705,9 @@ impl Emitter<'_> {
             });
         }
         if let Some(contains) = k.contains {
-            let f = node_fn(contains);
             let loc = location(pointer, "contains");
             let min = k.min_contains.unwrap_or(1);
-            let test = if checks_anything(self.model, contains) {
-                quote!(ctx.is_valid_by(|ctx| #f(item, ctx)))
-            } else {
-                quote!(true)
-            };
+            let test = self.probe(contains, quote!(item));
             let max_check = k.max_contains.map(|max| {
                 let loc = location(pointer, "maxContains");
                 quote! {
@@ -797,31 +871,25 @@ impl Emitter<'_> {
         // A verdict tries each alternative until its first error.
         let probes: Vec<TokenStream> = branches
             .iter()
-            .map(|branch| {
-                let f = node_fn(*branch);
-                if checks_anything(self.model, *branch) {
-                    quote!(ctx.is_valid_by(|ctx| #f(value, ctx)))
-                } else {
-                    quote!(true)
-                }
-            })
+            .map(|branch| self.probe(*branch, quote!(value)))
             .collect();
         // Only the closest alternative is walked in full: the others are
         // tallied (errors counted, none written) to find it.
-        let tallies = branches.iter().map(|branch| {
-            let f = node_fn(*branch);
-            if checks_anything(self.model, *branch) {
-                quote!(ctx.distance_by(|ctx| #f(value, ctx)))
-            } else {
-                quote!((0, usize::MAX))
-            }
-        });
-        let walks = branches.iter().enumerate().map(|(i, branch)| {
-            let f = node_fn(*branch);
-            let walk = if checks_anything(self.model, *branch) {
-                quote! {{ let mut branch = ctx.branch(); #f(value, &mut branch); branch.errors }}
-            } else {
-                quote!(Vec::new())
+        let tallies: Vec<TokenStream> = branches
+            .iter()
+            .map(|branch| match self.call(*branch, quote!(value)) {
+                Some(call) => quote!(ctx.distance_by(|ctx| { #call })),
+                None => quote!((0, usize::MAX)),
+            })
+            .collect();
+        let walks: Vec<Option<TokenStream>> = branches
+            .iter()
+            .map(|branch| self.invoke(*branch, quote!(value), quote!(&mut branch)))
+            .collect();
+        let walks = walks.into_iter().enumerate().map(|(i, call)| {
+            let walk = match call {
+                Some(call) => quote! {{ let mut branch = ctx.branch(); #call branch.errors }},
+                None => quote!(Vec::new()),
             };
             if i + 1 == count {
                 quote!(_ => #walk)
@@ -840,7 +908,7 @@ impl Emitter<'_> {
         // tells whether it matches (no error counted): the tallies pick the
         // closest without a verdict pass first.
         if keyword == "anyOf" {
-            let steps = tallies.enumerate().map(|(i, tally)| {
+            let steps = tallies.iter().enumerate().map(|(i, tally)| {
                 quote! {
                     distances[#i] = #tally;
                     if distances[#i].0 == 0 {

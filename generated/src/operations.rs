@@ -8643,6 +8643,7 @@ pub mod archive_contact {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -8701,6 +8702,7 @@ pub mod block_contact {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -8763,6 +8765,7 @@ pub mod create_contact {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -8833,6 +8836,7 @@ pub mod delete_contact {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -8905,6 +8909,7 @@ pub mod list_attached_contacts {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -8987,6 +8992,7 @@ pub mod list_attached_segments_for_companies {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -9069,6 +9075,7 @@ pub mod list_contact_merge_history {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -9149,6 +9156,7 @@ pub mod list_contacts {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -9223,6 +9231,7 @@ pub mod merge_contact {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -9305,6 +9314,7 @@ pub mod retrieve_a_company_by_id {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -9389,6 +9399,7 @@ pub mod retrieve_data_connector {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -9483,6 +9494,7 @@ pub mod retrieve_whats_app_message_status {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -9577,6 +9589,7 @@ pub mod search_contacts {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -9659,6 +9672,7 @@ pub mod show_contact {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -9741,6 +9755,7 @@ pub mod show_contact_by_external_id {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -9819,6 +9834,7 @@ pub mod unarchive_contact {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -9883,6 +9899,7 @@ pub mod update_company {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -9965,6 +9982,7 @@ pub mod update_contact {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -10041,6 +10059,7 @@ pub mod attach_contact_to_a_company {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -10137,6 +10156,7 @@ pub mod attach_contact_to_conversation {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -10231,6 +10251,7 @@ pub mod attach_subscription_type_to_contact {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -10317,6 +10338,7 @@ pub mod attach_tag_to_article {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -10407,6 +10429,7 @@ pub mod attach_tag_to_contact {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -10489,6 +10512,7 @@ pub mod attach_tag_to_content_snippet {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -10579,6 +10603,7 @@ pub mod attach_tag_to_conversation {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -10661,6 +10686,7 @@ pub mod attach_tag_to_internal_article {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -10751,6 +10777,7 @@ pub mod attach_tag_to_ticket {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -10833,6 +10860,7 @@ pub mod bulk_content_actions {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -10921,6 +10949,7 @@ pub mod cancel_data_export {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -10987,6 +11016,7 @@ pub mod change_ticket_type {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -11079,6 +11109,7 @@ pub mod collect_fin_voice_call_by_external_id {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -11153,6 +11184,7 @@ pub mod collect_fin_voice_call_by_id {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -11227,6 +11259,7 @@ pub mod collect_fin_voice_call_by_phone_number {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -11301,6 +11334,7 @@ pub mod collect_fin_voice_calls_by_conversation_id {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -11375,6 +11409,7 @@ pub mod convert_conversation_to_ticket {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -11447,6 +11482,7 @@ pub mod convert_visitor {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -11521,6 +11557,7 @@ pub mod create_article {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -11605,6 +11642,7 @@ pub mod create_audience {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -11689,6 +11727,7 @@ pub mod create_collection {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -11773,6 +11812,7 @@ pub mod create_company_note {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -11855,6 +11895,7 @@ pub mod create_content_import_source {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -11929,6 +11970,7 @@ pub mod create_content_snippet {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -12015,6 +12057,7 @@ pub mod create_conversation {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -12109,6 +12152,7 @@ pub mod create_conversation_attribute {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -12195,6 +12239,7 @@ pub mod create_conversation_attribute_option {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -12289,6 +12334,7 @@ pub mod create_custom_object_instances {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -12373,6 +12419,7 @@ pub mod create_data_attribute {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -12457,6 +12504,7 @@ pub mod create_data_connector {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -12539,6 +12587,7 @@ pub mod create_data_event {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -12603,6 +12652,7 @@ pub mod create_data_export {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -12665,6 +12715,7 @@ pub mod create_external_page {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -12745,6 +12796,7 @@ pub mod create_help_center_redirect {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -12859,6 +12911,7 @@ pub mod create_internal_article {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -12947,6 +13000,7 @@ pub mod create_message {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -13049,6 +13103,7 @@ pub mod create_news_item {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -13121,6 +13176,7 @@ pub mod create_note {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -13197,6 +13253,7 @@ pub mod create_office_hours_exception {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -13291,6 +13348,7 @@ pub mod create_office_hours_schedule {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -13375,6 +13433,7 @@ pub mod create_or_update_company {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -13461,6 +13520,7 @@ pub mod create_phone_switch {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -13547,6 +13607,7 @@ pub mod create_tag {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -13629,6 +13690,7 @@ pub mod create_ticket {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -13701,6 +13763,7 @@ pub mod create_ticket_type {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -13773,6 +13836,7 @@ pub mod create_ticket_type_attribute {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -13845,6 +13909,7 @@ pub mod data_event_summaries {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -13911,6 +13976,7 @@ pub mod delete_article {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -13993,6 +14059,7 @@ pub mod delete_audience {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -14069,6 +14136,7 @@ pub mod delete_collection {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -14151,6 +14219,7 @@ pub mod delete_company {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -14231,6 +14300,7 @@ pub mod delete_content_import_source {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -14297,6 +14367,7 @@ pub mod delete_content_snippet {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -14373,6 +14444,7 @@ pub mod delete_conversation {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -14455,6 +14527,7 @@ pub mod delete_conversation_attribute {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -14539,6 +14612,7 @@ pub mod delete_conversation_attribute_option {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -14631,6 +14705,7 @@ pub mod delete_custom_object_instances_by_external_id {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -14713,6 +14788,7 @@ pub mod delete_custom_object_instances_by_id {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -14797,6 +14873,7 @@ pub mod delete_data_connector {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -14887,6 +14964,7 @@ pub mod delete_external_page {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -14959,6 +15037,7 @@ pub mod delete_help_center_redirect {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -15041,6 +15120,7 @@ pub mod delete_internal_article {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -15123,6 +15203,7 @@ pub mod delete_news_item {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -15205,6 +15286,7 @@ pub mod delete_office_hours_exception {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -15287,6 +15369,7 @@ pub mod delete_office_hours_schedule {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -15371,6 +15454,7 @@ pub mod delete_tag {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -15459,6 +15543,7 @@ pub mod delete_ticket {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -15551,6 +15636,7 @@ pub mod detach_contact_from_a_company {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -15639,6 +15725,7 @@ pub mod detach_contact_from_conversation {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -15741,6 +15828,7 @@ pub mod detach_subscription_type_to_contact {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -15825,6 +15913,7 @@ pub mod detach_tag_from_article {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -15913,6 +16002,7 @@ pub mod detach_tag_from_contact {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -15993,6 +16083,7 @@ pub mod detach_tag_from_content_snippet {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -16083,6 +16174,7 @@ pub mod detach_tag_from_conversation {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -16163,6 +16255,7 @@ pub mod detach_tag_from_internal_article {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -16253,6 +16346,7 @@ pub mod detach_tag_from_ticket {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -16329,6 +16423,7 @@ pub mod dismiss_contact_banner {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -16397,6 +16492,7 @@ pub mod download_data_export {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -16455,6 +16551,7 @@ pub mod enqueue_create_ticket {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -16537,6 +16634,7 @@ pub mod export_workflow {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -16619,6 +16717,7 @@ pub mod find_tag {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -16699,6 +16798,7 @@ pub mod get_content_import_source {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -16769,6 +16869,7 @@ pub mod get_content_snippet {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -16841,6 +16942,7 @@ pub mod get_conversation_attribute {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -16923,6 +17025,7 @@ pub mod get_custom_object_instances_by_id {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -17001,6 +17104,7 @@ pub mod get_data_export {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -17061,6 +17165,7 @@ pub mod get_download_reporting_data_job_identifier {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -17123,6 +17228,7 @@ pub mod get_export_reporting_data_get_datasets {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -17183,6 +17289,7 @@ pub mod get_export_reporting_data_job_identifier {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -17253,6 +17360,7 @@ pub mod get_external_page {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -17323,6 +17431,7 @@ pub mod get_ip_allowlist {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -17397,6 +17506,7 @@ pub mod get_macro {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -17489,6 +17599,7 @@ pub mod get_office_hours_exception {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -17571,6 +17682,7 @@ pub mod get_office_hours_schedule {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -17655,6 +17767,7 @@ pub mod get_team_metrics {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -17745,6 +17858,7 @@ pub mod get_ticket {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -17815,6 +17929,7 @@ pub mod get_ticket_type {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -17891,6 +18006,7 @@ pub mod get_whats_app_message_status {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -17989,6 +18105,7 @@ pub mod identify_admin {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -18051,6 +18168,7 @@ pub mod jobs_status {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -18137,6 +18255,7 @@ pub mod link_conversation_to_ticket {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -18229,6 +18348,7 @@ pub mod lis_data_attributes {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -18309,6 +18429,7 @@ pub mod lis_data_events {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -18379,6 +18500,7 @@ pub mod list_activity_log_event_types {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -18449,6 +18571,7 @@ pub mod list_activity_logs {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -18519,6 +18642,7 @@ pub mod list_admins {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -18589,6 +18713,7 @@ pub mod list_all_collections {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -18659,6 +18784,7 @@ pub mod list_all_companies {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -18733,6 +18859,7 @@ pub mod list_article_versions {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -18823,6 +18950,7 @@ pub mod list_articles {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -18893,6 +19021,7 @@ pub mod list_audiences {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -18963,6 +19092,7 @@ pub mod list_away_status_reasons {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -19033,6 +19163,7 @@ pub mod list_brands {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -19103,6 +19234,7 @@ pub mod list_calls {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -19177,6 +19309,7 @@ pub mod list_calls_with_transcripts {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -19259,6 +19392,7 @@ pub mod list_companies_for_a_contact {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -19339,6 +19473,7 @@ pub mod list_company_notes {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -19409,6 +19544,7 @@ pub mod list_contact_banners {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -19479,6 +19615,7 @@ pub mod list_content_import_sources {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -19547,6 +19684,7 @@ pub mod list_content_snippets {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -19607,6 +19745,7 @@ pub mod list_conversation_attributes {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -19679,6 +19818,7 @@ pub mod list_conversations {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -19761,6 +19901,7 @@ pub mod list_custom_object_instances {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -19845,6 +19986,7 @@ pub mod list_data_connector_execution_results {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -19937,6 +20079,7 @@ pub mod list_data_connectors {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -20019,6 +20162,7 @@ pub mod list_deleted_conversation_ids {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -20099,6 +20243,7 @@ pub mod list_emails {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -20169,6 +20314,7 @@ pub mod list_external_pages {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -20241,6 +20387,7 @@ pub mod list_handling_events {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -20323,6 +20470,7 @@ pub mod list_help_center_redirects {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -20403,6 +20551,7 @@ pub mod list_help_centers {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -20473,6 +20622,7 @@ pub mod list_internal_articles {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -20543,6 +20693,7 @@ pub mod list_live_newsfeed_items {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -20617,6 +20768,7 @@ pub mod list_macros {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -20707,6 +20859,7 @@ pub mod list_news_items {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -20777,6 +20930,7 @@ pub mod list_newsfeeds {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -20847,6 +21001,7 @@ pub mod list_notes {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -20919,6 +21074,7 @@ pub mod list_office_hours_exceptions {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -20999,6 +21155,7 @@ pub mod list_office_hours_schedules {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -21069,6 +21226,7 @@ pub mod list_segments {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -21141,6 +21299,7 @@ pub mod list_segments_for_a_contact {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -21223,6 +21382,7 @@ pub mod list_side_conversations {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -21303,6 +21463,7 @@ pub mod list_subscription_types {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -21375,6 +21536,7 @@ pub mod list_subscriptions_for_a_contact {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -21455,6 +21617,7 @@ pub mod list_tags {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -21527,6 +21690,7 @@ pub mod list_tags_for_a_contact {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -21607,6 +21771,7 @@ pub mod list_teams {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -21677,6 +21842,7 @@ pub mod list_ticket_states {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -21747,6 +21913,7 @@ pub mod list_ticket_types {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -21823,6 +21990,7 @@ pub mod manage_conversation {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -21921,6 +22089,7 @@ pub mod merge_conversation {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -22027,6 +22196,7 @@ pub mod post_export_reporting_data_enqueue {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -22123,6 +22293,7 @@ pub mod publish_article_draft {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -22217,6 +22388,7 @@ pub mod redact_conversation {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -22303,6 +22475,7 @@ pub mod register_fin_voice_call {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -22391,6 +22564,7 @@ pub mod reply_conversation {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -22487,6 +22661,7 @@ pub mod reply_ticket {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -22581,6 +22756,7 @@ pub mod reply_to_fin {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -22663,6 +22839,7 @@ pub mod retrieve_admin {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -22745,6 +22922,7 @@ pub mod retrieve_article {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -22827,6 +23005,7 @@ pub mod retrieve_article_draft {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -22911,6 +23090,7 @@ pub mod retrieve_article_version {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -23003,6 +23183,7 @@ pub mod retrieve_audience {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -23085,6 +23266,7 @@ pub mod retrieve_brand {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -23167,6 +23349,7 @@ pub mod retrieve_collection {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -23249,6 +23432,7 @@ pub mod retrieve_company {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -23333,6 +23517,7 @@ pub mod retrieve_conversation {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -23425,6 +23610,7 @@ pub mod retrieve_email {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -23507,6 +23693,7 @@ pub mod retrieve_help_center {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -23589,6 +23776,7 @@ pub mod retrieve_help_center_redirect {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -23671,6 +23859,7 @@ pub mod retrieve_internal_article {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -23753,6 +23942,7 @@ pub mod retrieve_news_item {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -23833,6 +24023,7 @@ pub mod retrieve_newsfeed {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -23905,6 +24096,7 @@ pub mod retrieve_note {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -23987,6 +24179,7 @@ pub mod retrieve_segment {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -24069,6 +24262,7 @@ pub mod retrieve_team {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -24151,6 +24345,7 @@ pub mod retrieve_visitor_with_user_id {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -24231,6 +24426,7 @@ pub mod scroll_over_all_companies {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -24303,6 +24499,7 @@ pub mod search_activity_logs {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -24373,6 +24570,7 @@ pub mod search_articles {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -24445,6 +24643,7 @@ pub mod search_content {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -24525,6 +24724,7 @@ pub mod search_conversations {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -24585,6 +24785,7 @@ pub mod search_internal_articles {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -24655,6 +24856,7 @@ pub mod search_tickets {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -24721,6 +24923,7 @@ pub mod set_away_admin {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -24809,6 +25012,7 @@ pub mod show_call {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -24891,6 +25095,7 @@ pub mod show_call_recording {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -24965,6 +25170,7 @@ pub mod show_call_transcript {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -25031,6 +25237,7 @@ pub mod show_data_connector_execution_result {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -25117,6 +25324,7 @@ pub mod stage_article_draft {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -25211,6 +25419,7 @@ pub mod start_fin_conversation {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -25298,6 +25507,7 @@ the supported values. (schema `submit_fin_csat_response_422`)*/
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -25382,6 +25592,7 @@ pub mod unlink_conversation_from_ticket {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -25476,6 +25687,7 @@ pub mod update_article {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -25562,6 +25774,7 @@ pub mod update_audience {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -25656,6 +25869,7 @@ pub mod update_collection {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -25738,6 +25952,7 @@ pub mod update_content_import_source {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -25812,6 +26027,7 @@ pub mod update_content_snippet {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -25898,6 +26114,7 @@ pub mod update_conversation {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -25992,6 +26209,7 @@ pub mod update_conversation_attribute {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -26078,6 +26296,7 @@ pub mod update_conversation_attribute_option {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -26176,6 +26395,7 @@ pub mod update_data_attribute {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -26284,6 +26504,7 @@ pub mod update_data_connector {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -26386,6 +26607,7 @@ pub mod update_external_page {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -26460,6 +26682,7 @@ pub mod update_internal_article {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -26544,6 +26767,7 @@ pub mod update_ip_allowlist {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -26628,6 +26852,7 @@ pub mod update_news_item {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -26714,6 +26939,7 @@ pub mod update_office_hours_exception {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -26810,6 +27036,7 @@ pub mod update_office_hours_schedule {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -26906,6 +27133,7 @@ pub mod update_ticket {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -26990,6 +27218,7 @@ pub mod update_ticket_type {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -27062,6 +27291,7 @@ pub mod update_ticket_type_attribute {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],
@@ -27136,6 +27366,7 @@ pub mod update_visitor {
         /// Reads a response from its status code and its body's bytes:
         /// the exact status first, then its range (`2XX`), then `default`,
         /// as OpenAPI resolves them.
+        #[inline]
         pub fn from_response(
             status: u16,
             body: &[u8],

@@ -444,6 +444,22 @@ pub fn has_type<'v>(value: impl Json<'v>, mask: u8) -> bool {
     mask & bit != 0
 }
 
+/// The check of a schema that says only `type`, where the schema is used:
+/// most schemas of a real reference are such leaves, and a function of
+/// their own for each would be code to compile and a call to make.
+#[inline]
+pub fn expect_type<'v, J: Json<'v>>(
+    value: J,
+    ctx: &mut Ctx<'v>,
+    mask: u8,
+    keyword_location: &'static str,
+    expected: &'static str,
+) {
+    if !has_type(value, mask) {
+        ctx.fail_type(value, keyword_location, expected);
+    }
+}
+
 /// The JSON type of a value, for messages.
 pub fn type_name<'v>(value: impl Json<'v>) -> &'static str {
     match value.kind() {
