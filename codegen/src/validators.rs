@@ -69,39 +69,39 @@ pub fn checks_anything(model: &Model, node: NodeId) -> bool {
 
 fn keywords_check_anything(k: &Keywords) -> bool {
     k.unresolved_ref.is_none()
-                && (k.reference.is_some()
-                    || k.types.is_some()
-                    || k.enum_values.is_some()
-                    || k.const_value.is_some()
-                    || k.multiple_of.is_some()
-                    || k.maximum.is_some()
-                    || k.exclusive_maximum.is_some()
-                    || k.minimum.is_some()
-                    || k.exclusive_minimum.is_some()
-                    || k.max_length.is_some()
-                    || k.min_length.is_some()
-                    || k.pattern.is_some()
-                    || k.max_items.is_some()
-                    || k.min_items.is_some()
-                    || k.unique_items
-                    || k.max_properties.is_some()
-                    || k.min_properties.is_some()
-                    || !k.required.is_empty()
-                    || !k.dependent_required.is_empty()
-                    || k.format.as_deref().is_some_and(|f| FORMATS.contains(&f))
-                    || !k.all_of.is_empty()
-                    || !k.any_of.is_empty()
-                    || !k.one_of.is_empty()
-                    || k.not.is_some()
-                    || k.if_.is_some()
-                    || !k.dependent_schemas.is_empty()
-                    || !k.prefix_items.is_empty()
-                    || k.items.is_some()
-                    || k.contains.is_some()
-                    || !k.properties.is_empty()
-                    || !k.pattern_properties.is_empty()
-                    || k.additional_properties.is_some()
-                    || k.property_names.is_some())
+        && (k.reference.is_some()
+            || k.types.is_some()
+            || k.enum_values.is_some()
+            || k.const_value.is_some()
+            || k.multiple_of.is_some()
+            || k.maximum.is_some()
+            || k.exclusive_maximum.is_some()
+            || k.minimum.is_some()
+            || k.exclusive_minimum.is_some()
+            || k.max_length.is_some()
+            || k.min_length.is_some()
+            || k.pattern.is_some()
+            || k.max_items.is_some()
+            || k.min_items.is_some()
+            || k.unique_items
+            || k.max_properties.is_some()
+            || k.min_properties.is_some()
+            || !k.required.is_empty()
+            || !k.dependent_required.is_empty()
+            || k.format.as_deref().is_some_and(|f| FORMATS.contains(&f))
+            || !k.all_of.is_empty()
+            || !k.any_of.is_empty()
+            || !k.one_of.is_empty()
+            || k.not.is_some()
+            || k.if_.is_some()
+            || !k.dependent_schemas.is_empty()
+            || !k.prefix_items.is_empty()
+            || k.items.is_some()
+            || k.contains.is_some()
+            || !k.properties.is_empty()
+            || !k.pattern_properties.is_empty()
+            || k.additional_properties.is_some()
+            || k.property_names.is_some())
 }
 
 /// The bit of each JSON type in `intercom_runtime::check::has_type`'s mask,
@@ -261,7 +261,12 @@ impl Emitter<'_> {
 
     /// The statement that checks `value` against `node` in the walk `ctx`,
     /// or `None` when the node checks nothing.
-    fn invoke(&mut self, node: NodeId, value: TokenStream, ctx: TokenStream) -> Option<TokenStream> {
+    fn invoke(
+        &mut self,
+        node: NodeId,
+        value: TokenStream,
+        ctx: TokenStream,
+    ) -> Option<TokenStream> {
         match self.callee(node) {
             Callee::Nothing => None,
             Callee::Function(target) => {
@@ -707,7 +712,6 @@ impl Emitter<'_> {
         if let Some(contains) = k.contains {
             let loc = location(pointer, "contains");
             let min = k.min_contains.unwrap_or(1);
-            let test = self.probe(contains, quote!(item));
             let max_check = k.max_contains.map(|max| {
                 let loc = location(pointer, "maxContains");
                 quote! {
@@ -729,6 +733,8 @@ impl Emitter<'_> {
                 }
             });
             if min_check.is_some() || max_check.is_some() {
+                // Asked for only here: a probe registers the function it calls.
+                let test = self.probe(contains, quote!(item));
                 checks.push(quote! {
                     let count = intercom_runtime::json::JsonArray::items(items).filter(|&item| #test).count();
                     #min_check

@@ -4,7 +4,9 @@
 //! code says what happened: 0 all as expected, 1 some payload is not, 2 the
 //! input could not be checked at all.
 
+mod exchanges;
 mod report;
+mod traffic;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
@@ -13,7 +15,7 @@ use std::process::ExitCode;
 use clap::{Parser, ValueEnum};
 use intercom_runtime::{Position, SchemaEntry, SyntaxError, ValidationError};
 
-use report::{Outcome, Payload, Reporter};
+use report::{Outcome, Payload, Reporter, Unrouted};
 
 #[derive(Parser)]
 #[command(
@@ -28,18 +30,43 @@ use report::{Outcome, Payload, Reporter};
   intercom-validate --schema convert_visitor_request --ndjson --format github requests.ndjson
   intercom-validate --schema convert_visitor_request --expect invalid fixtures/bad/*.json
   intercom-validate --schema conversation_statistics --format junit fixtures/*.json > report.xml
+  intercom-validate --operation createContact --request contact.json
+  intercom-validate --operation ShowContact --response 404 error.json
+  intercom-validate --exchanges --summary recorded.har
+  intercom-validate --exchanges --unrouted error --format github traffic.ndjson
 
 Exit codes: 0 when every payload is as expected (valid, or invalid with --expect invalid),
-1 when some payload is not, 2 for bad usage, unreadable files and input that is not JSON."
+1 when some payload is not (with --exchanges: an invalid body, a body where the operation
+documents none, or an unrouted exchange under --unrouted error), 2 for bad usage, unreadable
+files and input that is not JSON."
 )]
 struct Cli {
     /// The schema to validate against, as `--list` names it. Example: --schema conversation_statistics
     #[arg(
         long,
         value_name = "NAME",
-        required_unless_present_any = ["list", "list_operations"]
+        required_unless_present_any = ["list", "list_operations", "operation", "exchanges"],
+        conflicts_with_all = ["operation", "exchanges"]
     )]
     schema: Option<String>,
+    /// Validate against an operation's request body or response schema, with --request or --response. Example: --operation createContact
+    #[arg(long, value_name = "ID", conflicts_with = "exchanges")]
+    operation: Option<String>,
+    /// With --operation: the request body's schema. Example: --request
+    #[arg(long, requires = "operation", conflicts_with = "response")]
+    request: bool,
+    /// With --operation: the schema of the response for STATUS (a code, resolved through ranges such as 2XX and then `default`). Example: --response 200
+    #[arg(long, value_name = "STATUS", requires = "operation")]
+    response: Option<String>,
+    /// Read recorded exchanges (HAR 1.2, or NDJSON of {"method", "url" or "path", "status", "request", "response"}) and check each body against its operation's schema. Example: --exchanges
+    #[arg(long, conflicts_with = "expect")]
+    exchanges: bool,
+    /// With --exchanges: how an exchange no operation matches counts. Example: --unrouted error
+    #[arg(long, value_enum, default_value_t = Unrouted::Warn, requires = "exchanges")]
+    unrouted: Unrouted,
+    /// After the report, the failing keyword locations with the number of payloads failing each, most first, and an example of each. Example: --summary
+    #[arg(long)]
+    summary: bool,
     /// Files to read; none, or `-`, reads standard input. Example: payloads/*.json
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
@@ -50,8 +77,8 @@ struct Cli {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// What the payloads should be; with `invalid`, success means every payload is invalid. Example: --expect invalid
-    #[arg(long, value_enum, default_value_t = Expect::Valid)]
-    expect: Expect,
+    #[arg(long, value_enum)]
+    expect: Option<Expect>,
     /// List the schema names and exit. Example: --list
     #[arg(long)]
     list: bool,
@@ -99,16 +126,39 @@ fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let name = cli.schema.as_deref().unwrap_or_default();
-    let Some(schema) = intercom_models::schema(name) else {
-        eprintln!(
-            "error: there is no schema called `{name}`{}; `intercom-validate --list` lists them all",
-            suggestions(name)
-        );
-        return ExitCode::from(2);
+    let expect = cli.expect.unwrap_or(Expect::Valid);
+    let schema = if cli.exchanges {
+        None
+    } else {
+        let found = match &cli.operation {
+            Some(id) => operation_schema(id, cli.request, cli.response.as_deref()),
+            None => {
+                let name = cli.schema.as_deref().unwrap_or_default();
+                intercom_models::schema(name).ok_or_else(|| {
+                    format!(
+                        "there is no schema called `{name}`{}; `intercom-validate --list` lists them all",
+                        suggestions(name, intercom_models::schema_names())
+                    )
+                })
+            }
+        };
+        match found {
+            Ok(schema) => Some(schema),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        }
     };
     let stdout = std::io::stdout();
-    let mut reporter = Reporter::new(cli.format, cli.expect, schema.name, stdout.lock());
+    let title = schema.map_or("exchanges", |s| s.name);
+    let mut reporter = Reporter::new(cli.format, expect, title, stdout.lock());
+    if cli.exchanges {
+        reporter = reporter.for_exchanges();
+    }
+    if cli.summary {
+        reporter = reporter.with_drift_summary();
+    }
     let inputs: Vec<Option<PathBuf>> = if cli.files.is_empty() {
         vec![None]
     } else {
@@ -122,18 +172,20 @@ fn main() -> ExitCode {
             .as_ref()
             .map_or_else(|| "<stdin>".to_owned(), |p| p.display().to_string());
         reporter.begin_file(&label);
-        let result = match &input {
+        let read: Box<dyn Read> = match &input {
             Some(path) => match std::fs::File::open(path) {
-                Ok(file) => check(file, cli.ndjson, schema, &label, &mut reporter),
-                Err(error) => Err(format!("cannot read: {error}")),
+                Ok(file) => Box::new(file),
+                Err(error) => {
+                    reporter.file_error(&label, None, &format!("cannot read: {error}"));
+                    reporter.end_file();
+                    continue;
+                }
             },
-            None => check(
-                std::io::stdin().lock(),
-                cli.ndjson,
-                schema,
-                &label,
-                &mut reporter,
-            ),
+            None => Box::new(std::io::stdin().lock()),
+        };
+        let result = match schema {
+            Some(schema) => check(read, cli.ndjson, schema, &label, &mut reporter),
+            None => traffic::check_file(read, cli.ndjson, &label, cli.unrouted, &mut reporter),
         };
         if let Err(message) = result {
             reporter.file_error(&label, None, &message);
@@ -143,10 +195,77 @@ fn main() -> ExitCode {
     ExitCode::from(reporter.finish())
 }
 
-/// ` (did you mean a, b?)` for the names closest to `name`.
-fn suggestions(name: &str) -> String {
-    let mut scored: Vec<(f64, &str)> = intercom_models::schema_names()
-        .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
+/// The schema `--operation ID` with `--request` or `--response STATUS`
+/// names, or what is wrong with the request.
+fn operation_schema(
+    id: &str,
+    request: bool,
+    response: Option<&str>,
+) -> Result<&'static SchemaEntry, String> {
+    let Some(operation) = intercom_models::operation(id) else {
+        return Err(format!(
+            "there is no operation called `{id}`{}; `intercom-validate --list-operations` lists them all",
+            suggestions(id, intercom_models::OPERATIONS.iter().map(|o| o.id))
+        ));
+    };
+    let body = if request {
+        let Some(request) = &operation.request else {
+            return Err(format!("`{id}` documents no request body"));
+        };
+        request.body
+    } else {
+        let Some(status) = response else {
+            return Err(format!(
+                "say which body of `{id}` to check: --request, or --response STATUS (it documents {})",
+                traffic::documented(operation)
+            ));
+        };
+        // A documented key as written (`2XX`, `default`), or a code resolved
+        // as OpenAPI does.
+        let documented = operation
+            .responses
+            .iter()
+            .find(|r| r.status.eq_ignore_ascii_case(status))
+            .or_else(|| {
+                status
+                    .parse::<u16>()
+                    .ok()
+                    .and_then(|code| operation.response(code))
+            });
+        let Some(documented) = documented else {
+            return Err(format!(
+                "`{id}` does not document status {status}; it documents {}",
+                traffic::documented(operation)
+            ));
+        };
+        let Some(body) = documented.body else {
+            return Err(format!(
+                "`{id}` documents no body for status {}",
+                documented.status
+            ));
+        };
+        body
+    };
+    let Some(name) = body.schema.filter(|_| body.is_json()) else {
+        return Err(format!(
+            "`{id}` documents that body as `{}`, with no JSON schema to check",
+            body.media_type
+        ));
+    };
+    intercom_models::schema(name)
+        .ok_or_else(|| format!("the schema `{name}` of `{id}` is not in this build"))
+}
+
+/// ` (closest: a, b)` for the names closest to `name`.
+fn suggestions<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    let lower = name.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = candidates
+        .map(|candidate| {
+            (
+                strsim::jaro_winkler(&lower, &candidate.to_lowercase()),
+                candidate,
+            )
+        })
         .filter(|(score, _)| *score > 0.7)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));

@@ -28,6 +28,7 @@ struct Case {
     name: String,
     failure: Option<(String, String)>,
     error: Option<String>,
+    skipped: Option<String>,
 }
 
 pub struct Reporter<W: Write> {
@@ -43,6 +44,100 @@ pub struct Reporter<W: Write> {
     unexpected: usize,
     /// For JUnit: the cases of each file.
     suites: Vec<(String, Vec<Case>)>,
+    /// With `--exchanges`: the counts the summary gives instead of payloads.
+    traffic: Option<TrafficCounts>,
+    /// With `--summary`: for each failing keyword location, the payloads
+    /// failing it and an example.
+    drift: Option<Drift>,
+}
+
+#[derive(Default)]
+struct TrafficCounts {
+    exchanges: usize,
+    unrouted: usize,
+    undocumented: usize,
+    skipped: usize,
+    unexpected_bodies: usize,
+}
+
+/// How often each keyword location fails, over payloads (a payload failing
+/// one twice counts once), with the first place it failed.
+#[derive(Default)]
+struct Drift {
+    failing: std::collections::HashMap<String, (usize, String)>,
+}
+
+/// One side of a recorded exchange, as the report names it.
+#[derive(Clone, Copy)]
+pub struct Side<'a> {
+    pub file: &'a str,
+    /// HAR: the index in `log.entries`; NDJSON: the line.
+    pub entry: u64,
+    /// Where the exchange starts in the file.
+    pub line: u64,
+    /// Whether body positions are in the file (NDJSON) or in the body's
+    /// own text (HAR).
+    pub har: bool,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub operation: Option<&'a str>,
+    /// `request` or `response`; `exchange` for what concerns both.
+    pub side: &'static str,
+    pub status: Option<u16>,
+    pub schema: Option<&'a str>,
+}
+
+impl Side<'_> {
+    /// `entries[3] POST /contacts createContact response 200`.
+    fn label(&self) -> String {
+        let entry = if self.har {
+            format!("entries[{}]", self.entry)
+        } else {
+            format!("line {}", self.entry)
+        };
+        let operation = self.operation.unwrap_or("(no operation)");
+        let status = match (self.side, self.status) {
+            ("response", Some(status)) => format!(" {status}"),
+            _ => String::new(),
+        };
+        if self.method.is_empty() {
+            return entry;
+        }
+        format!(
+            "{entry} {} {} {operation} {}{status}",
+            self.method, self.path, self.side
+        )
+    }
+}
+
+/// What became of one side of an exchange.
+pub enum SideOutcome {
+    /// Validated against its schema: its errors (none when valid).
+    Checked(Vec<ValidationError>),
+    /// A body that could not be read as JSON although it says it is.
+    Syntax(SyntaxError),
+    /// Not checked, and why (a body that is not JSON, a documented body
+    /// without a schema).
+    Skipped(String),
+    /// No operation has this method and path.
+    Unrouted,
+    /// The operation does not document the status.
+    Undocumented(String),
+    /// A body where the operation documents none.
+    UnexpectedBody(String),
+    /// The exchange itself could not be read.
+    Unreadable(SyntaxError),
+}
+
+/// How unrouted exchanges count.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Unrouted {
+    /// A failure: exit 1.
+    Error,
+    /// Reported, and not a failure.
+    Warn,
+    /// Counted only.
+    Ignore,
 }
 
 impl<W: Write> Reporter<W> {
@@ -59,7 +154,269 @@ impl<W: Write> Reporter<W> {
             unreadable: 0,
             unexpected: 0,
             suites: Vec::new(),
+            traffic: None,
+            drift: None,
         }
+    }
+
+    /// Reports exchanges (`--exchanges`) instead of payloads.
+    pub fn for_exchanges(mut self) -> Self {
+        self.traffic = Some(TrafficCounts::default());
+        self
+    }
+
+    /// Tallies failing keyword locations for `--summary`.
+    pub fn with_drift_summary(mut self) -> Self {
+        self.drift = Some(Drift::default());
+        self
+    }
+
+    fn tally(&mut self, errors: &[ValidationError], example: impl Fn(&ValidationError) -> String) {
+        let Some(drift) = &mut self.drift else {
+            return;
+        };
+        let mut seen = std::collections::HashSet::new();
+        for error in errors {
+            if seen.insert(error.keyword_location) {
+                drift
+                    .failing
+                    .entry(error.keyword_location.to_owned())
+                    .or_insert_with(|| (0, example(error)))
+                    .0 += 1;
+            }
+        }
+    }
+
+    /// A new exchange: counted once, whatever its sides give.
+    pub fn exchange(&mut self) {
+        if let Some(traffic) = &mut self.traffic {
+            traffic.exchanges += 1;
+        }
+    }
+
+    /// One side of an exchange. `unrouted` says how an exchange no
+    /// operation matches counts.
+    pub fn side(&mut self, side: &Side<'_>, outcome: SideOutcome, unrouted: Unrouted) {
+        let label = side.label();
+        let case_name = format!("{}:{} {label}", side.file, side.line);
+        // (level, message) of a finding that is not a list of errors.
+        let finding: Option<(&str, String)> = match &outcome {
+            SideOutcome::Checked(_) => None,
+            SideOutcome::Syntax(error) | SideOutcome::Unreadable(error) => {
+                self.unreadable += 1;
+                let at = if side.har && matches!(outcome, SideOutcome::Syntax(_)) {
+                    format!("body {}:{}: ", error.position.line, error.position.column)
+                } else {
+                    String::new()
+                };
+                Some(("error", format!("{at}{}", error.message)))
+            }
+            SideOutcome::Skipped(why) => {
+                self.traffic
+                    .get_or_insert_with(TrafficCounts::default)
+                    .skipped += 1;
+                Some(("notice", format!("not checked: {why}")))
+            }
+            SideOutcome::Unrouted => {
+                self.traffic
+                    .get_or_insert_with(TrafficCounts::default)
+                    .unrouted += 1;
+                let message = format!(
+                    "no operation of the reference has {} {}",
+                    side.method, side.path
+                );
+                match unrouted {
+                    Unrouted::Error => {
+                        self.unexpected += 1;
+                        Some(("error", message))
+                    }
+                    Unrouted::Warn => Some(("warning", message)),
+                    Unrouted::Ignore => Some(("ignore", message)),
+                }
+            }
+            SideOutcome::Undocumented(message) => {
+                self.traffic
+                    .get_or_insert_with(TrafficCounts::default)
+                    .undocumented += 1;
+                Some(("warning", message.clone()))
+            }
+            SideOutcome::UnexpectedBody(message) => {
+                self.traffic
+                    .get_or_insert_with(TrafficCounts::default)
+                    .unexpected_bodies += 1;
+                self.invalid += 1;
+                self.unexpected += 1;
+                Some(("error", message.clone()))
+            }
+        };
+        let checked = match &outcome {
+            SideOutcome::Checked(errors) => Some(errors.as_slice()),
+            _ => None,
+        };
+        if let Some(errors) = checked {
+            self.payloads += 1;
+            if errors.is_empty() {
+                self.valid += 1;
+            } else {
+                self.invalid += 1;
+                self.unexpected += 1;
+            }
+            let file = side.file;
+            let at = side.line;
+            self.tally(errors, |error| {
+                format!(
+                    "{} ({file}:{at} {label})",
+                    pointer_or_root(&error.instance_location)
+                )
+            });
+        }
+        // Where an error of this side is, in the file: an NDJSON body's
+        // positions are in the file; a HAR body's are in its own text, so
+        // the annotation goes on the entry's line and the message says
+        // where in the body.
+        let placed = |error: &ValidationError| -> (u64, Option<u64>, String) {
+            match (side.har, error.position) {
+                (false, Some(p)) => (p.line, Some(p.column), String::new()),
+                (true, Some(p)) => (side.line, None, format!("body {}:{}: ", p.line, p.column)),
+                (_, None) => (side.line, None, String::new()),
+            }
+        };
+        match self.format {
+            Format::Text => {
+                if let Some(errors) = checked {
+                    for error in errors {
+                        let (line, column, body) = placed(error);
+                        let column = column.map_or_else(String::new, |c| format!("{c}:"));
+                        let _ = writeln!(
+                            self.out,
+                            "{}:{line}:{column} {label}: {body}{}",
+                            side.file,
+                            plain_message(error)
+                        );
+                        for inner in &error.context {
+                            let (line, column, body) = placed(inner);
+                            let column = column.map_or_else(String::new, |c| format!("{c}:"));
+                            let _ = writeln!(
+                                self.out,
+                                "    {}:{line}:{column} {body}{}",
+                                side.file,
+                                plain_message(inner)
+                            );
+                        }
+                    }
+                }
+                if let Some((level, message)) = &finding
+                    && *level != "ignore"
+                    && *level != "notice"
+                {
+                    let _ = writeln!(
+                        self.out,
+                        "{}:{}: {level}: {label}: {message}",
+                        side.file, side.line
+                    );
+                }
+            }
+            Format::Json => {
+                let valid = match &outcome {
+                    SideOutcome::Checked(errors) => json!(errors.is_empty()),
+                    SideOutcome::UnexpectedBody(_) => json!(false),
+                    _ => Value::Null,
+                };
+                let errors: Vec<Value> =
+                    checked.unwrap_or_default().iter().map(error_json).collect();
+                let mut line = json!({
+                    "file": side.file, "entry": side.entry, "line": side.line,
+                    "method": side.method, "path": side.path, "operation": side.operation,
+                    "side": side.side, "status": side.status, "schema": side.schema,
+                    "valid": valid, "errors": errors,
+                });
+                if let Some((_, message)) = &finding {
+                    line["note"] = json!(message);
+                }
+                let _ = writeln!(self.out, "{line}");
+            }
+            Format::Github => {
+                if let Some(errors) = checked {
+                    for error in errors {
+                        let (line, column, body) = placed(error);
+                        let column = column.map_or_else(String::new, |c| format!(",col={c}"));
+                        let mut message = format!("{label}: {body}{}", plain_message(error));
+                        for inner in &error.context {
+                            message.push('\n');
+                            message.push_str(&plain_message(inner));
+                        }
+                        let _ = writeln!(
+                            self.out,
+                            "::error file={},line={line}{column}::{}",
+                            escape_property(side.file),
+                            escape_data(&message)
+                        );
+                    }
+                }
+                if let Some((level, message)) = &finding
+                    && *level != "ignore"
+                {
+                    let _ = writeln!(
+                        self.out,
+                        "::{level} file={},line={}::{}",
+                        escape_property(side.file),
+                        side.line,
+                        escape_data(&format!("{label}: {message}"))
+                    );
+                }
+            }
+            Format::Junit => {}
+        }
+        let failure = match (&outcome, &finding) {
+            (SideOutcome::Checked(errors), _) if !errors.is_empty() => {
+                let lines: Vec<String> = errors
+                    .iter()
+                    .map(|error| {
+                        let (line, column, body) = placed(error);
+                        let column = column.map_or_else(String::new, |c| format!("{c}:"));
+                        format!(
+                            "{}:{line}:{column} {body}{}",
+                            side.file,
+                            plain_message(error)
+                        )
+                    })
+                    .collect();
+                Some((
+                    format!(
+                        "{} error(s) against {}",
+                        errors.len(),
+                        side.schema.unwrap_or("?")
+                    ),
+                    lines.join("\n"),
+                ))
+            }
+            (SideOutcome::UnexpectedBody(_), Some((_, message))) => {
+                Some((message.clone(), String::new()))
+            }
+            (SideOutcome::Unrouted, Some((_, message))) if unrouted == Unrouted::Error => {
+                Some((message.clone(), String::new()))
+            }
+            _ => None,
+        };
+        let error = match &outcome {
+            SideOutcome::Syntax(_) | SideOutcome::Unreadable(_) => {
+                finding.as_ref().map(|(_, m)| m.clone())
+            }
+            _ => None,
+        };
+        let skipped = matches!(
+            outcome,
+            SideOutcome::Skipped(_) | SideOutcome::Undocumented(_)
+        ) || matches!(outcome, SideOutcome::Unrouted if unrouted != Unrouted::Error);
+        if let Some(cases) = self.junit_cases() {
+            cases.push(Case {
+                name: case_name,
+                failure,
+                error,
+                skipped: skipped.then(|| finding.map(|(_, m)| m).unwrap_or_default()),
+            });
+        }
+        let _ = self.out.flush();
     }
 
     /// Where a test case goes: only JUnit keeps them, so memory stays bounded otherwise.
@@ -109,6 +466,7 @@ impl<W: Write> Reporter<W> {
                 name: label.to_owned(),
                 failure: None,
                 error: Some(message.to_owned()),
+                skipped: None,
             });
         }
     }
@@ -157,10 +515,18 @@ impl<W: Write> Reporter<W> {
                             "{}:{}:{}: {}",
                             payload.file, p.line, p.column, error.message
                         )),
+                        skipped: None,
                     });
                 }
             }
             Outcome::Checked(errors) => {
+                let (file, line) = (payload.file, payload.line);
+                self.tally(&errors, |error| {
+                    format!(
+                        "{} ({file}:{line})",
+                        pointer_or_root(&error.instance_location)
+                    )
+                });
                 self.payloads += 1;
                 let is_valid = errors.is_empty();
                 if is_valid {
@@ -256,6 +622,7 @@ impl<W: Write> Reporter<W> {
                         name: case_name,
                         failure,
                         error: None,
+                        skipped: None,
                     });
                 }
             }
@@ -265,18 +632,27 @@ impl<W: Write> Reporter<W> {
 
     /// Prints the summary (or the JUnit report) and gives the exit code.
     pub fn finish(mut self) -> u8 {
-        let summary = format!(
-            "{} file(s), {} payload(s): {} valid, {} invalid{}",
-            self.files,
-            self.payloads,
-            self.valid,
-            self.invalid,
-            if self.unreadable > 0 {
-                format!(", {} could not be checked", self.unreadable)
-            } else {
-                String::new()
-            }
-        );
+        let unreadable = if self.unreadable > 0 {
+            format!(", {} could not be checked", self.unreadable)
+        } else {
+            String::new()
+        };
+        let summary = match &self.traffic {
+            None => format!(
+                "{} file(s), {} payload(s): {} valid, {} invalid{unreadable}",
+                self.files, self.payloads, self.valid, self.invalid,
+            ),
+            Some(traffic) => format!(
+                "{} file(s), {} exchange(s): {} bodies checked, {} invalid, {} unrouted, {} undocumented status(es), {} skipped{unreadable}",
+                self.files,
+                traffic.exchanges,
+                self.payloads,
+                self.invalid,
+                traffic.unrouted,
+                traffic.undocumented,
+                traffic.skipped,
+            ),
+        };
         match self.format {
             Format::Text | Format::Github => {
                 let _ = writeln!(self.out, "{summary}");
@@ -290,6 +666,16 @@ impl<W: Write> Reporter<W> {
         if matches!(self.format, Format::Json | Format::Junit) {
             eprintln!("{summary}");
         }
+        if let Some(drift) = &self.drift {
+            let report = drift_report(drift);
+            // After the report, where the report is read, unless that would
+            // break a machine-read format.
+            if matches!(self.format, Format::Text | Format::Github) {
+                let _ = write!(self.out, "{report}");
+            } else {
+                eprint!("{report}");
+            }
+        }
         let _ = self.out.flush();
         if self.unreadable > 0 {
             2
@@ -298,6 +684,28 @@ impl<W: Write> Reporter<W> {
         } else {
             0
         }
+    }
+}
+
+/// `--summary`: the failing keyword locations, most payloads first.
+fn drift_report(drift: &Drift) -> String {
+    let mut failing: Vec<(&String, &(usize, String))> = drift.failing.iter().collect();
+    failing.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+    if failing.is_empty() {
+        return "no keyword failed\n".to_owned();
+    }
+    let mut out = String::from("failing keywords (payloads failing each, an example):\n");
+    for (location, (count, example)) in failing {
+        out.push_str(&format!("{count:>6}  {location}  e.g. {example}\n"));
+    }
+    out
+}
+
+fn pointer_or_root(pointer: &str) -> &str {
+    if pointer.is_empty() {
+        "(root)"
+    } else {
+        pointer
     }
 }
 
@@ -396,6 +804,10 @@ fn junit(schema: &str, suites: &[(String, Vec<Case>)]) -> String {
                 xml_escape(schema)
             ));
             match (&case.failure, &case.error) {
+                (None, None) if case.skipped.is_some() => xml.push_str(&format!(
+                    ">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
+                    xml_escape(case.skipped.as_deref().unwrap_or_default())
+                )),
                 (Some((message, body)), _) => xml.push_str(&format!(
                     ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
                     xml_escape(message),

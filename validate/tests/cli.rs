@@ -29,7 +29,8 @@ fn run(args: &[&str], stdin: &[u8]) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    // A usage error exits before it reads its input: a closed pipe is no failure.
+    let _ = child.stdin.take().unwrap().write_all(stdin);
     let output = child.wait_with_output().unwrap();
     Run {
         code: output.status.code().unwrap(),
@@ -381,4 +382,187 @@ fn help_documents_every_flag_with_an_example() {
         assert!(r.stdout.contains(flag), "--help does not mention {flag}");
     }
     assert!(r.stdout.matches("Example:").count() >= 6, "{}", r.stdout);
+}
+
+#[test]
+fn operation_request_and_response_bodies() {
+    let request = ["--operation", "attachTagToContact", "--request"];
+    assert_eq!(run(&request, br#"{"id": "7522907"}"#).code, 0);
+    let r = run(&request, br#"{"id": 7522907}"#);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "<stdin>:1:8: /id: expected string, found integer 7522907 (#/$defs/attach_tag_to_contact_request/properties/id/type)"
+        ),
+        "{}",
+        r.stdout
+    );
+    // 410 is documented with the schema `error`; 4XX or default would be
+    // taken for a code that is not.
+    let error = br#"{"type": "error.list", "errors": [{"code": "contact_merged"}]}"#;
+    let r = run(&["--operation", "ShowContact", "--response", "410"], error);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = run(&["--operation", "ShowContact", "--response", "503"], error);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: `ShowContact` does not document status 503; it documents 200, 401, 410\n"
+    );
+}
+
+#[test]
+fn operation_mistakes_are_usage_errors() {
+    let r = run(&["--operation", "attachtagtocontact", "--request"], b"{}");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("no operation called `attachtagtocontact` (closest: attachTagToContact"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["--operation", "ShowContact", "--request"], b"{}");
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stderr, "error: `ShowContact` documents no request body\n");
+    let r = run(&["--operation", "ShowContact"], b"{}");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("--request, or --response STATUS (it documents 200, 401, 410)")
+    );
+    assert_eq!(
+        run(
+            &[
+                "--schema",
+                STATS,
+                "--operation",
+                "ShowContact",
+                "--response",
+                "200"
+            ],
+            b"{}"
+        )
+        .code,
+        2
+    );
+    assert_eq!(run(&["--request"], b"{}").code, 2);
+    assert_eq!(run(&["--exchanges", "--expect", "invalid"], b"").code, 2);
+}
+
+#[test]
+fn har_exchanges_are_routed_and_their_bodies_checked() {
+    let r = run(&["--exchanges", "exchanges/recorded.har"], b"");
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            // A request body that is invalid, the error placed in the body.
+            "exchanges/recorded.har:48: entries[1] POST /contacts/6657/tags attachTagToContact request: body 1:8: /id: expected string, found integer 7522907 (#/$defs/attach_tag_to_contact_request/properties/id/type)",
+            "exchanges/recorded.har:123: warning: entries[3] GET /nowhere/7 (no operation) exchange: no operation of the reference has GET /nowhere/7",
+            "exchanges/recorded.har:158: warning: entries[4] DELETE /contacts/6657 DeleteContact response 418: DeleteContact does not document status 418 (it documents 200, 401)",
+            // A mock server's URL with a trailing slash; line 4 of the body.
+            "exchanges/recorded.har:192: entries[5] GET /tags/ listTags response 200: body 4:27: /data/0/id: expected string, found integer 1 (#/$defs/tag/properties/id/type)",
+            "1 file(s), 6 exchange(s): 5 bodies checked, 2 invalid, 1 unrouted, 1 undocumented status(es), 1 skipped",
+        ]
+    );
+}
+
+#[test]
+fn ndjson_exchanges_place_errors_in_the_line() {
+    let r = run(&["--exchanges", "exchanges/traffic.ndjson"], b"");
+    // Line 5 is not an exchange.
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    let text = std::fs::read_to_string(fixture("exchanges/traffic.ndjson")).unwrap();
+    let second = text.lines().nth(1).unwrap();
+    let column = second.find(r#""id": 1}"#).unwrap() + 7;
+    let expected = format!(
+        "exchanges/traffic.ndjson:2:{column}: line 2 GET /tags listTags response 200: /data/0/id: expected string, found integer 1 (#/$defs/tag/properties/id/type)"
+    );
+    assert!(r.stdout.contains(&expected), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "exchanges/traffic.ndjson:5: error: line 5: the exchange has neither `url` nor `path`"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(
+        "exchanges/traffic.ndjson:6: error: line 6 DELETE /contacts/6657 DeleteContact request: a request body, where DeleteContact documents none"
+    ), "{}", r.stdout);
+}
+
+#[test]
+fn unrouted_exchanges_warn_fail_or_are_ignored() {
+    let unrouted =
+        br#"{"method": "GET", "url": "https://api.au.intercom.io/nowhere?page=2", "status": 200}"#;
+    let r = run(&["--exchanges"], unrouted);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains("warning: line 1 GET /nowhere"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["--exchanges", "--unrouted", "error"], unrouted);
+    assert_eq!(r.code, 1);
+    let r = run(&["--exchanges", "--unrouted", "ignore"], unrouted);
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        r.stdout,
+        "1 file(s), 1 exchange(s): 0 bodies checked, 0 invalid, 1 unrouted, 0 undocumented status(es), 0 skipped\n"
+    );
+}
+
+#[test]
+fn exchanges_as_json_lines_and_junit_cases() {
+    let r = run(
+        &["--exchanges", "--format", "json", "exchanges/recorded.har"],
+        b"",
+    );
+    let sides: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(sides.len(), 8, "{}", r.stdout);
+    let invalid = &sides[2];
+    assert_eq!(invalid["entry"], 1);
+    assert_eq!(invalid["operation"], "attachTagToContact");
+    assert_eq!(invalid["side"], "request");
+    assert_eq!(invalid["schema"], "attach_tag_to_contact_request");
+    assert_eq!(invalid["valid"], false);
+    assert_eq!(invalid["errors"][0]["line"], 1);
+    assert_eq!(invalid["errors"][0]["column"], 8);
+    assert_eq!(sides[5]["operation"], serde_json::Value::Null);
+    assert_eq!(sides[5]["valid"], serde_json::Value::Null);
+    let r = run(
+        &["--exchanges", "--format", "junit", "exchanges/recorded.har"],
+        b"",
+    );
+    assert_eq!(r.stdout.matches("<testcase ").count(), 8, "{}", r.stdout);
+    assert_eq!(r.stdout.matches("<failure ").count(), 2, "{}", r.stdout);
+    assert_eq!(r.stdout.matches("<skipped ").count(), 3, "{}", r.stdout);
+}
+
+#[test]
+fn summary_counts_payloads_failing_each_keyword() {
+    let payloads =
+        b"{\"time_to_assignment\": \"1\"}\n{\"time_to_assignment\": \"2\", \"type\": 3}\n{}\n";
+    let r = run(&["--schema", STATS, "--ndjson", "--summary"], payloads);
+    assert_eq!(r.code, 1);
+    let summary = r
+        .stdout
+        .split_once("failing keywords (payloads failing each, an example):\n")
+        .map(|(_, after)| after)
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    let lines: Vec<&str> = summary.lines().collect();
+    assert_eq!(lines.len(), 2, "{summary}");
+    assert!(
+        lines[0].starts_with("     2  #/$defs/conversation_statistics/"),
+        "{summary}"
+    );
+    assert!(
+        lines[0].ends_with("e.g. /time_to_assignment (<stdin>:1)"),
+        "{summary}"
+    );
+    assert!(lines[1].starts_with("     1  "), "{summary}");
 }

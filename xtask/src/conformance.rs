@@ -299,5 +299,5 @@ fn build(work: &Path, files: &[SuiteFile]) -> anyhow::Result<PathBuf> {
         "src/main.rs".to_owned(),
         output::render(main, "the JSON Schema Test Suite")?,
     ));
-    scratch_crate::build(work, "conformance", &sources)
+    scratch_crate::build(work, "conformance", &sources, &[])
 }

@@ -370,8 +370,6 @@ fn main_tokens(specs: &[Spec]) -> TokenStream {
         .collect();
     let indices = 0..specs.len();
     quote! {
-        #(mod #modules;)*
-
         fn main() {
             let requests: Vec<(usize, String, serde_json::Value)> =
                 serde_json::from_reader(std::io::stdin().lock()).expect("requests on stdin");
@@ -415,16 +413,19 @@ fn main_tokens(specs: &[Spec]) -> TokenStream {
 /// Writes the check crate (only the files that changed, so cargo rebuilds
 /// only what it must) and builds it; returns the binary.
 fn build_crate(work: &Path, specs: &[Spec]) -> anyhow::Result<PathBuf> {
-    let mut sources = Vec::new();
+    let mut parts = Vec::new();
     for spec in specs {
         let text = output::render(module_tokens(spec)?, &spec.path.display().to_string())?;
-        sources.push((format!("src/{}.rs", spec.module), text));
+        parts.push(scratch_crate::Part {
+            name: spec.module.clone(),
+            files: vec![("src/lib.rs".to_owned(), text)],
+        });
     }
-    sources.push((
+    let sources = vec![(
         "src/main.rs".to_owned(),
         output::render(main_tokens(specs), "the reference files given")?,
-    ));
-    scratch_crate::build(work, "reference-check", &sources)
+    )];
+    scratch_crate::build(work, "reference-check", &sources, &parts)
 }
 
 /// The independent verdict: the `jsonschema` crate, with formats asserted,

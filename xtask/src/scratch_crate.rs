@@ -12,13 +12,32 @@ use serde_json::Value;
 
 use crate::toolkit_root;
 
-/// Writes the crate `name` in `work/crate` with `files` (paths relative to the
-/// crate) and builds it in `target/scratch`, a target directory all scratch
-/// crates share so their dependencies are built once; returns its binary.
-pub fn build(work: &Path, name: &str, files: &[(String, String)]) -> anyhow::Result<PathBuf> {
-    let dir = work.join("crate");
+/// A library crate of a scratch build, which the binary depends on.
+pub struct Part {
+    /// Its crate name, which the binary's code uses as a path (`spec_0`).
+    pub name: String,
+    /// Its files, relative to the part's folder (`src/lib.rs`).
+    pub files: Vec<(String, String)>,
+}
+
+/// What every scratch crate depends on; generated code names these.
+fn dependencies() -> String {
     let runtime = toolkit_root().join("runtime");
-    let manifest = format!(
+    format!(
+        r#"intercom-runtime = {{ path = {runtime:?} }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = {{ version = "1", features = ["preserve_order"] }}
+regex = "1"
+"#,
+        runtime = runtime.display().to_string()
+    )
+}
+
+/// The package sections of a scratch crate: generated code compiles without
+/// warnings, for every reference version, and may name the feature
+/// `schemars` (declared, off, so no `JsonSchema` is derived).
+fn package(name: &str, dependencies: &str) -> String {
+    format!(
         r#"# Written by `cargo xtask`; rebuilt on every run.
 [package]
 name = "{name}"
@@ -27,19 +46,44 @@ edition = "2024"
 publish = false
 
 [dependencies]
-intercom-runtime = {{ path = {runtime:?} }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = {{ version = "1", features = ["preserve_order"] }}
-regex = "1"
-
-# Declared so generated code may name it; off, so no `JsonSchema` is derived.
+{dependencies}
 [features]
 schemars = []
 
-# Generated code compiles without warnings, for every reference version.
 [lints.rust]
 warnings = "deny"
+"#
+    )
+}
 
+/// Writes the binary crate `name` in `work/crate` with `files` (paths
+/// relative to the crate) and a library crate for each of `parts` beside it,
+/// and builds them in `target/scratch`, a target directory all scratch crates
+/// share so their dependencies are built once; returns the binary. Parts are
+/// separate crates so that cargo compiles them side by side: rustc checks one
+/// crate on one core, and a crate per reference version keeps both busy.
+pub fn build(
+    work: &Path,
+    name: &str,
+    files: &[(String, String)],
+    parts: &[Part],
+) -> anyhow::Result<PathBuf> {
+    let dir = work.join("crate");
+    let mut dependencies = dependencies();
+    for part in parts {
+        let folder = dir.join("parts").join(&part.name);
+        let manifest = package(&part.name, &self::dependencies());
+        output::ensure_file(&folder.join("Cargo.toml"), &manifest, Mode::Write)?;
+        for (path, text) in &part.files {
+            output::ensure_file(&folder.join(path), text, Mode::Write)?;
+        }
+        dependencies.push_str(&format!(
+            "{} = {{ path = \"parts/{}\" }}\n",
+            part.name, part.name
+        ));
+    }
+    let manifest = package(name, &dependencies)
+        + r#"
 [profile.dev]
 debug = false
 
@@ -47,9 +91,7 @@ debug = false
 opt-level = 1
 
 [workspace]
-"#,
-        runtime = runtime.display().to_string()
-    );
+"#;
     output::ensure_file(&dir.join("Cargo.toml"), &manifest, Mode::Write)?;
     // The workspace's lock file: the same versions, and no index lookups.
     let lock = std::fs::read_to_string(toolkit_root().join("Cargo.lock"))?;

@@ -1,0 +1,243 @@
+//! `--exchanges`: each recorded exchange routed to its operation by method
+//! and path, and each JSON body checked against the schema its operation
+//! gives for that side and status.
+
+use std::io::{BufRead, BufReader, Read, Write};
+
+use intercom_runtime::operations::{Operation, request_path};
+use intercom_runtime::{Position, SyntaxError};
+
+use crate::exchanges::{self, Body, Exchange, Form};
+use crate::report::{Reporter, Side, SideOutcome, Unrouted};
+use crate::{Outcome, judge};
+
+/// Reads one file of exchanges and reports each; `Err` when the file cannot
+/// be read at all. `--ndjson` reads line by line as the file streams in;
+/// otherwise the file is read whole and its form told from its content.
+pub fn check_file(
+    mut input: impl Read,
+    ndjson: bool,
+    label: &str,
+    unrouted: Unrouted,
+    reporter: &mut Reporter<impl Write>,
+) -> Result<(), String> {
+    if ndjson {
+        return check_ndjson(BufReader::new(input), label, unrouted, reporter);
+    }
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    match exchanges::form(&bytes) {
+        Form::Ndjson => check_ndjson(&bytes[..], label, unrouted, reporter),
+        Form::Har => {
+            let entries = exchanges::read_har(&bytes).map_err(|error| {
+                format!(
+                    "{}:{}: {}",
+                    error.position.line, error.position.column, error.message
+                )
+            })?;
+            for entry in entries {
+                check_entry(entry, label, true, unrouted, reporter);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn check_ndjson(
+    mut reader: impl BufRead,
+    label: &str,
+    unrouted: Unrouted,
+    reporter: &mut Reporter<impl Write>,
+) -> Result<(), String> {
+    let mut line = Vec::new();
+    let mut number = 0u64;
+    loop {
+        line.clear();
+        let read = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| format!("cannot read after line {number}: {e}"))?;
+        if read == 0 {
+            return Ok(());
+        }
+        number += 1;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let entry = exchanges::read_ndjson_line(number, &line);
+        check_entry(entry, label, false, unrouted, reporter);
+    }
+}
+
+fn check_entry(
+    entry: Result<Exchange, exchanges::ReadError>,
+    file: &str,
+    har: bool,
+    unrouted: Unrouted,
+    reporter: &mut Reporter<impl Write>,
+) {
+    reporter.exchange();
+    let exchange = match entry {
+        Ok(exchange) => exchange,
+        Err(error) => {
+            let entry = error.entry.unwrap_or_default();
+            let side = Side {
+                file,
+                entry,
+                line: error.position.line,
+                har,
+                method: "",
+                path: "",
+                operation: None,
+                side: "exchange",
+                status: None,
+                schema: None,
+            };
+            let error = SyntaxError {
+                message: error.message,
+                position: error.position,
+            };
+            reporter.side(&side, SideOutcome::Unreadable(error), unrouted);
+            return;
+        }
+    };
+    let route = intercom_models::route(&exchange.method, &exchange.target);
+    let base = Side {
+        file,
+        entry: exchange.entry,
+        line: exchange.line,
+        har,
+        method: &exchange.method,
+        path: request_path(&exchange.target),
+        operation: route.as_ref().map(|r| r.operation.id),
+        side: "exchange",
+        status: exchange.status,
+        schema: None,
+    };
+    let Some(route) = route else {
+        reporter.side(&base, SideOutcome::Unrouted, unrouted);
+        return;
+    };
+    let operation = route.operation;
+    if let Some(body) = &exchange.request {
+        let side = Side {
+            side: "request",
+            ..base
+        };
+        let (schema, outcome) = match &operation.request {
+            _ if !body.is_json() => (None, not_json(body, "request")),
+            None => (
+                None,
+                SideOutcome::UnexpectedBody(format!(
+                    "a request body, where {} documents none",
+                    operation.id
+                )),
+            ),
+            Some(request) => match request.body.schema {
+                Some(name) if request.body.is_json() => (Some(name), check(body, name)),
+                _ => (
+                    None,
+                    SideOutcome::Skipped(format!(
+                        "{} documents its request body as `{}`, with no JSON schema",
+                        operation.id, request.body.media_type
+                    )),
+                ),
+            },
+        };
+        reporter.side(&Side { schema, ..side }, outcome, unrouted);
+    }
+    let Some(status) = exchange.status else {
+        return;
+    };
+    let side = Side {
+        side: "response",
+        ..base
+    };
+    let Some(response) = operation.response(status) else {
+        let message = format!(
+            "{} does not document status {status} (it documents {})",
+            operation.id,
+            documented(operation)
+        );
+        reporter.side(&side, SideOutcome::Undocumented(message), unrouted);
+        return;
+    };
+    let Some(body) = &exchange.response else {
+        return;
+    };
+    let (schema, outcome) = match &response.body {
+        _ if !body.is_json() => (None, not_json(body, "response")),
+        None => (
+            None,
+            SideOutcome::UnexpectedBody(format!(
+                "a response body, where {} documents none for {}",
+                operation.id, response.status
+            )),
+        ),
+        Some(documented) => match documented.schema {
+            Some(name) if documented.is_json() => (Some(name), check(body, name)),
+            _ => (
+                None,
+                SideOutcome::Skipped(format!(
+                    "{} documents its {} response as `{}`, with no JSON schema",
+                    operation.id, response.status, documented.media_type
+                )),
+            ),
+        },
+    };
+    reporter.side(&Side { schema, ..side }, outcome, unrouted);
+}
+
+/// `200, 401, 404` as the operation writes them.
+pub fn documented(operation: &Operation) -> String {
+    let statuses: Vec<&str> = operation.responses.iter().map(|r| r.status).collect();
+    if statuses.is_empty() {
+        "none".to_owned()
+    } else {
+        statuses.join(", ")
+    }
+}
+
+fn not_json(body: &Body, side: &str) -> SideOutcome {
+    SideOutcome::Skipped(format!(
+        "the {side} body is `{}`, not JSON",
+        body.media_type.as_deref().unwrap_or_default()
+    ))
+}
+
+/// A JSON body against the schema `name`, its positions placed in the file
+/// when the body is written in it (NDJSON).
+fn check(body: &Body, name: &str) -> SideOutcome {
+    let Some(schema) = intercom_models::schema(name) else {
+        return SideOutcome::Skipped(format!("the schema `{name}` is not in this build"));
+    };
+    let place = |position: &mut Position| {
+        if let Some(origin) = body.origin {
+            // A body written in an NDJSON line is on that one line.
+            position.column += origin.column - 1;
+            position.line = origin.line;
+        }
+    };
+    match judge(&body.text, schema, 0) {
+        Outcome::Checked(mut errors) => {
+            fn each(
+                errors: &mut [intercom_runtime::ValidationError],
+                place: &dyn Fn(&mut Position),
+            ) {
+                for error in errors {
+                    if let Some(position) = &mut error.position {
+                        place(position);
+                    }
+                    each(&mut error.context, place);
+                }
+            }
+            each(&mut errors, &place);
+            SideOutcome::Checked(errors)
+        }
+        Outcome::Syntax(mut error) => {
+            place(&mut error.position);
+            SideOutcome::Syntax(error)
+        }
+    }
+}
