@@ -5,9 +5,7 @@
 
 use base64::Engine as _;
 use intercom_runtime::Position;
-use intercom_runtime::document::Document;
 use serde::Deserialize;
-use serde_json::Value;
 use serde_json::value::RawValue;
 
 /// One request and its response, as recorded.
@@ -69,151 +67,436 @@ pub enum Form {
     Ndjson,
 }
 
-/// HAR is one JSON object with `log`; anything else is read as NDJSON. A
-/// file that starts with `{` and parses whole as an object with `log` is
-/// HAR: an NDJSON exchange never has `log`.
-pub fn form(bytes: &[u8]) -> Form {
-    let first = bytes.iter().position(|b| !b.is_ascii_whitespace());
-    if first.is_some_and(|i| bytes[i] == b'{')
-        && let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(bytes)
-        && object.contains_key("log")
-    {
-        return Form::Har;
+/// Tells HAR from NDJSON by the first bytes of a file (`FORM_PREFIX` of
+/// them are enough): a HAR file is an object whose first key is `log` (HAR
+/// has no other), pretty-printed or not; an NDJSON exchange never has `log`.
+pub fn form(prefix: &[u8]) -> Form {
+    let rest = prefix.trim_ascii_start();
+    let Some(rest) = rest.strip_prefix(b"{") else {
+        return Form::Ndjson;
+    };
+    let Some(rest) = rest.trim_ascii_start().strip_prefix(b"\"log\"") else {
+        return Form::Ndjson;
+    };
+    if rest.trim_ascii_start().starts_with(b":") {
+        Form::Har
+    } else {
+        Form::Ndjson
     }
-    Form::Ndjson
 }
 
-/// The exchanges of a HAR 1.2 file; `Err` when the file is not HAR at all.
-pub fn read_har(bytes: &[u8]) -> Result<Exchanges, ReadError> {
-    let whole = |position: Position, message: String| ReadError {
-        entry: None,
+/// How many bytes `form` needs to look at.
+pub const FORM_PREFIX: u64 = 256;
+
+/// Reads a HAR file as it streams in, handing each entry of `log.entries`
+/// to `each` as soon as it is read: only one entry is held at a time, so a
+/// file of any size is read in the memory of its largest entry. `Err` when
+/// the file as a whole cannot be read (it is not HAR, or it is not JSON, or
+/// it ends early); the entries before that point have been handed over.
+pub fn read_har(
+    input: impl std::io::BufRead,
+    mut each: impl FnMut(Result<Exchange, ReadError>),
+) -> Result<(), ReadError> {
+    let mut scanner = Scanner {
+        input,
+        line: 1,
+        column: 1,
+        buffer: Vec::new(),
+    };
+    let mut found = false;
+    scanner.object(
+        |scanner, key| {
+            if key != "log" {
+                return scanner.skip_value(&format!("`{key}`"));
+            }
+            scanner.object(
+                |scanner, key| {
+                    if key != "entries" {
+                        return scanner.skip_value(&format!("`log.{key}`"));
+                    }
+                    found = true;
+                    let mut index = 0u64;
+                    scanner.list("`log.entries`", |scanner| {
+                        // Where the entry's `{` is, past the whitespace before it.
+                        scanner.peek()?;
+                        let at = scanner.position();
+                        scanner.capture_value(&format!("entries[{index}]"))?;
+                        each(har_entry(index, at, &scanner.buffer));
+                        index += 1;
+                        Ok(())
+                    })
+                },
+                "`log`",
+            )
+        },
+        "a HAR file",
+    )?;
+    scanner.end()?;
+    if !found {
+        return Err(ReadError {
+            entry: None,
+            position: Position { line: 1, column: 1 },
+            message: "not a HAR file: it has no `log.entries` (HAR 1.2 keeps the exchanges there)"
+                .into(),
+        });
+    }
+    Ok(())
+}
+
+/// The fields of a HAR entry this reads; the others (headers, cookies,
+/// timings) are skipped without being kept. Strings are borrowed from the
+/// entry's text where they have no escapes.
+#[derive(Deserialize)]
+struct HarEntry<'a> {
+    #[serde(borrow)]
+    request: Option<HarRequest<'a>>,
+    #[serde(borrow)]
+    response: Option<HarResponse<'a>>,
+}
+
+#[derive(Deserialize)]
+struct HarRequest<'a> {
+    #[serde(borrow)]
+    method: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    url: Option<std::borrow::Cow<'a, str>>,
+    #[serde(rename = "postData", borrow)]
+    post_data: Option<HarBody<'a>>,
+}
+
+#[derive(Deserialize)]
+struct HarResponse<'a> {
+    status: Option<i64>,
+    #[serde(borrow)]
+    content: Option<HarBody<'a>>,
+}
+
+#[derive(Deserialize)]
+struct HarBody<'a> {
+    #[serde(rename = "mimeType", borrow)]
+    mime_type: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    text: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    encoding: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// One entry, read from its text, which starts at `at` in the file.
+fn har_entry(index: u64, at: Position, text: &[u8]) -> Result<Exchange, ReadError> {
+    let error = |position: Position, message: String| ReadError {
+        entry: Some(index),
         position,
         message,
     };
-    let har: Value = serde_json::from_slice(bytes).map_err(|error| {
-        whole(
+    let entry: HarEntry = serde_json::from_slice(text).map_err(|e| {
+        // serde_json's position is in the entry's text.
+        let (line, column) = (e.line() as u64, e.column() as u64);
+        let position = if line <= 1 {
             Position {
-                line: error.line() as u64,
-                column: error.column() as u64,
-            },
-            format!("invalid JSON: {error}"),
-        )
-    })?;
-    let start = Position { line: 1, column: 1 };
-    let Some(entries) = har.pointer("/log/entries") else {
-        return Err(whole(
-            start,
-            "not a HAR file: it has no `log.entries` (HAR 1.2 keeps the exchanges there)".into(),
-        ));
-    };
-    let Some(entries) = entries.as_array() else {
-        return Err(whole(
-            start,
-            "`log.entries` is not a list (HAR 1.2 keeps the exchanges in one)".into(),
-        ));
-    };
-    let pointers: Vec<String> = (0..entries.len())
-        .map(|i| format!("/log/entries/{i}"))
-        .collect();
-    let pointers: Vec<&str> = pointers.iter().map(String::as_str).collect();
-    let lines: Vec<Position> = Document::with(bytes, |document| document.positions(&pointers))
-        .map_err(|error| whole(error.position, format!("invalid JSON: {}", error.message)))?
-        .into_iter()
-        .map(|p| p.unwrap_or(start))
-        .collect();
-    Ok(entries
-        .iter()
-        .zip(lines)
-        .enumerate()
-        .map(|(index, (entry, at))| {
-            har_entry(index as u64, at.line, entry).map_err(|message| ReadError {
-                entry: Some(index as u64),
-                position: at,
-                message,
-            })
-        })
-        .collect())
-}
-
-fn har_entry(index: u64, line: u64, entry: &Value) -> Result<Exchange, String> {
-    let string = |pointer: &str| -> Result<String, String> {
-        match entry.pointer(pointer) {
-            Some(Value::String(s)) => Ok(s.clone()),
-            Some(other) => Err(format!(
-                "`{}` is {}, expected a string",
-                dotted(pointer),
-                kind(other)
-            )),
-            None => Err(format!(
-                "`{}` is missing (HAR 1.2 requires it)",
-                dotted(pointer)
-            )),
-        }
-    };
-    let method = string("/request/method")?;
-    let target = string("/request/url")?;
-    let status = match entry.pointer("/response/status") {
-        Some(Value::Number(n)) => match n.as_u64() {
-            // HAR records a request that got no response with status 0.
-            Some(0) => None,
-            Some(code @ 100..=599) => Some(code as u16),
-            _ => {
-                return Err(format!(
-                    "`response.status` is {n}, expected an HTTP status code"
-                ));
+                line: at.line,
+                column: at.column + column.saturating_sub(1),
             }
-        },
+        } else {
+            Position {
+                line: at.line + line - 1,
+                column,
+            }
+        };
+        let message = e.to_string();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
+        error(position, format!("not a HAR entry: {message}"))
+    })?;
+    let missing = |what: &str| error(at, format!("`{what}` is missing (HAR 1.2 requires it)"));
+    let request = entry.request.ok_or_else(|| missing("request"))?;
+    let response = entry.response.ok_or_else(|| missing("response"))?;
+    let method = request.method.ok_or_else(|| missing("request.method"))?;
+    let target = request.url.ok_or_else(|| missing("request.url"))?;
+    let status = match response.status {
+        None => return Err(missing("response.status")),
+        // HAR records a request that got no response with status 0.
+        Some(0) => None,
+        Some(code @ 100..=599) => Some(code as u16),
         Some(other) => {
-            return Err(format!(
-                "`response.status` is {}, expected a number",
-                kind(other)
+            return Err(error(
+                at,
+                format!("`response.status` is {other}, expected an HTTP status code"),
             ));
         }
-        None => return Err("`response.status` is missing (HAR 1.2 requires it)".into()),
     };
-    let request = match entry.pointer("/request/postData") {
-        None | Some(Value::Null) => None,
-        Some(post) => har_body(post, "request.postData", None)?,
+    let body = |body: Option<HarBody>, what: &str| match body {
+        None => Ok(None),
+        Some(body) => har_body(body, what).map_err(|message| error(at, message)),
     };
-    let response = match (status, entry.pointer("/response/content")) {
-        (None, _) | (_, None | Some(Value::Null)) => None,
-        (Some(_), Some(content)) => har_body(
-            content,
-            "response.content",
-            content.get("encoding").and_then(Value::as_str),
-        )?,
+    let request = body(request.post_data, "request.postData")?;
+    let response = match status {
+        None => None,
+        Some(_) => body(response.content, "response.content")?,
     };
     Ok(Exchange {
         entry: index,
-        line,
-        method,
-        target,
+        line: at.line,
+        method: method.into_owned(),
+        target: target.into_owned(),
         status,
         request,
         response,
     })
 }
 
+/// The structure of a HAR file around its entries, read as it streams in,
+/// with the line and column of each byte; every value is checked to be JSON
+/// by serde_json, one value at a time.
+struct Scanner<R> {
+    input: R,
+    line: u64,
+    column: u64,
+    /// The text of the value `capture_value` read last.
+    buffer: Vec<u8>,
+}
+
+impl<R: std::io::BufRead> Scanner<R> {
+    fn position(&self) -> Position {
+        Position {
+            line: self.line,
+            column: self.column,
+        }
+    }
+
+    fn fail<T>(&self, message: String) -> Result<T, ReadError> {
+        Err(ReadError {
+            entry: None,
+            position: self.position(),
+            message,
+        })
+    }
+
+    fn io(&self, error: std::io::Error) -> ReadError {
+        ReadError {
+            entry: None,
+            position: self.position(),
+            message: format!("cannot read: {error}"),
+        }
+    }
+
+    /// The next byte that is not whitespace, not consumed.
+    fn peek(&mut self) -> Result<Option<u8>, ReadError> {
+        loop {
+            let chunk = match self.input.fill_buf() {
+                Ok(chunk) => chunk,
+                Err(error) => return Err(self.io(error)),
+            };
+            if chunk.is_empty() {
+                return Ok(None);
+            }
+            let spaces = chunk
+                .iter()
+                .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                .unwrap_or(chunk.len());
+            count(&mut self.line, &mut self.column, &chunk[..spaces]);
+            let found = chunk.get(spaces).copied();
+            self.input.consume(spaces);
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+    }
+
+    fn expect(&mut self, byte: u8, what: &str) -> Result<(), ReadError> {
+        match self.peek()? {
+            Some(b) if b == byte => {
+                self.input.consume(1);
+                self.column += 1;
+                Ok(())
+            }
+            Some(b) => self.fail(format!(
+                "expected `{}` {what}, found `{}`",
+                byte as char,
+                (b as char).escape_default()
+            )),
+            None => self.fail(format!(
+                "the file ends where `{}` {what} was expected (is it truncated?)",
+                byte as char
+            )),
+        }
+    }
+
+    /// An object whose values `value` reads after each key.
+    fn object(
+        &mut self,
+        mut value: impl FnMut(&mut Self, &str) -> Result<(), ReadError>,
+        what: &str,
+    ) -> Result<(), ReadError> {
+        self.expect(b'{', &format!("to open {what}"))?;
+        if self.peek()? == Some(b'}') {
+            self.expect(b'}', "")?;
+            return Ok(());
+        }
+        loop {
+            if self.peek()? != Some(b'"') {
+                return self.fail(format!("expected a key in {what}"));
+            }
+            self.capture_value(what)?;
+            let key: String = serde_json::from_slice(&self.buffer).map_err(|e| ReadError {
+                entry: None,
+                position: self.position(),
+                message: format!("a key of {what} is not a JSON string: {e}"),
+            })?;
+            self.expect(b':', &format!("after the key `{key}`"))?;
+            value(self, &key)?;
+            match self.peek()? {
+                Some(b',') => self.expect(b',', "")?,
+                Some(b'}') => return self.expect(b'}', ""),
+                Some(_) => return self.fail(format!("expected `,` or `}}` in {what}")),
+                None => {
+                    return self.fail(format!("the file ends inside {what} (is it truncated?)"));
+                }
+            }
+        }
+    }
+
+    /// A list whose items `item` reads.
+    fn list(
+        &mut self,
+        what: &str,
+        mut item: impl FnMut(&mut Self) -> Result<(), ReadError>,
+    ) -> Result<(), ReadError> {
+        self.expect(b'[', &format!("to open {what}"))?;
+        if self.peek()? == Some(b']') {
+            return self.expect(b']', "");
+        }
+        loop {
+            item(self)?;
+            match self.peek()? {
+                Some(b',') => self.expect(b',', "")?,
+                Some(b']') => return self.expect(b']', ""),
+                Some(_) => return self.fail(format!("expected `,` or `]` in {what}")),
+                None => {
+                    return self.fail(format!("the file ends inside {what} (is it truncated?)"));
+                }
+            }
+        }
+    }
+
+    /// Reads a value into `buffer`, checked to be JSON.
+    fn skip_value(&mut self, what: &str) -> Result<(), ReadError> {
+        let at = self.position();
+        self.capture_value(what)?;
+        serde_json::from_slice::<serde::de::IgnoredAny>(&self.buffer)
+            .map(|_| ())
+            .map_err(|e| ReadError {
+                entry: None,
+                position: at,
+                message: format!("{what} is not JSON: {e}"),
+            })
+    }
+
+    /// The text of the next value, whole, into `buffer`: brackets matched
+    /// outside strings, scanning the input a chunk at a time. What is inside
+    /// is left for serde_json to check.
+    fn capture_value(&mut self, what: &str) -> Result<(), ReadError> {
+        self.buffer.clear();
+        let Some(first) = self.peek()? else {
+            return self.fail(format!(
+                "the file ends where {what} was expected (is it truncated?)"
+            ));
+        };
+        if matches!(first, b',' | b'}' | b']' | b':') {
+            return self.fail(format!("expected {what}, found `{}`", first as char));
+        }
+        let mut depth = 0usize;
+        let mut in_string = false;
+        let mut escaped = false;
+        let scalar = !matches!(first, b'{' | b'[' | b'"');
+        loop {
+            let chunk = match self.input.fill_buf() {
+                Ok(chunk) => chunk,
+                Err(error) => return Err(self.io(error)),
+            };
+            if chunk.is_empty() {
+                if scalar && !self.buffer.is_empty() {
+                    return Ok(());
+                }
+                return self.fail(format!("the file ends inside {what} (is it truncated?)"));
+            }
+            let mut end = None;
+            for (i, &b) in chunk.iter().enumerate() {
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' {
+                        escaped = true;
+                    } else if b == b'"' {
+                        in_string = false;
+                        if depth == 0 {
+                            end = Some(i + 1);
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                if scalar {
+                    if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                        end = Some(i);
+                        break;
+                    }
+                    continue;
+                }
+                match b {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            end = Some(i + 1);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let taken = end.unwrap_or(chunk.len());
+            self.buffer.extend_from_slice(&chunk[..taken]);
+            count(&mut self.line, &mut self.column, &chunk[..taken]);
+            self.input.consume(taken);
+            if end.is_some() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// After the top-level object: nothing but whitespace.
+    fn end(&mut self) -> Result<(), ReadError> {
+        match self.peek()? {
+            None => Ok(()),
+            Some(_) => self.fail("trailing characters after the HAR document".into()),
+        }
+    }
+}
+
+/// Moves a line and column (in characters) over `bytes`.
+fn count(line: &mut u64, column: &mut u64, bytes: &[u8]) {
+    for &b in bytes {
+        if b == b'\n' {
+            *line += 1;
+            *column = 1;
+        } else if b & 0xC0 != 0x80 {
+            *column += 1;
+        }
+    }
+}
+
 /// A HAR body (`postData` or `content`): its text, decoded from base64 when
 /// `encoding` says so; `None` when it has no text or an empty one.
-fn har_body(body: &Value, at: &str, encoding: Option<&str>) -> Result<Option<Body>, String> {
-    let media_type = match body.get("mimeType") {
-        Some(Value::String(s)) => Some(s.clone()),
-        None | Some(Value::Null) => None,
-        Some(other) => {
-            return Err(format!(
-                "`{at}.mimeType` is {}, expected a string",
-                kind(other)
-            ));
-        }
+fn har_body(body: HarBody, at: &str) -> Result<Option<Body>, String> {
+    let Some(text) = body.text else {
+        return Ok(None);
     };
-    let text = match body.get("text") {
-        Some(Value::String(s)) => s,
-        None | Some(Value::Null) => return Ok(None),
-        Some(other) => return Err(format!("`{at}.text` is {}, expected a string", kind(other))),
-    };
-    let text = match encoding {
-        None | Some("") => text.as_bytes().to_vec(),
+    let text = match body.encoding.as_deref() {
+        None | Some("") => text.into_owned().into_bytes(),
         Some("base64") => base64::engine::general_purpose::STANDARD
             .decode(text.trim())
             .map_err(|error| format!("`{at}.text` is not base64, as `encoding` says: {error}"))?,
@@ -227,7 +510,7 @@ fn har_body(body: &Value, at: &str, encoding: Option<&str>) -> Result<Option<Bod
         return Ok(None);
     }
     Ok(Some(Body {
-        media_type,
+        media_type: body.mime_type.map(std::borrow::Cow::into_owned),
         text,
         origin: None,
     }))
@@ -323,22 +606,6 @@ fn column_at(number: u64, line: &[u8], offset: usize) -> Position {
     }
 }
 
-/// `/request/method` as HAR's documentation writes it: `request.method`.
-fn dotted(pointer: &str) -> String {
-    pointer.trim_start_matches('/').replace('/', ".")
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -365,10 +632,17 @@ mod tests {
   }
 }"#;
 
+    fn har(text: &str) -> (Exchanges, Result<(), ReadError>) {
+        let mut entries = Vec::new();
+        let result = read_har(text.as_bytes(), |entry| entries.push(entry));
+        (entries, result)
+    }
+
     #[test]
     fn har_entries_with_their_lines_bodies_and_errors() {
         assert_eq!(form(HAR.as_bytes()), Form::Har);
-        let exchanges = read_har(HAR.as_bytes()).unwrap();
+        let (exchanges, result) = har(HAR);
+        result.unwrap();
         assert_eq!(exchanges.len(), 3);
         let first = exchanges[0].as_ref().unwrap();
         assert_eq!((first.entry, first.line), (0, 5));
@@ -394,22 +668,63 @@ mod tests {
 
     #[test]
     fn a_file_that_is_not_har() {
-        let error = read_har(b"{\"log\": {}}").unwrap_err();
+        let error = har(r#"{"log": {}}"#).1.unwrap_err();
         assert!(
             error.message.contains("no `log.entries`"),
             "{}",
             error.message
         );
-        let error = read_har(b"{\"log\": {\"entries\": [}").unwrap_err();
-        assert_eq!(error.position.line, 1);
+        let error = har(r#"{"log": {"entries": [}"#).1.unwrap_err();
+        assert_eq!((error.position.line, error.position.column), (1, 22));
+        assert_eq!(error.message, "expected entries[0], found `}`");
+        let (entries, result) = har(r#"{"log": {"entries": [{"request": {}}, {"requ"#);
+        assert_eq!(entries.len(), 1);
+        assert_eq!(
+            result.unwrap_err().message,
+            "the file ends inside entries[1] (is it truncated?)"
+        );
+        let error = har(r#"{"log": {"entries": []}, "pages": [tru]}"#)
+            .1
+            .unwrap_err();
         assert!(
-            error.message.starts_with("invalid JSON"),
+            error.message.starts_with("`pages` is not JSON"),
             "{}",
             error.message
         );
         assert_eq!(
             form(b"{\"method\": \"GET\", \"path\": \"/me\"}\n"),
             Form::Ndjson
+        );
+        assert_eq!(form(b"  {\n  \"log\" : {"), Form::Har);
+    }
+
+    #[test]
+    fn entries_that_are_not_har_entries() {
+        let (entries, result) = har(concat!(
+            "{\"log\": {\"entries\": [\n",
+            "  {\"request\": {\"method\": 1}},\n",
+            "  {\"request\": {\"method\": \"GET\", \"url\": \"/me\"}, \"response\": {\"status\": 200, ",
+            "\"content\": {\"text\": \"%%\", \"encoding\": \"base64\"}}}\n",
+            "]}}"
+        ));
+        result.unwrap();
+        let first = entries[0].as_ref().unwrap_err();
+        assert_eq!(first.position.line, 2);
+        assert!(
+            first
+                .message
+                .starts_with("not a HAR entry: invalid type: integer `1`"),
+            "{}",
+            first.message
+        );
+        let second = entries[1].as_ref().unwrap_err();
+        assert_eq!(second.position.line, 3);
+        assert!(
+            second
+                .message
+                .starts_with("`response.content.text` is not base64"),
+            "{}",
+            second.message
         );
     }
 

@@ -58,6 +58,7 @@ struct TrafficCounts {
     undocumented: usize,
     skipped: usize,
     unexpected_bodies: usize,
+    unreadable: usize,
 }
 
 /// How often each keyword location fails, over payloads (a payload failing
@@ -202,8 +203,18 @@ impl<W: Write> Reporter<W> {
         // (level, message) of a finding that is not a list of errors.
         let finding: Option<(&str, String)> = match &outcome {
             SideOutcome::Checked(_) => None,
+            // The run goes on past an exchange or a body it cannot read: a
+            // failure of that exchange (exit 1), where a file that cannot
+            // be read at all is exit 2.
             SideOutcome::Syntax(error) | SideOutcome::Unreadable(error) => {
-                self.unreadable += 1;
+                self.unexpected += 1;
+                if matches!(outcome, SideOutcome::Syntax(_)) {
+                    self.invalid += 1;
+                } else {
+                    self.traffic
+                        .get_or_insert_with(TrafficCounts::default)
+                        .unreadable += 1;
+                }
                 let at = if side.har && matches!(outcome, SideOutcome::Syntax(_)) {
                     format!("body {}:{}: ", error.position.line, error.position.column)
                 } else {
@@ -643,7 +654,7 @@ impl<W: Write> Reporter<W> {
                 self.files, self.payloads, self.valid, self.invalid,
             ),
             Some(traffic) => format!(
-                "{} file(s), {} exchange(s): {} bodies checked, {} invalid, {} unrouted, {} undocumented status(es), {} skipped{unreadable}",
+                "{} file(s), {} exchange(s): {} bodies checked, {} invalid, {} unrouted, {} undocumented status(es), {} skipped{}{unreadable}",
                 self.files,
                 traffic.exchanges,
                 self.payloads,
@@ -651,6 +662,11 @@ impl<W: Write> Reporter<W> {
                 traffic.unrouted,
                 traffic.undocumented,
                 traffic.skipped,
+                if traffic.unreadable > 0 {
+                    format!(", {} exchange(s) not readable", traffic.unreadable)
+                } else {
+                    String::new()
+                },
             ),
         };
         match self.format {

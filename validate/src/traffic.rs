@@ -8,40 +8,44 @@ use intercom_runtime::operations::{Operation, request_path};
 use intercom_runtime::{Position, SyntaxError};
 
 use crate::exchanges::{self, Body, Exchange, Form};
+use crate::judge;
+use crate::report::Outcome;
 use crate::report::{Reporter, Side, SideOutcome, Unrouted};
-use crate::{Outcome, judge};
 
-/// Reads one file of exchanges and reports each; `Err` when the file cannot
-/// be read at all. `--ndjson` reads line by line as the file streams in;
-/// otherwise the file is read whole and its form told from its content.
+/// Reads one file of exchanges and reports each as it is read; `Err` when
+/// the file as a whole cannot be read (the exchanges before the point where
+/// it failed have been reported). A HAR file is streamed entry by entry, and
+/// NDJSON line by line; the form is told from the first bytes unless
+/// `ndjson` says it.
 pub fn check_file(
-    mut input: impl Read,
+    input: impl Read,
     ndjson: bool,
     label: &str,
     unrouted: Unrouted,
     reporter: &mut Reporter<impl Write>,
 ) -> Result<(), String> {
+    let mut input = BufReader::with_capacity(1 << 16, input);
     if ndjson {
-        return check_ndjson(BufReader::new(input), label, unrouted, reporter);
+        return check_ndjson(input, label, unrouted, reporter);
     }
-    let mut bytes = Vec::new();
-    input
-        .read_to_end(&mut bytes)
+    let mut prefix = Vec::new();
+    Read::by_ref(&mut input)
+        .take(exchanges::FORM_PREFIX)
+        .read_to_end(&mut prefix)
         .map_err(|e| format!("cannot read: {e}"))?;
-    match exchanges::form(&bytes) {
-        Form::Ndjson => check_ndjson(&bytes[..], label, unrouted, reporter),
-        Form::Har => {
-            let entries = exchanges::read_har(&bytes).map_err(|error| {
-                format!(
-                    "{}:{}: {}",
-                    error.position.line, error.position.column, error.message
-                )
-            })?;
-            for entry in entries {
-                check_entry(entry, label, true, unrouted, reporter);
-            }
-            Ok(())
-        }
+    let form = exchanges::form(&prefix);
+    let input = std::io::Cursor::new(prefix).chain(input);
+    match form {
+        Form::Ndjson => check_ndjson(input, label, unrouted, reporter),
+        Form::Har => exchanges::read_har(input, |entry| {
+            check_entry(entry, label, true, unrouted, reporter)
+        })
+        .map_err(|error| {
+            format!(
+                "{}:{}: {}",
+                error.position.line, error.position.column, error.message
+            )
+        }),
     }
 }
 

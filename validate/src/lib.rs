@@ -1,0 +1,91 @@
+//! `intercom-validate` as a library: what the command line does, for the
+//! binary and for the benchmarks. Payloads (`judge`), recorded exchanges
+//! (`exchanges` reads them, `traffic` routes and checks them) and the four
+//! report formats (`report`).
+
+pub mod exchanges;
+pub mod report;
+pub mod traffic;
+
+use clap::ValueEnum;
+use intercom_runtime::{Position, SchemaEntry, SyntaxError, ValidationError};
+
+use report::Outcome;
+
+/// How results are printed.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// `FILE:LINE:COLUMN: <pointer>: <message> (<keyword location>)`, then a summary line.
+    Text,
+    /// One JSON object per payload, a line each.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`).
+    Github,
+    /// A JUnit XML report: a test suite per file, a test case per payload.
+    Junit,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Expect {
+    Valid,
+    Invalid,
+}
+
+/// The verdict on one JSON document, with positions moved down by `line_offset` lines.
+pub fn judge(bytes: &[u8], schema: &SchemaEntry, line_offset: u64) -> Outcome {
+    let shift = |mut position: Position| {
+        position.line += line_offset;
+        position
+    };
+    let syntax = |message: String, position: Position| {
+        Outcome::Syntax(SyntaxError {
+            message,
+            position: shift(position),
+        })
+    };
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return syntax(
+            "the payload starts with a UTF-8 byte-order mark, which JSON does not allow; save it without one".into(),
+            Position { line: 1, column: 1 },
+        );
+    }
+    if let Err(error) = std::str::from_utf8(bytes) {
+        let valid = &bytes[..error.valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+        let start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&valid[start..]).chars().count() as u64 + 1;
+        return syntax(
+            format!("invalid UTF-8 (byte 0x{:02X})", bytes[error.valid_up_to()]),
+            Position { line, column },
+        );
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return syntax(
+            "the input is empty (expected a JSON document)".into(),
+            Position { line: 1, column: 1 },
+        );
+    }
+    match (schema.validate_bytes)(bytes) {
+        Err(mut error) => {
+            error.message = if error.message.starts_with("recursion limit exceeded") {
+                "the payload nests deeper than 128 levels".into()
+            } else {
+                format!("invalid JSON: {}", error.message)
+            };
+            syntax(error.message, error.position)
+        }
+        Ok(mut errors) => {
+            shift_errors(&mut errors, line_offset);
+            Outcome::Checked(errors)
+        }
+    }
+}
+
+fn shift_errors(errors: &mut [ValidationError], line_offset: u64) {
+    for error in errors {
+        if let Some(position) = &mut error.position {
+            position.line += line_offset;
+        }
+        shift_errors(&mut error.context, line_offset);
+    }
+}
