@@ -544,15 +544,23 @@ pub fn read_ndjson_line(number: u64, line: &[u8]) -> Result<Exchange, ReadError>
         )
     })?;
     let text = text.trim_end_matches(['\n', '\r']);
+    let expected = "expected an object {\"method\", \"url\" or \"path\", \"status\", \"request\", \"response\"}";
+    let start = text.len() - text.trim_ascii_start().len();
+    if !text[start..].starts_with('{') {
+        return Err(error(
+            column_at(number, line, start),
+            format!("not an exchange: {expected}"),
+        ));
+    }
     let parsed: Line = serde_json::from_str(text).map_err(|e| {
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message);
         error(
             Position {
                 line: number,
                 column: e.column() as u64,
             },
-            format!(
-                "not an exchange ({e}); expected {{\"method\", \"url\" or \"path\", \"status\", \"request\", \"response\"}}"
-            ),
+            format!("not an exchange ({message}); {expected}"),
         )
     })?;
     let start = Position {

@@ -162,11 +162,13 @@ fn main() -> ExitCode {
             None => Box::new(std::io::stdin().lock()),
         };
         let result = match schema {
-            Some(schema) => check(read, cli.ndjson, schema, &label, &mut reporter),
+            Some(schema) => {
+                check(read, cli.ndjson, schema, &label, &mut reporter).map_err(|m| (None, m))
+            }
             None => traffic::check_file(read, cli.ndjson, &label, cli.unrouted, &mut reporter),
         };
-        if let Err(message) = result {
-            reporter.file_error(&label, None, &message);
+        if let Err((at, message)) = result {
+            reporter.file_error(&label, at, &message);
         }
         reporter.end_file();
     }

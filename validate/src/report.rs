@@ -5,7 +5,7 @@
 
 use std::io::Write;
 
-use intercom_runtime::{SyntaxError, ValidationError};
+use intercom_runtime::{Position, SyntaxError, ValidationError};
 use serde_json::{Value, json};
 
 use crate::{Expect, Format};
@@ -448,24 +448,31 @@ impl<W: Write> Reporter<W> {
     }
 
     /// A file that could not be read at all.
-    pub fn file_error(&mut self, label: &str, line: Option<u64>, message: &str) {
+    pub fn file_error(&mut self, label: &str, at: Option<Position>, message: &str) {
         self.unreadable += 1;
-        let at = line.map_or_else(String::new, |l| format!(":{l}"));
+        let place = at.map_or_else(String::new, |p| format!(":{}:{}", p.line, p.column));
         match self.format {
             Format::Text => {
-                let _ = writeln!(self.out, "{label}{at}: error: {message}");
+                let _ = writeln!(self.out, "{label}{place}: error: {message}");
             }
             Format::Json => {
+                let error = match at {
+                    Some(p) => json!({"message": message, "line": p.line, "column": p.column}),
+                    None => json!({"message": message}),
+                };
                 let _ = writeln!(
                     self.out,
                     "{}",
-                    json!({"file": label, "valid": null, "error": {"message": message}})
+                    json!({"file": label, "valid": null, "error": error})
                 );
             }
             Format::Github => {
+                let place = at.map_or_else(String::new, |p| {
+                    format!(",line={},col={}", p.line, p.column)
+                });
                 let _ = writeln!(
                     self.out,
-                    "::error file={}::{}",
+                    "::error file={}{place}::{}",
                     escape_property(label),
                     escape_data(message)
                 );

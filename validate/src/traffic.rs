@@ -23,29 +23,24 @@ pub fn check_file(
     label: &str,
     unrouted: Unrouted,
     reporter: &mut Reporter<impl Write>,
-) -> Result<(), String> {
+) -> Result<(), (Option<Position>, String)> {
     let mut input = BufReader::with_capacity(1 << 16, input);
     if ndjson {
-        return check_ndjson(input, label, unrouted, reporter);
+        return check_ndjson(input, label, unrouted, reporter).map_err(|m| (None, m));
     }
     let mut prefix = Vec::new();
     Read::by_ref(&mut input)
         .take(exchanges::FORM_PREFIX)
         .read_to_end(&mut prefix)
-        .map_err(|e| format!("cannot read: {e}"))?;
+        .map_err(|e| (None, format!("cannot read: {e}")))?;
     let form = exchanges::form(&prefix);
     let input = std::io::Cursor::new(prefix).chain(input);
     match form {
-        Form::Ndjson => check_ndjson(input, label, unrouted, reporter),
+        Form::Ndjson => check_ndjson(input, label, unrouted, reporter).map_err(|m| (None, m)),
         Form::Har => exchanges::read_har(input, |entry| {
             check_entry(entry, label, true, unrouted, reporter)
         })
-        .map_err(|error| {
-            format!(
-                "{}:{}: {}",
-                error.position.line, error.position.column, error.message
-            )
-        }),
+        .map_err(|error| (Some(error.position), error.message)),
     }
 }
 

@@ -9,7 +9,7 @@ use assert_cmd::cargo::CommandCargoExt;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/validate")
+        .join("tests/fixtures/validate")
         .join(name)
 }
 
@@ -568,4 +568,58 @@ fn summary_counts_payloads_failing_each_keyword() {
         "{summary}"
     );
     assert!(lines[1].starts_with("     1  "), "{summary}");
+}
+
+#[test]
+fn bad_recordings_are_reported_where_they_are_and_the_rest_is_checked() {
+    // (file, exit code, a line of the report, the summary's counts)
+    let cases = [
+        (
+            "not_har.har",
+            2,
+            "exchanges/bad/not_har.har:1:1: error: not a HAR file: it has no `log.entries` (HAR 1.2 keeps the exchanges there)",
+            "0 exchange(s): 0 bodies checked",
+        ),
+        (
+            "no_method.har",
+            1,
+            "exchanges/bad/no_method.har:5: error: entries[0]: `request.method` is missing (HAR 1.2 requires it)",
+            "2 exchange(s): 1 bodies checked, 0 invalid",
+        ),
+        (
+            "bad_base64.har",
+            1,
+            "exchanges/bad/bad_base64.har:5: error: entries[0]: `response.content.text` is not base64, as `encoding` says",
+            "2 exchange(s): 1 bodies checked, 0 invalid",
+        ),
+        (
+            "invalid_body.har",
+            1,
+            "exchanges/bad/invalid_body.har:5: error: entries[0] GET /tags listTags response 200: body 2:11: invalid JSON: expected value",
+            "2 exchange(s): 1 bodies checked, 1 invalid",
+        ),
+        (
+            "truncated.har",
+            2,
+            "exchanges/bad/truncated.har:33:8: error: the file ends inside entries[2] (is it truncated?)",
+            "2 exchange(s): 2 bodies checked, 0 invalid",
+        ),
+        (
+            "not_exchange.ndjson",
+            1,
+            "exchanges/bad/not_exchange.ndjson:1: error: line 1: not an exchange: expected an object {\"method\", \"url\" or \"path\", \"status\", \"request\", \"response\"}",
+            "2 exchange(s): 1 bodies checked, 0 invalid",
+        ),
+    ];
+    for (file, code, line, counts) in cases {
+        let path = format!("exchanges/bad/{file}");
+        let r = run(&["--exchanges", &path], b"");
+        assert_eq!(r.code, code, "{file}: {}", r.stdout);
+        assert!(
+            r.stdout.lines().any(|l| l.starts_with(line)),
+            "{file}: {}",
+            r.stdout
+        );
+        assert!(r.stdout.contains(counts), "{file}: {}", r.stdout);
+    }
 }

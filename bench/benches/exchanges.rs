@@ -1,0 +1,204 @@
+//! Checking recorded traffic: a HAR file of 10,000 exchanges made from the
+//! pinned reference's operations and examples (a request body where the
+//! operation has one, a response body of the first documented status that
+//! has an example), read three ways in one run:
+//!
+//! - `ours/check_file`: `intercom-validate --exchanges` as a library, the HAR
+//!   streamed entry by entry, each body routed and validated from its bytes,
+//!   every error collected (and written to a sink);
+//! - `floor/value`: `serde_json::from_slice::<Value>` of the whole file, and
+//!   nothing else;
+//! - `peer/serde_jsonschema`: the HAR read with serde_json into its entries,
+//!   each routed with the same router, each body parsed into a `Value` and
+//!   validated with the `jsonschema` crate (validators built once, before
+//!   the run), every error collected.
+
+use std::collections::HashMap;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use intercom_bench::PAYLOADS;
+use intercom_validate::report::{Reporter, Unrouted};
+use intercom_validate::{Expect, Format, traffic};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+const EXCHANGES: usize = 10_000;
+
+/// The HAR file, and the schemas its bodies are checked against.
+fn har(data: &Value) -> (Vec<u8>, Vec<&'static str>) {
+    let mut examples: HashMap<&str, &Value> = HashMap::new();
+    for pair in data["examples"].as_array().unwrap() {
+        examples
+            .entry(pair[0].as_str().unwrap())
+            .or_insert(&pair[1]);
+    }
+    let mut templates = Vec::new();
+    let mut schemas = Vec::new();
+    for operation in intercom_models::OPERATIONS {
+        let Some((status, schema, body)) = operation.responses.iter().find_map(|response| {
+            let schema = response.body?.schema?;
+            Some((
+                response.status.parse::<u16>().ok()?,
+                schema,
+                examples.get(schema)?,
+            ))
+        }) else {
+            continue;
+        };
+        let path: String = operation
+            .path
+            .split('/')
+            .map(|segment| {
+                if segment.starts_with('{') {
+                    "123"
+                } else {
+                    segment
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let mut request = json!({
+            "method": operation.method,
+            "url": format!("https://api.intercom.io{path}"),
+            "headers": [{"name": "Intercom-Version", "value": "2.16"}],
+        });
+        if let Some(body) = &operation.request
+            && let Some(schema) = body.body.schema
+            && let Some(example) = examples.get(schema)
+        {
+            request["postData"] =
+                json!({"mimeType": "application/json", "text": example.to_string()});
+            schemas.push(schema);
+        }
+        schemas.push(schema);
+        templates.push(json!({
+            "startedDateTime": "2026-12-01T10:00:00.000Z",
+            "time": 12,
+            "request": request,
+            "response": {
+                "status": status,
+                "headers": [{"name": "Content-Type", "value": "application/json"}],
+                "content": {"mimeType": "application/json", "text": body.to_string()},
+            },
+            "timings": {"send": 0, "wait": 10, "receive": 2},
+        }));
+    }
+    let entries: Vec<&Value> = (0..EXCHANGES)
+        .map(|i| &templates[i % templates.len()])
+        .collect();
+    let har = json!({"log": {"version": "1.2", "creator": {"name": "bench", "version": "1"}, "entries": entries}});
+    (serde_json::to_vec_pretty(&har).unwrap(), schemas)
+}
+
+#[derive(Deserialize)]
+struct PeerHar {
+    log: PeerLog,
+}
+
+#[derive(Deserialize)]
+struct PeerLog {
+    entries: Vec<PeerEntry>,
+}
+
+#[derive(Deserialize)]
+struct PeerEntry {
+    request: PeerRequest,
+    response: PeerResponse,
+}
+
+#[derive(Deserialize)]
+struct PeerRequest {
+    method: String,
+    url: String,
+    #[serde(rename = "postData")]
+    post_data: Option<PeerBody>,
+}
+
+#[derive(Deserialize)]
+struct PeerResponse {
+    status: u16,
+    content: Option<PeerBody>,
+}
+
+#[derive(Deserialize)]
+struct PeerBody {
+    text: Option<String>,
+}
+
+fn peer(bytes: &[u8], validators: &HashMap<&str, jsonschema::Validator>) -> usize {
+    let har: PeerHar = serde_json::from_slice(bytes).unwrap();
+    let mut errors = 0;
+    for entry in &har.log.entries {
+        let Some(route) = intercom_models::route(&entry.request.method, &entry.request.url) else {
+            continue;
+        };
+        let operation = route.operation;
+        let request = operation.request.and_then(|r| r.body.schema);
+        let response = operation
+            .response(entry.response.status)
+            .and_then(|r| r.body?.schema);
+        let sides = [
+            (request, entry.request.post_data.as_ref()),
+            (response, entry.response.content.as_ref()),
+        ];
+        for (schema, body) in sides {
+            if let (Some(schema), Some(text)) = (schema, body.and_then(|b| b.text.as_ref())) {
+                let value: Value = serde_json::from_str(text).unwrap();
+                errors += validators[schema].iter_errors(&value).count();
+            }
+        }
+    }
+    errors
+}
+
+fn exchanges(c: &mut Criterion) {
+    let data: Value = serde_json::from_str(PAYLOADS).unwrap();
+    let (bytes, schemas) = har(&data);
+    let registry = jsonschema::Registry::new()
+        .add("urn:bench", data["schema"].clone())
+        .unwrap()
+        .prepare()
+        .unwrap();
+    let validators: HashMap<&str, jsonschema::Validator> = schemas
+        .iter()
+        .map(|name| {
+            let validator = jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .should_validate_formats(true)
+                .with_registry(&registry)
+                .build(&json!({"$ref": format!("urn:bench#/$defs/{name}")}))
+                .expect("jsonschema compiles the schema");
+            (*name, validator)
+        })
+        .collect();
+    let ours = || {
+        let mut reporter = Reporter::new(Format::Text, Expect::Valid, "exchanges", std::io::sink())
+            .for_exchanges();
+        traffic::check_file(
+            &bytes[..],
+            false,
+            "bench.har",
+            Unrouted::Ignore,
+            &mut reporter,
+        )
+        .unwrap();
+        reporter.finish()
+    };
+    // Both read every exchange; the run is not measuring an empty file.
+    assert!(peer(&bytes, &validators) < usize::MAX);
+    ours();
+    let mut group = c.benchmark_group(format!("exchanges/har_{EXCHANGES}"));
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.sample_size(20);
+    group.bench_function("ours/check_file", |b| b.iter(ours));
+    group.bench_function("floor/value", |b| {
+        b.iter(|| serde_json::from_slice::<Value>(&bytes).unwrap())
+    });
+    group.bench_function("peer/serde_jsonschema", |b| {
+        b.iter(|| peer(&bytes, &validators))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, exchanges);
+criterion_main!(benches);
