@@ -423,7 +423,9 @@ impl<R: std::io::BufRead> Scanner<R> {
                 return self.fail(format!("the file ends inside {what} (is it truncated?)"));
             }
             let mut end = None;
-            for (i, &b) in chunk.iter().enumerate() {
+            let mut i = 0;
+            while i < chunk.len() {
+                let b = chunk[i];
                 if in_string {
                     if escaped {
                         escaped = false;
@@ -435,7 +437,14 @@ impl<R: std::io::BufRead> Scanner<R> {
                             end = Some(i + 1);
                             break;
                         }
+                    } else {
+                        // Most of a HAR is inside strings (bodies are):
+                        // jump to the next quote or backslash.
+                        i = memchr::memchr2(b'"', b'\\', &chunk[i..])
+                            .map_or(chunk.len(), |at| i + at);
+                        continue;
                     }
+                    i += 1;
                     continue;
                 }
                 if scalar {
@@ -443,6 +452,7 @@ impl<R: std::io::BufRead> Scanner<R> {
                         end = Some(i);
                         break;
                     }
+                    i += 1;
                     continue;
                 }
                 match b {
@@ -457,6 +467,7 @@ impl<R: std::io::BufRead> Scanner<R> {
                     }
                     _ => {}
                 }
+                i += 1;
             }
             let taken = end.unwrap_or(chunk.len());
             self.buffer.extend_from_slice(&chunk[..taken]);
@@ -477,15 +488,16 @@ impl<R: std::io::BufRead> Scanner<R> {
     }
 }
 
-/// Moves a line and column (in characters) over `bytes`.
+/// Moves a line and column (in characters) over `bytes`, a chunk at a time:
+/// the counts below compile to vector loops.
 fn count(line: &mut u64, column: &mut u64, bytes: &[u8]) {
-    for &b in bytes {
-        if b == b'\n' {
-            *line += 1;
-            *column = 1;
-        } else if b & 0xC0 != 0x80 {
-            *column += 1;
+    let characters = |bytes: &[u8]| bytes.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64;
+    match memchr::memrchr(b'\n', bytes) {
+        Some(last) => {
+            *line += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+            *column = 1 + characters(&bytes[last + 1..]);
         }
+        None => *column += characters(bytes),
     }
 }
 
