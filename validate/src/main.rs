@@ -27,8 +27,8 @@ use intercom_validate::{Expect, Format, judge, traffic};
   intercom-validate --schema convert_visitor_request --ndjson --format github requests.ndjson
   intercom-validate --schema convert_visitor_request --expect invalid fixtures/bad/*.json
   intercom-validate --schema conversation_statistics --format junit fixtures/*.json > report.xml
-  intercom-validate --operation createContact --request contact.json
-  intercom-validate --operation ShowContact --response 404 error.json
+  intercom-validate --operation CreateContact --request contact.json
+  intercom-validate --operation ShowContact --response 401 error.json
   intercom-validate --exchanges --summary recorded.har
   intercom-validate --exchanges --unrouted error --format github traffic.ndjson
 
@@ -46,7 +46,7 @@ struct Cli {
         conflicts_with_all = ["operation", "exchanges"]
     )]
     schema: Option<String>,
-    /// Validate against an operation's request body or response schema, with --request or --response. Example: --operation createContact
+    /// Validate against an operation's request body or response schema, with --request or --response. Example: --operation CreateContact
     #[arg(long, value_name = "ID", conflicts_with = "exchanges")]
     operation: Option<String>,
     /// With --operation: the request body's schema. Example: --request

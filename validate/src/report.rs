@@ -89,7 +89,7 @@ pub struct Side<'a> {
 }
 
 impl Side<'_> {
-    /// `entries[3] POST /contacts createContact response 200`.
+    /// `entries[3] POST /contacts CreateContact response 200`.
     fn label(&self) -> String {
         let entry = if self.har {
             format!("entries[{}]", self.entry)
