@@ -31,6 +31,32 @@ pub enum Expect {
     Invalid,
 }
 
+/// Calls `each` with the number (from 1) and the bytes of every line of
+/// `reader` that is not blank; returns how many there were. An NDJSON
+/// payload file and an NDJSON exchange log are read alike.
+pub fn for_each_ndjson_line(
+    mut reader: impl std::io::BufRead,
+    mut each: impl FnMut(u64, &[u8]),
+) -> Result<usize, String> {
+    let mut line = Vec::new();
+    let mut number = 0u64;
+    let mut lines = 0usize;
+    loop {
+        line.clear();
+        let read = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| format!("cannot read after line {number}: {e}"))?;
+        if read == 0 {
+            return Ok(lines);
+        }
+        number += 1;
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            lines += 1;
+            each(number, &line);
+        }
+    }
+}
+
 /// The verdict on one JSON document, with positions moved down by `line_offset` lines.
 pub fn judge(bytes: &[u8], schema: &SchemaEntry, line_offset: u64) -> Outcome {
     let shift = |mut position: Position| {

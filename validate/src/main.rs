@@ -4,7 +4,7 @@
 //! code says what happened: 0 all as expected, 1 some payload is not, 2 the
 //! input could not be checked at all.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -280,32 +280,17 @@ fn check(
         );
         return Ok(());
     }
-    let mut reader = BufReader::new(input);
-    let mut line = Vec::new();
-    let mut number = 0u64;
-    let mut payloads = 0usize;
-    loop {
-        line.clear();
-        let read = reader
-            .read_until(b'\n', &mut line)
-            .map_err(|e| format!("cannot read after line {number}: {e}"))?;
-        if read == 0 {
-            break;
-        }
-        number += 1;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        payloads += 1;
-        let outcome = judge(&line, schema, number - 1);
-        reporter.payload(
-            Payload {
-                file: label,
-                line: number,
-            },
-            outcome,
-        );
-    }
+    let payloads =
+        intercom_validate::for_each_ndjson_line(BufReader::new(input), |number, line| {
+            let outcome = judge(line, schema, number - 1);
+            reporter.payload(
+                Payload {
+                    file: label,
+                    line: number,
+                },
+                outcome,
+            );
+        })?;
     if payloads == 0 {
         reporter.payload(
             Payload {

@@ -45,28 +45,16 @@ pub fn check_file(
 }
 
 fn check_ndjson(
-    mut reader: impl BufRead,
+    reader: impl BufRead,
     label: &str,
     unrouted: Unrouted,
     reporter: &mut Reporter<impl Write>,
 ) -> Result<(), String> {
-    let mut line = Vec::new();
-    let mut number = 0u64;
-    loop {
-        line.clear();
-        let read = reader
-            .read_until(b'\n', &mut line)
-            .map_err(|e| format!("cannot read after line {number}: {e}"))?;
-        if read == 0 {
-            return Ok(());
-        }
-        number += 1;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let entry = exchanges::read_ndjson_line(number, &line);
+    crate::for_each_ndjson_line(reader, |number, line| {
+        let entry = exchanges::read_ndjson_line(number, line);
         check_entry(entry, label, false, unrouted, reporter);
-    }
+    })
+    .map(drop)
 }
 
 fn check_entry(
