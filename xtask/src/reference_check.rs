@@ -311,7 +311,12 @@ fn module_tokens(spec: &Spec) -> anyhow::Result<TokenStream> {
         .filter_map(|pointer| by_pointer.get(pointer.as_str()).copied())
         .collect();
     let functions = validators::emit(model, &roots, &ValidatorOptions::default())?;
-    let arms = spec.targets.iter().map(|(pointer, ty)| {
+    // A function per schema, not one `match` holding them all: rustc's type
+    // checking of one function grows faster than its size, and one
+    // function of ~400 arms took most of the crate's build.
+    let mut checks = Vec::new();
+    let mut arms = Vec::new();
+    for (index, (pointer, ty)) in spec.targets.iter().enumerate() {
         let f = by_pointer
             .get(pointer.as_str())
             .filter(|node| validators::checks_anything(model, **node))
@@ -319,8 +324,9 @@ fn module_tokens(spec: &Spec) -> anyhow::Result<TokenStream> {
         let validate = f.as_ref().map(|f| quote!(#f(value, &mut ctx);));
         let verdict = f.as_ref().map(|f| quote!(#f(value, &mut verdict);));
         let from_bytes = validators::errors_from_bytes(f.as_ref());
-        quote! {
-            #pointer => {
+        let check = format_ident!("check_{}", index);
+        checks.push(quote! {
+            fn #check(value: &serde_json::Value) -> Answer {
                 let mut ctx = intercom_runtime::check::Ctx::all();
                 #validate
                 let mut verdict = intercom_runtime::check::Ctx::verdict();
@@ -328,10 +334,11 @@ fn module_tokens(spec: &Spec) -> anyhow::Result<TokenStream> {
                 let bytes = serde_json::to_vec_pretty(value).expect("a Value serializes");
                 let from_bytes = intercom_runtime::bytes::validate_bytes(&bytes, #from_bytes)
                 .map_err(|error| error.to_string());
-                Some((round_trip::<#ty>(value), ctx.errors, verdict.is_valid(), from_bytes))
+                (round_trip::<#ty>(value), ctx.errors, verdict.is_valid(), from_bytes)
             }
-        }
-    });
+        });
+        arms.push(quote!(#pointer => Some(#check(value)),));
+    }
     Ok(quote! {
         #![allow(clippy::all, dead_code, unused_imports, unused_mut, deprecated)]
         #items
@@ -343,21 +350,21 @@ fn module_tokens(spec: &Spec) -> anyhow::Result<TokenStream> {
             serde_json::to_value(&read).map_err(|e| e.to_string())
         }
 
-        #[allow(clippy::type_complexity)]
-        pub fn check(
-            pointer: &str,
-            value: &serde_json::Value,
-        ) -> Option<(
+        type Answer = (
             Result<serde_json::Value, String>,
             Vec<intercom_runtime::ValidationError>,
             bool,
             Result<Vec<intercom_runtime::ValidationError>, String>,
-        )> {
+        );
+
+        pub fn check(pointer: &str, value: &serde_json::Value) -> Option<Answer> {
             match pointer {
                 #(#arms)*
                 _ => None,
             }
         }
+
+        #(#checks)*
 
         #functions
     })
