@@ -46,6 +46,13 @@ fn type_definitions(schema: &Value, names: &[&str]) -> String {
         .filter(|(name, _)| names.contains(&name.as_str()))
         .map(|(_, id)| plan.get(*id).name.clone())
         .collect();
+    definitions_where(&plan, |ident| {
+        rust_names.iter().any(|name| ident.starts_with(name))
+    })
+}
+
+/// The type definitions (no impls) of `plan` whose name `keep` accepts.
+fn definitions_where(plan: &types::Plan, keep: impl Fn(&str) -> bool) -> String {
     let file: syn::File = syn::parse2(types::emit_items(&plan)).unwrap();
     let items = file.items.into_iter().filter(|item| {
         let ident = match item {
@@ -54,8 +61,7 @@ fn type_definitions(schema: &Value, names: &[&str]) -> String {
             syn::Item::Type(item) => &item.ident,
             _ => return false,
         };
-        let ident = ident.to_string();
-        rust_names.iter().any(|name| ident.starts_with(name))
+        keep(&ident.to_string())
     });
     output::render(quote!(#(#items)*), "tests/fixtures/overlays").unwrap()
 }
@@ -208,4 +214,43 @@ fn an_error_about_a_node_an_overlay_wrote_names_the_overlay() {
             path.display()
         )]
     );
+}
+
+/// The README's worked example, on the pinned reference.
+#[test]
+fn the_worked_example_widens_team_assignee_id_of_2_16() {
+    let mut document = source::load(
+        &intercom_codegen::pinned::reference(&intercom_tests::project_root()).unwrap(),
+    )
+    .unwrap();
+    let path = fixture("overlays/intercom-2.16/team-assignee-id.yaml");
+    let overlay = overlay::load(&path).unwrap();
+    let unmatched = overlay::apply(&mut document, &[overlay], true).unwrap();
+    assert!(unmatched.is_empty());
+    let options = import::Options {
+        selection: import::Selection::All,
+        strict: false,
+    };
+    let schema = import::import(&document, &options).unwrap().schema;
+    let property = &schema["$defs"]["conversation"]["properties"]["team_assignee_id"];
+    assert_eq!(
+        property["oneOf"],
+        json!([{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}])
+    );
+    assert!(property.get("type").is_none());
+    let model = Model::parse(&schema).unwrap();
+    let plan = types::plan(&model).unwrap();
+    let field = definitions_where(&plan, |ident| ident == "Conversation")
+        .lines()
+        .find(|line| line.contains("pub team_assignee_id"))
+        .unwrap()
+        .trim()
+        .to_string();
+    assert_eq!(
+        field,
+        "pub team_assignee_id: Option<ConversationTeamAssigneeId>,"
+    );
+    insta::assert_snapshot!(definitions_where(&plan, |ident| {
+        ident == "ConversationTeamAssigneeId"
+    }));
 }
