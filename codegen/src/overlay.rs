@@ -236,10 +236,6 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Overlay, OverlayError> {
         text: &text,
     }
     .overlay()
-    .map(|mut overlay| {
-        overlay.document = document.clone();
-        overlay
-    })
 }
 
 /// Checks an overlay document field by field, with the position of each.

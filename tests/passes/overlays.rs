@@ -53,7 +53,7 @@ fn type_definitions(schema: &Value, names: &[&str]) -> String {
 
 /// The type definitions (no impls) of `plan` whose name `keep` accepts.
 fn definitions_where(plan: &types::Plan, keep: impl Fn(&str) -> bool) -> String {
-    let file: syn::File = syn::parse2(types::emit_items(&plan)).unwrap();
+    let file: syn::File = syn::parse2(types::emit_items(plan)).unwrap();
     let items = file.items.into_iter().filter(|item| {
         let ident = match item {
             syn::Item::Struct(item) => &item.ident,
