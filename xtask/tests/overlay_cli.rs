@@ -359,3 +359,33 @@ fn upgrade_lists_the_actions_that_no_longer_match_before_writing_anything() {
         0
     );
 }
+
+#[test]
+fn a_change_an_overlay_made_is_located_in_the_overlay() {
+    let ws = workspace(&[]);
+    let reference = fixture("reference.yaml");
+    let overlay = fixture("copy_schema.yaml");
+    let output = xtask(
+        ws.path(),
+        &[
+            "diff",
+            "--old",
+            reference.to_str().unwrap(),
+            "--new",
+            reference.to_str().unwrap(),
+            "--new-overlay",
+            overlay.to_str().unwrap(),
+            "--format",
+            "github",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with(&format!(
+            "::notice file={},line=9,col=21,title=non-breaking schema-added::",
+            overlay.display()
+        )),
+        "{}",
+        stdout(&output)
+    );
+}

@@ -129,15 +129,25 @@ impl Side {
     /// document) in the file this side was read from, or of its nearest
     /// enclosing node.
     pub fn position(&self, pointer: &str) -> Option<Position> {
+        self.place(pointer).map(|(_, position)| position)
+    }
+
+    /// The file and position of a schema pointer, or of its nearest
+    /// enclosing node: the overlay's file and line for a node an overlay
+    /// wrote, else the file this side was read from.
+    pub fn place(&self, pointer: &str) -> Option<(PathBuf, Position)> {
         if let Some(doc) = &self.schema_document {
-            return doc.nearest_position(pointer);
+            return doc
+                .nearest_position(pointer)
+                .map(|position| (self.file.clone(), position));
         }
         let doc = self.document.as_ref()?;
         // The origin of the node, or of its nearest enclosing node.
         let mut current = pointer.to_string();
         loop {
             if let Some(origin) = self.origins.get(&current) {
-                return doc.nearest_position(origin);
+                let (file, position) = doc.locate(origin);
+                return position.map(|position| (file, position));
             }
             let cut = current.rfind('/')?;
             current.truncate(cut);
@@ -146,10 +156,18 @@ impl Side {
 
     /// The line and column of an operation (its reference pointer).
     pub fn operation_position(&self, source_pointer: &str) -> Option<Position> {
+        self.operation_place(source_pointer)
+            .map(|(_, position)| position)
+    }
+
+    /// The file and position of an operation (its reference pointer).
+    pub fn operation_place(&self, source_pointer: &str) -> Option<(PathBuf, Position)> {
         if let Some(doc) = &self.document {
-            return doc.nearest_position(source_pointer);
+            let (file, position) = doc.locate(source_pointer);
+            return position.map(|position| (file, position));
         }
         let doc = self.schema_document.as_ref()?;
         doc.nearest_position("/x-operations")
+            .map(|position| (self.file.clone(), position))
     }
 }
