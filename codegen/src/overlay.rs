@@ -1207,6 +1207,78 @@ components:
     }
 
     #[test]
+    fn a_primitive_target_is_replaced_and_mixed_targets_are_refused() {
+        let (doc, _) = applied(
+            "overlay: 1.1.0\ninfo: {title: t, version: 1.0.0}\nactions:\n- target: $.components.schemas.ticket.properties.title.type\n  update: integer\n",
+        );
+        assert_eq!(
+            doc.value
+                .pointer("/components/schemas/ticket/properties/title/type"),
+            Some(&json!("integer"))
+        );
+        let error = apply(
+            &mut reference(),
+            &[overlay(
+                "overlay: 1.1.0\ninfo: {title: t, version: 1.0.0}\nactions:\n- target: $.components.schemas.ticket[*]\n  update: {x: 1}\n",
+            )],
+            false,
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("selects nodes of different kinds"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_copy_source_must_select_one_node() {
+        let error = apply(
+            &mut reference(),
+            &[overlay(
+                "overlay: 1.1.0\ninfo: {title: t, version: 1.0.0}\nactions:\n- target: $.components.schemas.ticket\n  copy: $.components.schemas.ticket.properties.*\n",
+            )],
+            false,
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("selects 3 nodes; it must select exactly one"),
+            "{error}"
+        );
+        let (doc, unmatched) = applied(
+            "overlay: 1.1.0\ninfo: {title: t, version: 1.0.0}\nactions:\n- target: $.components.schemas.ticket\n  copy: $.components.schemas.gone\n",
+        );
+        assert_eq!(doc.value, reference().value);
+        assert_eq!(
+            unmatched[0].to_string(),
+            "fix.yaml:5:9: the copy source `$.components.schemas.gone` of the action on `$.components.schemas.ticket` matches nothing"
+        );
+    }
+
+    #[test]
+    fn a_json_overlay_reads_as_a_yaml_one_does() {
+        let json = overlay(
+            "{\"overlay\": \"1.0.0\", \"info\": {\"title\": \"t\", \"version\": \"1\"},\n \"actions\": [{\"target\": \"$.info\", \"update\": {\"title\": \"u\"}}]}",
+        );
+        let mut doc = reference();
+        apply(&mut doc, &[json], false).unwrap();
+        assert_eq!(doc.value["info"]["title"], "u");
+        assert_eq!(
+            doc.locate("/info/title"),
+            (
+                PathBuf::from("fix.yaml"),
+                Some(Position {
+                    line: 2,
+                    column: 58
+                })
+            )
+        );
+    }
+
+    #[test]
     fn the_folder_lists_overlays_in_file_name_order() {
         let root = tempfile::tempdir().unwrap();
         assert!(folder(root.path()).unwrap().is_empty());
