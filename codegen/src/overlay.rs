@@ -1272,7 +1272,7 @@ components:
                 PathBuf::from("fix.yaml"),
                 Some(Position {
                     line: 2,
-                    column: 58
+                    column: 55
                 })
             )
         );
