@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use intercom_codegen::{diff, generate, model::Model, output, types};
+use intercom_codegen::{diff, generate, import, model::Model, output, overlay, source, types};
 use quote::{format_ident, quote};
 
 #[path = "src/diff_pairs.rs"]
@@ -155,6 +155,67 @@ fn main() {
     });
     let file = output::render(quote!(#table #(#modules)*), "tests/fixtures/diff").expect("renders");
     std::fs::write(Path::new(&out_dir).join("fixture_diff.rs"), file).expect("OUT_DIR is writable");
+
+    // The reference under fixtures/overlays as it is (`reference`) and with
+    // each overlay beside it applied: types and validators of each.
+    let dir = Path::new("fixtures/overlays");
+    println!("cargo::rerun-if-changed={}", dir.display());
+    let mut overlays: Vec<_> = yaml_files(dir)
+        .into_iter()
+        .filter(|path| path.file_stem().is_some_and(|s| s != "reference"))
+        .collect();
+    overlays.sort();
+    let reference = dir.join("reference.yaml");
+    let modules = std::iter::once(("reference".to_string(), None))
+        .chain(overlays.iter().map(|path| {
+            println!("cargo::rerun-if-changed={}", path.display());
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            (name, Some(path.clone()))
+        }))
+        .map(|(name, overlay_path)| {
+            let schema = overlaid_schema(&reference, overlay_path.as_deref());
+            let model = Model::parse(&schema).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let plan = types::plan(&model).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let types = types::emit_items(&plan);
+            let validators =
+                generate::validators_items(&model, &plan).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let name = format_ident!("{}", name);
+            quote! {
+                #[allow(clippy::all, dead_code)]
+                pub mod #name {
+                    pub mod types { #types }
+                    pub mod validators { #validators }
+                }
+            }
+        });
+    let file = output::render(quote!(#(#modules)*), "tests/fixtures/overlays").expect("renders");
+    std::fs::write(Path::new(&out_dir).join("fixture_overlays.rs"), file)
+        .expect("OUT_DIR is writable");
+}
+
+/// The JSON Schema that `cargo xtask import --spec reference --overlay
+/// overlay` writes.
+fn overlaid_schema(reference: &Path, overlay_path: Option<&Path>) -> serde_json::Value {
+    let mut document = source::load(reference).expect("the fixture reference loads");
+    if let Some(path) = overlay_path {
+        let overlay = overlay::load(path).unwrap_or_else(|e| panic!("{e}"));
+        overlay::apply(&mut document, &[overlay], true).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let options = import::Options {
+        selection: import::Selection::All,
+        strict: true,
+    };
+    import::import(&document, &options)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .schema
+}
+
+fn yaml_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .expect("the fixture directory is readable")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .collect()
 }
 
 fn json_files(dir: &Path) -> Vec<std::path::PathBuf> {

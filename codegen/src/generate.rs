@@ -115,10 +115,25 @@ pub fn generate_from_value(
 
 fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
     let origin = match &model.provenance {
-        Some(p) => format!(
-            " Generated from {} (API version {}), `{}`, SHA-256 `{}`.",
-            p.title, p.version, p.source, p.sha256
-        ),
+        Some(p) => {
+            let mut origin = format!(
+                " Generated from {} (API version {}), `{}`, SHA-256 `{}`",
+                p.title, p.version, p.source, p.sha256
+            );
+            if !p.overlays.is_empty() {
+                let overlays: Vec<String> = p
+                    .overlays
+                    .iter()
+                    .map(|(file, sha256)| format!("`{file}` (SHA-256 `{sha256}`)"))
+                    .collect();
+                origin.push_str(&format!(
+                    ", corrected by the overlays {}",
+                    overlays.join(", ")
+                ));
+            }
+            origin.push('.');
+            origin
+        }
         None => " Generated from a JSON Schema document.".to_owned(),
     };
     let schemas = plan.defs.iter().filter_map(|(name, id)| {

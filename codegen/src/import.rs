@@ -936,9 +936,10 @@ impl<'a> Importer<'a> {
             .is_some_and(|target| target.is_object() || target.is_boolean());
         if !resolves {
             if self.options.strict {
+                let (path, position) = self.doc.locate(pointer);
                 return Err(ImportError::UnresolvedRef {
-                    path: self.doc.path.clone(),
-                    position: self.doc.nearest_position(pointer),
+                    path,
+                    position,
                     pointer: pointer.to_string(),
                     reference: reference.to_string(),
                 });
@@ -974,9 +975,10 @@ impl<'a> Importer<'a> {
     }
 
     fn warn(&mut self, pointer: &str, message: &str) {
+        let (path, position) = self.doc.locate(pointer);
         self.warnings.push(Warning {
-            path: self.doc.path.clone(),
-            position: self.doc.nearest_position(pointer),
+            path,
+            position,
             pointer: pointer.to_string(),
             message: message.to_string(),
         });
@@ -1066,18 +1068,25 @@ impl<'a> Importer<'a> {
             Selection::Names(names) => json!(names),
         };
         let defs: Map<String, Value> = std::mem::take(&mut self.defs).into_iter().collect();
+        let mut provenance = json!({
+            "title": title,
+            "version": version,
+            "openapi": openapi,
+            "source": source,
+            "sha256": self.doc.bytes_sha256,
+            "selection": selection,
+            "command": "cargo xtask import",
+        });
+        // Only when there are some, so that a reference without overlays
+        // imports to the bytes it always did.
+        if !self.doc.overlays.is_empty() {
+            provenance["overlays"] =
+                Value::Array(self.doc.overlays.iter().map(|o| o.to_json()).collect());
+        }
         let schema = json!({
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": format!("{title} {version}").trim(),
-            "x-provenance": {
-                "title": title,
-                "version": version,
-                "openapi": openapi,
-                "source": source,
-                "sha256": self.doc.bytes_sha256,
-                "selection": selection,
-                "command": "cargo xtask import",
-            },
+            "x-provenance": provenance,
             "x-operations": operations,
             "$defs": defs,
         });
@@ -1158,19 +1167,23 @@ fn is_json_media_type(media: &str) -> bool {
 }
 
 fn malformed(doc: &Document, pointer: &str, expected: &str) -> ImportError {
+    let (path, position) = doc.locate(pointer);
     ImportError::Malformed {
-        path: doc.path.clone(),
-        position: doc.nearest_position(pointer),
+        path,
+        position,
         pointer: pointer.to_string(),
         expected: expected.to_string(),
     }
 }
 
 fn check_version(doc: &Document) -> Result<(), ImportError> {
-    let unsupported = |pointer: &str, message: String| ImportError::Unsupported {
-        path: doc.path.clone(),
-        position: doc.nearest_position(pointer),
-        message,
+    let unsupported = |pointer: &str, message: String| {
+        let (path, position) = doc.locate(pointer);
+        ImportError::Unsupported {
+            path,
+            position,
+            message,
+        }
     };
     const SUPPORTED: &str = "this importer reads OpenAPI 3.0.x documents";
     if !doc.value.is_object() {

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! source   YAML or JSON, with the line and column of every node
+//!   -> overlay  corrections (OpenAPI Overlay 1.0/1.1) applied to the reference
 //!   -> import   OpenAPI 3.0 -> JSON Schema 2020-12 (what schema/ holds)
 //!   -> model    every schema node typed, every $ref resolved
 //!   -> types    the plan of Rust types (names, fields, variants), then tokens
@@ -20,6 +21,7 @@ pub mod import;
 pub mod model;
 pub mod operations;
 pub mod output;
+pub mod overlay;
 pub mod pattern;
 pub mod pinned;
 pub mod source;

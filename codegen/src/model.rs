@@ -192,6 +192,8 @@ pub struct Provenance {
     pub sha256: String,
     /// `None` for `--all`, else the names given to `--select`.
     pub selection: Option<Vec<String>>,
+    /// The overlays applied before the import, in order: file name and SHA-256.
+    pub overlays: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -909,6 +911,25 @@ fn parse_provenance(raw: &Value) -> Result<Provenance, ModelError> {
         source: text("source"),
         sha256: text("sha256"),
         selection,
+        overlays: raw
+            .get("overlays")
+            .and_then(Value::as_array)
+            .map(|overlays| {
+                overlays
+                    .iter()
+                    .map(|overlay| {
+                        let text = |key: &str| {
+                            overlay
+                                .get(key)
+                                .and_then(Value::as_str)
+                                .unwrap_or_default()
+                                .to_string()
+                        };
+                        (text("file"), text("sha256"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
     })
 }
 

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Number, Value};
@@ -36,8 +37,20 @@ pub struct Document {
     pub value: Value,
     pub bytes_sha256: String,
     positions: HashMap<String, Position>,
+    /// Nodes an overlay wrote, by pointer: where in the overlay they were
+    /// written from. Their old positions in this file are forgotten.
+    written: HashMap<String, Place>,
     /// Problems that did not stop loading (a duplicated key, say).
     pub warnings: Vec<LoadWarning>,
+    /// The overlays applied to `value`, in order (see [`crate::overlay`]).
+    pub overlays: Vec<crate::overlay::Applied>,
+}
+
+/// A position in some file: where a node an overlay wrote came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub path: Arc<Path>,
+    pub position: Position,
 }
 
 impl Document {
@@ -58,6 +71,80 @@ impl Document {
                 None => return None,
             }
         }
+    }
+
+    /// The file and position of the node at `pointer`, or of its nearest
+    /// ancestor that has one: an overlay's file and line for a node an
+    /// overlay wrote, this document's file otherwise.
+    pub fn locate(&self, pointer: &str) -> (PathBuf, Option<Position>) {
+        let mut pointer = pointer;
+        loop {
+            if let Some(place) = self.written.get(pointer) {
+                return (place.path.to_path_buf(), Some(place.position));
+            }
+            if let Some(position) = self.position(pointer) {
+                return (self.path.clone(), Some(position));
+            }
+            match pointer.rfind('/') {
+                Some(slash) => pointer = &pointer[..slash],
+                None => return (self.path.clone(), None),
+            }
+        }
+    }
+
+    /// Every recorded position at `pointer` and below it, as (the rest of
+    /// the pointer after `pointer`, position).
+    pub(crate) fn positions_under<'a>(
+        &'a self,
+        pointer: &'a str,
+    ) -> impl Iterator<Item = (&'a str, Position)> + 'a {
+        self.positions.iter().filter_map(move |(key, position)| {
+            let rest = key.strip_prefix(pointer)?;
+            (rest.is_empty() || rest.starts_with('/')).then_some((rest, *position))
+        })
+    }
+
+    /// Forgets where the node at `pointer` and everything below it came from
+    /// (it is about to be replaced or removed).
+    pub(crate) fn forget(&mut self, pointer: &str) {
+        let below = |key: &String| {
+            key.strip_prefix(pointer)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
+        self.positions.retain(|key, _| !below(key));
+        self.written.retain(|key, _| !below(key));
+    }
+
+    /// Records that an overlay wrote the node at `pointer`.
+    pub(crate) fn mark_written(&mut self, pointer: String, place: Place) {
+        self.written.insert(pointer, place);
+    }
+
+    /// After the item at `array/removed` is gone, the items behind it move
+    /// one place forward, and so do their positions.
+    pub(crate) fn shift_items(&mut self, array: &str, removed: usize) {
+        let prefix = format!("{array}/");
+        let moved = |key: &str| -> Option<String> {
+            let rest = key.strip_prefix(&prefix)?;
+            let (index, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let index: usize = index.parse().ok()?;
+            (index > removed).then(|| format!("{prefix}{}{tail}", index - 1))
+        };
+        fn rekey<T>(map: &mut HashMap<String, T>, moved: &dyn Fn(&str) -> Option<String>) {
+            let keys: Vec<String> = map.keys().filter(|k| moved(k).is_some()).cloned().collect();
+            let mut entries: Vec<(String, T)> = keys
+                .into_iter()
+                .filter_map(|key| {
+                    let value = map.remove(&key)?;
+                    Some((moved(&key)?, value))
+                })
+                .collect();
+            for (key, value) in entries.drain(..) {
+                map.insert(key, value);
+            }
+        }
+        rekey(&mut self.positions, &moved);
+        rekey(&mut self.written, &moved);
     }
 }
 
@@ -120,7 +207,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, LoadError> {
         value,
         bytes_sha256,
         positions,
+        written: HashMap::new(),
         warnings,
+        overlays: Vec::new(),
     })
 }
 

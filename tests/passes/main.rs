@@ -3,6 +3,7 @@
 mod diff;
 mod import;
 mod operations;
+mod overlays;
 mod serde_impls;
 mod types;
 mod validators;

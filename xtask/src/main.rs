@@ -13,7 +13,7 @@ mod upgrade;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use intercom_codegen::output::{self, FileStatus, Mode};
-use intercom_codegen::{diff, generate, import, pinned, source};
+use intercom_codegen::{diff, generate, import, overlay, pinned, source};
 
 #[derive(Parser)]
 #[command(
@@ -91,6 +91,19 @@ struct ReferenceCheckArgs {
     /// OpenAPI 3.0 reference files, YAML or JSON.
     #[arg(required = true, value_name = "SPEC")]
     specs: Vec<PathBuf>,
+    #[command(flatten)]
+    overlays: OverlayArgs,
+}
+
+/// Which overlays correct a reference before it is imported.
+#[derive(clap::Args, Clone, Default)]
+struct OverlayArgs {
+    /// An overlay (OpenAPI Overlay 1.0 or 1.1, YAML or JSON) to apply after those in reference/overlays/; repeatable.
+    #[arg(long = "overlay", value_name = "FILE")]
+    overlay: Vec<PathBuf>,
+    /// Do not apply the overlays in reference/overlays/ (those named by --overlay still apply).
+    #[arg(long)]
+    no_overlays: bool,
 }
 
 #[derive(clap::Args)]
@@ -139,9 +152,18 @@ struct DiffArgs {
     /// Write the report here instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Make an unresolvable `$ref` in a reference file an error instead of a warning.
+    /// Make an unresolvable `$ref` in a reference file, or an overlay action that matches nothing, an error instead of a warning.
     #[arg(long)]
     strict: bool,
+    /// An overlay to apply to OLD after those in reference/overlays/; repeatable.
+    #[arg(long = "old-overlay", value_name = "FILE")]
+    old_overlay: Vec<PathBuf>,
+    /// An overlay to apply to NEW after those in reference/overlays/; repeatable.
+    #[arg(long = "new-overlay", value_name = "FILE")]
+    new_overlay: Vec<PathBuf>,
+    /// Apply the overlays in reference/overlays/ to neither side (--old-overlay and --new-overlay still apply).
+    #[arg(long)]
+    no_overlays: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -178,9 +200,11 @@ struct ImportArgs {
     /// Where to write intercom.schema.json.
     #[arg(long, value_name = "DIR", default_value_os_t = project_root().join("schema"))]
     out: PathBuf,
-    /// Make an unresolvable `$ref` an error instead of a warning.
+    /// Make an unresolvable `$ref`, or an overlay action that matches nothing, an error instead of a warning.
     #[arg(long)]
     strict: bool,
+    #[command(flatten)]
+    overlays: OverlayArgs,
 }
 
 /// The environment variable that names the workspace the commands work on.
@@ -233,7 +257,8 @@ fn main() -> ExitCode {
             fail_on: args.fail_on,
         }),
         Command::Codegen(args) => run_codegen(args),
-        Command::ReferenceCheck(args) => reference_check::run(&args.specs),
+        Command::ReferenceCheck(args) => overlay_files(&args.overlays)
+            .and_then(|overlays| reference_check::run(&args.specs, &overlays)),
         Command::Conformance(args) => conformance::run(&args.suite),
     };
     match result {
@@ -256,7 +281,9 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         Some(spec) => spec.clone(),
         None => pinned::reference(&project_root()).map_err(input_error)?,
     };
-    let doc = source::load(&spec).map_err(input_error)?;
+    let mut doc = source::load(&spec).map_err(input_error)?;
+    let overlays = load_overlays(&overlay_files(&args.overlays)?)?;
+    apply_overlays(&mut doc, &overlays, args.strict)?;
     let selection = if args.select.is_empty() {
         import::Selection::All
     } else {
@@ -345,8 +372,27 @@ fn run_codegen(args: CodegenArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn run_diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
-    let old = diff::Side::load(&args.old, args.strict).map_err(input_error)?;
-    let new = diff::Side::load(&args.new, args.strict).map_err(input_error)?;
+    let side = |input: &Path, extra: &[PathBuf]| -> anyhow::Result<diff::Side> {
+        let files = overlay_files(&OverlayArgs {
+            overlay: extra.to_vec(),
+            no_overlays: args.no_overlays,
+        })?;
+        if input.is_dir() && !extra.is_empty() {
+            eprintln!(
+                "warning: {}: a schema/ directory is already imported; overlays apply to reference files only",
+                input.display()
+            );
+        }
+        let overlays = load_overlays(&files)?;
+        let (side, unmatched) =
+            diff::Side::load_overlaid(input, args.strict, &overlays).map_err(input_error)?;
+        for action in &unmatched {
+            eprintln!("warning: {action} in {}", input.display());
+        }
+        Ok(side)
+    };
+    let old = side(&args.old, &args.old_overlay)?;
+    let new = side(&args.new, &args.new_overlay)?;
     for warning in old.warnings.iter().chain(&new.warnings) {
         eprintln!("warning: {warning}");
     }
@@ -390,4 +436,34 @@ fn run_diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The overlay files to apply: those of `reference/overlays/` in file-name
+/// order (unless `--no-overlays`), then each `--overlay` in the order given.
+fn overlay_files(args: &OverlayArgs) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = if args.no_overlays {
+        Vec::new()
+    } else {
+        overlay::folder(&project_root()).map_err(input_error)?
+    };
+    files.extend(args.overlay.iter().cloned());
+    Ok(files)
+}
+
+fn load_overlays(files: &[PathBuf]) -> anyhow::Result<Vec<overlay::Overlay>> {
+    overlay::load_all(files).map_err(input_error)
+}
+
+/// Applies `overlays` to `doc`, printing each action that matches nothing
+/// as a warning (under `strict`, the first is an error).
+fn apply_overlays(
+    doc: &mut source::Document,
+    overlays: &[overlay::Overlay],
+    strict: bool,
+) -> anyhow::Result<()> {
+    let unmatched = overlay::apply(doc, overlays, strict).map_err(input_error)?;
+    for action in &unmatched {
+        eprintln!("warning: {action}");
+    }
+    Ok(())
 }

@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use intercom_codegen::diff::{self, rust::RustVerdict};
-use intercom_codegen::{generate, import, pinned, source};
+use intercom_codegen::{generate, import, overlay, pinned, source};
 
 use crate::{FailOnArg, input_error};
 
@@ -67,13 +67,32 @@ pub fn run(upgrade: &Upgrade) -> anyhow::Result<ExitCode> {
     let new_doc = source::parse(upgrade.spec, &bytes).map_err(input_error)?;
     let new_name = pinned_name(upgrade.spec, &new_doc)?;
     let new_path = pinned::reference_dir(root).join(&new_name);
-    let new = diff::Side::from_reference(new_doc, false).map_err(input_error)?;
-    let old = diff::Side::load(&old_path, false).map_err(input_error)?;
+    // The workspace's corrections apply to both sides, so the report shows
+    // what Intercom changed, not what the overlays change.
+    let overlays =
+        overlay::load_all(&overlay::folder(root).map_err(input_error)?).map_err(input_error)?;
+    let (new, stale) =
+        diff::Side::from_reference_overlaid(new_doc, false, &overlays).map_err(input_error)?;
+    let (old, unmatched_old) =
+        diff::Side::load_overlaid(&old_path, false, &overlays).map_err(input_error)?;
+    for action in &unmatched_old {
+        eprintln!("warning: {action} in {}", old_path.display());
+    }
     for warning in old.warnings.iter().chain(&new.warnings) {
         eprintln!("warning: {warning}");
     }
     let report = diff::diff(&old, &new, &diff::Options::default()).map_err(input_error)?;
     print!("{}", report.render(diff::report::Format::Text));
+    if !stale.is_empty() {
+        eprintln!(
+            "overlay actions that match nothing in {} ({}; review each: Intercom may have made the correction itself):",
+            upgrade.spec.display(),
+            stale.len()
+        );
+        for action in &stale {
+            eprintln!("  {action}");
+        }
+    }
     let level = match upgrade.fail_on {
         FailOnArg::Breaking => diff::report::FailOn::Breaking,
         FailOnArg::Any => diff::report::FailOn::Any,
@@ -94,7 +113,8 @@ pub fn run(upgrade: &Upgrade) -> anyhow::Result<ExitCode> {
 
     // Import as the pinned file will be named, so that `cargo xtask import`
     // with no arguments gives schema/ byte for byte (x-provenance.source).
-    let pinned_doc = source::parse(&new_path, &bytes).map_err(input_error)?;
+    let mut pinned_doc = source::parse(&new_path, &bytes).map_err(input_error)?;
+    overlay::apply(&mut pinned_doc, &overlays, false).map_err(input_error)?;
     let imported = import::import(
         &pinned_doc,
         &import::Options {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::import::{self, Options, Selection, Warning};
 use crate::model::{Model, ModelError};
+use crate::overlay::{self, Overlay, OverlayError, Unmatched};
 use crate::source::{self, Document, LoadError, Position};
 
 /// One side of a diff, typed and resolved.
@@ -32,6 +33,8 @@ pub enum LoadSideError {
     Source(#[from] LoadError),
     #[error(transparent)]
     Import(#[from] import::ImportError),
+    #[error(transparent)]
+    Overlay(#[from] OverlayError),
     #[error(
         "{}: not a schema/ directory written by `cargo xtask import`: it has no {}",
         path.display(),
@@ -45,6 +48,18 @@ pub enum LoadSideError {
 impl Side {
     /// Loads a reference file or an import output directory.
     pub fn load(input: &Path, strict: bool) -> Result<Side, LoadSideError> {
+        Side::load_overlaid(input, strict, &[]).map(|(side, _)| side)
+    }
+
+    /// Loads a reference file with `overlays` applied before the import, or
+    /// an import output directory (whose overlays, if any, were applied when
+    /// it was written: `overlays` do not apply to it). Also returns the
+    /// overlay actions that matched nothing.
+    pub fn load_overlaid(
+        input: &Path,
+        strict: bool,
+        overlays: &[Overlay],
+    ) -> Result<(Side, Vec<Unmatched>), LoadSideError> {
         if input.is_dir() {
             let file = input.join(import::SCHEMA_FILE);
             if !file.is_file() {
@@ -57,7 +72,7 @@ impl Side {
                 path: file.clone(),
                 source,
             })?;
-            return Ok(Side {
+            let side = Side {
                 input: input.to_path_buf(),
                 file,
                 model,
@@ -65,14 +80,25 @@ impl Side {
                 schema_document: Some(doc),
                 origins: BTreeMap::new(),
                 warnings: Vec::new(),
-            });
+            };
+            return Ok((side, Vec::new()));
         }
         if !input.exists() {
             return Err(LoadSideError::Missing {
                 path: input.to_path_buf(),
             });
         }
-        Side::from_reference(source::load(input)?, strict)
+        Side::from_reference_overlaid(source::load(input)?, strict, overlays)
+    }
+
+    /// [`Side::from_reference`] with `overlays` applied to `doc` first.
+    pub fn from_reference_overlaid(
+        mut doc: Document,
+        strict: bool,
+        overlays: &[Overlay],
+    ) -> Result<(Side, Vec<Unmatched>), LoadSideError> {
+        let unmatched = overlay::apply(&mut doc, overlays, strict)?;
+        Ok((Side::from_reference(doc, strict)?, unmatched))
     }
 
     /// A side from a reference file already read (`cargo xtask upgrade`
@@ -103,15 +129,25 @@ impl Side {
     /// document) in the file this side was read from, or of its nearest
     /// enclosing node.
     pub fn position(&self, pointer: &str) -> Option<Position> {
+        self.place(pointer).map(|(_, position)| position)
+    }
+
+    /// The file and position of a schema pointer, or of its nearest
+    /// enclosing node: the overlay's file and line for a node an overlay
+    /// wrote, else the file this side was read from.
+    pub fn place(&self, pointer: &str) -> Option<(PathBuf, Position)> {
         if let Some(doc) = &self.schema_document {
-            return doc.nearest_position(pointer);
+            return doc
+                .nearest_position(pointer)
+                .map(|position| (self.file.clone(), position));
         }
         let doc = self.document.as_ref()?;
         // The origin of the node, or of its nearest enclosing node.
         let mut current = pointer.to_string();
         loop {
             if let Some(origin) = self.origins.get(&current) {
-                return doc.nearest_position(origin);
+                let (file, position) = doc.locate(origin);
+                return position.map(|position| (file, position));
             }
             let cut = current.rfind('/')?;
             current.truncate(cut);
@@ -120,10 +156,18 @@ impl Side {
 
     /// The line and column of an operation (its reference pointer).
     pub fn operation_position(&self, source_pointer: &str) -> Option<Position> {
+        self.operation_place(source_pointer)
+            .map(|(_, position)| position)
+    }
+
+    /// The file and position of an operation (its reference pointer).
+    pub fn operation_place(&self, source_pointer: &str) -> Option<(PathBuf, Position)> {
         if let Some(doc) = &self.document {
-            return doc.nearest_position(source_pointer);
+            let (file, position) = doc.locate(source_pointer);
+            return position.map(|position| (file, position));
         }
         let doc = self.schema_document.as_ref()?;
         doc.nearest_position("/x-operations")
+            .map(|position| (self.file.clone(), position))
     }
 }

@@ -457,12 +457,12 @@ fn locate(change: &Change, old: &Side, new: &Side) -> Option<Location> {
                 .or(change.old_location.as_ref()),
         )
     };
-    let position = match &change.operation_source {
-        Some(source) => side.operation_position(source),
-        None => side.position(pointer?),
+    let (file, position) = match &change.operation_source {
+        Some(source) => side.operation_place(source),
+        None => side.place(pointer?),
     }?;
     Some(Location {
-        file: side.file.display().to_string(),
+        file: file.display().to_string(),
         line: position.line,
         column: position.column,
     })
