@@ -389,3 +389,59 @@ fn a_change_an_overlay_made_is_located_in_the_overlay() {
         stdout(&output)
     );
 }
+
+/// The columns of the row of `file` in reference-check's table, by header.
+fn reference_check_row(output: &Output, file: &str) -> std::collections::HashMap<String, String> {
+    let text = stdout(output);
+    let mut lines = text.lines().skip_while(|line| !line.starts_with("file "));
+    let header: Vec<String> = lines
+        .next()
+        .unwrap_or_else(|| panic!("no table in {text}"))
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let row = lines
+        .find(|line| line.starts_with(file))
+        .unwrap_or_else(|| panic!("no row for {file} in {text}"));
+    header
+        .into_iter()
+        .zip(row.split_whitespace().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn reference_check_judges_the_reference_as_the_overlays_correct_it() {
+    let reference = fixture("checked/reference.yaml");
+    let reference = reference.to_str().unwrap();
+    let workspace = workspace(&["widen_type.yaml"]);
+
+    let corrected = xtask(workspace.path(), &["reference-check", reference]);
+    assert_eq!(corrected.status.code(), Some(0), "{}", stderr(&corrected));
+    let row = reference_check_row(&corrected, "reference.yaml");
+    assert_eq!(row["examples"], "1", "{row:?}");
+    assert_eq!(
+        row["ref-errors"], "0",
+        "the overlay lets the example's string id through: {row:?}"
+    );
+    assert_eq!(
+        row["round-trip"], "1",
+        "and it reads and writes back unchanged: {row:?}"
+    );
+
+    let as_published = xtask(
+        workspace.path(),
+        &["reference-check", reference, "--no-overlays"],
+    );
+    assert_eq!(
+        as_published.status.code(),
+        Some(0),
+        "{}",
+        stderr(&as_published)
+    );
+    let row = reference_check_row(&as_published, "reference.yaml");
+    assert_eq!(
+        row["ref-errors"], "1",
+        "without it the example breaks its own schema: {row:?}"
+    );
+    assert_eq!(row["round-trip"], "0", "{row:?}");
+}
