@@ -436,17 +436,36 @@ fn parse_yaml(path: &Path, text: &str) -> Result<Built, LoadError> {
         anchors: HashMap::new(),
         positions: HashMap::new(),
         warnings: Vec::new(),
+        depth: 0,
+        values: 0,
+        value_limit: MIN_VALUE_LIMIT.max(text.len()),
     };
     let value = builder.document()?;
     Ok((value, builder.positions, builder.warnings))
 }
 
+/// How deep YAML collections may nest: far beyond any reference (Intercom's
+/// go about 20 deep), as deep as serde_json lets JSON go, and shallow enough
+/// that building them recursively cannot overflow a thread's stack.
+const MAX_YAML_DEPTH: usize = 128;
+
+/// The fewest values a YAML document may expand to through its aliases; a
+/// longer text may expand to as many values as it has bytes, which no
+/// document without aliases reaches. Without a bound, ten anchors of ten
+/// aliases each ("billion laughs") expand to 10^10 values.
+const MIN_VALUE_LIMIT: usize = 1_000_000;
+
 struct YamlBuilder<'input, 'p> {
     path: &'p Path,
     events: Parser<'input, saphyr_parser::StrInput<'input>>,
-    anchors: HashMap<usize, Value>,
+    /// Each anchor's value and the number of values it holds.
+    anchors: HashMap<usize, (Value, usize)>,
     positions: HashMap<String, Position>,
     warnings: Vec<LoadWarning>,
+    depth: usize,
+    /// Values built so far, aliases counted at their full size.
+    values: usize,
+    value_limit: usize,
 }
 
 fn position_of(span: &Span) -> Position {
@@ -511,17 +530,40 @@ impl<'input> YamlBuilder<'input, '_> {
         pointer: String,
     ) -> Result<Value, LoadError> {
         self.positions.insert(pointer.clone(), position_of(&span));
+        let first_value = self.values;
+        self.values += 1;
+        if matches!(event, Event::SequenceStart(..) | Event::MappingStart(..)) {
+            self.depth += 1;
+            if self.depth > MAX_YAML_DEPTH {
+                return Err(self.error_at(
+                    Some(&span),
+                    &format!("the YAML nests deeper than {MAX_YAML_DEPTH} levels"),
+                ));
+            }
+        }
         match event {
             Event::Scalar(text, style, anchor, tag) => {
                 let value = self.scalar(&text, style, tag.as_deref(), &span)?;
-                self.remember(anchor, &value);
+                self.remember(anchor, &value, first_value);
                 Ok(value)
             }
-            Event::Alias(anchor) => self
-                .anchors
-                .get(&anchor)
-                .cloned()
-                .ok_or_else(|| self.error_at(Some(&span), "alias to an unknown anchor")),
+            Event::Alias(anchor) => {
+                let Some((value, size)) = self.anchors.get(&anchor) else {
+                    return Err(self.error_at(Some(&span), "alias to an unknown anchor"));
+                };
+                // The alias itself was counted above; its value holds `size`.
+                self.values += size - 1;
+                if self.values > self.value_limit {
+                    return Err(self.error_at(
+                        Some(&span),
+                        &format!(
+                            "aliases expand the document to more than {} values (nested anchors and aliases, as in \"billion laughs\")",
+                            self.value_limit
+                        ),
+                    ));
+                }
+                Ok(value.clone())
+            }
             Event::SequenceStart(anchor, _) => {
                 let mut items = Vec::new();
                 loop {
@@ -533,7 +575,8 @@ impl<'input> YamlBuilder<'input, '_> {
                     items.push(self.node(event, span, item_pointer)?);
                 }
                 let value = Value::Array(items);
-                self.remember(anchor, &value);
+                self.remember(anchor, &value, first_value);
+                self.depth -= 1;
                 Ok(value)
             }
             Event::MappingStart(anchor, _) => {
@@ -574,7 +617,8 @@ impl<'input> YamlBuilder<'input, '_> {
                     map.entry(key).or_insert(value);
                 }
                 let value = Value::Object(map);
-                self.remember(anchor, &value);
+                self.remember(anchor, &value, first_value);
+                self.depth -= 1;
                 Ok(value)
             }
             _ => Err(self.error_at(Some(&span), "unexpected YAML event")),
@@ -604,9 +648,11 @@ impl<'input> YamlBuilder<'input, '_> {
         }
     }
 
-    fn remember(&mut self, anchor: usize, value: &Value) {
+    /// Keeps `value`, the values built since `first_value`, for the aliases of `anchor`.
+    fn remember(&mut self, anchor: usize, value: &Value, first_value: usize) {
         if anchor != 0 {
-            self.anchors.insert(anchor, value.clone());
+            self.anchors
+                .insert(anchor, (value.clone(), self.values - first_value));
         }
     }
 
@@ -817,6 +863,49 @@ mod tests {
     fn yaml_anchors_and_merge_keys_resolve() {
         let doc = yaml("base: &b {x: 1, y: 2}\nderived:\n  <<: *b\n  y: 3\n");
         assert_eq!(doc.value["derived"], serde_json::json!({"y": 3, "x": 1}));
+    }
+
+    #[test]
+    fn yaml_aliases_that_expand_without_bound_are_refused_where_they_cross_it() {
+        // Ten anchors, each a list of ten aliases of the one before: 10^10 values.
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..10 {
+            let aliases = vec![format!("*a{}", level - 1); 10].join(", ");
+            text.push_str(&format!("a{level}: &a{level} [{aliases}]\n"));
+        }
+        let error = parse(Path::new("laughs.yaml"), text.as_bytes()).unwrap_err();
+        let LoadError::Syntax {
+            position, message, ..
+        } = &error
+        else {
+            panic!("{error}")
+        };
+        assert!(message.contains("billion laughs"), "{message}");
+        assert!(position.line > 1 && position.line <= 10, "{error}");
+
+        // Aliases that stay within the bound still resolve.
+        let doc = yaml("a: &a [1, 2]\nb: [*a, *a, *a]\n");
+        assert_eq!(doc.value["b"], serde_json::json!([[1, 2], [1, 2], [1, 2]]));
+    }
+
+    #[test]
+    fn yaml_nesting_deeper_than_the_limit_is_an_error_not_a_stack_overflow() {
+        let text: String = (0..MAX_YAML_DEPTH + 50)
+            .map(|depth| format!("{}- \n", "  ".repeat(depth)))
+            .collect();
+        let error = parse(Path::new("deep.yaml"), text.as_bytes()).unwrap_err();
+        let LoadError::Syntax {
+            position, message, ..
+        } = &error
+        else {
+            panic!("{error}")
+        };
+        assert!(message.contains("nests deeper than 128"), "{message}");
+        assert_eq!(position.line as usize, MAX_YAML_DEPTH + 1, "{error}");
+        let shallow: String = (0..100)
+            .map(|depth| format!("{}- \n", "  ".repeat(depth)))
+            .collect();
+        assert!(parse(Path::new("shallow.yaml"), shallow.as_bytes()).is_ok());
     }
 
     #[test]
