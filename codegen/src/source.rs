@@ -901,7 +901,7 @@ mod tests {
             panic!("{error}")
         };
         assert!(message.contains("nests deeper than 128"), "{message}");
-        assert_eq!(position.line as usize, MAX_YAML_DEPTH + 1, "{error}");
+        assert_eq!(position.line, MAX_YAML_DEPTH + 1, "{error}");
         let shallow: String = (0..100)
             .map(|depth| format!("{}- \n", "  ".repeat(depth)))
             .collect();
