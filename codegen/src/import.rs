@@ -753,7 +753,15 @@ impl<'a> Importer<'a> {
                 | "minContains" | "maxProperties" | "minProperties" | "dependentRequired"
                 | "format" | "default" | "title" | "description" | "readOnly" | "writeOnly"
                 | "deprecated" | "$comment" | "contentEncoding" | "contentMediaType" => {
-                    result.insert(key.clone(), value.clone());
+                    match keyword_defect(key, value) {
+                        None => {
+                            result.insert(key.clone(), value.clone());
+                        }
+                        Some(expected) => self.defect(
+                            &child,
+                            &format!("`{key}` must be {expected}, found {}", short(value)),
+                        )?,
+                    }
                 }
                 // Documentation-only OpenAPI keywords and vendor extensions.
                 "xml" | "externalDocs" => {}
@@ -974,6 +982,23 @@ impl<'a> Importer<'a> {
         )))
     }
 
+    /// A keyword of the reference that JSON Schema cannot read: an error under
+    /// `strict`, else a warning, and the keyword is left out so that the
+    /// rest of the schema is still generated.
+    fn defect(&mut self, pointer: &str, message: &str) -> Result<(), ImportError> {
+        if self.options.strict {
+            return Err(malformed(
+                self.doc,
+                pointer,
+                &format!(
+                    "{message} (without --strict this is a warning and the keyword is dropped)"
+                ),
+            ));
+        }
+        self.warn(pointer, &format!("{message}; the keyword is dropped"));
+        Ok(())
+    }
+
     fn warn(&mut self, pointer: &str, message: &str) {
         let (path, position) = self.doc.locate(pointer);
         self.warnings.push(Warning {
@@ -1166,6 +1191,73 @@ fn is_json_media_type(media: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }
 
+/// What the value of a JSON Schema assertion or annotation keyword must be,
+/// when `value` is not that (the draft 2020-12 meta-schema's rules).
+fn keyword_defect(key: &str, value: &Value) -> Option<&'static str> {
+    const TYPES: [&str; 7] = [
+        "string", "number", "integer", "boolean", "array", "object", "null",
+    ];
+    let is_type = |v: &Value| v.as_str().is_some_and(|t| TYPES.contains(&t));
+    let count = |v: &Value| {
+        v.as_u64().is_some() || v.as_f64().is_some_and(|f| f >= 0.0 && f.fract() == 0.0)
+    };
+    let ok = match key {
+        "type" => {
+            is_type(value)
+                || value.as_array().is_some_and(|types| {
+                    types.iter().all(is_type)
+                        && types
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .collect::<std::collections::BTreeSet<_>>()
+                            .len()
+                            == types.len()
+                })
+        }
+        "enum" => value.is_array(),
+        "multipleOf" => value.as_f64().is_some_and(|f| f > 0.0),
+        "maximum" | "minimum" | "exclusiveMaximum" | "exclusiveMinimum" => value.is_number(),
+        "maxLength" | "minLength" | "maxItems" | "minItems" | "maxContains" | "minContains"
+        | "maxProperties" | "minProperties" => count(value),
+        "uniqueItems" | "readOnly" | "writeOnly" | "deprecated" => value.is_boolean(),
+        "dependentRequired" => value.as_object().is_some_and(|map| {
+            map.values().all(|names| {
+                names
+                    .as_array()
+                    .is_some_and(|n| n.iter().all(Value::is_string))
+            })
+        }),
+        "pattern" | "format" | "title" | "description" | "$comment" | "contentEncoding"
+        | "contentMediaType" => value.is_string(),
+        _ => true,
+    };
+    if ok {
+        return None;
+    }
+    Some(match key {
+        "type" => {
+            "one of string, number, integer, boolean, array, object, null (or a list of them without repeats)"
+        }
+        "enum" => "a list of values",
+        "multipleOf" => "a number greater than 0",
+        "maximum" | "minimum" | "exclusiveMaximum" | "exclusiveMinimum" => "a number",
+        "uniqueItems" | "readOnly" | "writeOnly" | "deprecated" => "true or false",
+        "dependentRequired" => "an object of lists of property names",
+        "pattern" | "format" | "title" | "description" | "$comment" | "contentEncoding"
+        | "contentMediaType" => "a string",
+        _ => "a non-negative integer",
+    })
+}
+
+/// A value as a message shows it: its JSON, cut short.
+fn short(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
+    }
+}
+
 fn malformed(doc: &Document, pointer: &str, expected: &str) -> ImportError {
     let (path, position) = doc.locate(pointer);
     ImportError::Malformed {
@@ -1262,6 +1354,55 @@ mod tests {
                 .get("/$defs/b/properties/p/anyOf/0")
                 .map(String::as_str),
             Some("/components/schemas/b/properties/p")
+        );
+    }
+
+    #[test]
+    fn keywords_json_schema_cannot_read_are_dropped_with_a_warning_or_refused_under_strict() {
+        let spec = format!(
+            "{HEADER}components:\n  schemas:\n    a:\n      type: object\n      properties:\n        id: {{type: strin}}\n        n: {{type: integer, minimum: '3', maxLength: -1}}\n        t: {{type: [string, string]}}\n        ok: {{type: [string, 'null'], minimum: 1.5, maxItems: 2.0}}\n"
+        );
+        let imported = import_text(&spec, Selection::All).unwrap();
+        let properties = &imported.schema["$defs"]["a"]["properties"];
+        assert_eq!(properties["id"], json!({}));
+        assert_eq!(properties["n"], json!({"type": "integer"}));
+        assert_eq!(properties["t"], json!({}));
+        assert_eq!(
+            properties["ok"],
+            json!({"type": ["string", "null"], "minimum": 1.5, "maxItems": 2.0})
+        );
+        let warnings: Vec<String> = imported.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(warnings.len(), 4, "{warnings:#?}");
+        assert!(
+            warnings[0].starts_with("spec.yaml:8:20: `type` must be one of string, number,"),
+            "{warnings:#?}"
+        );
+        assert!(
+            warnings[0].contains("found \"strin\"; the keyword is dropped"),
+            "{warnings:#?}"
+        );
+        assert!(
+            warnings[1].contains("`minimum` must be a number, found \"3\""),
+            "{warnings:#?}"
+        );
+        assert!(
+            warnings[2].contains("`maxLength` must be a non-negative integer, found -1"),
+            "{warnings:#?}"
+        );
+
+        let doc = crate::source::parse(Path::new("spec.yaml"), spec.as_bytes()).unwrap();
+        let strict = Options {
+            selection: Selection::All,
+            strict: true,
+        };
+        let error = import(&doc, &strict).unwrap_err().to_string();
+        assert!(
+            error.starts_with("spec.yaml:8:20: `type` must be"),
+            "{error}"
+        );
+        assert!(
+            error.ends_with("at #/components/schemas/a/properties/id/type"),
+            "{error}"
         );
     }
 
