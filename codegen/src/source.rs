@@ -429,7 +429,124 @@ pub fn percent_decode(text: &str) -> String {
 
 type Built = (Value, HashMap<String, Position>, Vec<LoadWarning>);
 
+/// The error saphyr-parser gives a quoted scalar whose continuation lines
+/// are indented less than the block around it.
+const UNDER_INDENTED_QUOTE: &str = "invalid indentation in quoted scalar";
+
+/// At most this many quoted scalars are re-indented in one file, each a parse
+/// of the whole text again.
+const MAX_REINDENTED_QUOTES: usize = 1_000;
+
+/// Parses YAML as libyaml, PyYAML and js-yaml read it: a quoted scalar
+/// whose continuation lines are indented less than its block (YAML 1.2
+/// forbids it; published references have it) is read as if they were
+/// indented, which changes nothing in its value, since a quoted scalar's
+/// line breaks fold and each continuation line's leading blanks are
+/// dropped. Each such scalar is a warning.
 fn parse_yaml(path: &Path, text: &str) -> Result<Built, LoadError> {
+    let mut text = std::borrow::Cow::Borrowed(text);
+    let mut reindented = Vec::new();
+    loop {
+        match build_yaml(path, &text) {
+            Err(BuildFailure::UnderIndentedQuote { char_index, error })
+                if reindented.len() < MAX_REINDENTED_QUOTES =>
+            {
+                let Some(start) = text.char_indices().nth(char_index).map(|(at, _)| at) else {
+                    return Err(error);
+                };
+                let Some(repaired) = indent_quoted_scalar(&text, start) else {
+                    return Err(error);
+                };
+                let LoadError::Syntax { position, .. } = &error else {
+                    return Err(error);
+                };
+                reindented.push(*position);
+                text = std::borrow::Cow::Owned(repaired);
+            }
+            Err(BuildFailure::UnderIndentedQuote { error, .. } | BuildFailure::Other(error)) => {
+                return Err(error);
+            }
+            Ok((value, positions, mut warnings)) => {
+                for position in reindented {
+                    let pointer = positions
+                        .iter()
+                        .filter(|(_, at)| **at == position)
+                        .map(|(pointer, _)| pointer.clone())
+                        .min()
+                        .unwrap_or_default();
+                    warnings.push(LoadWarning {
+                        position,
+                        pointer,
+                        message: "a quoted scalar's continuation lines are indented less than its block (YAML 1.2 forbids it); read as libyaml reads it".to_owned(),
+                    });
+                }
+                return Ok((value, positions, warnings));
+            }
+        }
+    }
+}
+
+enum BuildFailure {
+    UnderIndentedQuote { char_index: usize, error: LoadError },
+    Other(LoadError),
+}
+
+/// `text` with every continuation line of the quoted scalar whose opening
+/// quote is at byte `start` indented past that quote's column; `None` when
+/// the scalar does not end.
+fn indent_quoted_scalar(text: &str, start: usize) -> Option<String> {
+    let quote = *text.as_bytes().get(start)?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |at| at + 1);
+    let indent = " ".repeat(text[line_start..start].chars().count() + 1);
+    let mut out = String::with_capacity(text.len() + 256);
+    out.push_str(&text[..=start]);
+    let mut chars = text[start + 1..].char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '\\' if quote == b'"' => {
+                out.push(c);
+                // An escaped character is copied as it is; an escaped line
+                // break is a line break like any other.
+                if let Some(&(_, next)) = chars.peek()
+                    && next != '\n'
+                    && next != '\r'
+                {
+                    out.push(next);
+                    chars.next();
+                }
+            }
+            '\'' if quote == b'\'' => {
+                out.push(c);
+                if chars.peek().is_some_and(|&(_, next)| next == '\'') {
+                    out.push('\'');
+                    chars.next();
+                } else {
+                    out.push_str(&text[start + 1 + at + 1..]);
+                    return Some(out);
+                }
+            }
+            '"' if quote == b'"' => {
+                out.push_str(&text[start + 1 + at..]);
+                return Some(out);
+            }
+            '\r' | '\n' => {
+                out.push(c);
+                if c == '\r' && chars.peek().is_some_and(|&(_, next)| next == '\n') {
+                    out.push('\n');
+                    chars.next();
+                }
+                out.push_str(&indent);
+            }
+            _ => out.push(c),
+        }
+    }
+    None
+}
+
+fn build_yaml(path: &Path, text: &str) -> Result<Built, BuildFailure> {
     let mut builder = YamlBuilder {
         path,
         events: Parser::new_from_str(text),
@@ -439,9 +556,15 @@ fn parse_yaml(path: &Path, text: &str) -> Result<Built, LoadError> {
         depth: 0,
         values: 0,
         value_limit: MIN_VALUE_LIMIT.max(text.len()),
+        under_indented_quote: None,
     };
-    let value = builder.document()?;
-    Ok((value, builder.positions, builder.warnings))
+    match builder.document() {
+        Ok(value) => Ok((value, builder.positions, builder.warnings)),
+        Err(error) => Err(match builder.under_indented_quote {
+            Some(char_index) => BuildFailure::UnderIndentedQuote { char_index, error },
+            None => BuildFailure::Other(error),
+        }),
+    }
 }
 
 /// How deep YAML collections may nest: far beyond any reference (Intercom's
@@ -466,6 +589,9 @@ struct YamlBuilder<'input, 'p> {
     /// Values built so far, aliases counted at their full size.
     values: usize,
     value_limit: usize,
+    /// Where the quoted scalar starts (in characters) when parsing stopped
+    /// at one whose lines are indented less than its block.
+    under_indented_quote: Option<usize>,
 }
 
 fn position_of(span: &Span) -> Position {
@@ -479,14 +605,19 @@ impl<'input> YamlBuilder<'input, '_> {
     fn next(&mut self) -> Result<(Event<'input>, Span), LoadError> {
         match self.events.next_event() {
             Some(Ok(event)) => Ok(event),
-            Some(Err(error)) => Err(LoadError::Syntax {
-                path: self.path.to_path_buf(),
-                position: Position {
-                    line: error.marker().line(),
-                    column: error.marker().col() + 1,
-                },
-                message: format!("invalid YAML: {}", error.info()),
-            }),
+            Some(Err(error)) => {
+                if error.info() == UNDER_INDENTED_QUOTE {
+                    self.under_indented_quote = Some(error.marker().index());
+                }
+                Err(LoadError::Syntax {
+                    path: self.path.to_path_buf(),
+                    position: Position {
+                        line: error.marker().line(),
+                        column: error.marker().col() + 1,
+                    },
+                    message: format!("invalid YAML: {}", error.info()),
+                })
+            }
             None => Err(self.error_at(None, "unexpected end of the YAML stream")),
         }
     }
@@ -906,6 +1037,46 @@ mod tests {
             .map(|depth| format!("{}- \n", "  ".repeat(depth)))
             .collect();
         assert!(parse(Path::new("shallow.yaml"), shallow.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn yaml_quoted_scalars_indented_less_than_their_block_read_as_libyaml_reads_them() {
+        // Each value is what PyYAML (and libyaml, js-yaml) read.
+        let text = "a:\n  b: \"one\n two\\\n three\"\n  c: 'it''s\n folded'\n  d: \"x\ry\"\n  e: \"kept\"\n";
+        let doc = yaml(text);
+        assert_eq!(
+            doc.value,
+            serde_json::json!({"a": {"b": "one twothree", "c": "it's folded", "d": "x y", "e": "kept"}})
+        );
+        let warnings: Vec<(Position, &str)> = doc
+            .warnings
+            .iter()
+            .map(|w| (w.position, w.pointer.as_str()))
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                (Position { line: 2, column: 6 }, "/a/b"),
+                (Position { line: 5, column: 6 }, "/a/c"),
+                (Position { line: 7, column: 6 }, "/a/d"),
+            ]
+        );
+        assert!(
+            doc.warnings[0]
+                .message
+                .contains("indented less than its block")
+        );
+        // The positions of what follows stay those of the file (where YAML
+        // counts the lone carriage return as a line break).
+        assert_eq!(doc.positions["/a/e"], Position { line: 9, column: 6 });
+
+        let unterminated = parse(Path::new("open.yaml"), b"a:\n  b: \"one\n two\n").unwrap_err();
+        assert!(
+            unterminated
+                .to_string()
+                .starts_with("open.yaml:2:6: invalid YAML"),
+            "{unterminated}"
+        );
     }
 
     #[test]
