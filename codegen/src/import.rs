@@ -652,124 +652,152 @@ impl<'a> Importer<'a> {
         for (key, value) in map {
             let child = format!("{pointer}/{}", escape_pointer_token(key));
             let child_out = format!("{out}/{}", escape_pointer_token(key));
-            match key.as_str() {
-                "$ref" => {
-                    let converted = self.convert_ref(value, &child)?;
-                    match converted {
-                        Reference::Resolved(target) => {
-                            result.insert(key.clone(), Value::String(target));
+            // A keyword whose value is not what it must be (a number where a
+            // schema belongs, a list where a map does) is the reference's
+            // defect: set aside with a warning, or refused under --strict.
+            let outcome = (|| -> Result<(), ImportError> {
+                match key.as_str() {
+                    "$ref" => {
+                        let converted = self.convert_ref(value, &child)?;
+                        match converted {
+                            Reference::Resolved(target) => {
+                                result.insert(key.clone(), Value::String(target));
+                            }
+                            Reference::Unresolved(reference) => {
+                                result.insert(
+                                    "x-unresolved-ref".to_string(),
+                                    Value::String(reference),
+                                );
+                                result.insert(
+                                    "$comment".to_string(),
+                                    Value::String(
+                                        "the reference points nowhere; this schema accepts any value"
+                                            .to_string(),
+                                    ),
+                                );
+                            }
                         }
-                        Reference::Unresolved(reference) => {
-                            result.insert("x-unresolved-ref".to_string(), Value::String(reference));
-                            result.insert(
-                                "$comment".to_string(),
-                                Value::String(
-                                    "the reference points nowhere; this schema accepts any value"
-                                        .to_string(),
-                                ),
-                            );
+                    }
+                    "nullable" => nullable = value.as_bool().unwrap_or(false),
+                    "example" => append_example(&mut result, value.clone()),
+                    "examples" => match value {
+                        Value::Array(values) => {
+                            for value in values {
+                                append_example(&mut result, value.clone());
+                            }
+                        }
+                        other => append_example(&mut result, other.clone()),
+                    },
+                    "exclusiveMaximum" | "exclusiveMinimum" if value.is_boolean() => {
+                        let flag = value.as_bool() == Some(true);
+                        if key == "exclusiveMaximum" {
+                            exclusive_maximum = flag;
+                        } else {
+                            exclusive_minimum = flag;
                         }
                     }
-                }
-                "nullable" => nullable = value.as_bool().unwrap_or(false),
-                "example" => append_example(&mut result, value.clone()),
-                "examples" => match value {
-                    Value::Array(values) => {
-                        for value in values {
-                            append_example(&mut result, value.clone());
+                    "properties" | "patternProperties" | "dependentSchemas" | "$defs"
+                    | "definitions" => {
+                        let Some(children) = value.as_object() else {
+                            return Err(malformed(
+                                self.doc,
+                                &child,
+                                "expected a mapping of schemas",
+                            ));
+                        };
+                        let mut converted = Map::new();
+                        for (name, subschema) in children {
+                            let token = escape_pointer_token(name);
+                            let sub = self.convert(
+                                subschema,
+                                &format!("{child}/{token}"),
+                                &format!("{child_out}/{token}"),
+                            )?;
+                            converted.insert(name.clone(), sub);
                         }
+                        let key = if key == "definitions" {
+                            "$defs"
+                        } else {
+                            key.as_str()
+                        };
+                        result.insert(key.to_string(), Value::Object(converted));
                     }
-                    other => append_example(&mut result, other.clone()),
-                },
-                "exclusiveMaximum" | "exclusiveMinimum" if value.is_boolean() => {
-                    let flag = value.as_bool() == Some(true);
-                    if key == "exclusiveMaximum" {
-                        exclusive_maximum = flag;
-                    } else {
-                        exclusive_minimum = flag;
+                    "items" if value.is_array() => {
+                        // OpenAPI 3.0 forbids the array form; draft 2020-12 spells it prefixItems.
+                        let converted =
+                            self.convert_list(value, &child, &format!("{out}/prefixItems"))?;
+                        result.insert("prefixItems".to_string(), converted);
                     }
-                }
-                "properties" | "patternProperties" | "dependentSchemas" | "$defs"
-                | "definitions" => {
-                    let Some(children) = value.as_object() else {
-                        return Err(malformed(self.doc, &child, "expected a mapping of schemas"));
-                    };
-                    let mut converted = Map::new();
-                    for (name, subschema) in children {
-                        let token = escape_pointer_token(name);
-                        let sub = self.convert(
-                            subschema,
-                            &format!("{child}/{token}"),
-                            &format!("{child_out}/{token}"),
-                        )?;
-                        converted.insert(name.clone(), sub);
+                    "items"
+                    | "additionalProperties"
+                    | "not"
+                    | "propertyNames"
+                    | "contains"
+                    | "if"
+                    | "then"
+                    | "else"
+                    | "unevaluatedProperties"
+                    | "unevaluatedItems" => {
+                        let converted = self.convert(value, &child, &child_out)?;
+                        result.insert(key.clone(), converted);
                     }
-                    let key = if key == "definitions" {
-                        "$defs"
-                    } else {
-                        key.as_str()
-                    };
-                    result.insert(key.to_string(), Value::Object(converted));
-                }
-                "items" if value.is_array() => {
-                    // OpenAPI 3.0 forbids the array form; draft 2020-12 spells it prefixItems.
-                    let converted =
-                        self.convert_list(value, &child, &format!("{out}/prefixItems"))?;
-                    result.insert("prefixItems".to_string(), converted);
-                }
-                "items"
-                | "additionalProperties"
-                | "not"
-                | "propertyNames"
-                | "contains"
-                | "if"
-                | "then"
-                | "else"
-                | "unevaluatedProperties"
-                | "unevaluatedItems" => {
-                    let converted = self.convert(value, &child, &child_out)?;
-                    result.insert(key.clone(), converted);
-                }
-                "allOf" | "anyOf" | "oneOf" | "prefixItems" => {
-                    let converted = self.convert_list(value, &child, &child_out)?;
-                    result.insert(key.clone(), converted);
-                }
-                "discriminator" => {
-                    let converted = self.convert_discriminator(value, &child)?;
-                    result.insert(key.clone(), converted);
-                }
-                "required" => match value {
-                    Value::Array(_) => {
-                        result.insert(key.clone(), value.clone());
+                    "allOf" | "anyOf" | "oneOf" | "prefixItems" => {
+                        let converted = self.convert_list(value, &child, &child_out)?;
+                        result.insert(key.clone(), converted);
                     }
-                    _ => self.warn(
-                        &child,
-                        "`required` is not a list of property names; it is dropped",
-                    ),
-                },
-                "type" | "enum" | "const" | "multipleOf" | "maximum" | "minimum"
-                | "exclusiveMaximum" | "exclusiveMinimum" | "maxLength" | "minLength"
-                | "pattern" | "maxItems" | "minItems" | "uniqueItems" | "maxContains"
-                | "minContains" | "maxProperties" | "minProperties" | "dependentRequired"
-                | "format" | "default" | "title" | "description" | "readOnly" | "writeOnly"
-                | "deprecated" | "$comment" | "contentEncoding" | "contentMediaType" => {
-                    match keyword_defect(key, value) {
-                        None => {
+                    "discriminator" => {
+                        let converted = self.convert_discriminator(value, &child)?;
+                        result.insert(key.clone(), converted);
+                    }
+                    "required" => match value {
+                        Value::Array(names) if names.iter().all(Value::is_string) => {
                             result.insert(key.clone(), value.clone());
                         }
-                        Some(expected) => self.defect(
-                            &child,
-                            &format!("`{key}` must be {expected}, found {}", short(value)),
-                        )?,
+                        _ => {
+                            self.defect(
+                                &child,
+                                key,
+                                &format!(
+                                    "`required` must be a list of property names, found {}",
+                                    short(value)
+                                ),
+                            )?;
+                            result.insert(format!("x-invalid-{key}"), value.clone());
+                        }
+                    },
+                    "type" | "enum" | "const" | "multipleOf" | "maximum" | "minimum"
+                    | "exclusiveMaximum" | "exclusiveMinimum" | "maxLength" | "minLength"
+                    | "pattern" | "maxItems" | "minItems" | "uniqueItems" | "maxContains"
+                    | "minContains" | "maxProperties" | "minProperties" | "dependentRequired"
+                    | "format" | "default" | "title" | "description" | "readOnly" | "writeOnly"
+                    | "deprecated" | "$comment" | "contentEncoding" | "contentMediaType" => {
+                        match keyword_defect(key, value) {
+                            None => {
+                                result.insert(key.clone(), value.clone());
+                            }
+                            Some(expected) => {
+                                self.defect(
+                                    &child,
+                                    key,
+                                    &format!("`{key}` must be {expected}, found {}", short(value)),
+                                )?;
+                                // Kept beside the schema, which no longer asserts it.
+                                result.insert(format!("x-invalid-{key}"), value.clone());
+                            }
+                        }
                     }
+                    // Documentation-only OpenAPI keywords and vendor extensions.
+                    "xml" | "externalDocs" => {}
+                    _ if key.starts_with("x-") => {}
+                    _ => self.warn(
+                        &child,
+                        &format!("unknown schema keyword `{key}` is dropped"),
+                    ),
                 }
-                // Documentation-only OpenAPI keywords and vendor extensions.
-                "xml" | "externalDocs" => {}
-                _ if key.starts_with("x-") => {}
-                _ => self.warn(
-                    &child,
-                    &format!("unknown schema keyword `{key}` is dropped"),
-                ),
+                Ok(())
+            })();
+            if let Err(error) = outcome {
+                self.tolerate(error, key, value, &child, &mut result)?;
             }
         }
         if exclusive_maximum && let Some(maximum) = result.remove("maximum") {
@@ -983,9 +1011,9 @@ impl<'a> Importer<'a> {
     }
 
     /// A keyword of the reference that JSON Schema cannot read: an error under
-    /// `strict`, else a warning, and the keyword is left out so that the
+    /// `strict`, else a warning, and the keyword is set aside so that the
     /// rest of the schema is still generated.
-    fn defect(&mut self, pointer: &str, message: &str) -> Result<(), ImportError> {
+    fn defect(&mut self, pointer: &str, key: &str, message: &str) -> Result<(), ImportError> {
         if self.options.strict {
             return Err(malformed(
                 self.doc,
@@ -995,7 +1023,49 @@ impl<'a> Importer<'a> {
                 ),
             ));
         }
-        self.warn(pointer, &format!("{message}; the keyword is dropped"));
+        self.warn(
+            pointer,
+            &format!("{message}; the schema does not assert it (kept as `x-invalid-{key}`)"),
+        );
+        Ok(())
+    }
+
+    /// `error` when it is not a malformed value at or under the keyword
+    /// `key` (at `pointer`) or when `strict`; else a warning, and the
+    /// keyword kept aside as `x-invalid-<key>`, asserting nothing.
+    fn tolerate(
+        &mut self,
+        error: ImportError,
+        key: &str,
+        value: &Value,
+        pointer: &str,
+        result: &mut Map<String, Value>,
+    ) -> Result<(), ImportError> {
+        let ImportError::Malformed {
+            pointer: at,
+            expected,
+            ..
+        } = &error
+        else {
+            return Err(error);
+        };
+        let within = at == pointer || at.starts_with(&format!("{pointer}/"));
+        if self.options.strict || !within {
+            return Err(error);
+        }
+        let found = self
+            .doc
+            .value
+            .pointer(at)
+            .map_or_else(String::new, |found| format!(", found {}", short(found)));
+        let (at, message) = (
+            at.clone(),
+            format!(
+                "{expected}{found}; the schema does not assert `{key}` (kept as `x-invalid-{key}`)"
+            ),
+        );
+        self.warn(&at, &message);
+        result.insert(format!("x-invalid-{key}"), value.clone());
         Ok(())
     }
 
@@ -1364,9 +1434,15 @@ mod tests {
         );
         let imported = import_text(&spec, Selection::All).unwrap();
         let properties = &imported.schema["$defs"]["a"]["properties"];
-        assert_eq!(properties["id"], json!({}));
-        assert_eq!(properties["n"], json!({"type": "integer"}));
-        assert_eq!(properties["t"], json!({}));
+        assert_eq!(properties["id"], json!({"x-invalid-type": "strin"}));
+        assert_eq!(
+            properties["n"],
+            json!({"type": "integer", "x-invalid-minimum": "3", "x-invalid-maxLength": -1})
+        );
+        assert_eq!(
+            properties["t"],
+            json!({"x-invalid-type": ["string", "string"]})
+        );
         assert_eq!(
             properties["ok"],
             json!({"type": ["string", "null"], "minimum": 1.5, "maxItems": 2.0})
@@ -1378,7 +1454,9 @@ mod tests {
             "{warnings:#?}"
         );
         assert!(
-            warnings[0].contains("found \"strin\"; the keyword is dropped"),
+            warnings[0].contains(
+                "found \"strin\"; the schema does not assert it (kept as `x-invalid-type`)"
+            ),
             "{warnings:#?}"
         );
         assert!(
@@ -1403,6 +1481,42 @@ mod tests {
         assert!(
             error.ends_with("at #/components/schemas/a/properties/id/type"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn malformed_applicators_are_set_aside_with_a_warning_or_refused_under_strict() {
+        let spec = format!(
+            "{HEADER}components:\n  schemas:\n    a:\n      type: object\n      properties:\n        p: {{items: 5, type: array}}\n        q: {{$ref: 7}}\n        r: {{allOf: [1]}}\n        s: {{properties: 3, required: [1]}}\n"
+        );
+        let imported = import_text(&spec, Selection::All).unwrap();
+        let properties = &imported.schema["$defs"]["a"]["properties"];
+        assert_eq!(
+            properties["p"],
+            json!({"x-invalid-items": 5, "type": "array"})
+        );
+        assert_eq!(properties["q"], json!({"x-invalid-$ref": 7}));
+        assert_eq!(properties["r"], json!({"x-invalid-allOf": [1]}));
+        assert_eq!(
+            properties["s"],
+            json!({"x-invalid-properties": 3, "x-invalid-required": [1]})
+        );
+        let warnings: Vec<String> = imported.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            warnings[0],
+            "spec.yaml:8:20: expected a schema (a mapping), found 5; the schema does not assert `items` (kept as `x-invalid-items`) (at #/components/schemas/a/properties/p/items)"
+        );
+        assert_eq!(warnings.len(), 5, "{warnings:#?}");
+
+        let doc = crate::source::parse(Path::new("spec.yaml"), spec.as_bytes()).unwrap();
+        let strict = Options {
+            selection: Selection::All,
+            strict: true,
+        };
+        let error = import(&doc, &strict).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "spec.yaml:8:20: expected a schema (a mapping) at #/components/schemas/a/properties/p/items"
         );
     }
 

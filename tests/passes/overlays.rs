@@ -210,7 +210,7 @@ fn an_error_about_a_node_an_overlay_wrote_names_the_overlay() {
     assert_eq!(
         warnings,
         [format!(
-            "{}:8:17: `required` is not a list of property names; it is dropped (at #/components/schemas/ticket/properties/title/required)",
+            "{}:8:17: `required` must be a list of property names, found \"yes-please\"; the schema does not assert it (kept as `x-invalid-required`) (at #/components/schemas/ticket/properties/title/required)",
             path.display()
         )]
     );
