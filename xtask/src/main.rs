@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod all_or_nothing;
 mod conformance;
 mod reference_check;
 mod scratch_crate;
@@ -14,6 +15,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use intercom_codegen::output::{self, FileStatus, Mode};
 use intercom_codegen::{diff, generate, import, overlay, pinned, source};
+
+use crate::all_or_nothing::{Target, write_all};
 
 #[derive(Parser)]
 #[command(
@@ -297,8 +300,13 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     for warning in &imported.warnings {
         eprintln!("warning: {warning}");
     }
-    let written = import::write(&args.out, &imported.schema)
-        .with_context(|| format!("writing into {}", args.out.display()))?;
+    let written = args.out.join(import::SCHEMA_FILE);
+    let schema = Target {
+        path: written.clone(),
+        contents: import::render(&imported.schema).into_bytes(),
+        normalize: false,
+    };
+    write_all(&[schema], None).with_context(|| format!("writing into {}", args.out.display()))?;
     let schemas = imported.schema["$defs"]
         .as_object()
         .map_or(0, |defs| defs.len());
@@ -337,16 +345,30 @@ fn run_codegen(args: CodegenArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let generated =
         generate::generate(&args.schema, &schema_label(&args.schema)).map_err(input_error)?;
-    let mode = if args.check { Mode::Check } else { Mode::Write };
     let mut stale = Vec::new();
-    for file in &generated.files {
-        let path = args.out.join(&file.path);
-        let status = output::ensure_file(&path, &file.contents, mode)
-            .with_context(|| format!("writing {}", path.display()))?;
-        match status {
-            FileStatus::Stale => stale.push(path),
-            FileStatus::Written => println!("wrote {}", path.display()),
-            FileStatus::Unchanged => {}
+    if args.check {
+        for file in &generated.files {
+            let path = args.out.join(&file.path);
+            let status = output::ensure_file(&path, &file.contents, Mode::Check)
+                .with_context(|| format!("reading {}", path.display()))?;
+            if status == FileStatus::Stale {
+                stale.push(path);
+            }
+        }
+    } else {
+        let targets: Vec<Target> = generated
+            .files
+            .iter()
+            .map(|file| Target {
+                path: args.out.join(&file.path),
+                contents: file.contents.clone().into_bytes(),
+                normalize: true,
+            })
+            .collect();
+        let written = write_all(&targets, None)
+            .with_context(|| format!("writing into {}", args.out.display()))?;
+        for path in written {
+            println!("wrote {}", path.display());
         }
     }
     if !stale.is_empty() {

@@ -113,3 +113,54 @@ fn a_missing_schema_directory_is_an_error() {
         text(&run.stderr)
     );
 }
+
+/// The names of the files in `dir`, recursively, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            names.push(path.strip_prefix(dir).unwrap().display().to_string());
+            if path.is_dir() {
+                stack.push(path);
+            }
+        }
+    }
+    names.sort();
+    names
+}
+
+#[test]
+fn a_failure_while_writing_leaves_the_crate_as_it_was() {
+    let schema = root().join("schema");
+    let out = tempfile::tempdir().unwrap();
+    let src = out.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    for file in ["lib.rs", "operations.rs", "types.rs"] {
+        std::fs::write(src.join(file), format!("// {file} before\n")).unwrap();
+    }
+    // The last file to write cannot be: a folder stands where it goes, so
+    // the run fails after the other files' new contents were written.
+    std::fs::create_dir_all(src.join("validators.rs/in-the-way")).unwrap();
+    let before = listing(out.path());
+
+    let failed = xtask(&[
+        "codegen",
+        "--schema",
+        schema.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_ne!(failed.status.code(), Some(0));
+    let stderr = text(&failed.stderr);
+    assert!(stderr.contains("validators.rs"), "{stderr}");
+    assert_eq!(listing(out.path()), before, "no temporary file is left");
+    for file in ["lib.rs", "operations.rs", "types.rs"] {
+        assert_eq!(
+            std::fs::read_to_string(src.join(file)).unwrap(),
+            format!("// {file} before\n"),
+            "{file} is as it was"
+        );
+    }
+}

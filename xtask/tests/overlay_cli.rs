@@ -230,7 +230,7 @@ fn an_update_that_makes_the_reference_invalid_is_reported_by_import_naming_the_o
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
         stderr(&output).starts_with(&format!(
-            "warning: {overlay}:8:17: `required` is not a list"
+            "warning: {overlay}:8:17: `required` must be a list of property names"
         )),
         "{}",
         stderr(&output)

@@ -202,7 +202,7 @@ fn an_upgrade_pins_new_imports_it_and_regenerates() {
         assert_eq!(after[kept], before[kept], "{kept}");
     }
     assert!(
-        !names(&after).iter().any(|name| name.contains(".upgrade-")),
+        !names(&after).iter().any(|name| name.contains(".xtask-")),
         "no temporary file is left: {:?}",
         names(&after)
     );
