@@ -1,6 +1,8 @@
 //! The payloads the benchmarks measure the generated crate (`intercom-models`,
 //! the whole pinned reference) on, as build.rs wrote them.
 
+#![forbid(unsafe_code)]
+
 pub use intercom_models::validators;
 
 /// The reference the models come from, its imported schema, its examples

@@ -163,6 +163,7 @@ fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
             clippy::doc_overindented_list_items,
             clippy::tabs_in_doc_comments
         )]
+        #![forbid(unsafe_code)]
 
         pub mod operations;
         pub mod types;

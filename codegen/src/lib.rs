@@ -15,6 +15,8 @@
 //!
 //! `xtask` is a thin command-line shell over this crate; tests call it directly.
 
+#![forbid(unsafe_code)]
+
 pub mod diff;
 pub mod generate;
 pub mod import;

@@ -17,6 +17,7 @@
     clippy::doc_overindented_list_items,
     clippy::tabs_in_doc_comments
 )]
+#![forbid(unsafe_code)]
 pub mod operations;
 pub mod types;
 pub mod validators;

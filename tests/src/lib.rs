@@ -1,5 +1,7 @@
 //! Helpers shared by the tests of every pass.
 
+#![forbid(unsafe_code)]
+
 use std::path::{Path, PathBuf};
 
 mod diff_pairs;

@@ -3,6 +3,8 @@
 //! (`exchanges` reads them, `traffic` routes and checks them) and the four
 //! report formats (`report`).
 
+#![forbid(unsafe_code)]
+
 pub mod exchanges;
 pub mod report;
 pub mod traffic;

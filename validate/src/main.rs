@@ -4,6 +4,8 @@
 //! code says what happened: 0 all as expected, 1 some payload is not, 2 the
 //! input could not be checked at all.
 
+#![forbid(unsafe_code)]
+
 use std::io::{BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;

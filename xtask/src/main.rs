@@ -1,6 +1,8 @@
 //! `cargo xtask`: the project's command line. Each subcommand is a thin shell
 //! over `intercom-codegen`; exit code 2 means bad usage or bad input.
 
+#![forbid(unsafe_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
