@@ -589,6 +589,50 @@ impl<'a> Importer<'a> {
             let converted = self.convert(&schema, &pointer, &out_pointer)?;
             self.defs.insert(name, converted);
         }
+        self.break_reference_loops()
+    }
+
+    /// Schemas that are only a `$ref` to one another in a loop (a → b → a)
+    /// never reach a schema: the reference's defect, which would stop
+    /// codegen. The loop is cut where it closes, at the first of its schemas
+    /// by name, whose `$ref` is kept aside as `x-invalid-$ref`: that schema
+    /// accepts any value, and the others refer to it.
+    fn break_reference_loops(&mut self) -> Result<(), ImportError> {
+        let names: Vec<String> = self.defs.keys().cloned().collect();
+        for start in names {
+            let mut chain = vec![start.clone()];
+            let mut current = start.clone();
+            while let Some(next) = self.defs.get(&current).and_then(only_reference) {
+                if let Some(at) = chain.iter().position(|name| *name == next) {
+                    let mut members = chain[at..].to_vec();
+                    members.sort();
+                    let cut = members[0].clone();
+                    let mut path = chain[at..].to_vec();
+                    path.push(next);
+                    let pointer = self
+                        .origins
+                        .get(&format!("/$defs/{}", escape_pointer_token(&cut)))
+                        .cloned()
+                        .unwrap_or_default();
+                    self.defect(
+                        &format!("{pointer}/$ref"),
+                        "$ref",
+                        &format!(
+                            "`$ref`s loop without reaching a schema ({})",
+                            path.join(" → ")
+                        ),
+                    )?;
+                    if let Some(Value::Object(schema)) = self.defs.get_mut(&cut)
+                        && let Some(reference) = schema.remove("$ref")
+                    {
+                        schema.insert("x-invalid-$ref".to_owned(), reference);
+                    }
+                    break;
+                }
+                chain.push(next.clone());
+                current = next;
+            }
+        }
         Ok(())
     }
 
@@ -1319,6 +1363,28 @@ fn keyword_defect(key: &str, value: &Value) -> Option<&'static str> {
     })
 }
 
+/// The `$defs` name a converted schema refers to when a `$ref` is all it
+/// asserts (annotations beside it are allowed).
+fn only_reference(schema: &Value) -> Option<String> {
+    let schema = schema.as_object()?;
+    let target = schema.get("$ref")?.as_str()?.strip_prefix("#/$defs/")?;
+    let annotations_only = schema.keys().all(|key| {
+        matches!(
+            key.as_str(),
+            "$ref"
+                | "title"
+                | "description"
+                | "$comment"
+                | "examples"
+                | "default"
+                | "deprecated"
+                | "readOnly"
+                | "writeOnly"
+        ) || key.starts_with("x-")
+    });
+    annotations_only.then(|| unescape_pointer_token(target))
+}
+
 /// A value as a message shows it: its JSON, cut short.
 fn short(value: &Value) -> String {
     let text = value.to_string();
@@ -1517,6 +1583,34 @@ mod tests {
         assert_eq!(
             error,
             "spec.yaml:8:20: expected a schema (a mapping) at #/components/schemas/a/properties/p/items"
+        );
+    }
+
+    #[test]
+    fn references_that_loop_without_a_schema_are_cut_where_the_loop_closes() {
+        let spec = format!(
+            "{HEADER}components:\n  schemas:\n    b: {{$ref: '#/components/schemas/a', description: B}}\n    a: {{$ref: '#/components/schemas/b'}}\n    self: {{$ref: '#/components/schemas/self'}}\n    tree: {{type: object, properties: {{child: {{$ref: '#/components/schemas/tree'}}}}}}\n"
+        );
+        let imported = import_text(&spec, Selection::All).unwrap();
+        let defs = &imported.schema["$defs"];
+        assert_eq!(defs["a"], json!({"x-invalid-$ref": "#/$defs/b"}));
+        assert_eq!(defs["b"], json!({"$ref": "#/$defs/a", "description": "B"}));
+        assert_eq!(defs["self"], json!({"x-invalid-$ref": "#/$defs/self"}));
+        assert_eq!(
+            defs["tree"]["properties"]["child"],
+            json!({"$ref": "#/$defs/tree"}),
+            "a loop through a schema is no defect"
+        );
+        let warnings: Vec<String> = imported.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(warnings.len(), 2, "{warnings:#?}");
+        assert!(
+            warnings[0]
+                .starts_with("spec.yaml:6:15: `$ref`s loop without reaching a schema (a → b → a)"),
+            "{warnings:#?}"
+        );
+        assert!(
+            warnings[1].contains("`$ref`s loop without reaching a schema (self → self)"),
+            "{warnings:#?}"
         );
     }
 
