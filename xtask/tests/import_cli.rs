@@ -171,3 +171,54 @@ fn select_and_all_cannot_be_combined() {
         stderr(&output)
     );
 }
+
+/// Hostile references end in an error with a position, never a crash: each
+/// is generated here rather than checked in, being large or repetitive.
+#[test]
+fn hostile_references_are_refused_with_their_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let depth = 100_000;
+    let cases = [
+        (
+            write("block.yaml", format!("{}x\n", "- ".repeat(depth))),
+            "block.yaml:1:257: the YAML nests deeper than 128 levels",
+        ),
+        (
+            write(
+                "flow.yaml",
+                format!("a: {}1{}\n", "{b: ".repeat(depth), "}".repeat(depth)),
+            ),
+            "flow.yaml:1:512: the YAML nests deeper than 128 levels",
+        ),
+        (
+            write(
+                "nested.json",
+                format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth)),
+            ),
+            "nested.json:1:636: invalid JSON: recursion limit exceeded",
+        ),
+        (
+            write("laughs.yaml", {
+                let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+                for level in 1..10 {
+                    let aliases = vec![format!("*a{}", level - 1); 10].join(", ");
+                    text.push_str(&format!("a{level}: &a{level} [{aliases}]\n"));
+                }
+                text
+            }),
+            "laughs.yaml:6:45: aliases expand the document to more than 1000000 values",
+        ),
+    ];
+    for (spec, expected) in cases {
+        let text = refused(&spec, &[]);
+        assert!(
+            text.starts_with(&format!("error: {}", dir.path().join(expected).display())),
+            "{text}"
+        );
+    }
+}
