@@ -429,55 +429,104 @@ pub fn percent_decode(text: &str) -> String {
 
 type Built = (Value, HashMap<String, Position>, Vec<LoadWarning>);
 
-/// The error saphyr-parser gives a quoted scalar whose continuation lines
-/// are indented less than the block around it.
-const UNDER_INDENTED_QUOTE: &str = "invalid indentation in quoted scalar";
+/// What libyaml reads and saphyr-parser refuses, and how the text is
+/// rewritten so that saphyr-parser reads the same value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Repair {
+    /// A quoted scalar whose continuation lines are indented less than the
+    /// block around it (YAML 1.2 forbids it; published references have it).
+    /// Indenting them changes nothing in its value: a quoted scalar's line
+    /// breaks fold and each continuation line's leading blanks are dropped.
+    UnderIndentedQuote,
+    /// A tab between `:` and its value (YAML 1.2 allows tabs as separation,
+    /// saphyr-parser refuses this one). A space separates alike.
+    TabAfterColon,
+}
 
-/// At most this many quoted scalars are re-indented in one file, each a parse
-/// of the whole text again.
-const MAX_REINDENTED_QUOTES: usize = 1_000;
+impl Repair {
+    /// The repair for the error saphyr-parser gives with `info`.
+    fn for_error(info: &str) -> Option<Repair> {
+        match info {
+            "invalid indentation in quoted scalar" => Some(Repair::UnderIndentedQuote),
+            "':' must be followed by a valid YAML whitespace" => Some(Repair::TabAfterColon),
+            _ => None,
+        }
+    }
 
-/// Parses YAML as libyaml, PyYAML and js-yaml read it: a quoted scalar
-/// whose continuation lines are indented less than its block (YAML 1.2
-/// forbids it; published references have it) is read as if they were
-/// indented, which changes nothing in its value, since a quoted scalar's
-/// line breaks fold and each continuation line's leading blanks are
-/// dropped. Each such scalar is a warning.
+    /// `text` rewritten where saphyr-parser stopped (`at`, a byte offset).
+    fn apply(self, text: &str, at: usize) -> Option<String> {
+        match self {
+            Repair::UnderIndentedQuote => indent_quoted_scalar(text, at),
+            Repair::TabAfterColon => {
+                let separation = text[..at].trim_end_matches([' ', '\t']);
+                if !separation.ends_with(':') || !text[separation.len()..at].contains('\t') {
+                    return None;
+                }
+                let spaces = " ".repeat(at - separation.len());
+                Some(format!("{separation}{spaces}{}", &text[at..]))
+            }
+        }
+    }
+
+    fn warning(self) -> &'static str {
+        match self {
+            Repair::UnderIndentedQuote => {
+                "a quoted scalar's continuation lines are indented less than its block (YAML 1.2 forbids it); read as libyaml reads it"
+            }
+            Repair::TabAfterColon => {
+                "a tab separates `:` from its value; read as libyaml reads it (saphyr-parser refuses it)"
+            }
+        }
+    }
+}
+
+/// At most this many places are rewritten in one file, each a parse of the
+/// whole text again.
+const MAX_REPAIRS: usize = 1_000;
+
+/// Parses YAML as libyaml, PyYAML and js-yaml read it: where saphyr-parser
+/// refuses what they read (see [`Repair`]), the text is rewritten there,
+/// without changing what it means, and parsed again. Each such place is a
+/// warning.
 fn parse_yaml(path: &Path, text: &str) -> Result<Built, LoadError> {
     let mut text = std::borrow::Cow::Borrowed(text);
-    let mut reindented = Vec::new();
+    let mut repaired = Vec::new();
     loop {
         match build_yaml(path, &text) {
-            Err(BuildFailure::UnderIndentedQuote { char_index, error })
-                if reindented.len() < MAX_REINDENTED_QUOTES =>
-            {
-                let Some(start) = text.char_indices().nth(char_index).map(|(at, _)| at) else {
+            Err(BuildFailure::Repairable {
+                repair,
+                char_index,
+                error,
+            }) if repaired.len() < MAX_REPAIRS => {
+                let Some(at) = text.char_indices().nth(char_index).map(|(at, _)| at) else {
                     return Err(error);
                 };
-                let Some(repaired) = indent_quoted_scalar(&text, start) else {
+                let Some(rewritten) = repair.apply(&text, at) else {
                     return Err(error);
                 };
                 let LoadError::Syntax { position, .. } = &error else {
                     return Err(error);
                 };
-                reindented.push(*position);
-                text = std::borrow::Cow::Owned(repaired);
+                repaired.push((repair, *position));
+                text = std::borrow::Cow::Owned(rewritten);
             }
-            Err(BuildFailure::UnderIndentedQuote { error, .. } | BuildFailure::Other(error)) => {
+            Err(BuildFailure::Repairable { error, .. } | BuildFailure::Other(error)) => {
                 return Err(error);
             }
             Ok((value, positions, mut warnings)) => {
-                for position in reindented {
+                for (repair, position) in repaired {
                     let pointer = positions
                         .iter()
-                        .filter(|(_, at)| **at == position)
+                        .filter(|(_, at)| at.line == position.line && at.column <= position.column)
+                        .max_by_key(|(pointer, at)| {
+                            (at.column, std::cmp::Reverse((*pointer).clone()))
+                        })
                         .map(|(pointer, _)| pointer.clone())
-                        .min()
                         .unwrap_or_default();
                     warnings.push(LoadWarning {
                         position,
                         pointer,
-                        message: "a quoted scalar's continuation lines are indented less than its block (YAML 1.2 forbids it); read as libyaml reads it".to_owned(),
+                        message: repair.warning().to_owned(),
                     });
                 }
                 return Ok((value, positions, warnings));
@@ -487,7 +536,11 @@ fn parse_yaml(path: &Path, text: &str) -> Result<Built, LoadError> {
 }
 
 enum BuildFailure {
-    UnderIndentedQuote { char_index: usize, error: LoadError },
+    Repairable {
+        repair: Repair,
+        char_index: usize,
+        error: LoadError,
+    },
     Other(LoadError),
 }
 
@@ -556,12 +609,16 @@ fn build_yaml(path: &Path, text: &str) -> Result<Built, BuildFailure> {
         depth: 0,
         values: 0,
         value_limit: MIN_VALUE_LIMIT.max(text.len()),
-        under_indented_quote: None,
+        repairable: None,
     };
     match builder.document() {
         Ok(value) => Ok((value, builder.positions, builder.warnings)),
-        Err(error) => Err(match builder.under_indented_quote {
-            Some(char_index) => BuildFailure::UnderIndentedQuote { char_index, error },
+        Err(error) => Err(match builder.repairable {
+            Some((repair, char_index)) => BuildFailure::Repairable {
+                repair,
+                char_index,
+                error,
+            },
             None => BuildFailure::Other(error),
         }),
     }
@@ -589,9 +646,9 @@ struct YamlBuilder<'input, 'p> {
     /// Values built so far, aliases counted at their full size.
     values: usize,
     value_limit: usize,
-    /// Where the quoted scalar starts (in characters) when parsing stopped
-    /// at one whose lines are indented less than its block.
-    under_indented_quote: Option<usize>,
+    /// When parsing stopped where a [`Repair`] applies: which, and where
+    /// (in characters).
+    repairable: Option<(Repair, usize)>,
 }
 
 fn position_of(span: &Span) -> Position {
@@ -606,9 +663,8 @@ impl<'input> YamlBuilder<'input, '_> {
         match self.events.next_event() {
             Some(Ok(event)) => Ok(event),
             Some(Err(error)) => {
-                if error.info() == UNDER_INDENTED_QUOTE {
-                    self.under_indented_quote = Some(error.marker().index());
-                }
+                self.repairable =
+                    Repair::for_error(error.info()).map(|repair| (repair, error.marker().index()));
                 Err(LoadError::Syntax {
                     path: self.path.to_path_buf(),
                     position: Position {
@@ -1076,6 +1132,27 @@ mod tests {
                 .to_string()
                 .starts_with("open.yaml:2:6: invalid YAML"),
             "{unterminated}"
+        );
+    }
+
+    #[test]
+    fn yaml_a_tab_after_a_colon_separates_as_libyaml_reads_it() {
+        let doc = yaml("a:\t1\nb: \"x\ty\"\nc:\t\tword\n");
+        assert_eq!(
+            doc.value,
+            serde_json::json!({"a": 1, "b": "x\ty", "c": "word"})
+        );
+        let warnings: Vec<(Position, &str)> = doc
+            .warnings
+            .iter()
+            .map(|w| (w.position, w.pointer.as_str()))
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                (Position { line: 1, column: 4 }, "/a"),
+                (Position { line: 3, column: 5 }, "/c"),
+            ]
         );
     }
 

@@ -7,3 +7,4 @@ mod overlays;
 mod serde_impls;
 mod types;
 mod validators;
+mod yaml_oracle;
