@@ -1,6 +1,7 @@
 //! Snapshot tests of each pass on the fixtures in tests/fixtures.
 
 mod diff;
+mod fuzz_corpora;
 mod import;
 mod operations;
 mod overlays;
