@@ -255,6 +255,7 @@ fn parse_json(path: &Path, text: &str) -> Result<(Value, HashMap<String, Positio
         offset: 0,
         line: 1,
         line_start: 0,
+        counted: (0, 0),
         positions: &mut positions,
     };
     indexer.value(String::new());
@@ -277,6 +278,10 @@ struct JsonIndexer<'a> {
     offset: usize,
     line: usize,
     line_start: usize,
+    /// The characters of the current line before a byte offset in it, as
+    /// last counted: each position counts on from there, so a document on
+    /// one long line (as minified JSON is) is not counted again per value.
+    counted: (usize, usize),
     positions: &'a mut HashMap<String, Position>,
 }
 
@@ -295,20 +300,27 @@ impl JsonIndexer<'_> {
         }
     }
 
-    fn position(&self) -> Position {
-        let column = String::from_utf8_lossy(&self.text[self.line_start..self.offset])
-            .chars()
-            .count()
-            + 1;
+    fn position(&mut self) -> Position {
+        let (mut from, mut chars) = self.counted;
+        if from < self.line_start || from > self.offset {
+            (from, chars) = (self.line_start, 0);
+        }
+        // The text is UTF-8: a character is a byte that does not continue one.
+        chars += self.text[from..self.offset]
+            .iter()
+            .filter(|&&b| b & 0xC0 != 0x80)
+            .count();
+        self.counted = (self.offset, chars);
         Position {
             line: self.line,
-            column,
+            column: chars + 1,
         }
     }
 
     fn value(&mut self, pointer: String) {
         self.skip_blank();
-        self.positions.insert(pointer.clone(), self.position());
+        let position = self.position();
+        self.positions.insert(pointer.clone(), position);
         match self.text.get(self.offset) {
             Some(b'{') => {
                 self.offset += 1;
@@ -602,6 +614,7 @@ fn indent_quoted_scalar(text: &str, start: usize) -> Option<String> {
 fn build_yaml(path: &Path, text: &str) -> Result<Built, BuildFailure> {
     let mut builder = YamlBuilder {
         path,
+        text,
         events: Parser::new_from_str(text),
         anchors: HashMap::new(),
         positions: HashMap::new(),
@@ -633,10 +646,12 @@ const MAX_YAML_DEPTH: usize = 128;
 /// longer text may expand to as many values as it has bytes, which no
 /// document without aliases reaches. Without a bound, ten anchors of ten
 /// aliases each ("billion laughs") expand to 10^10 values.
-const MIN_VALUE_LIMIT: usize = 1_000_000;
+const MIN_VALUE_LIMIT: usize = 100_000;
 
 struct YamlBuilder<'input, 'p> {
     path: &'p Path,
+    /// The text parsed, for the names of aliases in messages.
+    text: &'input str,
     events: Parser<'input, saphyr_parser::StrInput<'input>>,
     /// Each anchor's value and the number of values it holds.
     anchors: HashMap<usize, (Value, usize)>,
@@ -676,6 +691,15 @@ impl<'input> YamlBuilder<'input, '_> {
             }
             None => Err(self.error_at(None, "unexpected end of the YAML stream")),
         }
+    }
+
+    /// The `*name` that stands at `span`.
+    fn alias_name(&self, span: &Span) -> String {
+        self.text
+            .chars()
+            .skip(span.start.index())
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
+            .collect()
     }
 
     fn error_at(&self, span: Option<&Span>, message: &str) -> LoadError {
@@ -744,7 +768,8 @@ impl<'input> YamlBuilder<'input, '_> {
                     return Err(self.error_at(
                         Some(&span),
                         &format!(
-                            "aliases expand the document to more than {} values (nested anchors and aliases, as in \"billion laughs\")",
+                            "the alias `{}` expands the document to more than {} values (nested anchors and aliases, as in \"billion laughs\")",
+                            self.alias_name(&span),
                             self.value_limit
                         ),
                     ));
@@ -1046,6 +1071,20 @@ mod tests {
         );
     }
 
+    /// The error that parsing `text` as the file `name` ends in, with its
+    /// position and message.
+    fn syntax_error(name: &str, text: impl AsRef<[u8]>) -> (LoadError, Position, String) {
+        let error = parse(Path::new(name), text.as_ref()).unwrap_err();
+        let LoadError::Syntax {
+            position, message, ..
+        } = &error
+        else {
+            panic!("not a syntax error: {error}")
+        };
+        let (position, message) = (*position, message.clone());
+        (error, position, message)
+    }
+
     #[test]
     fn yaml_anchors_and_merge_keys_resolve() {
         let doc = yaml("base: &b {x: 1, y: 2}\nderived:\n  <<: *b\n  y: 3\n");
@@ -1060,14 +1099,12 @@ mod tests {
             let aliases = vec![format!("*a{}", level - 1); 10].join(", ");
             text.push_str(&format!("a{level}: &a{level} [{aliases}]\n"));
         }
-        let error = parse(Path::new("laughs.yaml"), text.as_bytes()).unwrap_err();
-        let LoadError::Syntax {
-            position, message, ..
-        } = &error
-        else {
-            panic!("{error}")
-        };
+        let (error, position, message) = syntax_error("laughs.yaml", text.as_bytes());
         assert!(message.contains("billion laughs"), "{message}");
+        assert!(
+            message.starts_with("the alias `*a"),
+            "names the alias: {message}"
+        );
         assert!(position.line > 1 && position.line <= 10, "{error}");
 
         // Aliases that stay within the bound still resolve.
@@ -1080,13 +1117,7 @@ mod tests {
         let text: String = (0..MAX_YAML_DEPTH + 50)
             .map(|depth| format!("{}- \n", "  ".repeat(depth)))
             .collect();
-        let error = parse(Path::new("deep.yaml"), text.as_bytes()).unwrap_err();
-        let LoadError::Syntax {
-            position, message, ..
-        } = &error
-        else {
-            panic!("{error}")
-        };
+        let (error, position, message) = syntax_error("deep.yaml", text.as_bytes());
         assert!(message.contains("nests deeper than 128"), "{message}");
         assert_eq!(position.line, MAX_YAML_DEPTH + 1, "{error}");
         let shallow: String = (0..100)
@@ -1166,16 +1197,29 @@ mod tests {
 
     #[test]
     fn yaml_syntax_errors_have_line_and_column() {
-        let error = parse(Path::new("bad.yaml"), b"a: 1\nb: [1, 2\nc: 3\n").unwrap_err();
-        let LoadError::Syntax {
-            position, message, ..
-        } = &error
-        else {
-            panic!("{error}")
-        };
+        let (error, position, message) = syntax_error("bad.yaml", b"a: 1\nb: [1, 2\nc: 3\n");
         assert!(position.line >= 2, "{error}");
         assert!(message.starts_with("invalid YAML"), "{message}");
         assert!(error.to_string().starts_with("bad.yaml:"), "{error}");
+    }
+
+    #[test]
+    fn minified_json_is_indexed_by_characters_along_its_one_line() {
+        let doc = parse(
+            Path::new("t.json"),
+            "{\"é\":[1,{\"ü\":2}],\"b\":{\"c\":[3,4]}}\n{}".as_bytes(),
+        );
+        assert!(doc.is_err(), "two documents are refused");
+        let doc = parse(
+            Path::new("t.json"),
+            "{\"é\":[1,{\"ü\":2}],\"b\":{\"c\":[3,4]}}".as_bytes(),
+        )
+        .unwrap();
+        let at = |pointer: &str| doc.position(pointer).map(|p| (p.line, p.column));
+        assert_eq!(at("/é/1/ü"), Some((1, 14)));
+        assert_eq!(at("/b"), Some((1, 22)));
+        assert_eq!(at("/b/c/1"), Some((1, 30)));
+        assert_eq!(at("/é/0"), Some((1, 7)), "the first item, asked for last");
     }
 
     #[test]

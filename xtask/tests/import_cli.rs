@@ -211,7 +211,7 @@ fn hostile_references_are_refused_with_their_position() {
                 }
                 text
             }),
-            "laughs.yaml:6:45: aliases expand the document to more than 1000000 values",
+            "laughs.yaml:5:45: the alias `*a3` expands the document to more than 100000 values",
         ),
     ];
     for (spec, expected) in cases {
