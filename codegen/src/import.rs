@@ -614,18 +614,20 @@ impl<'a> Importer<'a> {
                         .get(&format!("/$defs/{}", escape_pointer_token(&cut)))
                         .cloned()
                         .unwrap_or_default();
-                    self.defect(
-                        &format!("{pointer}/$ref"),
-                        "$ref",
-                        &format!(
-                            "`$ref`s loop without reaching a schema ({})",
-                            path.join(" → ")
-                        ),
-                    )?;
-                    if let Some(Value::Object(schema)) = self.defs.get_mut(&cut)
+                    if let Some(Value::Object(mut schema)) = self.defs.remove(&cut)
                         && let Some(reference) = schema.remove("$ref")
                     {
-                        schema.insert("x-invalid-$ref".to_owned(), reference);
+                        self.defect(
+                            &format!("{pointer}/$ref"),
+                            "$ref",
+                            &reference,
+                            &format!(
+                                "`$ref`s loop without reaching a schema ({})",
+                                path.join(" → ")
+                            ),
+                            &mut schema,
+                        )?;
+                        self.defs.insert(cut, Value::Object(schema));
                     }
                     break;
                 }
@@ -793,43 +795,24 @@ impl<'a> Importer<'a> {
                         let converted = self.convert_discriminator(value, &child)?;
                         result.insert(key.clone(), converted);
                     }
-                    "required" => match value {
-                        Value::Array(names) if names.iter().all(Value::is_string) => {
+                    "required" | "type" | "enum" | "const" | "multipleOf" | "maximum"
+                    | "minimum" | "exclusiveMaximum" | "exclusiveMinimum" | "maxLength"
+                    | "minLength" | "pattern" | "maxItems" | "minItems" | "uniqueItems"
+                    | "maxContains" | "minContains" | "maxProperties" | "minProperties"
+                    | "dependentRequired" | "format" | "default" | "title" | "description"
+                    | "readOnly" | "writeOnly" | "deprecated" | "$comment" | "contentEncoding"
+                    | "contentMediaType" => match keyword_defect(key, value) {
+                        None => {
                             result.insert(key.clone(), value.clone());
                         }
-                        _ => {
-                            self.defect(
-                                &child,
-                                key,
-                                &format!(
-                                    "`required` must be a list of property names, found {}",
-                                    short(value)
-                                ),
-                            )?;
-                            result.insert(format!("x-invalid-{key}"), value.clone());
-                        }
+                        Some(expected) => self.defect(
+                            &child,
+                            key,
+                            value,
+                            &format!("`{key}` must be {expected}, found {}", short(value)),
+                            &mut result,
+                        )?,
                     },
-                    "type" | "enum" | "const" | "multipleOf" | "maximum" | "minimum"
-                    | "exclusiveMaximum" | "exclusiveMinimum" | "maxLength" | "minLength"
-                    | "pattern" | "maxItems" | "minItems" | "uniqueItems" | "maxContains"
-                    | "minContains" | "maxProperties" | "minProperties" | "dependentRequired"
-                    | "format" | "default" | "title" | "description" | "readOnly" | "writeOnly"
-                    | "deprecated" | "$comment" | "contentEncoding" | "contentMediaType" => {
-                        match keyword_defect(key, value) {
-                            None => {
-                                result.insert(key.clone(), value.clone());
-                            }
-                            Some(expected) => {
-                                self.defect(
-                                    &child,
-                                    key,
-                                    &format!("`{key}` must be {expected}, found {}", short(value)),
-                                )?;
-                                // Kept beside the schema, which no longer asserts it.
-                                result.insert(format!("x-invalid-{key}"), value.clone());
-                            }
-                        }
-                    }
                     // Documentation-only OpenAPI keywords and vendor extensions.
                     "xml" | "externalDocs" => {}
                     _ if key.starts_with("x-") => {}
@@ -1055,23 +1038,47 @@ impl<'a> Importer<'a> {
     }
 
     /// A keyword of the reference that JSON Schema cannot read: an error under
-    /// `strict`, else a warning, and the keyword is set aside so that the
-    /// rest of the schema is still generated.
-    fn defect(&mut self, pointer: &str, key: &str, message: &str) -> Result<(), ImportError> {
+    /// `strict`, else a warning, and the keyword is set aside in `schema` so
+    /// that the rest of the schema is still generated.
+    fn defect(
+        &mut self,
+        pointer: &str,
+        key: &str,
+        value: &Value,
+        message: &str,
+        schema: &mut Map<String, Value>,
+    ) -> Result<(), ImportError> {
         if self.options.strict {
             return Err(malformed(
                 self.doc,
                 pointer,
                 &format!(
-                    "{message} (without --strict this is a warning and the keyword is dropped)"
+                    "{message} (without --strict this is a warning and the schema does not assert it)"
                 ),
             ));
         }
-        self.warn(
+        self.set_aside(
             pointer,
+            key,
+            value,
             &format!("{message}; the schema does not assert it (kept as `x-invalid-{key}`)"),
+            schema,
         );
         Ok(())
+    }
+
+    /// Keeps `value` of the keyword `key` in `schema` as `x-invalid-<key>`,
+    /// where it asserts nothing, and says so at `pointer`.
+    fn set_aside(
+        &mut self,
+        pointer: &str,
+        key: &str,
+        value: &Value,
+        warning: &str,
+        schema: &mut Map<String, Value>,
+    ) {
+        self.warn(pointer, warning);
+        schema.insert(format!("x-invalid-{key}"), value.clone());
     }
 
     /// `error` when it is not a malformed value at or under the keyword
@@ -1102,14 +1109,11 @@ impl<'a> Importer<'a> {
             .value
             .pointer(at)
             .map_or_else(String::new, |found| format!(", found {}", short(found)));
-        let (at, message) = (
-            at.clone(),
-            format!(
-                "{expected}{found}; the schema does not assert `{key}` (kept as `x-invalid-{key}`)"
-            ),
+        let warning = format!(
+            "{expected}{found}; the schema does not assert `{key}` (kept as `x-invalid-{key}`)"
         );
-        self.warn(&at, &message);
-        result.insert(format!("x-invalid-{key}"), value.clone());
+        let at = at.clone();
+        self.set_aside(&at, key, value, &warning, result);
         Ok(())
     }
 
@@ -1315,8 +1319,8 @@ fn keyword_defect(key: &str, value: &Value) -> Option<&'static str> {
     let count = |v: &Value| {
         v.as_u64().is_some() || v.as_f64().is_some_and(|f| f >= 0.0 && f.fract() == 0.0)
     };
-    let ok = match key {
-        "type" => {
+    let (valid, expected) = match key {
+        "type" => (
             is_type(value)
                 || value.as_array().is_some_and(|types| {
                     types.iter().all(is_type)
@@ -1326,41 +1330,43 @@ fn keyword_defect(key: &str, value: &Value) -> Option<&'static str> {
                             .collect::<std::collections::BTreeSet<_>>()
                             .len()
                             == types.len()
-                })
+                }),
+            "one of string, number, integer, boolean, array, object, null (or a list of them without repeats)",
+        ),
+        "required" => (
+            value
+                .as_array()
+                .is_some_and(|names| names.iter().all(Value::is_string)),
+            "a list of property names",
+        ),
+        "enum" => (value.is_array(), "a list of values"),
+        "multipleOf" => (
+            value.as_f64().is_some_and(|f| f > 0.0),
+            "a number greater than 0",
+        ),
+        "maximum" | "minimum" | "exclusiveMaximum" | "exclusiveMinimum" => {
+            (value.is_number(), "a number")
         }
-        "enum" => value.is_array(),
-        "multipleOf" => value.as_f64().is_some_and(|f| f > 0.0),
-        "maximum" | "minimum" | "exclusiveMaximum" | "exclusiveMinimum" => value.is_number(),
         "maxLength" | "minLength" | "maxItems" | "minItems" | "maxContains" | "minContains"
-        | "maxProperties" | "minProperties" => count(value),
-        "uniqueItems" | "readOnly" | "writeOnly" | "deprecated" => value.is_boolean(),
-        "dependentRequired" => value.as_object().is_some_and(|map| {
-            map.values().all(|names| {
-                names
-                    .as_array()
-                    .is_some_and(|n| n.iter().all(Value::is_string))
-            })
-        }),
-        "pattern" | "format" | "title" | "description" | "$comment" | "contentEncoding"
-        | "contentMediaType" => value.is_string(),
-        _ => true,
-    };
-    if ok {
-        return None;
-    }
-    Some(match key {
-        "type" => {
-            "one of string, number, integer, boolean, array, object, null (or a list of them without repeats)"
+        | "maxProperties" | "minProperties" => (count(value), "a non-negative integer"),
+        "uniqueItems" | "readOnly" | "writeOnly" | "deprecated" => {
+            (value.is_boolean(), "true or false")
         }
-        "enum" => "a list of values",
-        "multipleOf" => "a number greater than 0",
-        "maximum" | "minimum" | "exclusiveMaximum" | "exclusiveMinimum" => "a number",
-        "uniqueItems" | "readOnly" | "writeOnly" | "deprecated" => "true or false",
-        "dependentRequired" => "an object of lists of property names",
+        "dependentRequired" => (
+            value.as_object().is_some_and(|map| {
+                map.values().all(|names| {
+                    names
+                        .as_array()
+                        .is_some_and(|n| n.iter().all(Value::is_string))
+                })
+            }),
+            "an object of lists of property names",
+        ),
         "pattern" | "format" | "title" | "description" | "$comment" | "contentEncoding"
-        | "contentMediaType" => "a string",
-        _ => "a non-negative integer",
-    })
+        | "contentMediaType" => (value.is_string(), "a string"),
+        _ => return None,
+    };
+    (!valid).then_some(expected)
 }
 
 /// The `$defs` name a converted schema refers to when a `$ref` is all it
