@@ -57,8 +57,9 @@ pub fn import(bytes: &[u8]) {
 /// Any bytes as an NDJSON exchange line and as a HAR file: an exchange or an
 /// error, never a panic.
 pub fn cli_readers(bytes: &[u8]) {
-    let _ = intercom_validate::exchanges::read_ndjson_line(1, bytes);
-    let mut entries = 0usize;
-    let _ = intercom_validate::exchanges::read_har(bytes, |_| entries += 1);
-    let _ = intercom_validate::exchanges::form(&bytes[..bytes.len().min(256)]);
+    use intercom_validate::exchanges::{FORM_PREFIX, form, read_har, read_ndjson_line};
+    let _ = read_ndjson_line(1, bytes);
+    let _ = read_har(bytes, drop);
+    let prefix = usize::try_from(FORM_PREFIX).map_or(bytes.len(), |limit| limit.min(bytes.len()));
+    let _ = form(&bytes[..prefix]);
 }

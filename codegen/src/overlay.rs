@@ -567,30 +567,18 @@ impl Source<'_> {
     }
 
     fn child(&self, token: &str) -> Option<Source<'_>> {
-        match self {
-            Source::Update { value, pointer } => {
-                let value = match value {
-                    Value::Object(map) => map.get(&source::unescape_pointer_token(token))?,
-                    Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
-                    _ => return None,
-                };
-                Some(Source::Update {
-                    value,
-                    pointer: format!("{pointer}/{token}"),
-                })
-            }
-            Source::Copy { value, position } => {
-                let value = match value {
-                    Value::Object(map) => map.get(&source::unescape_pointer_token(token))?,
-                    Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
-                    _ => return None,
-                };
-                Some(Source::Copy {
-                    value,
-                    position: *position,
-                })
-            }
-        }
+        // `token` is already escaped as a JSON pointer's tokens are.
+        let value = self.value().pointer(&format!("/{token}"))?;
+        Some(match self {
+            Source::Update { pointer, .. } => Source::Update {
+                value,
+                pointer: format!("{pointer}/{token}"),
+            },
+            Source::Copy { position, .. } => Source::Copy {
+                value,
+                position: *position,
+            },
+        })
     }
 }
 

@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use intercom_codegen::output::GeneratedFile;
 
 /// A file to write: where, and the bytes it must hold.
 pub struct Target {
@@ -15,6 +16,20 @@ pub struct Target {
     pub contents: Vec<u8>,
     /// Compare with what is there with `\r\n` read as `\n`, as codegen does.
     pub normalize: bool,
+}
+
+impl Target {
+    /// The files codegen generated, as targets in the crate folder `dir`.
+    pub fn generated(dir: &Path, files: &[GeneratedFile]) -> Vec<Target> {
+        files
+            .iter()
+            .map(|file| Target {
+                path: dir.join(&file.path),
+                contents: file.contents.replace("\r\n", "\n").into_bytes(),
+                normalize: true,
+            })
+            .collect()
+    }
 }
 
 /// A target whose temporary file is written, waiting to be renamed into place.

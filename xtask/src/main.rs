@@ -358,16 +358,7 @@ fn run_codegen(args: CodegenArgs) -> anyhow::Result<ExitCode> {
             }
         }
     } else {
-        let targets: Vec<Target> = generated
-            .files
-            .iter()
-            .map(|file| Target {
-                path: args.out.join(&file.path),
-                contents: file.contents.clone().into_bytes(),
-                normalize: true,
-            })
-            .collect();
-        let written = write_all(&targets, None)
+        let written = write_all(&Target::generated(&args.out, &generated.files), None)
             .with_context(|| format!("writing into {}", args.out.display()))?;
         for path in written {
             println!("wrote {}", path.display());

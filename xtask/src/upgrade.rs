@@ -125,13 +125,7 @@ pub fn run(upgrade: &Upgrade) -> anyhow::Result<ExitCode> {
             normalize: false,
         },
     ];
-    for file in &generated.files {
-        targets.push(Target {
-            path: generated_dir.join(&file.path),
-            contents: file.contents.replace("\r\n", "\n").into_bytes(),
-            normalize: true,
-        });
-    }
+    targets.extend(Target::generated(&generated_dir, &generated.files));
     let remove = (old_path != new_path).then_some(old_path.as_path());
     let changed = write_all(&targets, remove)?;
 
