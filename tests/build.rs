@@ -9,6 +9,8 @@ use quote::{format_ident, quote};
 
 #[path = "src/diff_pairs.rs"]
 mod diff_pairs;
+#[path = "../fuzz/schema_gen.rs"]
+mod schema_gen;
 use diff_pairs::diff_pairs;
 
 fn main() {
@@ -191,6 +193,64 @@ fn main() {
     let file = output::render(quote!(#(#modules)*), "tests/fixtures/overlays").expect("renders");
     std::fs::write(Path::new(&out_dir).join("fixture_overlays.rs"), file)
         .expect("OUT_DIR is writable");
+
+    fuzz_codegen_sample(Path::new(&out_dir));
+}
+
+/// How many of the codegen fuzz corpus's accepted documents are compiled.
+const FUZZ_SAMPLE: usize = 16;
+
+/// A sample of the documents in `fuzz/corpus/codegen` that codegen accepts,
+/// spread over the corpus in file-name order: their types and validators, a
+/// module each, so the test build proves that what the fuzzer reached
+/// compiles, and `FUZZ_SAMPLES` lists each module's schemas.
+fn fuzz_codegen_sample(out_dir: &Path) {
+    let dir = Path::new("../fuzz/corpus/codegen");
+    println!("cargo::rerun-if-changed={}", dir.display());
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("the codegen fuzz corpus is readable")
+        .map(|entry| entry.expect("a directory entry").path())
+        .collect();
+    files.sort();
+    let accepted: Vec<_> = files
+        .iter()
+        .filter_map(|path| {
+            let bytes = std::fs::read(path).expect("a corpus file is readable");
+            let schema =
+                schema_gen::document(&mut arbitrary::Unstructured::new(&bytes)).ok()?;
+            let model = Model::parse(&schema).ok()?;
+            let plan = types::plan(&model).ok()?;
+            let validators = generate::validators_items(&model, &plan).ok()?;
+            let name = path.file_name()?.to_string_lossy().into_owned();
+            Some((name, types::emit_items(&plan), validators))
+        })
+        .collect();
+    let step = accepted.len().div_ceil(FUZZ_SAMPLE).max(1);
+    let sample: Vec<_> = accepted.into_iter().step_by(step).collect();
+    let modules = sample.iter().enumerate().map(|(i, (_, types, validators))| {
+        let name = format_ident!("sample_{i}");
+        quote! {
+            #[allow(clippy::all, dead_code, deprecated, non_camel_case_types)]
+            pub mod #name {
+                pub mod types { #types }
+                pub mod validators { #validators }
+            }
+        }
+    });
+    let entries = sample.iter().enumerate().map(|(i, (file, _, _))| {
+        let name = format_ident!("sample_{i}");
+        quote!((#file, #name::validators::SCHEMAS),)
+    });
+    let file = output::render(
+        quote! {
+            /// Each compiled corpus file's name and its schemas.
+            pub static FUZZ_SAMPLES: &[(&str, &[intercom_runtime::SchemaEntry])] = &[#(#entries)*];
+            #(#modules)*
+        },
+        "fuzz/corpus/codegen",
+    )
+    .expect("renders");
+    std::fs::write(out_dir.join("fuzz_codegen_sample.rs"), file).expect("OUT_DIR is writable");
 }
 
 /// The JSON Schema that `cargo xtask import --spec reference --overlay

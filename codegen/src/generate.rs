@@ -256,7 +256,7 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
         if !matches!(def.kind, TypeKind::Alias(_)) {
             let ty = format_ident!("{}", def.name);
             public.push(quote! {
-                impl Validate for super::types::#ty {
+                impl intercom_runtime::Validate for super::types::#ty {
                     const SCHEMA: &'static str = #name;
 
                     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
@@ -284,7 +284,7 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
         });
     }
     Ok(quote! {
-        use intercom_runtime::{SchemaEntry, SyntaxError, Validate, ValidationError};
+        use intercom_runtime::{SchemaEntry, SyntaxError, ValidationError};
 
         /// Every schema, sorted by name.
         pub static SCHEMAS: &[SchemaEntry] = &[#(#entries)*];

@@ -4,7 +4,7 @@
 //! Validators of every schema in `schema/`: JSON Schema draft 2020-12,
 //! every error with its instance location and its keyword's location.
 #![allow(clippy::all)]
-use intercom_runtime::{SchemaEntry, SyntaxError, Validate, ValidationError};
+use intercom_runtime::{SchemaEntry, SyntaxError, ValidationError};
 /// Every schema, sorted by name.
 pub static SCHEMAS: &[SchemaEntry] = &[
     SchemaEntry {
@@ -2720,7 +2720,7 @@ pub fn validate_bytes_activity_log(
         |root| intercom_runtime::check::errors(|ctx| n1(root, ctx)),
     )
 }
-impl Validate for super::types::ActivityLog {
+impl intercom_runtime::Validate for super::types::ActivityLog {
     const SCHEMA: &'static str = "activity_log";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_activity_log(value)
@@ -2756,7 +2756,7 @@ pub fn validate_bytes_activity_log_event_type_list(
         |root| intercom_runtime::check::errors(|ctx| n12(root, ctx)),
     )
 }
-impl Validate for super::types::ActivityLogEventTypeList {
+impl intercom_runtime::Validate for super::types::ActivityLogEventTypeList {
     const SCHEMA: &'static str = "activity_log_event_type_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_activity_log_event_type_list(value)
@@ -2790,7 +2790,7 @@ pub fn validate_bytes_activity_log_list(
         |root| intercom_runtime::check::errors(|ctx| n16(root, ctx)),
     )
 }
-impl Validate for super::types::ActivityLogList {
+impl intercom_runtime::Validate for super::types::ActivityLogList {
     const SCHEMA: &'static str = "activity_log_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_activity_log_list(value)
@@ -2826,7 +2826,7 @@ pub fn validate_bytes_activity_log_metadata(
         |root| intercom_runtime::check::errors(|ctx| n21(root, ctx)),
     )
 }
-impl Validate for super::types::ActivityLogMetadata {
+impl intercom_runtime::Validate for super::types::ActivityLogMetadata {
     const SCHEMA: &'static str = "activity_log_metadata";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_activity_log_metadata(value)
@@ -2860,7 +2860,7 @@ pub fn validate_bytes_addressable_list(
         |root| intercom_runtime::check::errors(|ctx| n53(root, ctx)),
     )
 }
-impl Validate for super::types::AddressableList {
+impl intercom_runtime::Validate for super::types::AddressableList {
     const SCHEMA: &'static str = "addressable_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_addressable_list(value)
@@ -2892,7 +2892,7 @@ pub fn validate_bytes_admin(bytes: &[u8]) -> Result<Vec<ValidationError>, Syntax
         |root| intercom_runtime::check::errors(|ctx| n57(root, ctx)),
     )
 }
-impl Validate for super::types::Admin {
+impl intercom_runtime::Validate for super::types::Admin {
     const SCHEMA: &'static str = "admin";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_admin(value)
@@ -2926,7 +2926,7 @@ pub fn validate_bytes_admin_list(
         |root| intercom_runtime::check::errors(|ctx| n75(root, ctx)),
     )
 }
-impl Validate for super::types::AdminList {
+impl intercom_runtime::Validate for super::types::AdminList {
     const SCHEMA: &'static str = "admin_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_admin_list(value)
@@ -2960,7 +2960,7 @@ pub fn validate_bytes_admin_priority_level(
         |root| intercom_runtime::check::errors(|ctx| n79(root, ctx)),
     )
 }
-impl Validate for super::types::AdminPriorityLevel {
+impl intercom_runtime::Validate for super::types::AdminPriorityLevel {
     const SCHEMA: &'static str = "admin_priority_level";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_admin_priority_level(value)
@@ -2996,7 +2996,7 @@ pub fn validate_bytes_admin_reply_conversation_request(
         |root| intercom_runtime::check::errors(|ctx| n84(root, ctx)),
     )
 }
-impl Validate for super::types::AdminReplyConversationRequest {
+impl intercom_runtime::Validate for super::types::AdminReplyConversationRequest {
     const SCHEMA: &'static str = "admin_reply_conversation_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_admin_reply_conversation_request(value)
@@ -3032,7 +3032,7 @@ pub fn validate_bytes_admin_reply_ticket_request(
         |root| intercom_runtime::check::errors(|ctx| n97(root, ctx)),
     )
 }
-impl Validate for super::types::AdminReplyTicketRequest {
+impl intercom_runtime::Validate for super::types::AdminReplyTicketRequest {
     const SCHEMA: &'static str = "admin_reply_ticket_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_admin_reply_ticket_request(value)
@@ -3066,7 +3066,7 @@ pub fn validate_bytes_admin_with_app(
         |root| intercom_runtime::check::errors(|ctx| n112(root, ctx)),
     )
 }
-impl Validate for super::types::AdminWithApp {
+impl intercom_runtime::Validate for super::types::AdminWithApp {
     const SCHEMA: &'static str = "admin_with_app";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_admin_with_app(value)
@@ -3100,7 +3100,7 @@ pub fn validate_bytes_ai_agent(
         |root| intercom_runtime::check::errors(|ctx| n130(root, ctx)),
     )
 }
-impl Validate for super::types::AiAgent {
+impl intercom_runtime::Validate for super::types::AiAgent {
     const SCHEMA: &'static str = "ai_agent";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ai_agent(value)
@@ -3134,7 +3134,7 @@ pub fn validate_bytes_ai_call_response(
         |root| intercom_runtime::check::errors(|ctx| n140(root, ctx)),
     )
 }
-impl Validate for super::types::AiCallResponse {
+impl intercom_runtime::Validate for super::types::AiCallResponse {
     const SCHEMA: &'static str = "ai_call_response";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ai_call_response(value)
@@ -3166,7 +3166,7 @@ pub fn validate_bytes_app(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxEr
         |root| intercom_runtime::check::errors(|ctx| n153(root, ctx)),
     )
 }
-impl Validate for super::types::App {
+impl intercom_runtime::Validate for super::types::App {
     const SCHEMA: &'static str = "app";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_app(value)
@@ -3200,7 +3200,7 @@ pub fn validate_bytes_article(
         |root| intercom_runtime::check::errors(|ctx| n161(root, ctx)),
     )
 }
-impl Validate for super::types::Article {
+impl intercom_runtime::Validate for super::types::Article {
     const SCHEMA: &'static str = "article";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_article(value)
@@ -3234,7 +3234,7 @@ pub fn validate_bytes_article_content(
         |root| intercom_runtime::check::errors(|ctx| n166(root, ctx)),
     )
 }
-impl Validate for super::types::ArticleContent {
+impl intercom_runtime::Validate for super::types::ArticleContent {
     const SCHEMA: &'static str = "article_content";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_article_content(value)
@@ -3268,7 +3268,7 @@ pub fn validate_bytes_article_list(
         |root| intercom_runtime::check::errors(|ctx| n186(root, ctx)),
     )
 }
-impl Validate for super::types::ArticleList {
+impl intercom_runtime::Validate for super::types::ArticleList {
     const SCHEMA: &'static str = "article_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_article_list(value)
@@ -3302,7 +3302,7 @@ pub fn validate_bytes_article_list_item(
         |root| intercom_runtime::check::errors(|ctx| n192(root, ctx)),
     )
 }
-impl Validate for super::types::ArticleListItem {
+impl intercom_runtime::Validate for super::types::ArticleListItem {
     const SCHEMA: &'static str = "article_list_item";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_article_list_item(value)
@@ -3338,7 +3338,7 @@ pub fn validate_bytes_article_search_highlights(
         |root| intercom_runtime::check::errors(|ctx| n223(root, ctx)),
     )
 }
-impl Validate for super::types::ArticleSearchHighlights {
+impl intercom_runtime::Validate for super::types::ArticleSearchHighlights {
     const SCHEMA: &'static str = "article_search_highlights";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_article_search_highlights(value)
@@ -3374,7 +3374,7 @@ pub fn validate_bytes_article_search_response(
         |root| intercom_runtime::check::errors(|ctx| n234(root, ctx)),
     )
 }
-impl Validate for super::types::ArticleSearchResponse {
+impl intercom_runtime::Validate for super::types::ArticleSearchResponse {
     const SCHEMA: &'static str = "article_search_response";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_article_search_response(value)
@@ -3408,7 +3408,7 @@ pub fn validate_bytes_article_statistics(
         |root| intercom_runtime::check::errors(|ctx| n243(root, ctx)),
     )
 }
-impl Validate for super::types::ArticleStatistics {
+impl intercom_runtime::Validate for super::types::ArticleStatistics {
     const SCHEMA: &'static str = "article_statistics";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_article_statistics(value)
@@ -3444,7 +3444,7 @@ pub fn validate_bytes_article_translated_content(
         |root| intercom_runtime::check::errors(|ctx| n254(root, ctx)),
     )
 }
-impl Validate for super::types::ArticleTranslatedContent {
+impl intercom_runtime::Validate for super::types::ArticleTranslatedContent {
     const SCHEMA: &'static str = "article_translated_content";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_article_translated_content(value)
@@ -3478,7 +3478,7 @@ pub fn validate_bytes_article_version(
         |root| intercom_runtime::check::errors(|ctx| n293(root, ctx)),
     )
 }
-impl Validate for super::types::ArticleVersion {
+impl intercom_runtime::Validate for super::types::ArticleVersion {
     const SCHEMA: &'static str = "article_version";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_article_version(value)
@@ -3512,7 +3512,7 @@ pub fn validate_bytes_article_version_list(
         |root| intercom_runtime::check::errors(|ctx| n308(root, ctx)),
     )
 }
-impl Validate for super::types::ArticleVersionList {
+impl intercom_runtime::Validate for super::types::ArticleVersionList {
     const SCHEMA: &'static str = "article_version_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_article_version_list(value)
@@ -3548,7 +3548,7 @@ pub fn validate_bytes_article_version_summary(
         |root| intercom_runtime::check::errors(|ctx| n314(root, ctx)),
     )
 }
-impl Validate for super::types::ArticleVersionSummary {
+impl intercom_runtime::Validate for super::types::ArticleVersionSummary {
     const SCHEMA: &'static str = "article_version_summary";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_article_version_summary(value)
@@ -3584,7 +3584,7 @@ pub fn validate_bytes_assign_conversation_request(
         |root| intercom_runtime::check::errors(|ctx| n326(root, ctx)),
     )
 }
-impl Validate for super::types::AssignConversationRequest {
+impl intercom_runtime::Validate for super::types::AssignConversationRequest {
     const SCHEMA: &'static str = "assign_conversation_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_assign_conversation_request(value)
@@ -3620,7 +3620,7 @@ pub fn validate_bytes_attach_contact_to_a_company_request(
         |root| intercom_runtime::check::errors(|ctx| n332(root, ctx)),
     )
 }
-impl Validate for super::types::AttachContactToACompanyRequest {
+impl intercom_runtime::Validate for super::types::AttachContactToACompanyRequest {
     const SCHEMA: &'static str = "attach_contact_to_a_company_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_attach_contact_to_a_company_request(value)
@@ -3658,7 +3658,7 @@ pub fn validate_bytes_attach_contact_to_conversation_request(
         |root| intercom_runtime::check::errors(|ctx| n334(root, ctx)),
     )
 }
-impl Validate for super::types::AttachContactToConversationRequest {
+impl intercom_runtime::Validate for super::types::AttachContactToConversationRequest {
     const SCHEMA: &'static str = "attach_contact_to_conversation_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_attach_contact_to_conversation_request(value)
@@ -3696,7 +3696,8 @@ pub fn validate_bytes_attach_subscription_type_to_contact_request(
         |root| intercom_runtime::check::errors(|ctx| n346(root, ctx)),
     )
 }
-impl Validate for super::types::AttachSubscriptionTypeToContactRequest {
+impl intercom_runtime::Validate
+for super::types::AttachSubscriptionTypeToContactRequest {
     const SCHEMA: &'static str = "attach_subscription_type_to_contact_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_attach_subscription_type_to_contact_request(value)
@@ -3732,7 +3733,7 @@ pub fn validate_bytes_attach_tag_to_article_request(
         |root| intercom_runtime::check::errors(|ctx| n349(root, ctx)),
     )
 }
-impl Validate for super::types::AttachTagToArticleRequest {
+impl intercom_runtime::Validate for super::types::AttachTagToArticleRequest {
     const SCHEMA: &'static str = "attach_tag_to_article_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_attach_tag_to_article_request(value)
@@ -3768,7 +3769,7 @@ pub fn validate_bytes_attach_tag_to_contact_request(
         |root| intercom_runtime::check::errors(|ctx| n352(root, ctx)),
     )
 }
-impl Validate for super::types::AttachTagToContactRequest {
+impl intercom_runtime::Validate for super::types::AttachTagToContactRequest {
     const SCHEMA: &'static str = "attach_tag_to_contact_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_attach_tag_to_contact_request(value)
@@ -3806,7 +3807,7 @@ pub fn validate_bytes_attach_tag_to_content_snippet_request(
         |root| intercom_runtime::check::errors(|ctx| n354(root, ctx)),
     )
 }
-impl Validate for super::types::AttachTagToContentSnippetRequest {
+impl intercom_runtime::Validate for super::types::AttachTagToContentSnippetRequest {
     const SCHEMA: &'static str = "attach_tag_to_content_snippet_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_attach_tag_to_content_snippet_request(value)
@@ -3842,7 +3843,7 @@ pub fn validate_bytes_attach_tag_to_conversation_request(
         |root| intercom_runtime::check::errors(|ctx| n357(root, ctx)),
     )
 }
-impl Validate for super::types::AttachTagToConversationRequest {
+impl intercom_runtime::Validate for super::types::AttachTagToConversationRequest {
     const SCHEMA: &'static str = "attach_tag_to_conversation_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_attach_tag_to_conversation_request(value)
@@ -3880,7 +3881,7 @@ pub fn validate_bytes_attach_tag_to_internal_article_request(
         |root| intercom_runtime::check::errors(|ctx| n360(root, ctx)),
     )
 }
-impl Validate for super::types::AttachTagToInternalArticleRequest {
+impl intercom_runtime::Validate for super::types::AttachTagToInternalArticleRequest {
     const SCHEMA: &'static str = "attach_tag_to_internal_article_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_attach_tag_to_internal_article_request(value)
@@ -3916,7 +3917,7 @@ pub fn validate_bytes_attach_tag_to_ticket_request(
         |root| intercom_runtime::check::errors(|ctx| n363(root, ctx)),
     )
 }
-impl Validate for super::types::AttachTagToTicketRequest {
+impl intercom_runtime::Validate for super::types::AttachTagToTicketRequest {
     const SCHEMA: &'static str = "attach_tag_to_ticket_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_attach_tag_to_ticket_request(value)
@@ -3950,7 +3951,7 @@ pub fn validate_bytes_audience(
         |root| intercom_runtime::check::errors(|ctx| n366(root, ctx)),
     )
 }
-impl Validate for super::types::Audience {
+impl intercom_runtime::Validate for super::types::Audience {
     const SCHEMA: &'static str = "audience";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_audience(value)
@@ -3984,7 +3985,7 @@ pub fn validate_bytes_audience_list(
         |root| intercom_runtime::check::errors(|ctx| n376(root, ctx)),
     )
 }
-impl Validate for super::types::AudienceList {
+impl intercom_runtime::Validate for super::types::AudienceList {
     const SCHEMA: &'static str = "audience_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_audience_list(value)
@@ -4018,7 +4019,7 @@ pub fn validate_bytes_away_status_reason(
         |root| intercom_runtime::check::errors(|ctx| n384(root, ctx)),
     )
 }
-impl Validate for super::types::AwayStatusReason {
+impl intercom_runtime::Validate for super::types::AwayStatusReason {
     const SCHEMA: &'static str = "away_status_reason";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_away_status_reason(value)
@@ -4054,7 +4055,7 @@ pub fn validate_bytes_away_status_reason_list(
         |root| intercom_runtime::check::errors(|ctx| n393(root, ctx)),
     )
 }
-impl Validate for super::types::AwayStatusReasonList {
+impl intercom_runtime::Validate for super::types::AwayStatusReasonList {
     const SCHEMA: &'static str = "away_status_reason_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_away_status_reason_list(value)
@@ -4086,7 +4087,7 @@ pub fn validate_bytes_banner(bytes: &[u8]) -> Result<Vec<ValidationError>, Synta
         |root| intercom_runtime::check::errors(|ctx| n397(root, ctx)),
     )
 }
-impl Validate for super::types::Banner {
+impl intercom_runtime::Validate for super::types::Banner {
     const SCHEMA: &'static str = "banner";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_banner(value)
@@ -4120,7 +4121,7 @@ pub fn validate_bytes_banner_dismiss(
         |root| intercom_runtime::check::errors(|ctx| n419(root, ctx)),
     )
 }
-impl Validate for super::types::BannerDismiss {
+impl intercom_runtime::Validate for super::types::BannerDismiss {
     const SCHEMA: &'static str = "banner_dismiss";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_banner_dismiss(value)
@@ -4154,7 +4155,7 @@ pub fn validate_bytes_banner_list(
         |root| intercom_runtime::check::errors(|ctx| n423(root, ctx)),
     )
 }
-impl Validate for super::types::BannerList {
+impl intercom_runtime::Validate for super::types::BannerList {
     const SCHEMA: &'static str = "banner_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_banner_list(value)
@@ -4186,7 +4187,7 @@ pub fn validate_bytes_brand(bytes: &[u8]) -> Result<Vec<ValidationError>, Syntax
         |root| intercom_runtime::check::errors(|ctx| n427(root, ctx)),
     )
 }
-impl Validate for super::types::Brand {
+impl intercom_runtime::Validate for super::types::Brand {
     const SCHEMA: &'static str = "brand";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_brand(value)
@@ -4220,7 +4221,7 @@ pub fn validate_bytes_brand_list(
         |root| intercom_runtime::check::errors(|ctx| n436(root, ctx)),
     )
 }
-impl Validate for super::types::BrandList {
+impl intercom_runtime::Validate for super::types::BrandList {
     const SCHEMA: &'static str = "brand_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_brand_list(value)
@@ -4252,7 +4253,7 @@ pub fn validate_bytes_call(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxE
         |root| intercom_runtime::check::errors(|ctx| n440(root, ctx)),
     )
 }
-impl Validate for super::types::Call {
+impl intercom_runtime::Validate for super::types::Call {
     const SCHEMA: &'static str = "call";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_call(value)
@@ -4286,7 +4287,7 @@ pub fn validate_bytes_call_list(
         |root| intercom_runtime::check::errors(|ctx| n460(root, ctx)),
     )
 }
-impl Validate for super::types::CallList {
+impl intercom_runtime::Validate for super::types::CallList {
     const SCHEMA: &'static str = "call_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_call_list(value)
@@ -4322,7 +4323,7 @@ pub fn validate_bytes_change_ticket_type_request(
         |root| intercom_runtime::check::errors(|ctx| n466(root, ctx)),
     )
 }
-impl Validate for super::types::ChangeTicketTypeRequest {
+impl intercom_runtime::Validate for super::types::ChangeTicketTypeRequest {
     const SCHEMA: &'static str = "change_ticket_type_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_change_ticket_type_request(value)
@@ -4358,7 +4359,7 @@ pub fn validate_bytes_close_conversation_request(
         |root| intercom_runtime::check::errors(|ctx| n470(root, ctx)),
     )
 }
-impl Validate for super::types::CloseConversationRequest {
+impl intercom_runtime::Validate for super::types::CloseConversationRequest {
     const SCHEMA: &'static str = "close_conversation_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_close_conversation_request(value)
@@ -4418,7 +4419,7 @@ pub fn validate_bytes_collection(
         |root| intercom_runtime::check::errors(|ctx| n477(root, ctx)),
     )
 }
-impl Validate for super::types::Collection {
+impl intercom_runtime::Validate for super::types::Collection {
     const SCHEMA: &'static str = "collection";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_collection(value)
@@ -4452,7 +4453,7 @@ pub fn validate_bytes_collection_list(
         |root| intercom_runtime::check::errors(|ctx| n493(root, ctx)),
     )
 }
-impl Validate for super::types::CollectionList {
+impl intercom_runtime::Validate for super::types::CollectionList {
     const SCHEMA: &'static str = "collection_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_collection_list(value)
@@ -4486,7 +4487,7 @@ pub fn validate_bytes_company(
         |root| intercom_runtime::check::errors(|ctx| n499(root, ctx)),
     )
 }
-impl Validate for super::types::Company {
+impl intercom_runtime::Validate for super::types::Company {
     const SCHEMA: &'static str = "company";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_company(value)
@@ -4522,7 +4523,7 @@ pub fn validate_bytes_company_attached_contacts(
         |root| intercom_runtime::check::errors(|ctx| n533(root, ctx)),
     )
 }
-impl Validate for super::types::CompanyAttachedContacts {
+impl intercom_runtime::Validate for super::types::CompanyAttachedContacts {
     const SCHEMA: &'static str = "company_attached_contacts";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_company_attached_contacts(value)
@@ -4558,7 +4559,7 @@ pub fn validate_bytes_company_attached_segments(
         |root| intercom_runtime::check::errors(|ctx| n539(root, ctx)),
     )
 }
-impl Validate for super::types::CompanyAttachedSegments {
+impl intercom_runtime::Validate for super::types::CompanyAttachedSegments {
     const SCHEMA: &'static str = "company_attached_segments";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_company_attached_segments(value)
@@ -4592,7 +4593,7 @@ pub fn validate_bytes_company_data(
         |root| intercom_runtime::check::errors(|ctx| n543(root, ctx)),
     )
 }
-impl Validate for super::types::CompanyData {
+impl intercom_runtime::Validate for super::types::CompanyData {
     const SCHEMA: &'static str = "company_data";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_company_data(value)
@@ -4626,7 +4627,7 @@ pub fn validate_bytes_company_list(
         |root| intercom_runtime::check::errors(|ctx| n547(root, ctx)),
     )
 }
-impl Validate for super::types::CompanyList {
+impl intercom_runtime::Validate for super::types::CompanyList {
     const SCHEMA: &'static str = "company_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_company_list(value)
@@ -4660,7 +4661,7 @@ pub fn validate_bytes_company_note(
         |root| intercom_runtime::check::errors(|ctx| n553(root, ctx)),
     )
 }
-impl Validate for super::types::CompanyNote {
+impl intercom_runtime::Validate for super::types::CompanyNote {
     const SCHEMA: &'static str = "company_note";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_company_note(value)
@@ -4694,7 +4695,7 @@ pub fn validate_bytes_company_scroll(
         |root| intercom_runtime::check::errors(|ctx| n562(root, ctx)),
     )
 }
-impl Validate for super::types::CompanyScroll {
+impl intercom_runtime::Validate for super::types::CompanyScroll {
     const SCHEMA: &'static str = "company_scroll";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_company_scroll(value)
@@ -4728,7 +4729,7 @@ pub fn validate_bytes_contact(
         |root| intercom_runtime::check::errors(|ctx| n569(root, ctx)),
     )
 }
-impl Validate for super::types::Contact {
+impl intercom_runtime::Validate for super::types::Contact {
     const SCHEMA: &'static str = "contact";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact(value)
@@ -4762,7 +4763,7 @@ pub fn validate_bytes_contact_archived(
         |root| intercom_runtime::check::errors(|ctx| n619(root, ctx)),
     )
 }
-impl Validate for super::types::ContactArchived {
+impl intercom_runtime::Validate for super::types::ContactArchived {
     const SCHEMA: &'static str = "contact_archived";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_archived(value)
@@ -4798,7 +4799,7 @@ pub fn validate_bytes_contact_attached_companies(
         |root| intercom_runtime::check::errors(|ctx| n622(root, ctx)),
     )
 }
-impl Validate for super::types::ContactAttachedCompanies {
+impl intercom_runtime::Validate for super::types::ContactAttachedCompanies {
     const SCHEMA: &'static str = "contact_attached_companies";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_attached_companies(value)
@@ -4832,7 +4833,7 @@ pub fn validate_bytes_contact_blocked(
         |root| intercom_runtime::check::errors(|ctx| n628(root, ctx)),
     )
 }
-impl Validate for super::types::ContactBlocked {
+impl intercom_runtime::Validate for super::types::ContactBlocked {
     const SCHEMA: &'static str = "contact_blocked";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_blocked(value)
@@ -4866,7 +4867,7 @@ pub fn validate_bytes_contact_companies(
         |root| intercom_runtime::check::errors(|ctx| n631(root, ctx)),
     )
 }
-impl Validate for super::types::ContactCompanies {
+impl intercom_runtime::Validate for super::types::ContactCompanies {
     const SCHEMA: &'static str = "contact_companies";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_companies(value)
@@ -4900,7 +4901,7 @@ pub fn validate_bytes_contact_deleted(
         |root| intercom_runtime::check::errors(|ctx| n637(root, ctx)),
     )
 }
-impl Validate for super::types::ContactDeleted {
+impl intercom_runtime::Validate for super::types::ContactDeleted {
     const SCHEMA: &'static str = "contact_deleted";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_deleted(value)
@@ -4934,7 +4935,7 @@ pub fn validate_bytes_contact_list(
         |root| intercom_runtime::check::errors(|ctx| n640(root, ctx)),
     )
 }
-impl Validate for super::types::ContactList {
+impl intercom_runtime::Validate for super::types::ContactList {
     const SCHEMA: &'static str = "contact_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_list(value)
@@ -4968,7 +4969,7 @@ pub fn validate_bytes_contact_location(
         |root| intercom_runtime::check::errors(|ctx| n646(root, ctx)),
     )
 }
-impl Validate for super::types::ContactLocation {
+impl intercom_runtime::Validate for super::types::ContactLocation {
     const SCHEMA: &'static str = "contact_location";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_location(value)
@@ -5002,7 +5003,7 @@ pub fn validate_bytes_contact_notes(
         |root| intercom_runtime::check::errors(|ctx| n651(root, ctx)),
     )
 }
-impl Validate for super::types::ContactNotes {
+impl intercom_runtime::Validate for super::types::ContactNotes {
     const SCHEMA: &'static str = "contact_notes";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_notes(value)
@@ -5036,7 +5037,7 @@ pub fn validate_bytes_contact_reference(
         |root| intercom_runtime::check::errors(|ctx| n657(root, ctx)),
     )
 }
-impl Validate for super::types::ContactReference {
+impl intercom_runtime::Validate for super::types::ContactReference {
     const SCHEMA: &'static str = "contact_reference";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_reference(value)
@@ -5072,7 +5073,7 @@ pub fn validate_bytes_contact_reply_base_request(
         |root| intercom_runtime::check::errors(|ctx| n661(root, ctx)),
     )
 }
-impl Validate for super::types::ContactReplyBaseRequest {
+impl intercom_runtime::Validate for super::types::ContactReplyBaseRequest {
     const SCHEMA: &'static str = "contact_reply_base_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_reply_base_request(value)
@@ -5108,7 +5109,7 @@ pub fn validate_bytes_contact_reply_conversation_request(
         |root| intercom_runtime::check::errors(|ctx| n672(root, ctx)),
     )
 }
-impl Validate for super::types::ContactReplyConversationRequest {
+impl intercom_runtime::Validate for super::types::ContactReplyConversationRequest {
     const SCHEMA: &'static str = "contact_reply_conversation_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_reply_conversation_request(value)
@@ -5144,7 +5145,7 @@ pub fn validate_bytes_contact_reply_email_request(
         |root| intercom_runtime::check::errors(|ctx| n676(root, ctx)),
     )
 }
-impl Validate for super::types::ContactReplyEmailRequest {
+impl intercom_runtime::Validate for super::types::ContactReplyEmailRequest {
     const SCHEMA: &'static str = "contact_reply_email_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_reply_email_request(value)
@@ -5182,7 +5183,7 @@ pub fn validate_bytes_contact_reply_intercom_user_id_request(
         |root| intercom_runtime::check::errors(|ctx| n681(root, ctx)),
     )
 }
-impl Validate for super::types::ContactReplyIntercomUserIdRequest {
+impl intercom_runtime::Validate for super::types::ContactReplyIntercomUserIdRequest {
     const SCHEMA: &'static str = "contact_reply_intercom_user_id_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_reply_intercom_user_id_request(value)
@@ -5218,7 +5219,7 @@ pub fn validate_bytes_contact_reply_ticket_email_request(
         |root| intercom_runtime::check::errors(|ctx| n686(root, ctx)),
     )
 }
-impl Validate for super::types::ContactReplyTicketEmailRequest {
+impl intercom_runtime::Validate for super::types::ContactReplyTicketEmailRequest {
     const SCHEMA: &'static str = "contact_reply_ticket_email_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_reply_ticket_email_request(value)
@@ -5256,7 +5257,8 @@ pub fn validate_bytes_contact_reply_ticket_intercom_user_id_request(
         |root| intercom_runtime::check::errors(|ctx| n689(root, ctx)),
     )
 }
-impl Validate for super::types::ContactReplyTicketIntercomUserIdRequest {
+impl intercom_runtime::Validate
+for super::types::ContactReplyTicketIntercomUserIdRequest {
     const SCHEMA: &'static str = "contact_reply_ticket_intercom_user_id_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_reply_ticket_intercom_user_id_request(value)
@@ -5292,7 +5294,7 @@ pub fn validate_bytes_contact_reply_ticket_request(
         |root| intercom_runtime::check::errors(|ctx| n692(root, ctx)),
     )
 }
-impl Validate for super::types::ContactReplyTicketRequest {
+impl intercom_runtime::Validate for super::types::ContactReplyTicketRequest {
     const SCHEMA: &'static str = "contact_reply_ticket_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_reply_ticket_request(value)
@@ -5328,7 +5330,7 @@ pub fn validate_bytes_contact_reply_ticket_user_id_request(
         |root| intercom_runtime::check::errors(|ctx| n696(root, ctx)),
     )
 }
-impl Validate for super::types::ContactReplyTicketUserIdRequest {
+impl intercom_runtime::Validate for super::types::ContactReplyTicketUserIdRequest {
     const SCHEMA: &'static str = "contact_reply_ticket_user_id_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_reply_ticket_user_id_request(value)
@@ -5364,7 +5366,7 @@ pub fn validate_bytes_contact_reply_user_id_request(
         |root| intercom_runtime::check::errors(|ctx| n699(root, ctx)),
     )
 }
-impl Validate for super::types::ContactReplyUserIdRequest {
+impl intercom_runtime::Validate for super::types::ContactReplyUserIdRequest {
     const SCHEMA: &'static str = "contact_reply_user_id_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_reply_user_id_request(value)
@@ -5400,7 +5402,7 @@ pub fn validate_bytes_contact_search_request(
         |root| intercom_runtime::check::errors(|ctx| n704(root, ctx)),
     )
 }
-impl Validate for super::types::ContactSearchRequest {
+impl intercom_runtime::Validate for super::types::ContactSearchRequest {
     const SCHEMA: &'static str = "contact_search_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_search_request(value)
@@ -5434,7 +5436,7 @@ pub fn validate_bytes_contact_segments(
         |root| intercom_runtime::check::errors(|ctx| n712(root, ctx)),
     )
 }
-impl Validate for super::types::ContactSegments {
+impl intercom_runtime::Validate for super::types::ContactSegments {
     const SCHEMA: &'static str = "contact_segments";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_segments(value)
@@ -5470,7 +5472,7 @@ pub fn validate_bytes_contact_social_profiles(
         |root| intercom_runtime::check::errors(|ctx| n716(root, ctx)),
     )
 }
-impl Validate for super::types::ContactSocialProfiles {
+impl intercom_runtime::Validate for super::types::ContactSocialProfiles {
     const SCHEMA: &'static str = "contact_social_profiles";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_social_profiles(value)
@@ -5506,7 +5508,7 @@ pub fn validate_bytes_contact_subscription_types(
         |root| intercom_runtime::check::errors(|ctx| n719(root, ctx)),
     )
 }
-impl Validate for super::types::ContactSubscriptionTypes {
+impl intercom_runtime::Validate for super::types::ContactSubscriptionTypes {
     const SCHEMA: &'static str = "contact_subscription_types";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_subscription_types(value)
@@ -5540,7 +5542,7 @@ pub fn validate_bytes_contact_tags(
         |root| intercom_runtime::check::errors(|ctx| n725(root, ctx)),
     )
 }
-impl Validate for super::types::ContactTags {
+impl intercom_runtime::Validate for super::types::ContactTags {
     const SCHEMA: &'static str = "contact_tags";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_tags(value)
@@ -5574,7 +5576,7 @@ pub fn validate_bytes_contact_unarchived(
         |root| intercom_runtime::check::errors(|ctx| n731(root, ctx)),
     )
 }
-impl Validate for super::types::ContactUnarchived {
+impl intercom_runtime::Validate for super::types::ContactUnarchived {
     const SCHEMA: &'static str = "contact_unarchived";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_contact_unarchived(value)
@@ -5610,7 +5612,7 @@ pub fn validate_bytes_content_bulk_action_request(
         |root| intercom_runtime::check::errors(|ctx| n734(root, ctx)),
     )
 }
-impl Validate for super::types::ContentBulkActionRequest {
+impl intercom_runtime::Validate for super::types::ContentBulkActionRequest {
     const SCHEMA: &'static str = "content_bulk_action_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_content_bulk_action_request(value)
@@ -5646,7 +5648,7 @@ pub fn validate_bytes_content_bulk_action_response(
         |root| intercom_runtime::check::errors(|ctx| n755(root, ctx)),
     )
 }
-impl Validate for super::types::ContentBulkActionResponse {
+impl intercom_runtime::Validate for super::types::ContentBulkActionResponse {
     const SCHEMA: &'static str = "content_bulk_action_response";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_content_bulk_action_response(value)
@@ -5682,7 +5684,7 @@ pub fn validate_bytes_content_import_source(
         |root| intercom_runtime::check::errors(|ctx| n758(root, ctx)),
     )
 }
-impl Validate for super::types::ContentImportSource {
+impl intercom_runtime::Validate for super::types::ContentImportSource {
     const SCHEMA: &'static str = "content_import_source";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_content_import_source(value)
@@ -5718,7 +5720,7 @@ pub fn validate_bytes_content_import_sources_list(
         |root| intercom_runtime::check::errors(|ctx| n769(root, ctx)),
     )
 }
-impl Validate for super::types::ContentImportSourcesList {
+impl intercom_runtime::Validate for super::types::ContentImportSourcesList {
     const SCHEMA: &'static str = "content_import_sources_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_content_import_sources_list(value)
@@ -5754,7 +5756,7 @@ pub fn validate_bytes_content_search_article_content_item(
         |root| intercom_runtime::check::errors(|ctx| n775(root, ctx)),
     )
 }
-impl Validate for super::types::ContentSearchArticleContentItem {
+impl intercom_runtime::Validate for super::types::ContentSearchArticleContentItem {
     const SCHEMA: &'static str = "content_search_article_content_item";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_content_search_article_content_item(value)
@@ -5790,7 +5792,7 @@ pub fn validate_bytes_content_search_article_item(
         |root| intercom_runtime::check::errors(|ctx| n780(root, ctx)),
     )
 }
-impl Validate for super::types::ContentSearchArticleItem {
+impl intercom_runtime::Validate for super::types::ContentSearchArticleItem {
     const SCHEMA: &'static str = "content_search_article_item";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_content_search_article_item(value)
@@ -5826,7 +5828,7 @@ pub fn validate_bytes_content_search_default_item(
         |root| intercom_runtime::check::errors(|ctx| n786(root, ctx)),
     )
 }
-impl Validate for super::types::ContentSearchDefaultItem {
+impl intercom_runtime::Validate for super::types::ContentSearchDefaultItem {
     const SCHEMA: &'static str = "content_search_default_item";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_content_search_default_item(value)
@@ -5862,7 +5864,7 @@ pub fn validate_bytes_content_search_response(
         |root| intercom_runtime::check::errors(|ctx| n790(root, ctx)),
     )
 }
-impl Validate for super::types::ContentSearchResponse {
+impl intercom_runtime::Validate for super::types::ContentSearchResponse {
     const SCHEMA: &'static str = "content_search_response";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_content_search_response(value)
@@ -5898,7 +5900,7 @@ pub fn validate_bytes_content_search_result(
         |root| intercom_runtime::check::errors(|ctx| n802(root, ctx)),
     )
 }
-impl Validate for super::types::ContentSearchResult {
+impl intercom_runtime::Validate for super::types::ContentSearchResult {
     const SCHEMA: &'static str = "content_search_result";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_content_search_result(value)
@@ -5932,7 +5934,7 @@ pub fn validate_bytes_content_snippet(
         |root| intercom_runtime::check::errors(|ctx| n805(root, ctx)),
     )
 }
-impl Validate for super::types::ContentSnippet {
+impl intercom_runtime::Validate for super::types::ContentSnippet {
     const SCHEMA: &'static str = "content_snippet";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_content_snippet(value)
@@ -5968,7 +5970,7 @@ pub fn validate_bytes_content_snippet_create_request(
         |root| intercom_runtime::check::errors(|ctx| n822(root, ctx)),
     )
 }
-impl Validate for super::types::ContentSnippetCreateRequest {
+impl intercom_runtime::Validate for super::types::ContentSnippetCreateRequest {
     const SCHEMA: &'static str = "content_snippet_create_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_content_snippet_create_request(value)
@@ -6002,7 +6004,7 @@ pub fn validate_bytes_content_snippet_list(
         |root| intercom_runtime::check::errors(|ctx| n833(root, ctx)),
     )
 }
-impl Validate for super::types::ContentSnippetList {
+impl intercom_runtime::Validate for super::types::ContentSnippetList {
     const SCHEMA: &'static str = "content_snippet_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_content_snippet_list(value)
@@ -6038,7 +6040,7 @@ pub fn validate_bytes_content_snippet_update_request(
         |root| intercom_runtime::check::errors(|ctx| n841(root, ctx)),
     )
 }
-impl Validate for super::types::ContentSnippetUpdateRequest {
+impl intercom_runtime::Validate for super::types::ContentSnippetUpdateRequest {
     const SCHEMA: &'static str = "content_snippet_update_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_content_snippet_update_request(value)
@@ -6072,7 +6074,7 @@ pub fn validate_bytes_content_source(
         |root| intercom_runtime::check::errors(|ctx| n852(root, ctx)),
     )
 }
-impl Validate for super::types::ContentSource {
+impl intercom_runtime::Validate for super::types::ContentSource {
     const SCHEMA: &'static str = "content_source";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_content_source(value)
@@ -6106,7 +6108,7 @@ pub fn validate_bytes_content_sources_list(
         |root| intercom_runtime::check::errors(|ctx| n857(root, ctx)),
     )
 }
-impl Validate for super::types::ContentSourcesList {
+impl intercom_runtime::Validate for super::types::ContentSourcesList {
     const SCHEMA: &'static str = "content_sources_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_content_sources_list(value)
@@ -6140,7 +6142,7 @@ pub fn validate_bytes_conversation(
         |root| intercom_runtime::check::errors(|ctx| n862(root, ctx)),
     )
 }
-impl Validate for super::types::Conversation {
+impl intercom_runtime::Validate for super::types::Conversation {
     const SCHEMA: &'static str = "conversation";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation(value)
@@ -6176,7 +6178,7 @@ pub fn validate_bytes_conversation_attachment_files(
         |root| intercom_runtime::check::errors(|ctx| n908(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationAttachmentFiles {
+impl intercom_runtime::Validate for super::types::ConversationAttachmentFiles {
     const SCHEMA: &'static str = "conversation_attachment_files";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_attachment_files(value)
@@ -6212,7 +6214,7 @@ pub fn validate_bytes_conversation_attribute(
         |root| intercom_runtime::check::errors(|ctx| n912(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationAttribute {
+impl intercom_runtime::Validate for super::types::ConversationAttribute {
     const SCHEMA: &'static str = "conversation_attribute";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_attribute(value)
@@ -6248,7 +6250,7 @@ pub fn validate_bytes_conversation_attribute_base(
         |root| intercom_runtime::check::errors(|ctx| n921(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationAttributeBase {
+impl intercom_runtime::Validate for super::types::ConversationAttributeBase {
     const SCHEMA: &'static str = "conversation_attribute_base";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_attribute_base(value)
@@ -6284,7 +6286,7 @@ pub fn validate_bytes_conversation_attribute_boolean_type(
         |root| intercom_runtime::check::errors(|ctx| n934(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationAttributeBooleanType {
+impl intercom_runtime::Validate for super::types::ConversationAttributeBooleanType {
     const SCHEMA: &'static str = "conversation_attribute_boolean_type";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_attribute_boolean_type(value)
@@ -6320,7 +6322,7 @@ pub fn validate_bytes_conversation_attribute_datetime_type(
         |root| intercom_runtime::check::errors(|ctx| n938(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationAttributeDatetimeType {
+impl intercom_runtime::Validate for super::types::ConversationAttributeDatetimeType {
     const SCHEMA: &'static str = "conversation_attribute_datetime_type";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_attribute_datetime_type(value)
@@ -6356,7 +6358,7 @@ pub fn validate_bytes_conversation_attribute_decimal_type(
         |root| intercom_runtime::check::errors(|ctx| n942(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationAttributeDecimalType {
+impl intercom_runtime::Validate for super::types::ConversationAttributeDecimalType {
     const SCHEMA: &'static str = "conversation_attribute_decimal_type";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_attribute_decimal_type(value)
@@ -6392,7 +6394,7 @@ pub fn validate_bytes_conversation_attribute_files_type(
         |root| intercom_runtime::check::errors(|ctx| n946(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationAttributeFilesType {
+impl intercom_runtime::Validate for super::types::ConversationAttributeFilesType {
     const SCHEMA: &'static str = "conversation_attribute_files_type";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_attribute_files_type(value)
@@ -6428,7 +6430,7 @@ pub fn validate_bytes_conversation_attribute_integer_type(
         |root| intercom_runtime::check::errors(|ctx| n950(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationAttributeIntegerType {
+impl intercom_runtime::Validate for super::types::ConversationAttributeIntegerType {
     const SCHEMA: &'static str = "conversation_attribute_integer_type";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_attribute_integer_type(value)
@@ -6464,7 +6466,7 @@ pub fn validate_bytes_conversation_attribute_list(
         |root| intercom_runtime::check::errors(|ctx| n954(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationAttributeList {
+impl intercom_runtime::Validate for super::types::ConversationAttributeList {
     const SCHEMA: &'static str = "conversation_attribute_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_attribute_list(value)
@@ -6500,7 +6502,7 @@ pub fn validate_bytes_conversation_attribute_list_type(
         |root| intercom_runtime::check::errors(|ctx| n958(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationAttributeListType {
+impl intercom_runtime::Validate for super::types::ConversationAttributeListType {
     const SCHEMA: &'static str = "conversation_attribute_list_type";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_attribute_list_type(value)
@@ -6536,7 +6538,7 @@ pub fn validate_bytes_conversation_attribute_option(
         |root| intercom_runtime::check::errors(|ctx| n964(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationAttributeOption {
+impl intercom_runtime::Validate for super::types::ConversationAttributeOption {
     const SCHEMA: &'static str = "conversation_attribute_option";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_attribute_option(value)
@@ -6574,7 +6576,7 @@ pub fn validate_bytes_conversation_attribute_relationship_type(
         |root| intercom_runtime::check::errors(|ctx| n968(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationAttributeRelationshipType {
+impl intercom_runtime::Validate for super::types::ConversationAttributeRelationshipType {
     const SCHEMA: &'static str = "conversation_attribute_relationship_type";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_attribute_relationship_type(value)
@@ -6610,7 +6612,7 @@ pub fn validate_bytes_conversation_attribute_string_type(
         |root| intercom_runtime::check::errors(|ctx| n975(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationAttributeStringType {
+impl intercom_runtime::Validate for super::types::ConversationAttributeStringType {
     const SCHEMA: &'static str = "conversation_attribute_string_type";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_attribute_string_type(value)
@@ -6648,7 +6650,7 @@ pub fn validate_bytes_conversation_attribute_updated_by_admin(
         |root| intercom_runtime::check::errors(|ctx| n980(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationAttributeUpdatedByAdmin {
+impl intercom_runtime::Validate for super::types::ConversationAttributeUpdatedByAdmin {
     const SCHEMA: &'static str = "conversation_attribute_updated_by_admin";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_attribute_updated_by_admin(value)
@@ -6686,7 +6688,7 @@ pub fn validate_bytes_conversation_attribute_updated_by_user(
         |root| intercom_runtime::check::errors(|ctx| n986(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationAttributeUpdatedByUser {
+impl intercom_runtime::Validate for super::types::ConversationAttributeUpdatedByUser {
     const SCHEMA: &'static str = "conversation_attribute_updated_by_user";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_attribute_updated_by_user(value)
@@ -6724,7 +6726,8 @@ pub fn validate_bytes_conversation_attribute_updated_by_workflow(
         |root| intercom_runtime::check::errors(|ctx| n992(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationAttributeUpdatedByWorkflow {
+impl intercom_runtime::Validate
+for super::types::ConversationAttributeUpdatedByWorkflow {
     const SCHEMA: &'static str = "conversation_attribute_updated_by_workflow";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_attribute_updated_by_workflow(value)
@@ -6758,7 +6761,7 @@ pub fn validate_bytes_conversation_channel(
         |root| intercom_runtime::check::errors(|ctx| n999(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationChannel {
+impl intercom_runtime::Validate for super::types::ConversationChannel {
     const SCHEMA: &'static str = "conversation_channel";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_channel(value)
@@ -6794,7 +6797,7 @@ pub fn validate_bytes_conversation_contacts(
         |root| intercom_runtime::check::errors(|ctx| n1002(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationContacts {
+impl intercom_runtime::Validate for super::types::ConversationContacts {
     const SCHEMA: &'static str = "conversation_contacts";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_contacts(value)
@@ -6828,7 +6831,7 @@ pub fn validate_bytes_conversation_deleted(
         |root| intercom_runtime::check::errors(|ctx| n1006(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationDeleted {
+impl intercom_runtime::Validate for super::types::ConversationDeleted {
     const SCHEMA: &'static str = "conversation_deleted";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_deleted(value)
@@ -6864,7 +6867,7 @@ pub fn validate_bytes_conversation_external_reference(
         |root| intercom_runtime::check::errors(|ctx| n1010(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationExternalReference {
+impl intercom_runtime::Validate for super::types::ConversationExternalReference {
     const SCHEMA: &'static str = "conversation_external_reference";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_external_reference(value)
@@ -6900,7 +6903,7 @@ pub fn validate_bytes_conversation_first_contact_reply(
         |root| intercom_runtime::check::errors(|ctx| n1013(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationFirstContactReply {
+impl intercom_runtime::Validate for super::types::ConversationFirstContactReply {
     const SCHEMA: &'static str = "conversation_first_contact_reply";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_first_contact_reply(value)
@@ -6934,7 +6937,7 @@ pub fn validate_bytes_conversation_list(
         |root| intercom_runtime::check::errors(|ctx| n1017(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationList {
+impl intercom_runtime::Validate for super::types::ConversationList {
     const SCHEMA: &'static str = "conversation_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_list(value)
@@ -6970,7 +6973,7 @@ pub fn validate_bytes_conversation_list_item(
         |root| intercom_runtime::check::errors(|ctx| n1023(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationListItem {
+impl intercom_runtime::Validate for super::types::ConversationListItem {
     const SCHEMA: &'static str = "conversation_list_item";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_list_item(value)
@@ -7006,7 +7009,7 @@ pub fn validate_bytes_conversation_monitor_evaluation(
         |root| intercom_runtime::check::errors(|ctx| n1068(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationMonitorEvaluation {
+impl intercom_runtime::Validate for super::types::ConversationMonitorEvaluation {
     const SCHEMA: &'static str = "conversation_monitor_evaluation";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_monitor_evaluation(value)
@@ -7040,7 +7043,7 @@ pub fn validate_bytes_conversation_part(
         |root| intercom_runtime::check::errors(|ctx| n1075(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationPart {
+impl intercom_runtime::Validate for super::types::ConversationPart {
     const SCHEMA: &'static str = "conversation_part";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_part(value)
@@ -7076,7 +7079,7 @@ pub fn validate_bytes_conversation_part_author(
         |root| intercom_runtime::check::errors(|ctx| n1104(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationPartAuthor {
+impl intercom_runtime::Validate for super::types::ConversationPartAuthor {
     const SCHEMA: &'static str = "conversation_part_author";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_part_author(value)
@@ -7112,7 +7115,7 @@ pub fn validate_bytes_conversation_part_metadata(
         |root| intercom_runtime::check::errors(|ctx| n1111(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationPartMetadata {
+impl intercom_runtime::Validate for super::types::ConversationPartMetadata {
     const SCHEMA: &'static str = "conversation_part_metadata";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_part_metadata(value)
@@ -7146,7 +7149,7 @@ pub fn validate_bytes_conversation_parts(
         |root| intercom_runtime::check::errors(|ctx| n1117(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationParts {
+impl intercom_runtime::Validate for super::types::ConversationParts {
     const SCHEMA: &'static str = "conversation_parts";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_parts(value)
@@ -7180,7 +7183,7 @@ pub fn validate_bytes_conversation_rating(
         |root| intercom_runtime::check::errors(|ctx| n1122(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationRating {
+impl intercom_runtime::Validate for super::types::ConversationRating {
     const SCHEMA: &'static str = "conversation_rating";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_rating(value)
@@ -7216,7 +7219,7 @@ pub fn validate_bytes_conversation_response_time(
         |root| intercom_runtime::check::errors(|ctx| n1129(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationResponseTime {
+impl intercom_runtime::Validate for super::types::ConversationResponseTime {
     const SCHEMA: &'static str = "conversation_response_time";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_response_time(value)
@@ -7252,7 +7255,7 @@ pub fn validate_bytes_conversation_scorecard(
         |root| intercom_runtime::check::errors(|ctx| n1133(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationScorecard {
+impl intercom_runtime::Validate for super::types::ConversationScorecard {
     const SCHEMA: &'static str = "conversation_scorecard";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_scorecard(value)
@@ -7288,7 +7291,7 @@ pub fn validate_bytes_conversation_scorecard_evaluator(
         |root| intercom_runtime::check::errors(|ctx| n1145(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationScorecardEvaluator {
+impl intercom_runtime::Validate for super::types::ConversationScorecardEvaluator {
     const SCHEMA: &'static str = "conversation_scorecard_evaluator";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_scorecard_evaluator(value)
@@ -7326,7 +7329,7 @@ pub fn validate_bytes_conversation_scorecard_evaluator_result(
         |root| intercom_runtime::check::errors(|ctx| n1151(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationScorecardEvaluatorResult {
+impl intercom_runtime::Validate for super::types::ConversationScorecardEvaluatorResult {
     const SCHEMA: &'static str = "conversation_scorecard_evaluator_result";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_scorecard_evaluator_result(value)
@@ -7364,7 +7367,7 @@ pub fn validate_bytes_conversation_scorecard_reviewed_teammate(
         |root| intercom_runtime::check::errors(|ctx| n1158(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationScorecardReviewedTeammate {
+impl intercom_runtime::Validate for super::types::ConversationScorecardReviewedTeammate {
     const SCHEMA: &'static str = "conversation_scorecard_reviewed_teammate";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_scorecard_reviewed_teammate(value)
@@ -7398,7 +7401,7 @@ pub fn validate_bytes_conversation_source(
         |root| intercom_runtime::check::errors(|ctx| n1161(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationSource {
+impl intercom_runtime::Validate for super::types::ConversationSource {
     const SCHEMA: &'static str = "conversation_source";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_source(value)
@@ -7434,7 +7437,7 @@ pub fn validate_bytes_conversation_source_author(
         |root| intercom_runtime::check::errors(|ctx| n1182(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationSourceAuthor {
+impl intercom_runtime::Validate for super::types::ConversationSourceAuthor {
     const SCHEMA: &'static str = "conversation_source_author";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_source_author(value)
@@ -7470,7 +7473,7 @@ pub fn validate_bytes_conversation_statistics(
         |root| intercom_runtime::check::errors(|ctx| n1187(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationStatistics {
+impl intercom_runtime::Validate for super::types::ConversationStatistics {
     const SCHEMA: &'static str = "conversation_statistics";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_statistics(value)
@@ -7506,7 +7509,7 @@ pub fn validate_bytes_conversation_teammates(
         |root| intercom_runtime::check::errors(|ctx| n1213(root, ctx)),
     )
 }
-impl Validate for super::types::ConversationTeammates {
+impl intercom_runtime::Validate for super::types::ConversationTeammates {
     const SCHEMA: &'static str = "conversation_teammates";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_conversation_teammates(value)
@@ -7544,7 +7547,7 @@ pub fn validate_bytes_convert_conversation_to_ticket_request(
         |root| intercom_runtime::check::errors(|ctx| n1217(root, ctx)),
     )
 }
-impl Validate for super::types::ConvertConversationToTicketRequest {
+impl intercom_runtime::Validate for super::types::ConvertConversationToTicketRequest {
     const SCHEMA: &'static str = "convert_conversation_to_ticket_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_convert_conversation_to_ticket_request(value)
@@ -7580,7 +7583,7 @@ pub fn validate_bytes_convert_visitor_request(
         |root| intercom_runtime::check::errors(|ctx| n1221(root, ctx)),
     )
 }
-impl Validate for super::types::ConvertVisitorRequest {
+impl intercom_runtime::Validate for super::types::ConvertVisitorRequest {
     const SCHEMA: &'static str = "convert_visitor_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_convert_visitor_request(value)
@@ -7616,7 +7619,7 @@ pub fn validate_bytes_create_article_request(
         |root| intercom_runtime::check::errors(|ctx| n1236(root, ctx)),
     )
 }
-impl Validate for super::types::CreateArticleRequest {
+impl intercom_runtime::Validate for super::types::CreateArticleRequest {
     const SCHEMA: &'static str = "create_article_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_article_request(value)
@@ -7652,7 +7655,7 @@ pub fn validate_bytes_create_audience_request(
         |root| intercom_runtime::check::errors(|ctx| n1253(root, ctx)),
     )
 }
-impl Validate for super::types::CreateAudienceRequest {
+impl intercom_runtime::Validate for super::types::CreateAudienceRequest {
     const SCHEMA: &'static str = "create_audience_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_audience_request(value)
@@ -7688,7 +7691,7 @@ pub fn validate_bytes_create_collection_request(
         |root| intercom_runtime::check::errors(|ctx| n1259(root, ctx)),
     )
 }
-impl Validate for super::types::CreateCollectionRequest {
+impl intercom_runtime::Validate for super::types::CreateCollectionRequest {
     const SCHEMA: &'static str = "create_collection_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_collection_request(value)
@@ -7724,7 +7727,7 @@ pub fn validate_bytes_create_company_note_request(
         |root| intercom_runtime::check::errors(|ctx| n1267(root, ctx)),
     )
 }
-impl Validate for super::types::CreateCompanyNoteRequest {
+impl intercom_runtime::Validate for super::types::CreateCompanyNoteRequest {
     const SCHEMA: &'static str = "create_company_note_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_company_note_request(value)
@@ -7760,7 +7763,7 @@ pub fn validate_bytes_create_contact_request(
         |root| intercom_runtime::check::errors(|ctx| n1270(root, ctx)),
     )
 }
-impl Validate for super::types::CreateContactRequest {
+impl intercom_runtime::Validate for super::types::CreateContactRequest {
     const SCHEMA: &'static str = "create_contact_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_contact_request(value)
@@ -7796,7 +7799,7 @@ pub fn validate_bytes_create_contact_response200(
         |root| intercom_runtime::check::errors(|ctx| n1286(root, ctx)),
     )
 }
-impl Validate for super::types::CreateContactResponse200 {
+impl intercom_runtime::Validate for super::types::CreateContactResponse200 {
     const SCHEMA: &'static str = "create_contact_response_200";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_contact_response200(value)
@@ -7832,7 +7835,7 @@ pub fn validate_bytes_create_content_import_source_request(
         |root| intercom_runtime::check::errors(|ctx| n1289(root, ctx)),
     )
 }
-impl Validate for super::types::CreateContentImportSourceRequest {
+impl intercom_runtime::Validate for super::types::CreateContentImportSourceRequest {
     const SCHEMA: &'static str = "create_content_import_source_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_content_import_source_request(value)
@@ -7870,7 +7873,8 @@ pub fn validate_bytes_create_conversation_attribute_boolean_request(
         |root| intercom_runtime::check::errors(|ctx| n1299(root, ctx)),
     )
 }
-impl Validate for super::types::CreateConversationAttributeBooleanRequest {
+impl intercom_runtime::Validate
+for super::types::CreateConversationAttributeBooleanRequest {
     const SCHEMA: &'static str = "create_conversation_attribute_boolean_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_conversation_attribute_boolean_request(value)
@@ -7908,7 +7912,8 @@ pub fn validate_bytes_create_conversation_attribute_datetime_request(
         |root| intercom_runtime::check::errors(|ctx| n1303(root, ctx)),
     )
 }
-impl Validate for super::types::CreateConversationAttributeDatetimeRequest {
+impl intercom_runtime::Validate
+for super::types::CreateConversationAttributeDatetimeRequest {
     const SCHEMA: &'static str = "create_conversation_attribute_datetime_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_conversation_attribute_datetime_request(value)
@@ -7946,7 +7951,8 @@ pub fn validate_bytes_create_conversation_attribute_decimal_request(
         |root| intercom_runtime::check::errors(|ctx| n1307(root, ctx)),
     )
 }
-impl Validate for super::types::CreateConversationAttributeDecimalRequest {
+impl intercom_runtime::Validate
+for super::types::CreateConversationAttributeDecimalRequest {
     const SCHEMA: &'static str = "create_conversation_attribute_decimal_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_conversation_attribute_decimal_request(value)
@@ -7984,7 +7990,8 @@ pub fn validate_bytes_create_conversation_attribute_files_request(
         |root| intercom_runtime::check::errors(|ctx| n1311(root, ctx)),
     )
 }
-impl Validate for super::types::CreateConversationAttributeFilesRequest {
+impl intercom_runtime::Validate
+for super::types::CreateConversationAttributeFilesRequest {
     const SCHEMA: &'static str = "create_conversation_attribute_files_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_conversation_attribute_files_request(value)
@@ -8022,7 +8029,8 @@ pub fn validate_bytes_create_conversation_attribute_integer_request(
         |root| intercom_runtime::check::errors(|ctx| n1315(root, ctx)),
     )
 }
-impl Validate for super::types::CreateConversationAttributeIntegerRequest {
+impl intercom_runtime::Validate
+for super::types::CreateConversationAttributeIntegerRequest {
     const SCHEMA: &'static str = "create_conversation_attribute_integer_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_conversation_attribute_integer_request(value)
@@ -8060,7 +8068,8 @@ pub fn validate_bytes_create_conversation_attribute_list_request(
         |root| intercom_runtime::check::errors(|ctx| n1319(root, ctx)),
     )
 }
-impl Validate for super::types::CreateConversationAttributeListRequest {
+impl intercom_runtime::Validate
+for super::types::CreateConversationAttributeListRequest {
     const SCHEMA: &'static str = "create_conversation_attribute_list_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_conversation_attribute_list_request(value)
@@ -8098,7 +8107,8 @@ pub fn validate_bytes_create_conversation_attribute_option_request(
         |root| intercom_runtime::check::errors(|ctx| n1325(root, ctx)),
     )
 }
-impl Validate for super::types::CreateConversationAttributeOptionRequest {
+impl intercom_runtime::Validate
+for super::types::CreateConversationAttributeOptionRequest {
     const SCHEMA: &'static str = "create_conversation_attribute_option_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_conversation_attribute_option_request(value)
@@ -8136,7 +8146,8 @@ pub fn validate_bytes_create_conversation_attribute_relationship_request(
         |root| intercom_runtime::check::errors(|ctx| n1327(root, ctx)),
     )
 }
-impl Validate for super::types::CreateConversationAttributeRelationshipRequest {
+impl intercom_runtime::Validate
+for super::types::CreateConversationAttributeRelationshipRequest {
     const SCHEMA: &'static str = "create_conversation_attribute_relationship_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_conversation_attribute_relationship_request(value)
@@ -8174,7 +8185,7 @@ pub fn validate_bytes_create_conversation_attribute_request(
         |root| intercom_runtime::check::errors(|ctx| n1334(root, ctx)),
     )
 }
-impl Validate for super::types::CreateConversationAttributeRequest {
+impl intercom_runtime::Validate for super::types::CreateConversationAttributeRequest {
     const SCHEMA: &'static str = "create_conversation_attribute_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_conversation_attribute_request(value)
@@ -8212,7 +8223,8 @@ pub fn validate_bytes_create_conversation_attribute_request_base(
         |root| intercom_runtime::check::errors(|ctx| n1343(root, ctx)),
     )
 }
-impl Validate for super::types::CreateConversationAttributeRequestBase {
+impl intercom_runtime::Validate
+for super::types::CreateConversationAttributeRequestBase {
     const SCHEMA: &'static str = "create_conversation_attribute_request_base";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_conversation_attribute_request_base(value)
@@ -8250,7 +8262,8 @@ pub fn validate_bytes_create_conversation_attribute_string_request(
         |root| intercom_runtime::check::errors(|ctx| n1350(root, ctx)),
     )
 }
-impl Validate for super::types::CreateConversationAttributeStringRequest {
+impl intercom_runtime::Validate
+for super::types::CreateConversationAttributeStringRequest {
     const SCHEMA: &'static str = "create_conversation_attribute_string_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_conversation_attribute_string_request(value)
@@ -8286,7 +8299,7 @@ pub fn validate_bytes_create_conversation_request(
         |root| intercom_runtime::check::errors(|ctx| n1355(root, ctx)),
     )
 }
-impl Validate for super::types::CreateConversationRequest {
+impl intercom_runtime::Validate for super::types::CreateConversationRequest {
     const SCHEMA: &'static str = "create_conversation_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_conversation_request(value)
@@ -8346,7 +8359,7 @@ pub fn validate_bytes_create_data_attribute_request(
         |root| intercom_runtime::check::errors(|ctx| n1367(root, ctx)),
     )
 }
-impl Validate for super::types::CreateDataAttributeRequest {
+impl intercom_runtime::Validate for super::types::CreateDataAttributeRequest {
     const SCHEMA: &'static str = "create_data_attribute_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_data_attribute_request(value)
@@ -8382,7 +8395,7 @@ pub fn validate_bytes_create_data_connector_request(
         |root| intercom_runtime::check::errors(|ctx| n1379(root, ctx)),
     )
 }
-impl Validate for super::types::CreateDataConnectorRequest {
+impl intercom_runtime::Validate for super::types::CreateDataConnectorRequest {
     const SCHEMA: &'static str = "create_data_connector_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_data_connector_request(value)
@@ -8418,7 +8431,7 @@ pub fn validate_bytes_create_data_event_request(
         |root| intercom_runtime::check::errors(|ctx| n1405(root, ctx)),
     )
 }
-impl Validate for super::types::CreateDataEventRequest {
+impl intercom_runtime::Validate for super::types::CreateDataEventRequest {
     const SCHEMA: &'static str = "create_data_event_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_data_event_request(value)
@@ -8454,7 +8467,7 @@ pub fn validate_bytes_create_data_event_summaries_request(
         |root| intercom_runtime::check::errors(|ctx| n1416(root, ctx)),
     )
 }
-impl Validate for super::types::CreateDataEventSummariesRequest {
+impl intercom_runtime::Validate for super::types::CreateDataEventSummariesRequest {
     const SCHEMA: &'static str = "create_data_event_summaries_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_data_event_summaries_request(value)
@@ -8490,7 +8503,7 @@ pub fn validate_bytes_create_data_exports_request(
         |root| intercom_runtime::check::errors(|ctx| n1423(root, ctx)),
     )
 }
-impl Validate for super::types::CreateDataExportsRequest {
+impl intercom_runtime::Validate for super::types::CreateDataExportsRequest {
     const SCHEMA: &'static str = "create_data_exports_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_data_exports_request(value)
@@ -8526,7 +8539,7 @@ pub fn validate_bytes_create_external_page_request(
         |root| intercom_runtime::check::errors(|ctx| n1426(root, ctx)),
     )
 }
-impl Validate for super::types::CreateExternalPageRequest {
+impl intercom_runtime::Validate for super::types::CreateExternalPageRequest {
     const SCHEMA: &'static str = "create_external_page_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_external_page_request(value)
@@ -8562,7 +8575,7 @@ pub fn validate_bytes_create_help_center_redirect_request(
         |root| intercom_runtime::check::errors(|ctx| n1435(root, ctx)),
     )
 }
-impl Validate for super::types::CreateHelpCenterRedirectRequest {
+impl intercom_runtime::Validate for super::types::CreateHelpCenterRedirectRequest {
     const SCHEMA: &'static str = "create_help_center_redirect_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_help_center_redirect_request(value)
@@ -8598,7 +8611,7 @@ pub fn validate_bytes_create_internal_article_request(
         |root| intercom_runtime::check::errors(|ctx| n1440(root, ctx)),
     )
 }
-impl Validate for super::types::CreateInternalArticleRequest {
+impl intercom_runtime::Validate for super::types::CreateInternalArticleRequest {
     const SCHEMA: &'static str = "create_internal_article_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_internal_article_request(value)
@@ -8634,7 +8647,7 @@ pub fn validate_bytes_create_message_request(
         |root| intercom_runtime::check::errors(|ctx| n1451(root, ctx)),
     )
 }
-impl Validate for super::types::CreateMessageRequest {
+impl intercom_runtime::Validate for super::types::CreateMessageRequest {
     const SCHEMA: &'static str = "create_message_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_message_request(value)
@@ -8668,7 +8681,7 @@ pub fn validate_bytes_create_note_request(
         |root| intercom_runtime::check::errors(|ctx| n1478(root, ctx)),
     )
 }
-impl Validate for super::types::CreateNoteRequest {
+impl intercom_runtime::Validate for super::types::CreateNoteRequest {
     const SCHEMA: &'static str = "create_note_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_note_request(value)
@@ -8706,7 +8719,7 @@ pub fn validate_bytes_create_office_hours_exception_request(
         |root| intercom_runtime::check::errors(|ctx| n1481(root, ctx)),
     )
 }
-impl Validate for super::types::CreateOfficeHoursExceptionRequest {
+impl intercom_runtime::Validate for super::types::CreateOfficeHoursExceptionRequest {
     const SCHEMA: &'static str = "create_office_hours_exception_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_office_hours_exception_request(value)
@@ -8742,7 +8755,7 @@ pub fn validate_bytes_create_office_hours_schedule_request(
         |root| intercom_runtime::check::errors(|ctx| n1488(root, ctx)),
     )
 }
-impl Validate for super::types::CreateOfficeHoursScheduleRequest {
+impl intercom_runtime::Validate for super::types::CreateOfficeHoursScheduleRequest {
     const SCHEMA: &'static str = "create_office_hours_schedule_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_office_hours_schedule_request(value)
@@ -8778,7 +8791,7 @@ pub fn validate_bytes_create_or_update_company_request(
         |root| intercom_runtime::check::errors(|ctx| n1493(root, ctx)),
     )
 }
-impl Validate for super::types::CreateOrUpdateCompanyRequest {
+impl intercom_runtime::Validate for super::types::CreateOrUpdateCompanyRequest {
     const SCHEMA: &'static str = "create_or_update_company_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_or_update_company_request(value)
@@ -8816,7 +8829,8 @@ pub fn validate_bytes_create_or_update_custom_object_instance_request(
         |root| intercom_runtime::check::errors(|ctx| n1505(root, ctx)),
     )
 }
-impl Validate for super::types::CreateOrUpdateCustomObjectInstanceRequest {
+impl intercom_runtime::Validate
+for super::types::CreateOrUpdateCustomObjectInstanceRequest {
     const SCHEMA: &'static str = "create_or_update_custom_object_instance_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_or_update_custom_object_instance_request(value)
@@ -8852,7 +8866,7 @@ pub fn validate_bytes_create_or_update_tag_request(
         |root| intercom_runtime::check::errors(|ctx| n1511(root, ctx)),
     )
 }
-impl Validate for super::types::CreateOrUpdateTagRequest {
+impl intercom_runtime::Validate for super::types::CreateOrUpdateTagRequest {
     const SCHEMA: &'static str = "create_or_update_tag_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_or_update_tag_request(value)
@@ -8888,7 +8902,7 @@ pub fn validate_bytes_create_phone_switch_request(
         |root| intercom_runtime::check::errors(|ctx| n1514(root, ctx)),
     )
 }
-impl Validate for super::types::CreatePhoneSwitchRequest {
+impl intercom_runtime::Validate for super::types::CreatePhoneSwitchRequest {
     const SCHEMA: &'static str = "create_phone_switch_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_phone_switch_request(value)
@@ -8922,7 +8936,7 @@ pub fn validate_bytes_create_tag_request(
         |root| intercom_runtime::check::errors(|ctx| n1517(root, ctx)),
     )
 }
-impl Validate for super::types::CreateTagRequest {
+impl intercom_runtime::Validate for super::types::CreateTagRequest {
     const SCHEMA: &'static str = "create_tag_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_tag_request(value)
@@ -8960,7 +8974,7 @@ pub fn validate_bytes_create_ticket_reply_with_comment_request(
         |root| intercom_runtime::check::errors(|ctx| n1522(root, ctx)),
     )
 }
-impl Validate for super::types::CreateTicketReplyWithCommentRequest {
+impl intercom_runtime::Validate for super::types::CreateTicketReplyWithCommentRequest {
     const SCHEMA: &'static str = "create_ticket_reply_with_comment_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_ticket_reply_with_comment_request(value)
@@ -8996,7 +9010,7 @@ pub fn validate_bytes_create_ticket_request(
         |root| intercom_runtime::check::errors(|ctx| n1525(root, ctx)),
     )
 }
-impl Validate for super::types::CreateTicketRequest {
+impl intercom_runtime::Validate for super::types::CreateTicketRequest {
     const SCHEMA: &'static str = "create_ticket_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_ticket_request(value)
@@ -9032,7 +9046,7 @@ pub fn validate_bytes_create_ticket_request_body(
         |root| intercom_runtime::check::errors(|ctx| n1542(root, ctx)),
     )
 }
-impl Validate for super::types::CreateTicketRequestBody {
+impl intercom_runtime::Validate for super::types::CreateTicketRequestBody {
     const SCHEMA: &'static str = "create_ticket_request_body";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_ticket_request_body(value)
@@ -9068,7 +9082,7 @@ pub fn validate_bytes_create_ticket_type_attribute_request(
         |root| intercom_runtime::check::errors(|ctx| n1545(root, ctx)),
     )
 }
-impl Validate for super::types::CreateTicketTypeAttributeRequest {
+impl intercom_runtime::Validate for super::types::CreateTicketTypeAttributeRequest {
     const SCHEMA: &'static str = "create_ticket_type_attribute_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_ticket_type_attribute_request(value)
@@ -9104,7 +9118,7 @@ pub fn validate_bytes_create_ticket_type_request(
         |root| intercom_runtime::check::errors(|ctx| n1556(root, ctx)),
     )
 }
-impl Validate for super::types::CreateTicketTypeRequest {
+impl intercom_runtime::Validate for super::types::CreateTicketTypeRequest {
     const SCHEMA: &'static str = "create_ticket_type_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_create_ticket_type_request(value)
@@ -9138,7 +9152,7 @@ pub fn validate_bytes_cursor_pages(
         |root| intercom_runtime::check::errors(|ctx| n1562(root, ctx)),
     )
 }
-impl Validate for super::types::CursorPages {
+impl intercom_runtime::Validate for super::types::CursorPages {
     const SCHEMA: &'static str = "cursor_pages";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_cursor_pages(value)
@@ -9174,7 +9188,7 @@ pub fn validate_bytes_custom_action_finished(
         |root| intercom_runtime::check::errors(|ctx| n1568(root, ctx)),
     )
 }
-impl Validate for super::types::CustomActionFinished {
+impl intercom_runtime::Validate for super::types::CustomActionFinished {
     const SCHEMA: &'static str = "custom_action_finished";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_custom_action_finished(value)
@@ -9210,7 +9224,7 @@ pub fn validate_bytes_custom_action_started(
         |root| intercom_runtime::check::errors(|ctx| n1572(root, ctx)),
     )
 }
-impl Validate for super::types::CustomActionStarted {
+impl intercom_runtime::Validate for super::types::CustomActionStarted {
     const SCHEMA: &'static str = "custom_action_started";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_custom_action_started(value)
@@ -9268,7 +9282,7 @@ pub fn validate_bytes_custom_object_instance(
         |root| intercom_runtime::check::errors(|ctx| n1581(root, ctx)),
     )
 }
-impl Validate for super::types::CustomObjectInstance {
+impl intercom_runtime::Validate for super::types::CustomObjectInstance {
     const SCHEMA: &'static str = "custom_object_instance";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_custom_object_instance(value)
@@ -9304,7 +9318,7 @@ pub fn validate_bytes_custom_object_instance_deleted(
         |root| intercom_runtime::check::errors(|ctx| n1591(root, ctx)),
     )
 }
-impl Validate for super::types::CustomObjectInstanceDeleted {
+impl intercom_runtime::Validate for super::types::CustomObjectInstanceDeleted {
     const SCHEMA: &'static str = "custom_object_instance_deleted";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_custom_object_instance_deleted(value)
@@ -9340,7 +9354,7 @@ pub fn validate_bytes_custom_object_instance_list(
         |root| intercom_runtime::check::errors(|ctx| n1595(root, ctx)),
     )
 }
-impl Validate for super::types::CustomObjectInstanceList {
+impl intercom_runtime::Validate for super::types::CustomObjectInstanceList {
     const SCHEMA: &'static str = "custom_object_instance_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_custom_object_instance_list(value)
@@ -9378,7 +9392,7 @@ pub fn validate_bytes_custom_object_instances_paginated_list(
         |root| intercom_runtime::check::errors(|ctx| n1599(root, ctx)),
     )
 }
-impl Validate for super::types::CustomObjectInstancesPaginatedList {
+impl intercom_runtime::Validate for super::types::CustomObjectInstancesPaginatedList {
     const SCHEMA: &'static str = "custom_object_instances_paginated_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_custom_object_instances_paginated_list(value)
@@ -9412,7 +9426,7 @@ pub fn validate_bytes_customer_request(
         |root| intercom_runtime::check::errors(|ctx| n1605(root, ctx)),
     )
 }
-impl Validate for super::types::CustomerRequest {
+impl intercom_runtime::Validate for super::types::CustomerRequest {
     const SCHEMA: &'static str = "customer_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_customer_request(value)
@@ -9446,7 +9460,7 @@ pub fn validate_bytes_data_attribute(
         |root| intercom_runtime::check::errors(|ctx| n1614(root, ctx)),
     )
 }
-impl Validate for super::types::DataAttribute {
+impl intercom_runtime::Validate for super::types::DataAttribute {
     const SCHEMA: &'static str = "data_attribute";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_data_attribute(value)
@@ -9480,7 +9494,7 @@ pub fn validate_bytes_data_attribute_list(
         |root| intercom_runtime::check::errors(|ctx| n1633(root, ctx)),
     )
 }
-impl Validate for super::types::DataAttributeList {
+impl intercom_runtime::Validate for super::types::DataAttributeList {
     const SCHEMA: &'static str = "data_attribute_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_data_attribute_list(value)
@@ -9514,7 +9528,7 @@ pub fn validate_bytes_data_connector(
         |root| intercom_runtime::check::errors(|ctx| n1637(root, ctx)),
     )
 }
-impl Validate for super::types::DataConnector {
+impl intercom_runtime::Validate for super::types::DataConnector {
     const SCHEMA: &'static str = "data_connector";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_data_connector(value)
@@ -9550,7 +9564,7 @@ pub fn validate_bytes_data_connector_detail(
         |root| intercom_runtime::check::errors(|ctx| n1650(root, ctx)),
     )
 }
-impl Validate for super::types::DataConnectorDetail {
+impl intercom_runtime::Validate for super::types::DataConnectorDetail {
     const SCHEMA: &'static str = "data_connector_detail";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_data_connector_detail(value)
@@ -9586,7 +9600,7 @@ pub fn validate_bytes_data_connector_execution_result(
         |root| intercom_runtime::check::errors(|ctx| n1707(root, ctx)),
     )
 }
-impl Validate for super::types::DataConnectorExecutionResult {
+impl intercom_runtime::Validate for super::types::DataConnectorExecutionResult {
     const SCHEMA: &'static str = "data_connector_execution_result";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_data_connector_execution_result(value)
@@ -9622,7 +9636,7 @@ pub fn validate_bytes_data_connector_execution_result_list(
         |root| intercom_runtime::check::errors(|ctx| n1725(root, ctx)),
     )
 }
-impl Validate for super::types::DataConnectorExecutionResultList {
+impl intercom_runtime::Validate for super::types::DataConnectorExecutionResultList {
     const SCHEMA: &'static str = "data_connector_execution_result_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_data_connector_execution_result_list(value)
@@ -9656,7 +9670,7 @@ pub fn validate_bytes_data_connector_list(
         |root| intercom_runtime::check::errors(|ctx| n1734(root, ctx)),
     )
 }
-impl Validate for super::types::DataConnectorList {
+impl intercom_runtime::Validate for super::types::DataConnectorList {
     const SCHEMA: &'static str = "data_connector_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_data_connector_list(value)
@@ -9690,7 +9704,7 @@ pub fn validate_bytes_data_event(
         |root| intercom_runtime::check::errors(|ctx| n1743(root, ctx)),
     )
 }
-impl Validate for super::types::DataEvent {
+impl intercom_runtime::Validate for super::types::DataEvent {
     const SCHEMA: &'static str = "data_event";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_data_event(value)
@@ -9724,7 +9738,7 @@ pub fn validate_bytes_data_event_list(
         |root| intercom_runtime::check::errors(|ctx| n1753(root, ctx)),
     )
 }
-impl Validate for super::types::DataEventList {
+impl intercom_runtime::Validate for super::types::DataEventList {
     const SCHEMA: &'static str = "data_event_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_data_event_list(value)
@@ -9758,7 +9772,7 @@ pub fn validate_bytes_data_event_summary(
         |root| intercom_runtime::check::errors(|ctx| n1760(root, ctx)),
     )
 }
-impl Validate for super::types::DataEventSummary {
+impl intercom_runtime::Validate for super::types::DataEventSummary {
     const SCHEMA: &'static str = "data_event_summary";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_data_event_summary(value)
@@ -9794,7 +9808,7 @@ pub fn validate_bytes_data_event_summary_item(
         |root| intercom_runtime::check::errors(|ctx| n1767(root, ctx)),
     )
 }
-impl Validate for super::types::DataEventSummaryItem {
+impl intercom_runtime::Validate for super::types::DataEventSummaryItem {
     const SCHEMA: &'static str = "data_event_summary_item";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_data_event_summary_item(value)
@@ -9828,7 +9842,7 @@ pub fn validate_bytes_data_export(
         |root| intercom_runtime::check::errors(|ctx| n1773(root, ctx)),
     )
 }
-impl Validate for super::types::DataExport {
+impl intercom_runtime::Validate for super::types::DataExport {
     const SCHEMA: &'static str = "data_export";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_data_export(value)
@@ -9862,7 +9876,7 @@ pub fn validate_bytes_data_export_csv(
         |root| intercom_runtime::check::errors(|ctx| n1778(root, ctx)),
     )
 }
-impl Validate for super::types::DataExportCsv {
+impl intercom_runtime::Validate for super::types::DataExportCsv {
     const SCHEMA: &'static str = "data_export_csv";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_data_export_csv(value)
@@ -9896,7 +9910,7 @@ pub fn validate_bytes_datetime(
         |root| intercom_runtime::check::errors(|ctx| n1805(root, ctx)),
     )
 }
-impl Validate for super::types::Datetime {
+impl intercom_runtime::Validate for super::types::Datetime {
     const SCHEMA: &'static str = "datetime";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_datetime(value)
@@ -9934,7 +9948,7 @@ pub fn validate_bytes_delete_office_hours_exception_response200(
         |root| intercom_runtime::check::errors(|ctx| n1808(root, ctx)),
     )
 }
-impl Validate for super::types::DeleteOfficeHoursExceptionResponse200 {
+impl intercom_runtime::Validate for super::types::DeleteOfficeHoursExceptionResponse200 {
     const SCHEMA: &'static str = "delete_office_hours_exception_response_200";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_delete_office_hours_exception_response200(value)
@@ -9972,7 +9986,7 @@ pub fn validate_bytes_delete_office_hours_schedule_response200(
         |root| intercom_runtime::check::errors(|ctx| n1812(root, ctx)),
     )
 }
-impl Validate for super::types::DeleteOfficeHoursScheduleResponse200 {
+impl intercom_runtime::Validate for super::types::DeleteOfficeHoursScheduleResponse200 {
     const SCHEMA: &'static str = "delete_office_hours_schedule_response_200";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_delete_office_hours_schedule_response200(value)
@@ -10008,7 +10022,7 @@ pub fn validate_bytes_deleted_article_object(
         |root| intercom_runtime::check::errors(|ctx| n1816(root, ctx)),
     )
 }
-impl Validate for super::types::DeletedArticleObject {
+impl intercom_runtime::Validate for super::types::DeletedArticleObject {
     const SCHEMA: &'static str = "deleted_article_object";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_deleted_article_object(value)
@@ -10044,7 +10058,7 @@ pub fn validate_bytes_deleted_collection_object(
         |root| intercom_runtime::check::errors(|ctx| n1820(root, ctx)),
     )
 }
-impl Validate for super::types::DeletedCollectionObject {
+impl intercom_runtime::Validate for super::types::DeletedCollectionObject {
     const SCHEMA: &'static str = "deleted_collection_object";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_deleted_collection_object(value)
@@ -10080,7 +10094,7 @@ pub fn validate_bytes_deleted_company_object(
         |root| intercom_runtime::check::errors(|ctx| n1824(root, ctx)),
     )
 }
-impl Validate for super::types::DeletedCompanyObject {
+impl intercom_runtime::Validate for super::types::DeletedCompanyObject {
     const SCHEMA: &'static str = "deleted_company_object";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_deleted_company_object(value)
@@ -10116,7 +10130,7 @@ pub fn validate_bytes_deleted_conversation_item(
         |root| intercom_runtime::check::errors(|ctx| n1828(root, ctx)),
     )
 }
-impl Validate for super::types::DeletedConversationItem {
+impl intercom_runtime::Validate for super::types::DeletedConversationItem {
     const SCHEMA: &'static str = "deleted_conversation_item";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_deleted_conversation_item(value)
@@ -10152,7 +10166,7 @@ pub fn validate_bytes_deleted_conversation_list(
         |root| intercom_runtime::check::errors(|ctx| n1833(root, ctx)),
     )
 }
-impl Validate for super::types::DeletedConversationList {
+impl intercom_runtime::Validate for super::types::DeletedConversationList {
     const SCHEMA: &'static str = "deleted_conversation_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_deleted_conversation_list(value)
@@ -10188,7 +10202,7 @@ pub fn validate_bytes_deleted_data_connector_object(
         |root| intercom_runtime::check::errors(|ctx| n1839(root, ctx)),
     )
 }
-impl Validate for super::types::DeletedDataConnectorObject {
+impl intercom_runtime::Validate for super::types::DeletedDataConnectorObject {
     const SCHEMA: &'static str = "deleted_data_connector_object";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_deleted_data_connector_object(value)
@@ -10224,7 +10238,7 @@ pub fn validate_bytes_deleted_help_center_redirect_object(
         |root| intercom_runtime::check::errors(|ctx| n1843(root, ctx)),
     )
 }
-impl Validate for super::types::DeletedHelpCenterRedirectObject {
+impl intercom_runtime::Validate for super::types::DeletedHelpCenterRedirectObject {
     const SCHEMA: &'static str = "deleted_help_center_redirect_object";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_deleted_help_center_redirect_object(value)
@@ -10260,7 +10274,7 @@ pub fn validate_bytes_deleted_internal_article_object(
         |root| intercom_runtime::check::errors(|ctx| n1847(root, ctx)),
     )
 }
-impl Validate for super::types::DeletedInternalArticleObject {
+impl intercom_runtime::Validate for super::types::DeletedInternalArticleObject {
     const SCHEMA: &'static str = "deleted_internal_article_object";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_deleted_internal_article_object(value)
@@ -10294,7 +10308,7 @@ pub fn validate_bytes_deleted_object(
         |root| intercom_runtime::check::errors(|ctx| n1851(root, ctx)),
     )
 }
-impl Validate for super::types::DeletedObject {
+impl intercom_runtime::Validate for super::types::DeletedObject {
     const SCHEMA: &'static str = "deleted_object";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_deleted_object(value)
@@ -10332,7 +10346,7 @@ pub fn validate_bytes_detach_contact_from_conversation_request(
         |root| intercom_runtime::check::errors(|ctx| n1855(root, ctx)),
     )
 }
-impl Validate for super::types::DetachContactFromConversationRequest {
+impl intercom_runtime::Validate for super::types::DetachContactFromConversationRequest {
     const SCHEMA: &'static str = "detach_contact_from_conversation_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_detach_contact_from_conversation_request(value)
@@ -10368,7 +10382,7 @@ pub fn validate_bytes_detach_tag_from_conversation_request(
         |root| intercom_runtime::check::errors(|ctx| n1857(root, ctx)),
     )
 }
-impl Validate for super::types::DetachTagFromConversationRequest {
+impl intercom_runtime::Validate for super::types::DetachTagFromConversationRequest {
     const SCHEMA: &'static str = "detach_tag_from_conversation_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_detach_tag_from_conversation_request(value)
@@ -10404,7 +10418,7 @@ pub fn validate_bytes_detach_tag_from_ticket_request(
         |root| intercom_runtime::check::errors(|ctx| n1859(root, ctx)),
     )
 }
-impl Validate for super::types::DetachTagFromTicketRequest {
+impl intercom_runtime::Validate for super::types::DetachTagFromTicketRequest {
     const SCHEMA: &'static str = "detach_tag_from_ticket_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_detach_tag_from_ticket_request(value)
@@ -10438,7 +10452,7 @@ pub fn validate_bytes_email_address_header(
         |root| intercom_runtime::check::errors(|ctx| n1861(root, ctx)),
     )
 }
-impl Validate for super::types::EmailAddressHeader {
+impl intercom_runtime::Validate for super::types::EmailAddressHeader {
     const SCHEMA: &'static str = "email_address_header";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_email_address_header(value)
@@ -10472,7 +10486,7 @@ pub fn validate_bytes_email_list(
         |root| intercom_runtime::check::errors(|ctx| n1865(root, ctx)),
     )
 }
-impl Validate for super::types::EmailList {
+impl intercom_runtime::Validate for super::types::EmailList {
     const SCHEMA: &'static str = "email_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_email_list(value)
@@ -10508,7 +10522,7 @@ pub fn validate_bytes_email_message_metadata(
         |root| intercom_runtime::check::errors(|ctx| n1869(root, ctx)),
     )
 }
-impl Validate for super::types::EmailMessageMetadata {
+impl intercom_runtime::Validate for super::types::EmailMessageMetadata {
     const SCHEMA: &'static str = "email_message_metadata";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_email_message_metadata(value)
@@ -10542,7 +10556,7 @@ pub fn validate_bytes_email_setting(
         |root| intercom_runtime::check::errors(|ctx| n1874(root, ctx)),
     )
 }
-impl Validate for super::types::EmailSetting {
+impl intercom_runtime::Validate for super::types::EmailSetting {
     const SCHEMA: &'static str = "email_setting";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_email_setting(value)
@@ -10578,7 +10592,7 @@ pub fn validate_bytes_enqueue_create_ticket_request(
         |root| intercom_runtime::check::errors(|ctx| n1885(root, ctx)),
     )
 }
-impl Validate for super::types::EnqueueCreateTicketRequest {
+impl intercom_runtime::Validate for super::types::EnqueueCreateTicketRequest {
     const SCHEMA: &'static str = "enqueue_create_ticket_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_enqueue_create_ticket_request(value)
@@ -10610,7 +10624,7 @@ pub fn validate_bytes_error(bytes: &[u8]) -> Result<Vec<ValidationError>, Syntax
         |root| intercom_runtime::check::errors(|ctx| n1888(root, ctx)),
     )
 }
-impl Validate for super::types::Error {
+impl intercom_runtime::Validate for super::types::Error {
     const SCHEMA: &'static str = "error";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_error(value)
@@ -10644,7 +10658,7 @@ pub fn validate_bytes_event_details(
         |root| intercom_runtime::check::errors(|ctx| n1896(root, ctx)),
     )
 }
-impl Validate for super::types::EventDetails {
+impl intercom_runtime::Validate for super::types::EventDetails {
     const SCHEMA: &'static str = "event_details";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_event_details(value)
@@ -10678,7 +10692,7 @@ pub fn validate_bytes_external_page(
         |root| intercom_runtime::check::errors(|ctx| n1903(root, ctx)),
     )
 }
-impl Validate for super::types::ExternalPage {
+impl intercom_runtime::Validate for super::types::ExternalPage {
     const SCHEMA: &'static str = "external_page";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_external_page(value)
@@ -10712,7 +10726,7 @@ pub fn validate_bytes_external_pages_list(
         |root| intercom_runtime::check::errors(|ctx| n1919(root, ctx)),
     )
 }
-impl Validate for super::types::ExternalPagesList {
+impl intercom_runtime::Validate for super::types::ExternalPagesList {
     const SCHEMA: &'static str = "external_pages_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_external_pages_list(value)
@@ -10746,7 +10760,7 @@ pub fn validate_bytes_file_attribute(
         |root| intercom_runtime::check::errors(|ctx| n1925(root, ctx)),
     )
 }
-impl Validate for super::types::FileAttribute {
+impl intercom_runtime::Validate for super::types::FileAttribute {
     const SCHEMA: &'static str = "file_attribute";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_file_attribute(value)
@@ -10780,7 +10794,7 @@ pub fn validate_bytes_fin_agent_attachment(
         |root| intercom_runtime::check::errors(|ctx| n1933(root, ctx)),
     )
 }
-impl Validate for super::types::FinAgentAttachment {
+impl intercom_runtime::Validate for super::types::FinAgentAttachment {
     const SCHEMA: &'static str = "fin_agent_attachment";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_fin_agent_attachment(value)
@@ -10816,7 +10830,7 @@ pub fn validate_bytes_fin_agent_attribute_errors(
         |root| intercom_runtime::check::errors(|ctx| n1939(root, ctx)),
     )
 }
-impl Validate for super::types::FinAgentAttributeErrors {
+impl intercom_runtime::Validate for super::types::FinAgentAttributeErrors {
     const SCHEMA: &'static str = "fin_agent_attribute_errors";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_fin_agent_attribute_errors(value)
@@ -10852,7 +10866,7 @@ pub fn validate_bytes_fin_agent_conversation_metadata(
         |root| intercom_runtime::check::errors(|ctx| n1946(root, ctx)),
     )
 }
-impl Validate for super::types::FinAgentConversationMetadata {
+impl intercom_runtime::Validate for super::types::FinAgentConversationMetadata {
     const SCHEMA: &'static str = "fin_agent_conversation_metadata";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_fin_agent_conversation_metadata(value)
@@ -10888,7 +10902,7 @@ pub fn validate_bytes_fin_agent_csat_requested_event(
         |root| intercom_runtime::check::errors(|ctx| n1951(root, ctx)),
     )
 }
-impl Validate for super::types::FinAgentCsatRequestedEvent {
+impl intercom_runtime::Validate for super::types::FinAgentCsatRequestedEvent {
     const SCHEMA: &'static str = "fin_agent_csat_requested_event";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_fin_agent_csat_requested_event(value)
@@ -10922,7 +10936,7 @@ pub fn validate_bytes_fin_agent_message(
         |root| intercom_runtime::check::errors(|ctx| n1962(root, ctx)),
     )
 }
-impl Validate for super::types::FinAgentMessage {
+impl intercom_runtime::Validate for super::types::FinAgentMessage {
     const SCHEMA: &'static str = "fin_agent_message";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_fin_agent_message(value)
@@ -10958,7 +10972,7 @@ pub fn validate_bytes_fin_agent_replied_event(
         |root| intercom_runtime::check::errors(|ctx| n1967(root, ctx)),
     )
 }
-impl Validate for super::types::FinAgentRepliedEvent {
+impl intercom_runtime::Validate for super::types::FinAgentRepliedEvent {
     const SCHEMA: &'static str = "fin_agent_replied_event";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_fin_agent_replied_event(value)
@@ -10994,7 +11008,7 @@ pub fn validate_bytes_fin_agent_reply_chunk_event(
         |root| intercom_runtime::check::errors(|ctx| n1979(root, ctx)),
     )
 }
-impl Validate for super::types::FinAgentReplyChunkEvent {
+impl intercom_runtime::Validate for super::types::FinAgentReplyChunkEvent {
     const SCHEMA: &'static str = "fin_agent_reply_chunk_event";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_fin_agent_reply_chunk_event(value)
@@ -11030,7 +11044,7 @@ pub fn validate_bytes_fin_agent_status_updated_event(
         |root| intercom_runtime::check::errors(|ctx| n1987(root, ctx)),
     )
 }
-impl Validate for super::types::FinAgentStatusUpdatedEvent {
+impl intercom_runtime::Validate for super::types::FinAgentStatusUpdatedEvent {
     const SCHEMA: &'static str = "fin_agent_status_updated_event";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_fin_agent_status_updated_event(value)
@@ -11064,7 +11078,7 @@ pub fn validate_bytes_fin_agent_user(
         |root| intercom_runtime::check::errors(|ctx| n1994(root, ctx)),
     )
 }
-impl Validate for super::types::FinAgentUser {
+impl intercom_runtime::Validate for super::types::FinAgentUser {
     const SCHEMA: &'static str = "fin_agent_user";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_fin_agent_user(value)
@@ -11102,7 +11116,8 @@ pub fn validate_bytes_get_export_reporting_data_get_datasets_response200(
         |root| intercom_runtime::check::errors(|ctx| n2000(root, ctx)),
     )
 }
-impl Validate for super::types::GetExportReportingDataGetDatasetsResponse200 {
+impl intercom_runtime::Validate
+for super::types::GetExportReportingDataGetDatasetsResponse200 {
     const SCHEMA: &'static str = "get_export_reporting_data_get_datasets_response_200";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_get_export_reporting_data_get_datasets_response200(value)
@@ -11140,7 +11155,8 @@ pub fn validate_bytes_get_export_reporting_data_job_identifier_response200(
         |root| intercom_runtime::check::errors(|ctx| n2013(root, ctx)),
     )
 }
-impl Validate for super::types::GetExportReportingDataJobIdentifierResponse200 {
+impl intercom_runtime::Validate
+for super::types::GetExportReportingDataJobIdentifierResponse200 {
     const SCHEMA: &'static str = "get_export_reporting_data_job_identifier_response_200";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_get_export_reporting_data_job_identifier_response200(value)
@@ -11174,7 +11190,7 @@ pub fn validate_bytes_group_content(
         |root| intercom_runtime::check::errors(|ctx| n2018(root, ctx)),
     )
 }
-impl Validate for super::types::GroupContent {
+impl intercom_runtime::Validate for super::types::GroupContent {
     const SCHEMA: &'static str = "group_content";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_group_content(value)
@@ -11210,7 +11226,7 @@ pub fn validate_bytes_group_translated_content(
         |root| intercom_runtime::check::errors(|ctx| n2022(root, ctx)),
     )
 }
-impl Validate for super::types::GroupTranslatedContent {
+impl intercom_runtime::Validate for super::types::GroupTranslatedContent {
     const SCHEMA: &'static str = "group_translated_content";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_group_translated_content(value)
@@ -11244,7 +11260,7 @@ pub fn validate_bytes_handling_event(
         |root| intercom_runtime::check::errors(|ctx| n2061(root, ctx)),
     )
 }
-impl Validate for super::types::HandlingEvent {
+impl intercom_runtime::Validate for super::types::HandlingEvent {
     const SCHEMA: &'static str = "handling_event";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_handling_event(value)
@@ -11278,7 +11294,7 @@ pub fn validate_bytes_handling_event_list(
         |root| intercom_runtime::check::errors(|ctx| n2066(root, ctx)),
     )
 }
-impl Validate for super::types::HandlingEventList {
+impl intercom_runtime::Validate for super::types::HandlingEventList {
     const SCHEMA: &'static str = "handling_event_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_handling_event_list(value)
@@ -11312,7 +11328,7 @@ pub fn validate_bytes_help_center(
         |root| intercom_runtime::check::errors(|ctx| n2069(root, ctx)),
     )
 }
-impl Validate for super::types::HelpCenter {
+impl intercom_runtime::Validate for super::types::HelpCenter {
     const SCHEMA: &'static str = "help_center";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_help_center(value)
@@ -11346,7 +11362,7 @@ pub fn validate_bytes_help_center_list(
         |root| intercom_runtime::check::errors(|ctx| n2082(root, ctx)),
     )
 }
-impl Validate for super::types::HelpCenterList {
+impl intercom_runtime::Validate for super::types::HelpCenterList {
     const SCHEMA: &'static str = "help_center_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_help_center_list(value)
@@ -11380,7 +11396,7 @@ pub fn validate_bytes_help_center_redirect(
         |root| intercom_runtime::check::errors(|ctx| n2086(root, ctx)),
     )
 }
-impl Validate for super::types::HelpCenterRedirect {
+impl intercom_runtime::Validate for super::types::HelpCenterRedirect {
     const SCHEMA: &'static str = "help_center_redirect";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_help_center_redirect(value)
@@ -11416,7 +11432,7 @@ pub fn validate_bytes_help_center_redirect_list(
         |root| intercom_runtime::check::errors(|ctx| n2096(root, ctx)),
     )
 }
-impl Validate for super::types::HelpCenterRedirectList {
+impl intercom_runtime::Validate for super::types::HelpCenterRedirectList {
     const SCHEMA: &'static str = "help_center_redirect_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_help_center_redirect_list(value)
@@ -11450,7 +11466,7 @@ pub fn validate_bytes_intercom_version(
         |root| intercom_runtime::check::errors(|ctx| n2102(root, ctx)),
     )
 }
-impl Validate for super::types::IntercomVersion {
+impl intercom_runtime::Validate for super::types::IntercomVersion {
     const SCHEMA: &'static str = "intercom_version";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_intercom_version(value)
@@ -11508,7 +11524,7 @@ pub fn validate_bytes_internal_article_list(
         |root| intercom_runtime::check::errors(|ctx| n2105(root, ctx)),
     )
 }
-impl Validate for super::types::InternalArticleList {
+impl intercom_runtime::Validate for super::types::InternalArticleList {
     const SCHEMA: &'static str = "internal_article_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_internal_article_list(value)
@@ -11544,7 +11560,7 @@ pub fn validate_bytes_internal_article_list_item(
         |root| intercom_runtime::check::errors(|ctx| n2111(root, ctx)),
     )
 }
-impl Validate for super::types::InternalArticleListItem {
+impl intercom_runtime::Validate for super::types::InternalArticleListItem {
     const SCHEMA: &'static str = "internal_article_list_item";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_internal_article_list_item(value)
@@ -11580,7 +11596,7 @@ pub fn validate_bytes_internal_article_search_response(
         |root| intercom_runtime::check::errors(|ctx| n2127(root, ctx)),
     )
 }
-impl Validate for super::types::InternalArticleSearchResponse {
+impl intercom_runtime::Validate for super::types::InternalArticleSearchResponse {
     const SCHEMA: &'static str = "internal_article_search_response";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_internal_article_search_response(value)
@@ -11614,7 +11630,7 @@ pub fn validate_bytes_ip_allowlist(
         |root| intercom_runtime::check::errors(|ctx| n2134(root, ctx)),
     )
 }
-impl Validate for super::types::IpAllowlist {
+impl intercom_runtime::Validate for super::types::IpAllowlist {
     const SCHEMA: &'static str = "ip_allowlist";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ip_allowlist(value)
@@ -11646,7 +11662,7 @@ pub fn validate_bytes_jobs(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxE
         |root| intercom_runtime::check::errors(|ctx| n2139(root, ctx)),
     )
 }
-impl Validate for super::types::Jobs {
+impl intercom_runtime::Validate for super::types::Jobs {
     const SCHEMA: &'static str = "jobs";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_jobs(value)
@@ -11682,7 +11698,7 @@ pub fn validate_bytes_link_conversation_to_ticket_request(
         |root| intercom_runtime::check::errors(|ctx| n2147(root, ctx)),
     )
 }
-impl Validate for super::types::LinkConversationToTicketRequest {
+impl intercom_runtime::Validate for super::types::LinkConversationToTicketRequest {
     const SCHEMA: &'static str = "link_conversation_to_ticket_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_link_conversation_to_ticket_request(value)
@@ -11716,7 +11732,7 @@ pub fn validate_bytes_linked_object(
         |root| intercom_runtime::check::errors(|ctx| n2149(root, ctx)),
     )
 }
-impl Validate for super::types::LinkedObject {
+impl intercom_runtime::Validate for super::types::LinkedObject {
     const SCHEMA: &'static str = "linked_object";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_linked_object(value)
@@ -11750,7 +11766,7 @@ pub fn validate_bytes_linked_object_list(
         |root| intercom_runtime::check::errors(|ctx| n2153(root, ctx)),
     )
 }
-impl Validate for super::types::LinkedObjectList {
+impl intercom_runtime::Validate for super::types::LinkedObjectList {
     const SCHEMA: &'static str = "linked_object_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_linked_object_list(value)
@@ -11786,7 +11802,7 @@ pub fn validate_bytes_list_calls_with_transcripts_request(
         |root| intercom_runtime::check::errors(|ctx| n2159(root, ctx)),
     )
 }
-impl Validate for super::types::ListCallsWithTranscriptsRequest {
+impl intercom_runtime::Validate for super::types::ListCallsWithTranscriptsRequest {
     const SCHEMA: &'static str = "list_calls_with_transcripts_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_list_calls_with_transcripts_request(value)
@@ -11824,7 +11840,7 @@ pub fn validate_bytes_list_calls_with_transcripts_response200(
         |root| intercom_runtime::check::errors(|ctx| n2162(root, ctx)),
     )
 }
-impl Validate for super::types::ListCallsWithTranscriptsResponse200 {
+impl intercom_runtime::Validate for super::types::ListCallsWithTranscriptsResponse200 {
     const SCHEMA: &'static str = "list_calls_with_transcripts_response_200";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_list_calls_with_transcripts_response200(value)
@@ -11856,7 +11872,7 @@ pub fn validate_bytes_macro(bytes: &[u8]) -> Result<Vec<ValidationError>, Syntax
         |root| intercom_runtime::check::errors(|ctx| n2172(root, ctx)),
     )
 }
-impl Validate for super::types::Macro {
+impl intercom_runtime::Validate for super::types::Macro {
     const SCHEMA: &'static str = "macro";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_macro(value)
@@ -11890,7 +11906,7 @@ pub fn validate_bytes_macro_list(
         |root| intercom_runtime::check::errors(|ctx| n2185(root, ctx)),
     )
 }
-impl Validate for super::types::MacroList {
+impl intercom_runtime::Validate for super::types::MacroList {
     const SCHEMA: &'static str = "macro_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_macro_list(value)
@@ -11926,7 +11942,7 @@ pub fn validate_bytes_manage_conversation_request(
         |root| intercom_runtime::check::errors(|ctx| n2194(root, ctx)),
     )
 }
-impl Validate for super::types::ManageConversationRequest {
+impl intercom_runtime::Validate for super::types::ManageConversationRequest {
     const SCHEMA: &'static str = "manage_conversation_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_manage_conversation_request(value)
@@ -11962,7 +11978,7 @@ pub fn validate_bytes_merge_contact_response200(
         |root| intercom_runtime::check::errors(|ctx| n2199(root, ctx)),
     )
 }
-impl Validate for super::types::MergeContactResponse200 {
+impl intercom_runtime::Validate for super::types::MergeContactResponse200 {
     const SCHEMA: &'static str = "merge_contact_response_200";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_merge_contact_response200(value)
@@ -11998,7 +12014,7 @@ pub fn validate_bytes_merge_contacts_request(
         |root| intercom_runtime::check::errors(|ctx| n2202(root, ctx)),
     )
 }
-impl Validate for super::types::MergeContactsRequest {
+impl intercom_runtime::Validate for super::types::MergeContactsRequest {
     const SCHEMA: &'static str = "merge_contacts_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_merge_contacts_request(value)
@@ -12034,7 +12050,7 @@ pub fn validate_bytes_merge_conversations_request(
         |root| intercom_runtime::check::errors(|ctx| n2206(root, ctx)),
     )
 }
-impl Validate for super::types::MergeConversationsRequest {
+impl intercom_runtime::Validate for super::types::MergeConversationsRequest {
     const SCHEMA: &'static str = "merge_conversations_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_merge_conversations_request(value)
@@ -12068,7 +12084,7 @@ pub fn validate_bytes_merge_history_item(
         |root| intercom_runtime::check::errors(|ctx| n2208(root, ctx)),
     )
 }
-impl Validate for super::types::MergeHistoryItem {
+impl intercom_runtime::Validate for super::types::MergeHistoryItem {
     const SCHEMA: &'static str = "merge_history_item";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_merge_history_item(value)
@@ -12102,7 +12118,7 @@ pub fn validate_bytes_merge_history_list(
         |root| intercom_runtime::check::errors(|ctx| n2213(root, ctx)),
     )
 }
-impl Validate for super::types::MergeHistoryList {
+impl intercom_runtime::Validate for super::types::MergeHistoryList {
     const SCHEMA: &'static str = "merge_history_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_merge_history_list(value)
@@ -12136,7 +12152,7 @@ pub fn validate_bytes_message(
         |root| intercom_runtime::check::errors(|ctx| n2219(root, ctx)),
     )
 }
-impl Validate for super::types::Message {
+impl intercom_runtime::Validate for super::types::Message {
     const SCHEMA: &'static str = "message";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_message(value)
@@ -12194,7 +12210,7 @@ pub fn validate_bytes_multiple_filter_search_request(
         |root| intercom_runtime::check::errors(|ctx| n2228(root, ctx)),
     )
 }
-impl Validate for super::types::MultipleFilterSearchRequest {
+impl intercom_runtime::Validate for super::types::MultipleFilterSearchRequest {
     const SCHEMA: &'static str = "multiple_filter_search_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_multiple_filter_search_request(value)
@@ -12228,7 +12244,7 @@ pub fn validate_bytes_news_item(
         |root| intercom_runtime::check::errors(|ctx| n2235(root, ctx)),
     )
 }
-impl Validate for super::types::NewsItem {
+impl intercom_runtime::Validate for super::types::NewsItem {
     const SCHEMA: &'static str = "news_item";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_news_item(value)
@@ -12262,7 +12278,7 @@ pub fn validate_bytes_news_item_request(
         |root| intercom_runtime::check::errors(|ctx| n2253(root, ctx)),
     )
 }
-impl Validate for super::types::NewsItemRequest {
+impl intercom_runtime::Validate for super::types::NewsItemRequest {
     const SCHEMA: &'static str = "news_item_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_news_item_request(value)
@@ -12296,7 +12312,7 @@ pub fn validate_bytes_newsfeed(
         |root| intercom_runtime::check::errors(|ctx| n2265(root, ctx)),
     )
 }
-impl Validate for super::types::Newsfeed {
+impl intercom_runtime::Validate for super::types::Newsfeed {
     const SCHEMA: &'static str = "newsfeed";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_newsfeed(value)
@@ -12330,7 +12346,7 @@ pub fn validate_bytes_newsfeed_assignment(
         |root| intercom_runtime::check::errors(|ctx| n2271(root, ctx)),
     )
 }
-impl Validate for super::types::NewsfeedAssignment {
+impl intercom_runtime::Validate for super::types::NewsfeedAssignment {
     const SCHEMA: &'static str = "newsfeed_assignment";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_newsfeed_assignment(value)
@@ -12362,7 +12378,7 @@ pub fn validate_bytes_note(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxE
         |root| intercom_runtime::check::errors(|ctx| n2274(root, ctx)),
     )
 }
-impl Validate for super::types::Note {
+impl intercom_runtime::Validate for super::types::Note {
     const SCHEMA: &'static str = "note";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_note(value)
@@ -12396,7 +12412,7 @@ pub fn validate_bytes_note_list(
         |root| intercom_runtime::check::errors(|ctx| n2286(root, ctx)),
     )
 }
-impl Validate for super::types::NoteList {
+impl intercom_runtime::Validate for super::types::NoteList {
     const SCHEMA: &'static str = "note_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_note_list(value)
@@ -12432,7 +12448,7 @@ pub fn validate_bytes_office_hours_exception(
         |root| intercom_runtime::check::errors(|ctx| n2292(root, ctx)),
     )
 }
-impl Validate for super::types::OfficeHoursException {
+impl intercom_runtime::Validate for super::types::OfficeHoursException {
     const SCHEMA: &'static str = "office_hours_exception";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_office_hours_exception(value)
@@ -12468,7 +12484,7 @@ pub fn validate_bytes_office_hours_exception_list(
         |root| intercom_runtime::check::errors(|ctx| n2304(root, ctx)),
     )
 }
-impl Validate for super::types::OfficeHoursExceptionList {
+impl intercom_runtime::Validate for super::types::OfficeHoursExceptionList {
     const SCHEMA: &'static str = "office_hours_exception_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_office_hours_exception_list(value)
@@ -12504,7 +12520,7 @@ pub fn validate_bytes_office_hours_schedule(
         |root| intercom_runtime::check::errors(|ctx| n2308(root, ctx)),
     )
 }
-impl Validate for super::types::OfficeHoursSchedule {
+impl intercom_runtime::Validate for super::types::OfficeHoursSchedule {
     const SCHEMA: &'static str = "office_hours_schedule";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_office_hours_schedule(value)
@@ -12540,7 +12556,7 @@ pub fn validate_bytes_office_hours_schedule_list(
         |root| intercom_runtime::check::errors(|ctx| n2318(root, ctx)),
     )
 }
-impl Validate for super::types::OfficeHoursScheduleList {
+impl intercom_runtime::Validate for super::types::OfficeHoursScheduleList {
     const SCHEMA: &'static str = "office_hours_schedule_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_office_hours_schedule_list(value)
@@ -12576,7 +12592,7 @@ pub fn validate_bytes_office_hours_time_interval(
         |root| intercom_runtime::check::errors(|ctx| n2322(root, ctx)),
     )
 }
-impl Validate for super::types::OfficeHoursTimeInterval {
+impl intercom_runtime::Validate for super::types::OfficeHoursTimeInterval {
     const SCHEMA: &'static str = "office_hours_time_interval";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_office_hours_time_interval(value)
@@ -12612,7 +12628,7 @@ pub fn validate_bytes_open_conversation_request(
         |root| intercom_runtime::check::errors(|ctx| n2326(root, ctx)),
     )
 }
-impl Validate for super::types::OpenConversationRequest {
+impl intercom_runtime::Validate for super::types::OpenConversationRequest {
     const SCHEMA: &'static str = "open_conversation_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_open_conversation_request(value)
@@ -12648,7 +12664,7 @@ pub fn validate_bytes_operator_workflow_event(
         |root| intercom_runtime::check::errors(|ctx| n2329(root, ctx)),
     )
 }
-impl Validate for super::types::OperatorWorkflowEvent {
+impl intercom_runtime::Validate for super::types::OperatorWorkflowEvent {
     const SCHEMA: &'static str = "operator_workflow_event";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_operator_workflow_event(value)
@@ -12682,7 +12698,7 @@ pub fn validate_bytes_pages_link(
         |root| intercom_runtime::check::errors(|ctx| n2335(root, ctx)),
     )
 }
-impl Validate for super::types::PagesLink {
+impl intercom_runtime::Validate for super::types::PagesLink {
     const SCHEMA: &'static str = "pages_link";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_pages_link(value)
@@ -12716,7 +12732,7 @@ pub fn validate_bytes_paginated_response(
         |root| intercom_runtime::check::errors(|ctx| n2341(root, ctx)),
     )
 }
-impl Validate for super::types::PaginatedResponse {
+impl intercom_runtime::Validate for super::types::PaginatedResponse {
     const SCHEMA: &'static str = "paginated_response";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_paginated_response(value)
@@ -12750,7 +12766,7 @@ pub fn validate_bytes_part_attachment(
         |root| intercom_runtime::check::errors(|ctx| n2349(root, ctx)),
     )
 }
-impl Validate for super::types::PartAttachment {
+impl intercom_runtime::Validate for super::types::PartAttachment {
     const SCHEMA: &'static str = "part_attachment";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_part_attachment(value)
@@ -12784,7 +12800,7 @@ pub fn validate_bytes_phone_switch(
         |root| intercom_runtime::check::errors(|ctx| n2357(root, ctx)),
     )
 }
-impl Validate for super::types::PhoneSwitch {
+impl intercom_runtime::Validate for super::types::PhoneSwitch {
     const SCHEMA: &'static str = "phone_switch";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_phone_switch(value)
@@ -12822,7 +12838,7 @@ pub fn validate_bytes_post_export_reporting_data_enqueue_request(
         |root| intercom_runtime::check::errors(|ctx| n2360(root, ctx)),
     )
 }
-impl Validate for super::types::PostExportReportingDataEnqueueRequest {
+impl intercom_runtime::Validate for super::types::PostExportReportingDataEnqueueRequest {
     const SCHEMA: &'static str = "post_export_reporting_data_enqueue_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_post_export_reporting_data_enqueue_request(value)
@@ -12860,7 +12876,8 @@ pub fn validate_bytes_post_export_reporting_data_enqueue_response200(
         |root| intercom_runtime::check::errors(|ctx| n2366(root, ctx)),
     )
 }
-impl Validate for super::types::PostExportReportingDataEnqueueResponse200 {
+impl intercom_runtime::Validate
+for super::types::PostExportReportingDataEnqueueResponse200 {
     const SCHEMA: &'static str = "post_export_reporting_data_enqueue_response_200";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_post_export_reporting_data_enqueue_response200(value)
@@ -12894,7 +12911,7 @@ pub fn validate_bytes_predicate(
         |root| intercom_runtime::check::errors(|ctx| n2371(root, ctx)),
     )
 }
-impl Validate for super::types::Predicate {
+impl intercom_runtime::Validate for super::types::Predicate {
     const SCHEMA: &'static str = "predicate";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_predicate(value)
@@ -12930,7 +12947,7 @@ pub fn validate_bytes_publish_article_draft_request(
         |root| intercom_runtime::check::errors(|ctx| n2376(root, ctx)),
     )
 }
-impl Validate for super::types::PublishArticleDraftRequest {
+impl intercom_runtime::Validate for super::types::PublishArticleDraftRequest {
     const SCHEMA: &'static str = "publish_article_draft_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_publish_article_draft_request(value)
@@ -12964,7 +12981,7 @@ pub fn validate_bytes_quick_reply_option(
         |root| intercom_runtime::check::errors(|ctx| n2379(root, ctx)),
     )
 }
-impl Validate for super::types::QuickReplyOption {
+impl intercom_runtime::Validate for super::types::QuickReplyOption {
     const SCHEMA: &'static str = "quick_reply_option";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_quick_reply_option(value)
@@ -12998,7 +13015,7 @@ pub fn validate_bytes_recipient(
         |root| intercom_runtime::check::errors(|ctx| n2382(root, ctx)),
     )
 }
-impl Validate for super::types::Recipient {
+impl intercom_runtime::Validate for super::types::Recipient {
     const SCHEMA: &'static str = "recipient";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_recipient(value)
@@ -13034,7 +13051,7 @@ pub fn validate_bytes_redact_conversation_request(
         |root| intercom_runtime::check::errors(|ctx| n2385(root, ctx)),
     )
 }
-impl Validate for super::types::RedactConversationRequest {
+impl intercom_runtime::Validate for super::types::RedactConversationRequest {
     const SCHEMA: &'static str = "redact_conversation_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_redact_conversation_request(value)
@@ -13068,7 +13085,7 @@ pub fn validate_bytes_reference(
         |root| intercom_runtime::check::errors(|ctx| n2394(root, ctx)),
     )
 }
-impl Validate for super::types::Reference {
+impl intercom_runtime::Validate for super::types::Reference {
     const SCHEMA: &'static str = "reference";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_reference(value)
@@ -13104,7 +13121,7 @@ pub fn validate_bytes_register_fin_voice_call_request(
         |root| intercom_runtime::check::errors(|ctx| n2397(root, ctx)),
     )
 }
-impl Validate for super::types::RegisterFinVoiceCallRequest {
+impl intercom_runtime::Validate for super::types::RegisterFinVoiceCallRequest {
     const SCHEMA: &'static str = "register_fin_voice_call_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_register_fin_voice_call_request(value)
@@ -13140,7 +13157,7 @@ pub fn validate_bytes_reply_conversation_request(
         |root| intercom_runtime::check::errors(|ctx| n2402(root, ctx)),
     )
 }
-impl Validate for super::types::ReplyConversationRequest {
+impl intercom_runtime::Validate for super::types::ReplyConversationRequest {
     const SCHEMA: &'static str = "reply_conversation_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_reply_conversation_request(value)
@@ -13174,7 +13191,7 @@ pub fn validate_bytes_reply_ticket_request(
         |root| intercom_runtime::check::errors(|ctx| n2405(root, ctx)),
     )
 }
-impl Validate for super::types::ReplyTicketRequest {
+impl intercom_runtime::Validate for super::types::ReplyTicketRequest {
     const SCHEMA: &'static str = "reply_ticket_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_reply_ticket_request(value)
@@ -13208,7 +13225,7 @@ pub fn validate_bytes_reply_to_fin_request(
         |root| intercom_runtime::check::errors(|ctx| n2409(root, ctx)),
     )
 }
-impl Validate for super::types::ReplyToFinRequest {
+impl intercom_runtime::Validate for super::types::ReplyToFinRequest {
     const SCHEMA: &'static str = "reply_to_fin_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_reply_to_fin_request(value)
@@ -13244,7 +13261,7 @@ pub fn validate_bytes_reply_to_fin_response200(
         |root| intercom_runtime::check::errors(|ctx| n2415(root, ctx)),
     )
 }
-impl Validate for super::types::ReplyToFinResponse200 {
+impl intercom_runtime::Validate for super::types::ReplyToFinResponse200 {
     const SCHEMA: &'static str = "reply_to_fin_response_200";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_reply_to_fin_response200(value)
@@ -13278,7 +13295,7 @@ pub fn validate_bytes_sales_agent(
         |root| intercom_runtime::check::errors(|ctx| n2422(root, ctx)),
     )
 }
-impl Validate for super::types::SalesAgent {
+impl intercom_runtime::Validate for super::types::SalesAgent {
     const SCHEMA: &'static str = "sales_agent";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_sales_agent(value)
@@ -13314,7 +13331,7 @@ pub fn validate_bytes_search_activity_logs_request(
         |root| intercom_runtime::check::errors(|ctx| n2427(root, ctx)),
     )
 }
-impl Validate for super::types::SearchActivityLogsRequest {
+impl intercom_runtime::Validate for super::types::SearchActivityLogsRequest {
     const SCHEMA: &'static str = "search_activity_logs_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_search_activity_logs_request(value)
@@ -13348,7 +13365,7 @@ pub fn validate_bytes_search_request(
         |root| intercom_runtime::check::errors(|ctx| n2434(root, ctx)),
     )
 }
-impl Validate for super::types::SearchRequest {
+impl intercom_runtime::Validate for super::types::SearchRequest {
     const SCHEMA: &'static str = "search_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_search_request(value)
@@ -13382,7 +13399,7 @@ pub fn validate_bytes_segment(
         |root| intercom_runtime::check::errors(|ctx| n2439(root, ctx)),
     )
 }
-impl Validate for super::types::Segment {
+impl intercom_runtime::Validate for super::types::Segment {
     const SCHEMA: &'static str = "segment";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_segment(value)
@@ -13416,7 +13433,7 @@ pub fn validate_bytes_segment_list(
         |root| intercom_runtime::check::errors(|ctx| n2447(root, ctx)),
     )
 }
-impl Validate for super::types::SegmentList {
+impl intercom_runtime::Validate for super::types::SegmentList {
     const SCHEMA: &'static str = "segment_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_segment_list(value)
@@ -13452,7 +13469,7 @@ pub fn validate_bytes_set_away_admin_request(
         |root| intercom_runtime::check::errors(|ctx| n2452(root, ctx)),
     )
 }
-impl Validate for super::types::SetAwayAdminRequest {
+impl intercom_runtime::Validate for super::types::SetAwayAdminRequest {
     const SCHEMA: &'static str = "set_away_admin_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_set_away_admin_request(value)
@@ -13514,7 +13531,7 @@ pub fn validate_bytes_show_contact_by_external_id_response200(
         |root| intercom_runtime::check::errors(|ctx| n2457(root, ctx)),
     )
 }
-impl Validate for super::types::ShowContactByExternalIdResponse200 {
+impl intercom_runtime::Validate for super::types::ShowContactByExternalIdResponse200 {
     const SCHEMA: &'static str = "show_contact_by_external_id_response_200";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_show_contact_by_external_id_response200(value)
@@ -13550,7 +13567,7 @@ pub fn validate_bytes_show_contact_response200(
         |root| intercom_runtime::check::errors(|ctx| n2460(root, ctx)),
     )
 }
-impl Validate for super::types::ShowContactResponse200 {
+impl intercom_runtime::Validate for super::types::ShowContactResponse200 {
     const SCHEMA: &'static str = "show_contact_response_200";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_show_contact_response200(value)
@@ -13586,7 +13603,7 @@ pub fn validate_bytes_side_conversation_list(
         |root| intercom_runtime::check::errors(|ctx| n2463(root, ctx)),
     )
 }
-impl Validate for super::types::SideConversationList {
+impl intercom_runtime::Validate for super::types::SideConversationList {
     const SCHEMA: &'static str = "side_conversation_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_side_conversation_list(value)
@@ -13622,7 +13639,7 @@ pub fn validate_bytes_side_conversation_summary(
         |root| intercom_runtime::check::errors(|ctx| n2473(root, ctx)),
     )
 }
-impl Validate for super::types::SideConversationSummary {
+impl intercom_runtime::Validate for super::types::SideConversationSummary {
     const SCHEMA: &'static str = "side_conversation_summary";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_side_conversation_summary(value)
@@ -13658,7 +13675,7 @@ pub fn validate_bytes_single_filter_search_request(
         |root| intercom_runtime::check::errors(|ctx| n2478(root, ctx)),
     )
 }
-impl Validate for super::types::SingleFilterSearchRequest {
+impl intercom_runtime::Validate for super::types::SingleFilterSearchRequest {
     const SCHEMA: &'static str = "single_filter_search_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_single_filter_search_request(value)
@@ -13692,7 +13709,7 @@ pub fn validate_bytes_sla_applied(
         |root| intercom_runtime::check::errors(|ctx| n2491(root, ctx)),
     )
 }
-impl Validate for super::types::SlaApplied {
+impl intercom_runtime::Validate for super::types::SlaApplied {
     const SCHEMA: &'static str = "sla_applied";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_sla_applied(value)
@@ -13728,7 +13745,7 @@ pub fn validate_bytes_snooze_conversation_request(
         |root| intercom_runtime::check::errors(|ctx| n2495(root, ctx)),
     )
 }
-impl Validate for super::types::SnoozeConversationRequest {
+impl intercom_runtime::Validate for super::types::SnoozeConversationRequest {
     const SCHEMA: &'static str = "snooze_conversation_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_snooze_conversation_request(value)
@@ -13762,7 +13779,7 @@ pub fn validate_bytes_social_profile(
         |root| intercom_runtime::check::errors(|ctx| n2499(root, ctx)),
     )
 }
-impl Validate for super::types::SocialProfile {
+impl intercom_runtime::Validate for super::types::SocialProfile {
     const SCHEMA: &'static str = "social_profile";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_social_profile(value)
@@ -13798,7 +13815,7 @@ pub fn validate_bytes_source_email_message_metadata(
         |root| intercom_runtime::check::errors(|ctx| n2503(root, ctx)),
     )
 }
-impl Validate for super::types::SourceEmailMessageMetadata {
+impl intercom_runtime::Validate for super::types::SourceEmailMessageMetadata {
     const SCHEMA: &'static str = "source_email_message_metadata";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_source_email_message_metadata(value)
@@ -13834,7 +13851,7 @@ pub fn validate_bytes_start_fin_conversation_request(
         |root| intercom_runtime::check::errors(|ctx| n2509(root, ctx)),
     )
 }
-impl Validate for super::types::StartFinConversationRequest {
+impl intercom_runtime::Validate for super::types::StartFinConversationRequest {
     const SCHEMA: &'static str = "start_fin_conversation_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_start_fin_conversation_request(value)
@@ -13870,7 +13887,7 @@ pub fn validate_bytes_start_fin_conversation_response200(
         |root| intercom_runtime::check::errors(|ctx| n2516(root, ctx)),
     )
 }
-impl Validate for super::types::StartFinConversationResponse200 {
+impl intercom_runtime::Validate for super::types::StartFinConversationResponse200 {
     const SCHEMA: &'static str = "start_fin_conversation_response_200";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_start_fin_conversation_response200(value)
@@ -13906,7 +13923,7 @@ pub fn validate_bytes_starting_after_paging(
         |root| intercom_runtime::check::errors(|ctx| n2523(root, ctx)),
     )
 }
-impl Validate for super::types::StartingAfterPaging {
+impl intercom_runtime::Validate for super::types::StartingAfterPaging {
     const SCHEMA: &'static str = "starting_after_paging";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_starting_after_paging(value)
@@ -13942,7 +13959,7 @@ pub fn validate_bytes_submit_fin_csat_request(
         |root| intercom_runtime::check::errors(|ctx| n2526(root, ctx)),
     )
 }
-impl Validate for super::types::SubmitFinCsatRequest {
+impl intercom_runtime::Validate for super::types::SubmitFinCsatRequest {
     const SCHEMA: &'static str = "submit_fin_csat_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_submit_fin_csat_request(value)
@@ -13978,7 +13995,7 @@ pub fn validate_bytes_submit_fin_csat_response200(
         |root| intercom_runtime::check::errors(|ctx| n2530(root, ctx)),
     )
 }
-impl Validate for super::types::SubmitFinCsatResponse200 {
+impl intercom_runtime::Validate for super::types::SubmitFinCsatResponse200 {
     const SCHEMA: &'static str = "submit_fin_csat_response_200";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_submit_fin_csat_response200(value)
@@ -14014,7 +14031,7 @@ pub fn validate_bytes_submit_fin_csat_response422(
         |root| intercom_runtime::check::errors(|ctx| n2534(root, ctx)),
     )
 }
-impl Validate for super::types::SubmitFinCsatResponse422 {
+impl intercom_runtime::Validate for super::types::SubmitFinCsatResponse422 {
     const SCHEMA: &'static str = "submit_fin_csat_response_422";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_submit_fin_csat_response422(value)
@@ -14048,7 +14065,7 @@ pub fn validate_bytes_subscription_type(
         |root| intercom_runtime::check::errors(|ctx| n2537(root, ctx)),
     )
 }
-impl Validate for super::types::SubscriptionType {
+impl intercom_runtime::Validate for super::types::SubscriptionType {
     const SCHEMA: &'static str = "subscription_type";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_subscription_type(value)
@@ -14084,7 +14101,7 @@ pub fn validate_bytes_subscription_type_list(
         |root| intercom_runtime::check::errors(|ctx| n2547(root, ctx)),
     )
 }
-impl Validate for super::types::SubscriptionTypeList {
+impl intercom_runtime::Validate for super::types::SubscriptionTypeList {
     const SCHEMA: &'static str = "subscription_type_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_subscription_type_list(value)
@@ -14116,7 +14133,7 @@ pub fn validate_bytes_tag(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxEr
         |root| intercom_runtime::check::errors(|ctx| n2551(root, ctx)),
     )
 }
-impl Validate for super::types::Tag {
+impl intercom_runtime::Validate for super::types::Tag {
     const SCHEMA: &'static str = "tag";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_tag(value)
@@ -14150,7 +14167,7 @@ pub fn validate_bytes_tag_basic(
         |root| intercom_runtime::check::errors(|ctx| n2560(root, ctx)),
     )
 }
-impl Validate for super::types::TagBasic {
+impl intercom_runtime::Validate for super::types::TagBasic {
     const SCHEMA: &'static str = "tag_basic";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_tag_basic(value)
@@ -14184,7 +14201,7 @@ pub fn validate_bytes_tag_company_request(
         |root| intercom_runtime::check::errors(|ctx| n2564(root, ctx)),
     )
 }
-impl Validate for super::types::TagCompanyRequest {
+impl intercom_runtime::Validate for super::types::TagCompanyRequest {
     const SCHEMA: &'static str = "tag_company_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_tag_company_request(value)
@@ -14218,7 +14235,7 @@ pub fn validate_bytes_tag_create_response(
         |root| intercom_runtime::check::errors(|ctx| n2570(root, ctx)),
     )
 }
-impl Validate for super::types::TagCreateResponse {
+impl intercom_runtime::Validate for super::types::TagCreateResponse {
     const SCHEMA: &'static str = "tag_create_response";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_tag_create_response(value)
@@ -14252,7 +14269,7 @@ pub fn validate_bytes_tag_list(
         |root| intercom_runtime::check::errors(|ctx| n2581(root, ctx)),
     )
 }
-impl Validate for super::types::TagList {
+impl intercom_runtime::Validate for super::types::TagList {
     const SCHEMA: &'static str = "tag_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_tag_list(value)
@@ -14288,7 +14305,7 @@ pub fn validate_bytes_tag_multiple_users_request(
         |root| intercom_runtime::check::errors(|ctx| n2585(root, ctx)),
     )
 }
-impl Validate for super::types::TagMultipleUsersRequest {
+impl intercom_runtime::Validate for super::types::TagMultipleUsersRequest {
     const SCHEMA: &'static str = "tag_multiple_users_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_tag_multiple_users_request(value)
@@ -14320,7 +14337,7 @@ pub fn validate_bytes_tags(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxE
         |root| intercom_runtime::check::errors(|ctx| n2590(root, ctx)),
     )
 }
-impl Validate for super::types::Tags {
+impl intercom_runtime::Validate for super::types::Tags {
     const SCHEMA: &'static str = "tags";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_tags(value)
@@ -14352,7 +14369,7 @@ pub fn validate_bytes_team(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxE
         |root| intercom_runtime::check::errors(|ctx| n2594(root, ctx)),
     )
 }
-impl Validate for super::types::Team {
+impl intercom_runtime::Validate for super::types::Team {
     const SCHEMA: &'static str = "team";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_team(value)
@@ -14386,7 +14403,7 @@ pub fn validate_bytes_team_list(
         |root| intercom_runtime::check::errors(|ctx| n2603(root, ctx)),
     )
 }
-impl Validate for super::types::TeamList {
+impl intercom_runtime::Validate for super::types::TeamList {
     const SCHEMA: &'static str = "team_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_team_list(value)
@@ -14420,7 +14437,7 @@ pub fn validate_bytes_team_metric(
         |root| intercom_runtime::check::errors(|ctx| n2607(root, ctx)),
     )
 }
-impl Validate for super::types::TeamMetric {
+impl intercom_runtime::Validate for super::types::TeamMetric {
     const SCHEMA: &'static str = "team_metric";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_team_metric(value)
@@ -14454,7 +14471,7 @@ pub fn validate_bytes_team_metric_list(
         |root| intercom_runtime::check::errors(|ctx| n2613(root, ctx)),
     )
 }
-impl Validate for super::types::TeamMetricList {
+impl intercom_runtime::Validate for super::types::TeamMetricList {
     const SCHEMA: &'static str = "team_metric_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_team_metric_list(value)
@@ -14488,7 +14505,7 @@ pub fn validate_bytes_team_priority_level(
         |root| intercom_runtime::check::errors(|ctx| n2617(root, ctx)),
     )
 }
-impl Validate for super::types::TeamPriorityLevel {
+impl intercom_runtime::Validate for super::types::TeamPriorityLevel {
     const SCHEMA: &'static str = "team_priority_level";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_team_priority_level(value)
@@ -14522,7 +14539,7 @@ pub fn validate_bytes_teammate_reference(
         |root| intercom_runtime::check::errors(|ctx| n2622(root, ctx)),
     )
 }
-impl Validate for super::types::TeammateReference {
+impl intercom_runtime::Validate for super::types::TeammateReference {
     const SCHEMA: &'static str = "teammate_reference";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_teammate_reference(value)
@@ -14554,7 +14571,7 @@ pub fn validate_bytes_ticket(bytes: &[u8]) -> Result<Vec<ValidationError>, Synta
         |root| intercom_runtime::check::errors(|ctx| n2627(root, ctx)),
     )
 }
-impl Validate for super::types::Ticket {
+impl intercom_runtime::Validate for super::types::Ticket {
     const SCHEMA: &'static str = "ticket";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ticket(value)
@@ -14588,7 +14605,7 @@ pub fn validate_bytes_ticket_contacts(
         |root| intercom_runtime::check::errors(|ctx| n2646(root, ctx)),
     )
 }
-impl Validate for super::types::TicketContacts {
+impl intercom_runtime::Validate for super::types::TicketContacts {
     const SCHEMA: &'static str = "ticket_contacts";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ticket_contacts(value)
@@ -14646,7 +14663,7 @@ pub fn validate_bytes_ticket_deleted(
         |root| intercom_runtime::check::errors(|ctx| n2657(root, ctx)),
     )
 }
-impl Validate for super::types::TicketDeleted {
+impl intercom_runtime::Validate for super::types::TicketDeleted {
     const SCHEMA: &'static str = "ticket_deleted";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ticket_deleted(value)
@@ -14680,7 +14697,7 @@ pub fn validate_bytes_ticket_list(
         |root| intercom_runtime::check::errors(|ctx| n2661(root, ctx)),
     )
 }
-impl Validate for super::types::TicketList {
+impl intercom_runtime::Validate for super::types::TicketList {
     const SCHEMA: &'static str = "ticket_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ticket_list(value)
@@ -14714,7 +14731,7 @@ pub fn validate_bytes_ticket_part(
         |root| intercom_runtime::check::errors(|ctx| n2667(root, ctx)),
     )
 }
-impl Validate for super::types::TicketPart {
+impl intercom_runtime::Validate for super::types::TicketPart {
     const SCHEMA: &'static str = "ticket_part";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ticket_part(value)
@@ -14748,7 +14765,7 @@ pub fn validate_bytes_ticket_part_author(
         |root| intercom_runtime::check::errors(|ctx| n2700(root, ctx)),
     )
 }
-impl Validate for super::types::TicketPartAuthor {
+impl intercom_runtime::Validate for super::types::TicketPartAuthor {
     const SCHEMA: &'static str = "ticket_part_author";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ticket_part_author(value)
@@ -14782,7 +14799,7 @@ pub fn validate_bytes_ticket_parts(
         |root| intercom_runtime::check::errors(|ctx| n2705(root, ctx)),
     )
 }
-impl Validate for super::types::TicketParts {
+impl intercom_runtime::Validate for super::types::TicketParts {
     const SCHEMA: &'static str = "ticket_parts";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ticket_parts(value)
@@ -14816,7 +14833,7 @@ pub fn validate_bytes_ticket_reply(
         |root| intercom_runtime::check::errors(|ctx| n2710(root, ctx)),
     )
 }
-impl Validate for super::types::TicketReply {
+impl intercom_runtime::Validate for super::types::TicketReply {
     const SCHEMA: &'static str = "ticket_reply";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ticket_reply(value)
@@ -14874,7 +14891,7 @@ pub fn validate_bytes_ticket_state(
         |root| intercom_runtime::check::errors(|ctx| n2727(root, ctx)),
     )
 }
-impl Validate for super::types::TicketState {
+impl intercom_runtime::Validate for super::types::TicketState {
     const SCHEMA: &'static str = "ticket_state";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ticket_state(value)
@@ -14910,7 +14927,7 @@ pub fn validate_bytes_ticket_state_detailed(
         |root| intercom_runtime::check::errors(|ctx| n2733(root, ctx)),
     )
 }
-impl Validate for super::types::TicketStateDetailed {
+impl intercom_runtime::Validate for super::types::TicketStateDetailed {
     const SCHEMA: &'static str = "ticket_state_detailed";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ticket_state_detailed(value)
@@ -14944,7 +14961,7 @@ pub fn validate_bytes_ticket_state_list(
         |root| intercom_runtime::check::errors(|ctx| n2744(root, ctx)),
     )
 }
-impl Validate for super::types::TicketStateList {
+impl intercom_runtime::Validate for super::types::TicketStateList {
     const SCHEMA: &'static str = "ticket_state_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ticket_state_list(value)
@@ -14978,7 +14995,7 @@ pub fn validate_bytes_ticket_type(
         |root| intercom_runtime::check::errors(|ctx| n2748(root, ctx)),
     )
 }
-impl Validate for super::types::TicketType {
+impl intercom_runtime::Validate for super::types::TicketType {
     const SCHEMA: &'static str = "ticket_type";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ticket_type(value)
@@ -15014,7 +15031,7 @@ pub fn validate_bytes_ticket_type_attribute(
         |root| intercom_runtime::check::errors(|ctx| n2764(root, ctx)),
     )
 }
-impl Validate for super::types::TicketTypeAttribute {
+impl intercom_runtime::Validate for super::types::TicketTypeAttribute {
     const SCHEMA: &'static str = "ticket_type_attribute";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ticket_type_attribute(value)
@@ -15050,7 +15067,7 @@ pub fn validate_bytes_ticket_type_attribute_list(
         |root| intercom_runtime::check::errors(|ctx| n2782(root, ctx)),
     )
 }
-impl Validate for super::types::TicketTypeAttributeList {
+impl intercom_runtime::Validate for super::types::TicketTypeAttributeList {
     const SCHEMA: &'static str = "ticket_type_attribute_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ticket_type_attribute_list(value)
@@ -15084,7 +15101,7 @@ pub fn validate_bytes_ticket_type_list(
         |root| intercom_runtime::check::errors(|ctx| n2786(root, ctx)),
     )
 }
-impl Validate for super::types::TicketTypeList {
+impl intercom_runtime::Validate for super::types::TicketTypeList {
     const SCHEMA: &'static str = "ticket_type_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_ticket_type_list(value)
@@ -15118,7 +15135,7 @@ pub fn validate_bytes_translation(
         |root| intercom_runtime::check::errors(|ctx| n2790(root, ctx)),
     )
 }
-impl Validate for super::types::Translation {
+impl intercom_runtime::Validate for super::types::Translation {
     const SCHEMA: &'static str = "translation";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_translation(value)
@@ -15154,7 +15171,7 @@ pub fn validate_bytes_untag_company_request(
         |root| intercom_runtime::check::errors(|ctx| n2794(root, ctx)),
     )
 }
-impl Validate for super::types::UntagCompanyRequest {
+impl intercom_runtime::Validate for super::types::UntagCompanyRequest {
     const SCHEMA: &'static str = "untag_company_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_untag_company_request(value)
@@ -15190,7 +15207,7 @@ pub fn validate_bytes_update_article_request(
         |root| intercom_runtime::check::errors(|ctx| n2801(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateArticleRequest {
+impl intercom_runtime::Validate for super::types::UpdateArticleRequest {
     const SCHEMA: &'static str = "update_article_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_article_request(value)
@@ -15226,7 +15243,7 @@ pub fn validate_bytes_update_audience_request(
         |root| intercom_runtime::check::errors(|ctx| n2818(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateAudienceRequest {
+impl intercom_runtime::Validate for super::types::UpdateAudienceRequest {
     const SCHEMA: &'static str = "update_audience_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_audience_request(value)
@@ -15262,7 +15279,7 @@ pub fn validate_bytes_update_collection_request(
         |root| intercom_runtime::check::errors(|ctx| n2824(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateCollectionRequest {
+impl intercom_runtime::Validate for super::types::UpdateCollectionRequest {
     const SCHEMA: &'static str = "update_collection_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_collection_request(value)
@@ -15298,7 +15315,7 @@ pub fn validate_bytes_update_company_request(
         |root| intercom_runtime::check::errors(|ctx| n2831(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateCompanyRequest {
+impl intercom_runtime::Validate for super::types::UpdateCompanyRequest {
     const SCHEMA: &'static str = "update_company_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_company_request(value)
@@ -15334,7 +15351,7 @@ pub fn validate_bytes_update_contact_request(
         |root| intercom_runtime::check::errors(|ctx| n2840(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateContactRequest {
+impl intercom_runtime::Validate for super::types::UpdateContactRequest {
     const SCHEMA: &'static str = "update_contact_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_contact_request(value)
@@ -15370,7 +15387,7 @@ pub fn validate_bytes_update_contact_response200(
         |root| intercom_runtime::check::errors(|ctx| n2853(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateContactResponse200 {
+impl intercom_runtime::Validate for super::types::UpdateContactResponse200 {
     const SCHEMA: &'static str = "update_contact_response_200";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_contact_response200(value)
@@ -15406,7 +15423,7 @@ pub fn validate_bytes_update_content_import_source_request(
         |root| intercom_runtime::check::errors(|ctx| n2856(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateContentImportSourceRequest {
+impl intercom_runtime::Validate for super::types::UpdateContentImportSourceRequest {
     const SCHEMA: &'static str = "update_content_import_source_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_content_import_source_request(value)
@@ -15444,7 +15461,8 @@ pub fn validate_bytes_update_conversation_attribute_option_request(
         |root| intercom_runtime::check::errors(|ctx| n2867(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateConversationAttributeOptionRequest {
+impl intercom_runtime::Validate
+for super::types::UpdateConversationAttributeOptionRequest {
     const SCHEMA: &'static str = "update_conversation_attribute_option_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_conversation_attribute_option_request(value)
@@ -15482,7 +15500,7 @@ pub fn validate_bytes_update_conversation_attribute_request(
         |root| intercom_runtime::check::errors(|ctx| n2869(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateConversationAttributeRequest {
+impl intercom_runtime::Validate for super::types::UpdateConversationAttributeRequest {
     const SCHEMA: &'static str = "update_conversation_attribute_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_conversation_attribute_request(value)
@@ -15518,7 +15536,7 @@ pub fn validate_bytes_update_conversation_request(
         |root| intercom_runtime::check::errors(|ctx| n2879(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateConversationRequest {
+impl intercom_runtime::Validate for super::types::UpdateConversationRequest {
     const SCHEMA: &'static str = "update_conversation_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_conversation_request(value)
@@ -15554,7 +15572,7 @@ pub fn validate_bytes_update_data_attribute_request(
         |root| intercom_runtime::check::errors(|ctx| n2884(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateDataAttributeRequest {
+impl intercom_runtime::Validate for super::types::UpdateDataAttributeRequest {
     const SCHEMA: &'static str = "update_data_attribute_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_data_attribute_request(value)
@@ -15590,7 +15608,7 @@ pub fn validate_bytes_update_data_connector_request(
         |root| intercom_runtime::check::errors(|ctx| n2893(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateDataConnectorRequest {
+impl intercom_runtime::Validate for super::types::UpdateDataConnectorRequest {
     const SCHEMA: &'static str = "update_data_connector_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_data_connector_request(value)
@@ -15626,7 +15644,7 @@ pub fn validate_bytes_update_external_page_request(
         |root| intercom_runtime::check::errors(|ctx| n2920(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateExternalPageRequest {
+impl intercom_runtime::Validate for super::types::UpdateExternalPageRequest {
     const SCHEMA: &'static str = "update_external_page_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_external_page_request(value)
@@ -15662,7 +15680,7 @@ pub fn validate_bytes_update_internal_article_request(
         |root| intercom_runtime::check::errors(|ctx| n2928(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateInternalArticleRequest {
+impl intercom_runtime::Validate for super::types::UpdateInternalArticleRequest {
     const SCHEMA: &'static str = "update_internal_article_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_internal_article_request(value)
@@ -15700,7 +15718,7 @@ pub fn validate_bytes_update_office_hours_exception_request(
         |root| intercom_runtime::check::errors(|ctx| n2939(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateOfficeHoursExceptionRequest {
+impl intercom_runtime::Validate for super::types::UpdateOfficeHoursExceptionRequest {
     const SCHEMA: &'static str = "update_office_hours_exception_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_office_hours_exception_request(value)
@@ -15736,7 +15754,7 @@ pub fn validate_bytes_update_office_hours_schedule_request(
         |root| intercom_runtime::check::errors(|ctx| n2946(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateOfficeHoursScheduleRequest {
+impl intercom_runtime::Validate for super::types::UpdateOfficeHoursScheduleRequest {
     const SCHEMA: &'static str = "update_office_hours_schedule_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_office_hours_schedule_request(value)
@@ -15772,7 +15790,7 @@ pub fn validate_bytes_update_ticket_request(
         |root| intercom_runtime::check::errors(|ctx| n2951(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateTicketRequest {
+impl intercom_runtime::Validate for super::types::UpdateTicketRequest {
     const SCHEMA: &'static str = "update_ticket_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_ticket_request(value)
@@ -15808,7 +15826,7 @@ pub fn validate_bytes_update_ticket_request_body(
         |root| intercom_runtime::check::errors(|ctx| n2960(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateTicketRequestBody {
+impl intercom_runtime::Validate for super::types::UpdateTicketRequestBody {
     const SCHEMA: &'static str = "update_ticket_request_body";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_ticket_request_body(value)
@@ -15844,7 +15862,7 @@ pub fn validate_bytes_update_ticket_type_attribute_request(
         |root| intercom_runtime::check::errors(|ctx| n2963(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateTicketTypeAttributeRequest {
+impl intercom_runtime::Validate for super::types::UpdateTicketTypeAttributeRequest {
     const SCHEMA: &'static str = "update_ticket_type_attribute_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_ticket_type_attribute_request(value)
@@ -15880,7 +15898,7 @@ pub fn validate_bytes_update_ticket_type_request(
         |root| intercom_runtime::check::errors(|ctx| n2974(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateTicketTypeRequest {
+impl intercom_runtime::Validate for super::types::UpdateTicketTypeRequest {
     const SCHEMA: &'static str = "update_ticket_type_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_ticket_type_request(value)
@@ -15916,7 +15934,7 @@ pub fn validate_bytes_update_visitor_request(
         |root| intercom_runtime::check::errors(|ctx| n2981(root, ctx)),
     )
 }
-impl Validate for super::types::UpdateVisitorRequest {
+impl intercom_runtime::Validate for super::types::UpdateVisitorRequest {
     const SCHEMA: &'static str = "update_visitor_request";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_update_visitor_request(value)
@@ -15950,7 +15968,7 @@ pub fn validate_bytes_visitor(
         |root| intercom_runtime::check::errors(|ctx| n2989(root, ctx)),
     )
 }
-impl Validate for super::types::Visitor {
+impl intercom_runtime::Validate for super::types::Visitor {
     const SCHEMA: &'static str = "visitor";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_visitor(value)
@@ -15986,7 +16004,7 @@ pub fn validate_bytes_visitor_deleted_object(
         |root| intercom_runtime::check::errors(|ctx| n3049(root, ctx)),
     )
 }
-impl Validate for super::types::VisitorDeletedObject {
+impl intercom_runtime::Validate for super::types::VisitorDeletedObject {
     const SCHEMA: &'static str = "visitor_deleted_object";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_visitor_deleted_object(value)
@@ -16022,7 +16040,7 @@ pub fn validate_bytes_whatsapp_message_status(
         |root| intercom_runtime::check::errors(|ctx| n3053(root, ctx)),
     )
 }
-impl Validate for super::types::WhatsappMessageStatus {
+impl intercom_runtime::Validate for super::types::WhatsappMessageStatus {
     const SCHEMA: &'static str = "whatsapp_message_status";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_whatsapp_message_status(value)
@@ -16058,7 +16076,7 @@ pub fn validate_bytes_whatsapp_message_status_list(
         |root| intercom_runtime::check::errors(|ctx| n3064(root, ctx)),
     )
 }
-impl Validate for super::types::WhatsappMessageStatusList {
+impl intercom_runtime::Validate for super::types::WhatsappMessageStatusList {
     const SCHEMA: &'static str = "whatsapp_message_status_list";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_whatsapp_message_status_list(value)
@@ -16092,7 +16110,7 @@ pub fn validate_bytes_workflow_export(
         |root| intercom_runtime::check::errors(|ctx| n3084(root, ctx)),
     )
 }
-impl Validate for super::types::WorkflowExport {
+impl intercom_runtime::Validate for super::types::WorkflowExport {
     const SCHEMA: &'static str = "workflow_export";
     fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
         validate_workflow_export(value)

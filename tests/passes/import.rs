@@ -57,6 +57,50 @@ fn fixtures() {
     });
 }
 
+/// The reference's own defects, a fixture each (`fixtures/import/defects/`):
+/// each is a warning with its file, line, column and pointer, the schema
+/// sets the keyword aside (`x-invalid-<keyword>`) and accepts what it would
+/// have constrained, codegen takes the result, and under `--strict` the
+/// first defect is the error.
+#[test]
+fn defects() {
+    insta::glob!("../fixtures/import/defects", "*.yaml", |path| {
+        let bytes = std::fs::read(path).unwrap();
+        let name = Path::new("tests/fixtures/import/defects").join(path.file_name().unwrap());
+        let doc = source::parse(&name, &bytes).unwrap();
+        let options = |strict| Options {
+            selection: Selection::All,
+            strict,
+        };
+        let imported = import::import(&doc, &options(false)).unwrap();
+        assert!(!imported.warnings.is_empty(), "a defect is a warning");
+        assert_meta_valid(&imported.schema, &fixture_name(path));
+        let model = intercom_codegen::model::Model::parse(&imported.schema)
+            .unwrap_or_else(|e| panic!("codegen reads what import writes: {e}"));
+        let plan = intercom_codegen::types::plan(&model)
+            .unwrap_or_else(|e| panic!("codegen plans what import writes: {e}"));
+        intercom_codegen::generate::validators_items(&model, &plan)
+            .unwrap_or_else(|e| panic!("codegen validates what import writes: {e}"));
+        let strict = import::import(&doc, &options(true))
+            .map(|_| ())
+            .expect_err("under --strict a defect is an error")
+            .to_string();
+        let warnings: Vec<String> = imported.warnings.iter().map(ToString::to_string).collect();
+        let rendered = serde_json::to_string_pretty(&json!({
+            "warnings": warnings,
+            "strict": strict,
+            "schema": imported.schema["$defs"],
+        }))
+        .unwrap();
+        insta::with_settings!({
+            description => String::from_utf8_lossy(&bytes).into_owned(),
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(rendered);
+        });
+    });
+}
+
 #[test]
 fn output_is_byte_identical_across_runs() {
     let path = fixture("import/inline_bodies.yaml");
