@@ -72,7 +72,7 @@ pub fn import(bytes: &[u8]) {
 pub fn cli_readers(bytes: &[u8]) {
     use intercom_validate::exchanges::{FORM_PREFIX, form, read_har, read_ndjson_line};
     let _ = read_ndjson_line(1, bytes);
-    let _ = read_har(bytes, drop);
+    let _ = read_har(bytes, |exchange| drop(exchange));
     let prefix = usize::try_from(FORM_PREFIX).map_or(bytes.len(), |limit| limit.min(bytes.len()));
     let _ = form(&bytes[..prefix]);
 }

@@ -79,6 +79,8 @@ pub struct Buffers {
     nodes: Vec<Node>,
     /// The decoded strings that had escapes, one after another.
     unescaped: String,
+    /// The string being decoded, checked as UTF-8 once it is whole.
+    scratch: Vec<u8>,
 }
 
 /// A parsed JSON document: a view of its input and of the buffers the
@@ -102,6 +104,7 @@ thread_local! {
         Cell::new(Buffers {
             nodes: Vec::new(),
             unescaped: String::new(),
+            scratch: Vec::new(),
         })
     };
 }
@@ -130,6 +133,7 @@ impl<'a> Document<'a> {
             bytes,
             nodes: &mut buffers.nodes,
             unescaped: &mut buffers.unescaped,
+            scratch: &mut buffers.scratch,
             ascii: true,
             multiline: false,
         };
@@ -154,7 +158,9 @@ impl<'a> Document<'a> {
         // none and makes its own. During thread teardown there are none.
         let mut buffers = SPARE.try_with(Cell::take).unwrap_or_default();
         let result = Document::parse(bytes, &mut buffers).map(|document| f(&document));
-        if buffers.nodes.capacity() <= KEEP_NODES && buffers.unescaped.capacity() <= KEEP_NODES * 16
+        if buffers.nodes.capacity() <= KEEP_NODES
+            && buffers.unescaped.capacity() <= KEEP_NODES * 16
+            && buffers.scratch.capacity() <= KEEP_NODES * 16
         {
             let _ = SPARE.try_with(|spare| spare.set(buffers));
         }
@@ -796,6 +802,7 @@ struct Parser<'a> {
     bytes: &'a [u8],
     nodes: &'a mut Vec<Node>,
     unescaped: &'a mut String,
+    scratch: &'a mut Vec<u8>,
     /// No string so far has bytes beyond ASCII (outside strings, every
     /// byte is JSON punctuation, digits or whitespace).
     ascii: bool,
@@ -988,17 +995,26 @@ impl<'a> Parser<'a> {
             }
             return Ok((tag::STRING, (end - at) as u64, end + 1));
         }
-        self.escaped(at, end)
+        self.escaped(at, end, beyond_ascii)
     }
 
     /// A string that is not plain text from `start` to its closing quote:
     /// decoded into the document's buffer. `at` is where the plain text stops.
     #[cold]
-    fn escaped(&mut self, start: usize, mut at: usize) -> Result<(u8, u64, usize), SyntaxError> {
-        let from = self.unescaped.len();
+    fn escaped(
+        &mut self,
+        start: usize,
+        mut at: usize,
+        mut beyond_ascii: bool,
+    ) -> Result<(u8, u64, usize), SyntaxError> {
+        // Decoded into `scratch` and checked as UTF-8 once whole: a string
+        // with escapes is mostly short runs between them (JSON inside a
+        // JSON string has one every few bytes). Escapes decode to whole
+        // characters, so the decoded string is UTF-8 exactly when every run
+        // of the input is.
+        self.scratch.clear();
         let mut run = start;
         loop {
-            at = plain_end(self.bytes, at).0;
             match self.bytes.get(at) {
                 Some(b'"' | b'\\') => {}
                 Some(_) => {
@@ -1009,12 +1025,16 @@ impl<'a> Parser<'a> {
                 }
                 None => return self.error(at, "EOF while parsing a string"),
             }
-            let text = utf8(self.bytes, run, at)?;
-            self.ascii &= text.is_ascii();
-            self.unescaped.push_str(text);
+            self.scratch.extend_from_slice(&self.bytes[run..at]);
             if self.bytes[at] == b'"' {
-                let len = self.unescaped.len() - from;
-                return Ok((tag::ESCAPED, halves(from, len), at + 1));
+                let text = match std::str::from_utf8(self.scratch) {
+                    Ok(text) => text,
+                    Err(_) => return Err(self.invalid_utf8(start, at)),
+                };
+                self.ascii &= !beyond_ascii;
+                let from = self.unescaped.len();
+                self.unescaped.push_str(text);
+                return Ok((tag::ESCAPED, halves(from, text.len()), at + 1));
             }
             // The escape's letter, after the backslash.
             let Some(&letter) = self.bytes.get(at + 1) else {
@@ -1037,9 +1057,36 @@ impl<'a> Parser<'a> {
                 }
                 _ => return self.error(at - 1, "invalid escape"),
             };
-            self.unescaped.push(escaped);
+            let mut encoded = [0u8; 4];
+            self.scratch
+                .extend_from_slice(escaped.encode_utf8(&mut encoded).as_bytes());
             run = at;
+            let (end, beyond) = plain_end(self.bytes, at);
+            at = end;
+            beyond_ascii |= beyond;
         }
+    }
+
+    /// The error of a string from `start` to its closing quote at `end`
+    /// whose runs between escapes are not all UTF-8: at the first bad byte.
+    #[cold]
+    fn invalid_utf8(&self, start: usize, end: usize) -> SyntaxError {
+        let mut run = start;
+        while run < end {
+            let stop = self.bytes[run..end]
+                .iter()
+                .position(|&b| b == b'\\')
+                .map_or(end, |offset| run + offset);
+            if let Err(error) = utf8(self.bytes, run, stop) {
+                return error;
+            }
+            // Past the escape: `\uXXXX` or a backslash and its letter.
+            run = match self.bytes.get(stop + 1) {
+                Some(b'u') => stop + 6,
+                _ => stop + 2,
+            };
+        }
+        syntax_error(self.bytes, start, "invalid UTF-8".to_owned())
     }
 
     /// Four hex digits at `at`.

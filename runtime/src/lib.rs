@@ -11,6 +11,7 @@ mod idna;
 pub mod json;
 pub mod nullable;
 pub mod operations;
+pub mod scan;
 pub mod ser;
 pub mod timestamp;
 pub mod validate;

@@ -4,6 +4,7 @@
 //! body by its status as OpenAPI resolves it (`200`, then `2XX`, then
 //! `default`).
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// One operation of the reference.
@@ -115,12 +116,17 @@ impl Route {
 #[derive(Debug)]
 pub struct Router {
     entries: Vec<Entry>,
+    /// The entries of each number of segments: a path is only tried against
+    /// the templates as long as it is.
+    by_length: Vec<Vec<usize>>,
 }
 
 #[derive(Debug)]
 struct Entry {
     operation: &'static Operation,
     segments: Vec<Segment>,
+    /// [`Segment::rank`] of each segment, compared in order.
+    rank: Vec<u8>,
 }
 
 #[derive(Debug)]
@@ -237,14 +243,24 @@ fn match_parts(parts: &[Part], mut text: &str, params: &mut Vec<(&'static str, S
 
 impl Router {
     pub fn new(operations: &'static [Operation]) -> Router {
-        let entries = operations
+        let entries: Vec<Entry> = operations
             .iter()
-            .map(|operation| Entry {
-                operation,
-                segments: split_path(operation.path).map(Segment::parse).collect(),
+            .map(|operation| {
+                let segments: Vec<Segment> = split_path(operation.path).map(Segment::parse).collect();
+                let rank = segments.iter().map(Segment::rank).collect();
+                Entry {
+                    operation,
+                    segments,
+                    rank,
+                }
             })
             .collect();
-        Router { entries }
+        let longest = entries.iter().map(|e| e.segments.len()).max().unwrap_or(0);
+        let mut by_length = vec![Vec::new(); longest + 1];
+        for (index, entry) in entries.iter().enumerate() {
+            by_length[entry.segments.len()].push(index);
+        }
+        Router { entries, by_length }
     }
 
     /// The operation for `method` (any case) and `path_or_url`: a path
@@ -256,13 +272,12 @@ impl Router {
     /// whatever their order in the reference.
     pub fn route(&self, method: &str, path_or_url: &str) -> Option<Route> {
         let path = request_path(path_or_url);
-        let segments: Vec<String> = split_path(path).map(percent_decode).collect();
-        let mut best: Option<(Vec<u8>, Route)> = None;
+        let segments: Vec<Cow<str>> = split_path(path).map(percent_decode).collect();
+        let candidates = self.by_length.get(segments.len())?;
+        let mut best: Option<(&[u8], Route)> = None;
         let mut params = Vec::new();
-        for entry in &self.entries {
-            if entry.segments.len() != segments.len()
-                || !entry.operation.method.eq_ignore_ascii_case(method)
-            {
+        for entry in candidates.iter().map(|&index| &self.entries[index]) {
+            if !entry.operation.method.eq_ignore_ascii_case(method) {
                 continue;
             }
             params.clear();
@@ -274,7 +289,7 @@ impl Router {
             if !matched {
                 continue;
             }
-            let rank: Vec<u8> = entry.segments.iter().map(Segment::rank).collect();
+            let rank = entry.rank.as_slice();
             if best.as_ref().is_none_or(|(best_rank, _)| rank > *best_rank) {
                 best = Some((
                     rank,
@@ -318,9 +333,9 @@ fn split_path(path: &str) -> impl Iterator<Item = &str> {
 }
 
 /// `%XX` escapes decoded; text whose escapes are not UTF-8 is kept as written.
-fn percent_decode(text: &str) -> String {
+fn percent_decode(text: &str) -> Cow<'_, str> {
     if !text.contains('%') {
-        return text.to_owned();
+        return Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -340,7 +355,7 @@ fn percent_decode(text: &str) -> String {
             i += 1;
         }
     }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+    Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_owned()))
 }
 
 /// Why a response body did not read into the type its status documents.

@@ -198,8 +198,6 @@ impl<W: Write> Reporter<W> {
     /// One side of an exchange. `unrouted` says how an exchange no
     /// operation matches counts.
     pub fn side(&mut self, side: &Side<'_>, outcome: SideOutcome, unrouted: Unrouted) {
-        let label = side.label();
-        let case_name = format!("{}:{} {label}", side.file, side.line);
         // (level, message) of a finding that is not a list of errors.
         let finding: Option<(&str, String)> = match &outcome {
             SideOutcome::Checked(_) => None,
@@ -264,6 +262,11 @@ impl<W: Write> Reporter<W> {
             SideOutcome::Checked(errors) => Some(errors.as_slice()),
             _ => None,
         };
+        // Most sides are valid and print nothing: their label is not made.
+        let quiet = finding.is_none()
+            && checked.is_some_and(<[ValidationError]>::is_empty)
+            && self.format != Format::Junit;
+        let label = if quiet { String::new() } else { side.label() };
         if let Some(errors) = checked {
             self.payloads += 1;
             if errors.is_empty() {
@@ -421,7 +424,7 @@ impl<W: Write> Reporter<W> {
         ) || matches!(outcome, SideOutcome::Unrouted if unrouted != Unrouted::Error);
         if let Some(cases) = self.junit_cases() {
             cases.push(Case {
-                name: case_name,
+                name: format!("{}:{} {label}", side.file, side.line),
                 failure,
                 error,
                 skipped: skipped.then(|| finding.map(|(_, m)| m).unwrap_or_default()),

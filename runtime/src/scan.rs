@@ -1,0 +1,103 @@
+//! Bit masks of the bytes of JSON's structure in a block of 64 bytes, for
+//! scanners that find where a value ends without parsing it (the HAR reader
+//! streams a file entry by entry this way): bit `i` of each mask is byte `i`
+//! of the block.
+
+/// Which bytes of a block are quotes, backslashes and brackets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockMasks {
+    pub quotes: u64,
+    pub backslashes: u64,
+    /// `{` and `[`.
+    pub opens: u64,
+    /// `}` and `]`.
+    pub closes: u64,
+}
+
+/// The masks of `block`: sixteen bytes a step with the vector instructions
+/// every x86_64 processor has (SSE2), a byte at a time elsewhere.
+#[inline]
+pub fn block_masks(block: &[u8; 64]) -> BlockMasks {
+    #[cfg(target_arch = "x86_64")]
+    {
+        block_masks_sse2(block)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        block_masks_bytewise(block)
+    }
+}
+
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[inline]
+fn block_masks_bytewise(block: &[u8; 64]) -> BlockMasks {
+    let mut masks = BlockMasks {
+        quotes: 0,
+        backslashes: 0,
+        opens: 0,
+        closes: 0,
+    };
+    for (i, &byte) in block.iter().enumerate() {
+        let bit = 1u64 << i;
+        match byte {
+            b'"' => masks.quotes |= bit,
+            b'\\' => masks.backslashes |= bit,
+            b'{' | b'[' => masks.opens |= bit,
+            b'}' | b']' => masks.closes |= bit,
+            _ => {}
+        }
+    }
+    masks
+}
+
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn block_masks_sse2(block: &[u8; 64]) -> BlockMasks {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let mut masks = BlockMasks {
+        quotes: 0,
+        backslashes: 0,
+        opens: 0,
+        closes: 0,
+    };
+    for (step, sixteen) in block.chunks_exact(16).enumerate() {
+        let shift = 16 * step;
+        // SAFETY: SSE2 is part of every x86_64 processor, and the unaligned
+        // load reads the sixteen bytes of `sixteen`.
+        let [quotes, backslashes, opens, closes] = unsafe {
+            let word = _mm_loadu_si128(sixteen.as_ptr().cast());
+            let is = |byte: u8| _mm_cmpeq_epi8(word, _mm_set1_epi8(byte as i8));
+            [
+                is(b'"'),
+                is(b'\\'),
+                _mm_or_si128(is(b'{'), is(b'[')),
+                _mm_or_si128(is(b'}'), is(b']')),
+            ]
+            .map(|mask| u64::from(_mm_movemask_epi8(mask) as u16))
+        };
+        masks.quotes |= quotes << shift;
+        masks.backslashes |= backslashes << shift;
+        masks.opens |= opens << shift;
+        masks.closes |= closes << shift;
+    }
+    masks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_vector_masks_are_the_bytewise_masks() {
+        let mut block = [b'a'; 64];
+        for (i, byte) in block.iter_mut().enumerate() {
+            *byte = b"\"\\{}[]x\n"[(i * 7 + i / 5) % 8];
+        }
+        assert_eq!(block_masks(&block), block_masks_bytewise(&block));
+        let masks = block_masks(&block);
+        assert_eq!(masks.quotes & 1, u64::from(block[0] == b'"'));
+        assert_eq!(masks.closes >> 63, u64::from(matches!(block[63], b'}' | b']')));
+    }
+}
