@@ -109,13 +109,19 @@ pub fn bytes_vs_value_on(schemas: &[intercom_runtime::SchemaEntry], bytes: &[u8]
     let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
     for entry in schemas {
         let from_bytes = (entry.validate_bytes)(bytes).unwrap_or_else(|error| {
-            panic!("{}: serde_json reads the payload, from bytes refuses: {error:?}", entry.name)
+            panic!(
+                "{}: serde_json reads the payload, from bytes refuses: {error:?}",
+                entry.name
+            )
         });
         let from_value = (entry.validate_value)(&value);
         for error in &from_bytes {
-            let position = error
-                .position
-                .unwrap_or_else(|| panic!("{}: an error from bytes has no position: {error}", entry.name));
+            let position = error.position.unwrap_or_else(|| {
+                panic!(
+                    "{}: an error from bytes has no position: {error}",
+                    entry.name
+                )
+            });
             assert!(
                 position.line >= 1 && position.line <= lines && position.column >= 1,
                 "{}: the error's position {position} is outside the input: {error}",
@@ -160,8 +166,7 @@ fn has_duplicate_key(bytes: &[u8]) -> bool {
                 .members()
                 .any(|(key, value)| !seen.insert(key) || walk(value));
         }
-        item.as_array()
-            .is_some_and(|items| items.items().any(walk))
+        item.as_array().is_some_and(|items| items.items().any(walk))
     }
     intercom_runtime::document::Document::with(bytes, |document| walk(document.root()))
         .unwrap_or(false)
@@ -200,9 +205,11 @@ pub fn codegen_schema(schema: &serde_json::Value) {
                 };
                 (pointer, source.keyword().to_owned(), source.to_string())
             }
-            Err(GenerateError::Codegen { source, .. }) => {
-                (source.pointer.clone(), source.keyword.clone(), source.to_string())
-            }
+            Err(GenerateError::Codegen { source, .. }) => (
+                source.pointer.clone(),
+                source.keyword.clone(),
+                source.to_string(),
+            ),
             Err(other) => panic!("codegen fails without naming a keyword: {other}"),
         };
     assert!(!keyword.is_empty(), "the error names no keyword: {message}");

@@ -216,8 +216,7 @@ fn fuzz_codegen_sample(out_dir: &Path) {
         .iter()
         .filter_map(|path| {
             let bytes = std::fs::read(path).expect("a corpus file is readable");
-            let schema =
-                schema_gen::document(&mut arbitrary::Unstructured::new(&bytes)).ok()?;
+            let schema = schema_gen::document(&mut arbitrary::Unstructured::new(&bytes)).ok()?;
             let model = Model::parse(&schema).ok()?;
             let plan = types::plan(&model).ok()?;
             let validators = generate::validators_items(&model, &plan).ok()?;
@@ -227,16 +226,19 @@ fn fuzz_codegen_sample(out_dir: &Path) {
         .collect();
     let step = accepted.len().div_ceil(FUZZ_SAMPLE).max(1);
     let sample: Vec<_> = accepted.into_iter().step_by(step).collect();
-    let modules = sample.iter().enumerate().map(|(i, (_, types, validators))| {
-        let name = format_ident!("sample_{i}");
-        quote! {
-            #[allow(clippy::all, dead_code, deprecated, non_camel_case_types)]
-            pub mod #name {
-                pub mod types { #types }
-                pub mod validators { #validators }
+    let modules = sample
+        .iter()
+        .enumerate()
+        .map(|(i, (_, types, validators))| {
+            let name = format_ident!("sample_{i}");
+            quote! {
+                #[allow(clippy::all, dead_code, deprecated, non_camel_case_types)]
+                pub mod #name {
+                    pub mod types { #types }
+                    pub mod validators { #validators }
+                }
             }
-        }
-    });
+        });
     let entries = sample.iter().enumerate().map(|(i, (file, _, _))| {
         let name = format_ident!("sample_{i}");
         quote!((#file, #name::validators::SCHEMAS),)

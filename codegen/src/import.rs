@@ -1052,9 +1052,7 @@ impl<'a> Importer<'a> {
             return Err(malformed(
                 self.doc,
                 pointer,
-                &format!(
-                    "{message} ({STRICT_ONLY} and the schema does not assert it)"
-                ),
+                &format!("{message} ({STRICT_ONLY} and the schema does not assert it)"),
             ));
         }
         self.set_aside(

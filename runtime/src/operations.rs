@@ -5,6 +5,7 @@
 //! `default`).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 
 /// One operation of the reference.
@@ -117,8 +118,16 @@ impl Route {
 pub struct Router {
     entries: Vec<Entry>,
     /// The entries of each number of segments: a path is only tried against
-    /// the templates as long as it is.
-    by_length: Vec<Vec<usize>>,
+    /// the templates as long as it is whose first segment can match.
+    by_length: Vec<Candidates>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Candidates {
+    /// By the literal first segment.
+    by_first: HashMap<&'static str, Vec<usize>>,
+    /// Those whose first segment is a template (or that have none).
+    templated: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -246,7 +255,8 @@ impl Router {
         let entries: Vec<Entry> = operations
             .iter()
             .map(|operation| {
-                let segments: Vec<Segment> = split_path(operation.path).map(Segment::parse).collect();
+                let segments: Vec<Segment> =
+                    split_path(operation.path).map(Segment::parse).collect();
                 let rank = segments.iter().map(Segment::rank).collect();
                 Entry {
                     operation,
@@ -256,9 +266,15 @@ impl Router {
             })
             .collect();
         let longest = entries.iter().map(|e| e.segments.len()).max().unwrap_or(0);
-        let mut by_length = vec![Vec::new(); longest + 1];
+        let mut by_length = vec![Candidates::default(); longest + 1];
         for (index, entry) in entries.iter().enumerate() {
-            by_length[entry.segments.len()].push(index);
+            let candidates = &mut by_length[entry.segments.len()];
+            match entry.segments.first() {
+                Some(Segment::Literal(first)) => {
+                    candidates.by_first.entry(first).or_default().push(index)
+                }
+                _ => candidates.templated.push(index),
+            }
         }
         Router { entries, by_length }
     }
@@ -274,9 +290,15 @@ impl Router {
         let path = request_path(path_or_url);
         let segments: Vec<Cow<str>> = split_path(path).map(percent_decode).collect();
         let candidates = self.by_length.get(segments.len())?;
-        let mut best: Option<(&[u8], Route)> = None;
+        let literal_first = segments
+            .first()
+            .and_then(|first| candidates.by_first.get(first.as_ref()))
+            .map_or(&[][..], Vec::as_slice);
+        // The best rank, and among equal ranks the first in the reference.
+        let mut best: Option<(&[u8], usize, Route)> = None;
         let mut params = Vec::new();
-        for entry in candidates.iter().map(|&index| &self.entries[index]) {
+        for &index in literal_first.iter().chain(&candidates.templated) {
+            let entry = &self.entries[index];
             if !entry.operation.method.eq_ignore_ascii_case(method) {
                 continue;
             }
@@ -290,9 +312,13 @@ impl Router {
                 continue;
             }
             let rank = entry.rank.as_slice();
-            if best.as_ref().is_none_or(|(best_rank, _)| rank > *best_rank) {
+            let better = best.as_ref().is_none_or(|(best_rank, best_index, _)| {
+                (rank, std::cmp::Reverse(index)) > (*best_rank, std::cmp::Reverse(*best_index))
+            });
+            if better {
                 best = Some((
                     rank,
+                    index,
                     Route {
                         operation: entry.operation,
                         params: std::mem::take(&mut params),
@@ -300,7 +326,7 @@ impl Router {
                 ));
             }
         }
-        best.map(|(_, route)| route)
+        best.map(|(_, _, route)| route)
     }
 }
 

@@ -98,6 +98,9 @@ mod tests {
         assert_eq!(block_masks(&block), block_masks_bytewise(&block));
         let masks = block_masks(&block);
         assert_eq!(masks.quotes & 1, u64::from(block[0] == b'"'));
-        assert_eq!(masks.closes >> 63, u64::from(matches!(block[63], b'}' | b']')));
+        assert_eq!(
+            masks.closes >> 63,
+            u64::from(matches!(block[63], b'}' | b']'))
+        );
     }
 }

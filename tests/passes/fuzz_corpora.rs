@@ -75,9 +75,8 @@ fn a_sample_of_the_codegen_corpus_compiles_and_its_validators_agree() {
     ];
     for (file, schemas) in FUZZ_SAMPLES {
         for payload in payloads {
-            let outcome = std::panic::catch_unwind(|| {
-                checks::bytes_vs_value_on(schemas, payload.as_bytes())
-            });
+            let outcome =
+                std::panic::catch_unwind(|| checks::bytes_vs_value_on(schemas, payload.as_bytes()));
             assert!(outcome.is_ok(), "fuzz/corpus/codegen/{file} on {payload}");
         }
     }

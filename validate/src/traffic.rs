@@ -193,10 +193,28 @@ fn not_json(body: &Body, side: &str) -> SideOutcome {
     ))
 }
 
+/// The schema `name`, by the address of the name: the operation registry
+/// names a body's schema with the same `&'static str` every time, so each is
+/// looked up among all the schemas once a thread.
+fn schema_named(name: &'static str) -> Option<&'static intercom_runtime::SchemaEntry> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static FOUND: RefCell<HashMap<(usize, usize), Option<&'static intercom_runtime::SchemaEntry>>> =
+            RefCell::new(HashMap::new());
+    }
+    let key = (name.as_ptr() as usize, name.len());
+    FOUND.with_borrow_mut(|found| {
+        *found
+            .entry(key)
+            .or_insert_with(|| intercom_models::schema(name))
+    })
+}
+
 /// A JSON body against the schema `name`, its positions placed in the file
 /// when the body is written in it (NDJSON).
-fn check(body: &Body, name: &str) -> SideOutcome {
-    let Some(schema) = intercom_models::schema(name) else {
+fn check(body: &Body, name: &'static str) -> SideOutcome {
+    let Some(schema) = schema_named(name) else {
         return SideOutcome::Skipped(format!("the schema `{name}` is not in this build"));
     };
     let place = |position: &mut Position| {
