@@ -385,21 +385,6 @@ struct Planner<'a> {
     in_progress: HashSet<NodeId>,
 }
 
-/// Keywords that shape a type. A node with none of them besides `$ref` is the
-/// type it refers to.
-fn shapes_type(k: &Keywords) -> bool {
-    k.types.is_some()
-        || !k.properties.is_empty()
-        || k.additional_properties.is_some()
-        || k.items.is_some()
-        || !k.prefix_items.is_empty()
-        || k.enum_values.is_some()
-        || k.const_value.is_some()
-        || !k.all_of.is_empty()
-        || !k.any_of.is_empty()
-        || !k.one_of.is_empty()
-}
-
 impl<'a> Planner<'a> {
     fn error(&self, node: NodeId, keyword: &str, message: impl Into<String>) -> CodegenError {
         CodegenError {
@@ -432,7 +417,7 @@ impl<'a> Planner<'a> {
             return Ok(any);
         }
         if let Some(reference) = &k.reference
-            && !shapes_type(k)
+            && !k.shape_type()
         {
             let target = reference.target;
             let target_shape = if self.is_def(target) {
@@ -493,7 +478,7 @@ impl<'a> Planner<'a> {
             };
             if bk.types.as_deref() == Some(&[InstanceType::Null]) && !shapes_type_besides_type(bk) {
                 nullable = true;
-            } else if shapes_type(bk) || bk.reference.is_some() {
+            } else if bk.shape_type() || bk.reference.is_some() {
                 alternatives.push(*branch);
             } else {
                 open = true;
@@ -970,7 +955,7 @@ impl<'a> Planner<'a> {
     fn resolve_ref(&self, mut node: NodeId) -> NodeId {
         for _ in 0..64 {
             match self.model.keywords(node) {
-                Some(k) if !shapes_type(k) => match &k.reference {
+                Some(k) if !k.shape_type() => match &k.reference {
                     Some(reference) => node = reference.target,
                     None => return node,
                 },
@@ -984,7 +969,7 @@ impl<'a> Planner<'a> {
 fn shapes_type_besides_type(k: &Keywords) -> bool {
     let mut without_type = k.clone();
     without_type.types = None;
-    shapes_type(&without_type) || k.reference.is_some()
+    without_type.shape_type() || k.reference.is_some()
 }
 
 fn merge_object(into: &mut ObjectShape, from: ObjectShape) {

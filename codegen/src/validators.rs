@@ -63,45 +63,8 @@ pub fn errors_from_bytes(f: Option<&Ident>) -> TokenStream {
 pub fn checks_anything(model: &Model, node: NodeId) -> bool {
     match &model.node(node).kind {
         NodeKind::Bool(accepts) => !accepts,
-        NodeKind::Schema(k) => keywords_check_anything(k),
+        NodeKind::Schema(k) => k.check_anything(&FORMATS),
     }
-}
-
-fn keywords_check_anything(k: &Keywords) -> bool {
-    k.unresolved_ref.is_none()
-        && (k.reference.is_some()
-            || k.types.is_some()
-            || k.enum_values.is_some()
-            || k.const_value.is_some()
-            || k.multiple_of.is_some()
-            || k.maximum.is_some()
-            || k.exclusive_maximum.is_some()
-            || k.minimum.is_some()
-            || k.exclusive_minimum.is_some()
-            || k.max_length.is_some()
-            || k.min_length.is_some()
-            || k.pattern.is_some()
-            || k.max_items.is_some()
-            || k.min_items.is_some()
-            || k.unique_items
-            || k.max_properties.is_some()
-            || k.min_properties.is_some()
-            || !k.required.is_empty()
-            || !k.dependent_required.is_empty()
-            || k.format.as_deref().is_some_and(|f| FORMATS.contains(&f))
-            || !k.all_of.is_empty()
-            || !k.any_of.is_empty()
-            || !k.one_of.is_empty()
-            || k.not.is_some()
-            || k.if_.is_some()
-            || !k.dependent_schemas.is_empty()
-            || !k.prefix_items.is_empty()
-            || k.items.is_some()
-            || k.contains.is_some()
-            || !k.properties.is_empty()
-            || !k.pattern_properties.is_empty()
-            || k.additional_properties.is_some()
-            || k.property_names.is_some())
 }
 
 /// The bit of each JSON type in `intercom_runtime::check::has_type`'s mask,
@@ -229,12 +192,12 @@ impl Emitter<'_> {
                     Callee::Nothing
                 };
             };
-            if !keywords_check_anything(k) {
+            if !k.check_anything(&FORMATS) {
                 break Callee::Nothing;
             }
             let mut others = k.clone();
             if let Some(reference) = others.reference.take()
-                && !keywords_check_anything(&others)
+                && !others.check_anything(&FORMATS)
                 && hops < 64
             {
                 target = reference.target;
@@ -243,7 +206,7 @@ impl Emitter<'_> {
             }
             let mut others = k.clone();
             if let Some(types) = others.types.take()
-                && !keywords_check_anything(&others)
+                && !others.check_anything(&FORMATS)
             {
                 let (mask, expected) = type_mask(&types);
                 let pointer = &self.model.node(target).pointer;

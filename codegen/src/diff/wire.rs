@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use serde_json::{Value, json};
 
 use super::{Change, Direction, Kind};
-use crate::model::{InstanceType, Model, NodeId, NodeKind, owners};
+use crate::model::{InstanceType, Keywords, Model, NodeId, NodeKind, owners};
 use crate::source::escape_pointer_token;
 
 /// How deep a comparison follows inline schemas and expanded references.
@@ -41,14 +41,7 @@ pub(crate) fn flatten(model: &Model, id: NodeId) -> Flat {
 }
 
 fn is_null_only(model: &Model, id: NodeId) -> bool {
-    model.keywords(id).is_some_and(|k| {
-        k.types.as_deref() == Some(&[InstanceType::Null][..])
-            && k.reference.is_none()
-            && k.properties.is_empty()
-            && k.any_of.is_empty()
-            && k.one_of.is_empty()
-            && k.all_of.is_empty()
-    })
+    model.keywords(id).is_some_and(Keywords::only_null)
 }
 
 fn def_of(model: &Model, target: NodeId) -> Option<String> {
@@ -65,11 +58,7 @@ fn merge(model: &Model, id: NodeId, flat: &mut Flat, seen: &mut HashSet<NodeId>,
         return;
     };
     if let Some(reference) = &k.reference {
-        let bare = k.properties.is_empty()
-            && k.all_of.is_empty()
-            && k.types.is_none()
-            && k.enum_values.is_none();
-        if top && bare {
+        if top && !k.shape_type() {
             flat.reference = def_of(model, reference.target);
         }
         merge(model, reference.target, flat, seen, false);
