@@ -60,7 +60,17 @@ fn main() {
             }
         }
     });
-    let file = output::render(quote!(#(#modules)*), "tests/fixtures/validators").expect("renders");
+    let entries = fixtures.iter().map(|path| {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let name = format_ident!("{}", stem);
+        quote!((#stem, #name::validators::SCHEMAS),)
+    });
+    let table = quote! {
+        /// Each fixture's name and its schemas.
+        pub static FIXTURES: &[(&str, &[intercom_runtime::SchemaEntry])] = &[#(#entries)*];
+    };
+    let file =
+        output::render(quote!(#table #(#modules)*), "tests/fixtures/validators").expect("renders");
     std::fs::write(Path::new(&out_dir).join("fixture_validators.rs"), file)
         .expect("OUT_DIR is writable");
 

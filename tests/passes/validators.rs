@@ -11,15 +11,97 @@ use intercom_runtime::Position;
 use intercom_tests::fixture;
 use serde_json::{Value, json};
 
+/// A fixture per keyword family (`fixtures/validators/<family>.json`): its
+/// schemas, and in `x-cases` payloads for them. Each payload's errors must be
+/// the same from a `Value` and from bytes (message for message, every one
+/// placed), `is_valid` must agree, and the failing locations must be the
+/// `jsonschema` crate's. The snapshot records the fixture, each case's errors,
+/// then the validators codegen writes for it.
 #[test]
-fn generated_validators_are_snapshotted() {
-    let text = std::fs::read_to_string(fixture("validators/keywords.json")).unwrap();
-    let schema: Value = serde_json::from_str(&text).unwrap();
-    let model = Model::parse(&schema).unwrap();
-    let roots: Vec<_> = model.defs.iter().map(|(_, node)| *node).collect();
-    let tokens = validators::emit(&model, &roots, &ValidatorOptions::default()).unwrap();
-    let rendered = output::render(tokens, "tests/fixtures/validators/keywords.json").unwrap();
-    insta::assert_snapshot!(rendered);
+fn keyword_families() {
+    use intercom_tests::fixture_validators::FIXTURES;
+    insta::glob!("../fixtures/validators", "*.json", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let document: Value = serde_json::from_str(&text).unwrap();
+        let family = intercom_tests::fixture_name(path);
+        let schemas = FIXTURES
+            .iter()
+            .find(|(name, _)| *name == family)
+            .map(|(_, schemas)| *schemas)
+            .unwrap_or_else(|| panic!("build.rs compiled {family}"));
+        let mut report = String::new();
+        for case in document["x-cases"]
+            .as_array()
+            .expect("x-cases lists the cases")
+        {
+            let (name, payload) = (case[0].as_str().unwrap(), &case[1]);
+            let entry = schemas
+                .iter()
+                .find(|entry| entry.name == name)
+                .unwrap_or_else(|| panic!("{family}: no schema {name}"));
+            let ours = (entry.validate_value)(payload);
+            assert_eq!(
+                (entry.is_valid)(payload),
+                ours.is_empty(),
+                "{family}: {payload}"
+            );
+            let bytes = serde_json::to_vec_pretty(payload).unwrap();
+            let from_bytes = (entry.validate_bytes)(&bytes).unwrap();
+            let shown = |errors: &[intercom_runtime::ValidationError]| -> Vec<String> {
+                errors.iter().map(|e| e.to_string()).collect()
+            };
+            assert_eq!(shown(&from_bytes), shown(&ours), "{family}: {payload}");
+            assert!(from_bytes.iter().all(|e| e.position.is_some()));
+            let mut with_ref = document.clone();
+            with_ref["$ref"] = json!(format!("#/$defs/{name}"));
+            let theirs = jsonschema::options()
+                .should_validate_formats(true)
+                .build(&with_ref)
+                .unwrap();
+            let locations = |mut found: Vec<String>| {
+                found.sort();
+                found.dedup();
+                found
+            };
+            assert_eq!(
+                locations(ours.iter().map(|e| e.instance_location.clone()).collect()),
+                locations(
+                    theirs
+                        .iter_errors(payload)
+                        .map(|e| e.instance_path().as_str().to_owned())
+                        .collect()
+                ),
+                "{family}: {name} {payload}: ours {ours:#?}"
+            );
+            report.push_str(&format!("{name} {payload}\n"));
+            if ours.is_empty() {
+                report.push_str("    valid\n");
+            }
+            for error in &ours {
+                report.push_str(&format!(
+                    "    {} {}: {}\n",
+                    if error.instance_location.is_empty() {
+                        "(root)"
+                    } else {
+                        &error.instance_location
+                    },
+                    error.keyword_location,
+                    error.message
+                ));
+            }
+        }
+        let model = Model::parse(&document).unwrap();
+        let roots: Vec<_> = model.defs.iter().map(|(_, node)| *node).collect();
+        let tokens = validators::emit(&model, &roots, &ValidatorOptions::default()).unwrap();
+        let code =
+            output::render(tokens, &format!("tests/fixtures/validators/{family}.json")).unwrap();
+        insta::with_settings!({
+            description => text,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(format!("{report}\n{code}"));
+        });
+    });
 }
 
 #[test]
@@ -152,7 +234,7 @@ fn hostile_input_gives_errors_not_crashes() {
 
 #[test]
 fn a_value_nested_deeper_than_the_limit_is_an_error() {
-    use intercom_tests::fixture_validators::keywords::validators;
+    use intercom_tests::fixture_validators::references::validators;
     // Built by hand: the parser would refuse it. Not with `json!`, which
     // would copy it through a recursive serializer.
     let mut value = serde_json::json!({"leaf": 1});
@@ -169,73 +251,4 @@ fn a_value_nested_deeper_than_the_limit_is_an_error() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].keyword, "depth");
     assert!(errors[0].message.contains("deeper than 256 levels"));
-}
-
-#[test]
-fn fixture_keywords_agree_with_the_jsonschema_crate() {
-    use intercom_tests::fixture_validators::keywords::validators;
-    let text = std::fs::read_to_string(fixture("validators/keywords.json")).unwrap();
-    let document: Value = serde_json::from_str(&text).unwrap();
-    let cases = [
-        ("contact", json!({"id": "abc", "role": "user"})),
-        (
-            "contact",
-            json!({"id": "", "role": "admin", "email": "not-an-email", "age": 150, "score": 2}),
-        ),
-        (
-            "contact",
-            json!({"id": "ABC!", "role": "lead", "tags": [{"name": "a"}, {"name": "a"}, {}]}),
-        ),
-        (
-            "contact",
-            json!({"id": "a", "role": "lead", "custom": {"a": 1, "b": "x", "c": "y"}, "closed": {"a": true, "b": 1}}),
-        ),
-        (
-            "contact",
-            json!({"id": "a", "role": "lead", "created_at": "2024-13-01T00:00:00Z", "email": null}),
-        ),
-        ("identifier", json!({"email": "a@example.com"})),
-        ("identifier", json!({"email": "nope"})),
-        ("identifier", json!([])),
-        (
-            "tree",
-            json!({"children": [{"leaf": 1}, {"children": [{"leaf": "x"}]}]}),
-        ),
-    ];
-    for (name, payload) in cases {
-        let ours = validators::validate(name, &payload).unwrap();
-        let mut with_ref = document.clone();
-        with_ref["$ref"] = json!(format!("#/$defs/{name}"));
-        let theirs = jsonschema::options()
-            .should_validate_formats(true)
-            .build(&with_ref)
-            .unwrap();
-        let mut their_locations: Vec<String> = theirs
-            .iter_errors(&payload)
-            .map(|e| e.instance_path().as_str().to_owned())
-            .collect();
-        let mut our_locations: Vec<String> =
-            ours.iter().map(|e| e.instance_location.clone()).collect();
-        their_locations.sort();
-        their_locations.dedup();
-        our_locations.sort();
-        our_locations.dedup();
-        assert_eq!(
-            our_locations, their_locations,
-            "{name}: {payload}: ours {ours:#?}"
-        );
-        assert_eq!(
-            validators::schema(name).map(|e| (e.is_valid)(&payload)),
-            Some(ours.is_empty())
-        );
-        // From bytes (the `Document` walk): the same errors, message for message.
-        let entry = validators::schema(name).unwrap();
-        let bytes = serde_json::to_vec_pretty(&payload).unwrap();
-        let from_bytes = (entry.validate_bytes)(&bytes).unwrap();
-        let shown = |errors: &[intercom_runtime::ValidationError]| -> Vec<String> {
-            errors.iter().map(|e| e.to_string()).collect()
-        };
-        assert_eq!(shown(&from_bytes), shown(&ours), "{name}: {payload}");
-        assert!(from_bytes.iter().all(|e| e.position.is_some()));
-    }
 }
