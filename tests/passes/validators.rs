@@ -8,7 +8,6 @@ use intercom_codegen::output;
 use intercom_codegen::validators::{self, ValidatorOptions};
 use intercom_models::{SCHEMAS, Validate, schema, schema_names, validate};
 use intercom_runtime::Position;
-use intercom_tests::fixture;
 use serde_json::{Value, json};
 
 /// A fixture per keyword family (`fixtures/validators/<family>.json`): its
