@@ -17,6 +17,7 @@ pub fn document(bytes: &[u8]) {
         intercom_runtime::document::Document::with(bytes, |document| document.root().to_value());
     let theirs = serde_json::from_slice::<serde_json::Value>(bytes);
     match (ours, theirs) {
+        (Ok(_), Ok(_)) if has_raw_value_token(bytes) => {}
         (Ok(ours), Ok(theirs)) => assert!(
             ours == theirs,
             "the values differ: ours {ours}, serde_json {theirs}"

@@ -1,0 +1,215 @@
+//! Where a document's values are: the line and column of a byte, of a JSON
+//! pointer, and the pointer of a node.
+
+use std::borrow::Cow;
+
+use super::{Document, tag};
+use crate::validate::{Position, SyntaxError};
+
+impl<'a> Document<'a> {
+    /// The line and column where the value at the JSON pointer `pointer`
+    /// starts; `None` when the document has no such value.
+    pub fn position(&self, pointer: &str) -> Option<Position> {
+        self.positions(&[pointer]).pop().flatten()
+    }
+
+    /// [`Document::position`] of each pointer, in one pass over the text
+    /// however many there are.
+    pub fn positions(&self, pointers: &[&str]) -> Vec<Option<Position>> {
+        let mut positions: Vec<Option<Position>> = pointers
+            .iter()
+            .map(|p| self.offset(p).map(Position::unplaced))
+            .collect();
+        self.place(positions.iter_mut().flatten());
+        positions
+    }
+
+    /// Turns byte offsets ([`Position::unplaced`]) into lines and columns,
+    /// in one pass over the text.
+    pub(crate) fn place<'p>(&self, positions: impl Iterator<Item = &'p mut Position>) {
+        let mut unplaced: Vec<&mut Position> = positions.filter(|p| p.offset().is_some()).collect();
+        unplaced.sort_by_key(|p| p.column);
+        let mut cursor = Cursor {
+            ascii: self.ascii,
+            multiline: self.multiline,
+            ..Cursor::start()
+        };
+        for position in unplaced {
+            let offset = position.column as usize;
+            *position = cursor.advance_to(self.bytes, offset);
+        }
+    }
+
+    /// The byte where the value at `pointer` starts.
+    pub(super) fn offset(&self, pointer: &str) -> Option<usize> {
+        let mut at = 0;
+        if !pointer.is_empty() {
+            for token in pointer.strip_prefix('/')?.split('/') {
+                let token = unescape_token(token);
+                let node = self.nodes[at];
+                at = match node.tag {
+                    tag::OBJECT => {
+                        let end = node.high();
+                        let mut member = at + 1;
+                        loop {
+                            if member >= end {
+                                return None;
+                            }
+                            if self.string(member) == token {
+                                break member + 1;
+                            }
+                            member = self.after(member + 1);
+                        }
+                    }
+                    tag::ARRAY => {
+                        let index: usize = token.parse().ok().filter(|i| *i < node.low())?;
+                        (0..index).fold(at + 1, |item, _| self.after(item))
+                    }
+                    _ => return None,
+                };
+            }
+        }
+        Some(self.nodes[at].start as usize)
+    }
+
+    /// The JSON pointer of the value whose node is at `target`: down from
+    /// the root, into the member or item whose nodes hold it.
+    pub(super) fn pointer(&self, target: usize) -> String {
+        use std::fmt::Write;
+        let mut pointer = String::new();
+        let mut at = 0;
+        while at < target {
+            let node = self.nodes[at];
+            let mut child = at + 1;
+            match node.tag {
+                tag::OBJECT => loop {
+                    let value = child + 1;
+                    let next = self.after(value);
+                    if target < next || next >= node.high() {
+                        pointer.push('/');
+                        let key = self.string(child);
+                        if key.contains(['~', '/']) {
+                            pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                        } else {
+                            pointer.push_str(key);
+                        }
+                        at = value;
+                        break;
+                    }
+                    child = next;
+                },
+                tag::ARRAY => {
+                    let mut index = 0;
+                    loop {
+                        let next = self.after(child);
+                        if target < next || next >= node.high() {
+                            let _ = write!(pointer, "/{index}");
+                            at = child;
+                            break;
+                        }
+                        child = next;
+                        index += 1;
+                    }
+                }
+                // Only containers hold other nodes.
+                _ => break,
+            }
+        }
+        pointer
+    }
+}
+
+/// A JSON pointer token with `~1` and `~0` decoded.
+fn unescape_token(token: &str) -> Cow<'_, str> {
+    if token.contains('~') {
+        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(token)
+    }
+}
+
+/// A place in a text with its line and column (in characters, from 1).
+pub(super) struct Cursor {
+    pub(super) at: usize,
+    pub(super) line: u64,
+    pub(super) column: u64,
+    /// What is known of the text: where it is ASCII a character is a byte,
+    /// and where it has no newline the line is 1 throughout.
+    pub(super) ascii: bool,
+    pub(super) multiline: bool,
+}
+
+/// How many characters (every byte but UTF-8 continuation bytes) and how
+/// many newlines `bytes` holds, eight bytes at a time: finding an error's
+/// column means counting every character before it on its line.
+pub(super) fn count(bytes: &[u8]) -> (u64, u64) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut continuations = 0u64;
+    let mut newlines = 0u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // 10xxxxxx: the high bit set and the next one clear.
+        continuations += u64::from((word & !(word << 1) & HIGH).count_ones());
+        // A byte of `word ^ newlines` is zero exactly where a newline is.
+        let t = word ^ (ONES * u64::from(b'\n'));
+        newlines += u64::from((!(((t & LOW) + LOW) | t) & HIGH).count_ones());
+    }
+    for byte in chunks.remainder() {
+        continuations += u64::from(byte & 0xC0 == 0x80);
+        newlines += u64::from(*byte == b'\n');
+    }
+    (bytes.len() as u64 - continuations, newlines)
+}
+
+impl Cursor {
+    pub(super) fn start() -> Cursor {
+        Cursor {
+            at: 0,
+            line: 1,
+            column: 1,
+            ascii: false,
+            multiline: true,
+        }
+    }
+
+    pub(super) fn advance_to(&mut self, bytes: &[u8], target: usize) -> Position {
+        let target = target.clamp(self.at, bytes.len());
+        let run = &bytes[self.at..target];
+        let (characters, newlines) = match (self.ascii, self.multiline) {
+            (true, false) => (run.len() as u64, 0),
+            (true, true) => (
+                run.len() as u64,
+                run.iter().filter(|byte| **byte == b'\n').count() as u64,
+            ),
+            (false, _) => count(run),
+        };
+        if newlines == 0 {
+            self.column += characters;
+        } else {
+            let last = run.iter().rposition(|byte| *byte == b'\n').unwrap_or(0);
+            self.line += newlines;
+            let tail = &run[last + 1..];
+            self.column = 1 + if self.ascii {
+                tail.len() as u64
+            } else {
+                count(tail).0
+            };
+        }
+        self.at = target;
+        Position {
+            line: self.line,
+            column: self.column,
+        }
+    }
+}
+
+/// The error at byte `at` of `bytes`, with its line and column.
+pub(super) fn syntax_error(bytes: &[u8], at: usize, message: String) -> SyntaxError {
+    SyntaxError {
+        message,
+        position: Cursor::start().advance_to(bytes, at),
+    }
+}

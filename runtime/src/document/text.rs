@@ -1,0 +1,149 @@
+//! Runs of plain bytes the parser steps over: whitespace, string characters
+//! (sixteen at a time where the processor can), digits, and UTF-8 checks.
+
+use super::locations::syntax_error;
+use crate::validate::SyntaxError;
+
+/// Past any whitespace from `at`.
+#[inline(always)]
+pub(super) fn skip_whitespace(bytes: &[u8], mut at: usize, multiline: &mut bool) -> usize {
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b' ' | b'\r' | b'\t' => at += 1,
+            b'\n' => {
+                *multiline = true;
+                at += 1;
+            }
+            _ => break,
+        }
+    }
+    at
+}
+
+/// The first byte from `at` that ends a run of plain string characters: a
+/// quote, a backslash or a control character (or the end), and whether the
+/// run has bytes beyond ASCII (to be checked as UTF-8). Strings are most of
+/// a payload's bytes: sixteen are looked at in one step where the processor
+/// has vector instructions every model has (SSE2 on x86_64), eight where not.
+#[inline(always)]
+pub(super) fn plain_end(bytes: &[u8], at: usize) -> (usize, bool) {
+    #[cfg(target_arch = "x86_64")]
+    let (at, beyond_ascii) = match plain_end_sse2(bytes, at) {
+        Ok(found) => return found,
+        Err(rest) => rest,
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let (at, beyond_ascii) = match plain_end_swar(bytes, at) {
+        Ok(found) => return found,
+        Err(rest) => rest,
+    };
+    plain_end_bytewise(bytes, at, beyond_ascii)
+}
+
+/// [`plain_end`] a byte at a time, for the last few bytes of the input.
+#[inline(always)]
+pub(super) fn plain_end_bytewise(
+    bytes: &[u8],
+    mut at: usize,
+    mut beyond_ascii: bool,
+) -> (usize, bool) {
+    while let Some(&byte) = bytes.get(at) {
+        if byte == b'"' || byte == b'\\' || byte < 0x20 {
+            break;
+        }
+        beyond_ascii |= byte >= 0x80;
+        at += 1;
+    }
+    (at, beyond_ascii)
+}
+
+/// [`plain_end`] sixteen bytes at a time: `Ok` with the end when it is
+/// found, else `Err` with where fewer than sixteen bytes are left.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(super) fn plain_end_sse2(bytes: &[u8], mut at: usize) -> Result<(usize, bool), (usize, bool)> {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    let mut beyond_ascii = false;
+    while let Some(chunk) = bytes.get(at..at + 16) {
+        // SAFETY: SSE2 is part of every x86_64 processor, and the unaligned
+        // load reads the sixteen bytes of `chunk`.
+        let (stops, high) = unsafe {
+            let word = _mm_loadu_si128(chunk.as_ptr().cast());
+            let quote = _mm_cmpeq_epi8(word, _mm_set1_epi8(b'"' as i8));
+            let backslash = _mm_cmpeq_epi8(word, _mm_set1_epi8(b'\\' as i8));
+            // A signed comparison: below 0x20, and every byte from 0x80 too.
+            let low = _mm_cmplt_epi8(word, _mm_set1_epi8(0x20));
+            let high = _mm_movemask_epi8(word) as u32;
+            let flagged = _mm_or_si128(_mm_or_si128(quote, backslash), low);
+            (_mm_movemask_epi8(flagged) as u32 & !high, high)
+        };
+        if stops != 0 {
+            let stop = stops.trailing_zeros();
+            beyond_ascii |= high & ((1 << stop) - 1) != 0;
+            return Ok((at + stop as usize, beyond_ascii));
+        }
+        beyond_ascii |= high != 0;
+        at += 16;
+    }
+    Err((at, beyond_ascii))
+}
+
+/// [`plain_end`] eight bytes at a time in a `u64`.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[inline(always)]
+pub(super) fn plain_end_swar(bytes: &[u8], mut at: usize) -> Result<(usize, bool), (usize, bool)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The lowest flagged byte is exact; flags above it may be spurious.
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut seen = 0u64;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let found = zero_byte(word ^ (ONES * u64::from(b'"')))
+            | zero_byte(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGH);
+        if found != 0 {
+            let stop = found.trailing_zeros() / 8;
+            let before = (1u64 << (8 * stop)).wrapping_sub(1);
+            seen |= word & before;
+            return Ok((at + stop as usize, seen & HIGH != 0));
+        }
+        seen |= word;
+        at += 8;
+    }
+    Err((at, seen & HIGH != 0))
+}
+
+/// The value of eight ASCII digits, if `chunk` is eight of them.
+#[inline(always)]
+pub(super) fn eight_digits(chunk: &[u8]) -> Option<u64> {
+    let word = u64::from_le_bytes(chunk.try_into().ok()?);
+    // Every byte from 0x30 to 0x39: its high half 3, and still 3 after adding 6.
+    let high_halves = 0xF0F0_F0F0_F0F0_F0F0;
+    let threes = 0x3030_3030_3030_3030;
+    if word & high_halves != threes
+        || word.wrapping_add(0x0606_0606_0606_0606) & high_halves != threes
+    {
+        return None;
+    }
+    // Pairs, then fours, then all eight, the first digit the most significant.
+    let digits = word - threes;
+    let pairs = (digits * 10 + (digits >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let fours = (pairs * 100 + (pairs >> 16)) & 0x0000_FFFF_0000_FFFF;
+    Some((fours * 10_000 + (fours >> 32)) & 0xFFFF_FFFF)
+}
+
+/// The bytes from `start` to `end` as text, or the error at the first byte
+/// that is not UTF-8.
+pub(super) fn utf8(bytes: &[u8], start: usize, end: usize) -> Result<&str, SyntaxError> {
+    std::str::from_utf8(&bytes[start..end]).map_err(|error| {
+        syntax_error(
+            bytes,
+            start + error.valid_up_to(),
+            "invalid UTF-8".to_owned(),
+        )
+    })
+}
