@@ -1,7 +1,8 @@
-//! Bit masks of the bytes of JSON's structure in a block of 64 bytes, for
-//! scanners that find where a value ends without parsing it (the HAR reader
-//! streams a file entry by entry this way): bit `i` of each mask is byte `i`
-//! of the block.
+//! Scans of bytes that need no parse: bit masks of the bytes of JSON's
+//! structure in a block of 64 bytes, for scanners that find where a value
+//! ends (the HAR reader streams a file entry by entry this way; bit `i` of
+//! each mask is byte `i` of the block), and the characters and newlines a
+//! run of bytes holds, for lines and columns.
 
 /// Which bytes of a block are quotes, backslashes and brackets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +84,32 @@ fn block_masks_sse2(block: &[u8; 64]) -> BlockMasks {
         masks.closes |= closes << shift;
     }
     masks
+}
+
+/// How many characters (every byte but UTF-8 continuation bytes) and how
+/// many newlines `bytes` holds, eight bytes at a time: finding an error's
+/// column means counting every character before it on its line, and a
+/// reader that streams a file keeps its line and column this way.
+pub fn count(bytes: &[u8]) -> (u64, u64) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut continuations = 0u64;
+    let mut newlines = 0u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // 10xxxxxx: the high bit set and the next one clear.
+        continuations += u64::from((word & !(word << 1) & HIGH).count_ones());
+        // A byte of `word ^ newlines` is zero exactly where a newline is.
+        let t = word ^ (ONES * u64::from(b'\n'));
+        newlines += u64::from((!(((t & LOW) + LOW) | t) & HIGH).count_ones());
+    }
+    for byte in chunks.remainder() {
+        continuations += u64::from(byte & 0xC0 == 0x80);
+        newlines += u64::from(*byte == b'\n');
+    }
+    (bytes.len() as u64 - continuations, newlines)
 }
 
 #[cfg(test)]

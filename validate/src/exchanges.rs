@@ -237,19 +237,22 @@ fn member<'d>(object: Members<'d>, key: &str) -> Option<Item<'d>> {
         .find_map(|(name, value)| (name == key).then_some(value))
 }
 
-/// The object at `key` of `object` (whose path in the entry is `parent`):
-/// `None` when absent or `null`.
-fn object_at<'d>(
+/// The value at `key` of `object` (whose path in the entry is `parent`) as
+/// `read` reads it: `None` when absent or `null`, an error naming the path
+/// and `expected` when `read` cannot.
+fn typed_at<'d, T>(
     object: Members<'d>,
     parent: &str,
     key: &str,
-) -> Result<Option<Members<'d>>, String> {
+    expected: &str,
+    read: impl FnOnce(Item<'d>) -> Option<T>,
+) -> Result<Option<T>, String> {
     match member(object, key) {
         None => Ok(None),
         Some(value) if value.kind() == Kind::Null => Ok(None),
-        Some(value) => value.as_object().map(Some).ok_or_else(|| {
+        Some(value) => read(value).map(Some).ok_or_else(|| {
             format!(
-                "`{}` is {}, expected an object",
+                "`{}` is {}, expected {expected}",
                 path(parent, key),
                 kind_name(value)
             )
@@ -257,19 +260,16 @@ fn object_at<'d>(
     }
 }
 
-/// The string at `key` of `object`, as [`object_at`].
+fn object_at<'d>(
+    object: Members<'d>,
+    parent: &str,
+    key: &str,
+) -> Result<Option<Members<'d>>, String> {
+    typed_at(object, parent, key, "an object", Item::as_object)
+}
+
 fn str_at<'d>(object: Members<'d>, parent: &str, key: &str) -> Result<Option<&'d str>, String> {
-    match member(object, key) {
-        None => Ok(None),
-        Some(value) if value.kind() == Kind::Null => Ok(None),
-        Some(value) => value.as_str().map(Some).ok_or_else(|| {
-            format!(
-                "`{}` is {}, expected a string",
-                path(parent, key),
-                kind_name(value)
-            )
-        }),
-    }
+    typed_at(object, parent, key, "a string", Item::as_str)
 }
 
 /// `request.postData`, from `request` and `postData`.
@@ -683,31 +683,14 @@ impl Brackets {
 
 /// Moves a line and column (in characters) over `bytes`.
 fn count(line: &mut u64, column: &mut u64, bytes: &[u8]) {
-    let characters = |bytes: &[u8]| tally(bytes, |b| (b as i8) >= -0x40);
+    use intercom_runtime::scan::count;
     match memchr::memrchr(b'\n', bytes) {
         Some(last) => {
-            *line += tally(bytes, |b| b == b'\n');
-            *column = 1 + characters(&bytes[last + 1..]);
+            *line += count(bytes).1;
+            *column = 1 + count(&bytes[last + 1..]).0;
         }
-        None => *column += characters(bytes),
+        None => *column += count(bytes).0,
     }
-}
-
-/// How many bytes satisfy `test`: counted in bytes, 255 at a time, so that
-/// the count compiles to vector compares sixteen bytes a step (a count in a
-/// `usize` widens every byte to 64 bits and goes four at a time).
-#[inline(always)]
-fn tally(bytes: &[u8], test: impl Fn(u8) -> bool) -> u64 {
-    bytes
-        .chunks(255)
-        .map(|chunk| {
-            let mut count = 0u8;
-            for &byte in chunk {
-                count += u8::from(test(byte));
-            }
-            u64::from(count)
-        })
-        .sum()
 }
 
 /// A HAR body (`postData` or `content`): its text, decoded from base64 when

@@ -193,20 +193,18 @@ fn not_json(body: &Body, side: &str) -> SideOutcome {
     ))
 }
 
-/// The schema `name`, by the address of the name: the operation registry
-/// names a body's schema with the same `&'static str` every time, so each is
-/// looked up among all the schemas once a thread.
+/// The schema `name`, looked up among all the schemas once a thread: bodies
+/// of the same few operations come again and again.
 fn schema_named(name: &'static str) -> Option<&'static intercom_runtime::SchemaEntry> {
     use std::cell::RefCell;
     use std::collections::HashMap;
     thread_local! {
-        static FOUND: RefCell<HashMap<(usize, usize), Option<&'static intercom_runtime::SchemaEntry>>> =
+        static FOUND: RefCell<HashMap<&'static str, Option<&'static intercom_runtime::SchemaEntry>>> =
             RefCell::new(HashMap::new());
     }
-    let key = (name.as_ptr() as usize, name.len());
     FOUND.with_borrow_mut(|found| {
         *found
-            .entry(key)
+            .entry(name)
             .or_insert_with(|| intercom_models::schema(name))
     })
 }

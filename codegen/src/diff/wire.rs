@@ -40,10 +40,6 @@ pub(crate) fn flatten(model: &Model, id: NodeId) -> Flat {
     flat
 }
 
-fn is_null_only(model: &Model, id: NodeId) -> bool {
-    model.keywords(id).is_some_and(Keywords::only_null)
-}
-
 fn def_of(model: &Model, target: NodeId) -> Option<String> {
     let pointer = &model.node(target).pointer;
     let name = pointer.strip_prefix("/$defs/")?;
@@ -155,8 +151,9 @@ fn merge(model: &Model, id: NodeId, flat: &mut Flat, seen: &mut HashSet<NodeId>,
         if alternatives.is_empty() {
             continue;
         }
-        let (nulls, others): (Vec<NodeId>, Vec<NodeId>) =
-            alternatives.iter().partition(|b| is_null_only(model, **b));
+        let (nulls, others): (Vec<NodeId>, Vec<NodeId>) = alternatives
+            .iter()
+            .partition(|b| model.keywords(**b).is_some_and(Keywords::only_null));
         if !nulls.is_empty() {
             flat.nullable = true;
         }

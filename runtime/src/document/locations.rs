@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use super::{Document, tag};
+use crate::scan::count;
 use crate::validate::{Position, SyntaxError};
 
 impl<'a> Document<'a> {
@@ -137,31 +138,6 @@ pub(super) struct Cursor {
     /// and where it has no newline the line is 1 throughout.
     pub(super) ascii: bool,
     pub(super) multiline: bool,
-}
-
-/// How many characters (every byte but UTF-8 continuation bytes) and how
-/// many newlines `bytes` holds, eight bytes at a time: finding an error's
-/// column means counting every character before it on its line.
-pub(super) fn count(bytes: &[u8]) -> (u64, u64) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut continuations = 0u64;
-    let mut newlines = 0u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        // 10xxxxxx: the high bit set and the next one clear.
-        continuations += u64::from((word & !(word << 1) & HIGH).count_ones());
-        // A byte of `word ^ newlines` is zero exactly where a newline is.
-        let t = word ^ (ONES * u64::from(b'\n'));
-        newlines += u64::from((!(((t & LOW) + LOW) | t) & HIGH).count_ones());
-    }
-    for byte in chunks.remainder() {
-        continuations += u64::from(byte & 0xC0 == 0x80);
-        newlines += u64::from(*byte == b'\n');
-    }
-    (bytes.len() as u64 - continuations, newlines)
 }
 
 impl Cursor {

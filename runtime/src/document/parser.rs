@@ -253,30 +253,29 @@ impl<'a> Parser<'a> {
                 return self.error(at + 1, "EOF while parsing a string");
             };
             at += 2;
-            let byte = match letter {
-                b'"' => b'"',
-                b'\\' => b'\\',
-                b'/' => b'/',
-                b'b' => 0x08,
-                b'f' => 0x0c,
-                b'n' => b'\n',
-                b'r' => b'\r',
-                b't' => b'\t',
+            let escaped = match letter {
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
                 b'u' => {
                     let (c, next) = self.unicode_escape(at)?;
                     at = next;
-                    let mut encoded = [0u8; 4];
-                    self.scratch
-                        .extend_from_slice(c.encode_utf8(&mut encoded).as_bytes());
-                    run = at;
-                    let (end, beyond) = plain_end(self.bytes, at);
-                    at = end;
-                    beyond_ascii |= beyond;
-                    continue;
+                    c
                 }
                 _ => return self.error(at - 1, "invalid escape"),
             };
-            self.scratch.push(byte);
+            if escaped.is_ascii() {
+                self.scratch.push(escaped as u8);
+            } else {
+                let mut encoded = [0u8; 4];
+                self.scratch
+                    .extend_from_slice(escaped.encode_utf8(&mut encoded).as_bytes());
+            }
             run = at;
             let (end, beyond) = plain_end(self.bytes, at);
             at = end;

@@ -1,11 +1,12 @@
 use serde_json::Value;
 
-use super::locations::{Cursor, count};
+use super::locations::Cursor;
 #[cfg(target_arch = "x86_64")]
 use super::text::plain_end_sse2;
 use super::text::{eight_digits, plain_end, plain_end_bytewise, plain_end_swar};
 use super::*;
 use crate::json::{Json, JsonArray, JsonObject, Kind, Num};
+use crate::scan::count;
 
 /// A document that owns its buffers, for tests that look at one at a time.
 fn parse(text: &[u8]) -> Document<'static> {
