@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 pub mod diff;
+pub mod docs;
 pub mod generate;
 pub mod import;
 pub mod model;
