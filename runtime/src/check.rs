@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 use serde_json::{Number, Value};
 
 use crate::json::{Json, JsonArray, JsonObject, Kind, Num};
+use crate::pointer::escape_token;
 
 use crate::validate::{Position, ValidationError};
 
@@ -270,10 +271,7 @@ impl<'v> Ctx<'v> {
         for segment in &self.path {
             pointer.push('/');
             match segment {
-                Segment::Key(key) if key.contains(['~', '/']) => {
-                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                }
-                Segment::Key(key) => pointer.push_str(key),
+                Segment::Key(key) => pointer.push_str(&escape_token(key)),
                 Segment::Index(index) => {
                     let _ = write!(pointer, "{index}");
                 }
