@@ -4,22 +4,6 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-/// The check for a format name, if it is one of ours.
-pub fn checker(format: &str) -> Option<fn(&str) -> bool> {
-    Some(match format {
-        "date-time" => is_date_time,
-        "date" => is_date,
-        "time" => is_time,
-        "email" => is_email,
-        "uri" => is_uri,
-        "uuid" => is_uuid,
-        "ipv4" => is_ipv4,
-        "ipv6" => is_ipv6,
-        "hostname" => is_hostname,
-        _ => return None,
-    })
-}
-
 fn digits(s: &str) -> Option<u32> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
