@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use intercom_runtime::check::types as mask_bits;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::{Number, Value};
@@ -29,18 +30,9 @@ impl Default for ValidatorOptions {
     }
 }
 
-/// The formats whose assertion is implemented.
-pub const FORMATS: [&str; 9] = [
-    "date-time",
-    "date",
-    "time",
-    "email",
-    "uri",
-    "uuid",
-    "ipv4",
-    "ipv6",
-    "hostname",
-];
+/// The formats whose assertion is implemented: the runtime's, so that a
+/// format it gains or loses is asserted or not without a second list.
+pub use intercom_runtime::formats::NAMES as FORMATS;
 
 /// The name of the function that validates `node`.
 pub fn node_fn(node: NodeId) -> Ident {
@@ -73,13 +65,13 @@ fn type_mask(types: &[InstanceType]) -> (u8, String) {
     let mut mask = 0u8;
     for t in types {
         mask |= match t {
-            InstanceType::Null => 1,
-            InstanceType::Boolean => 2,
-            InstanceType::Object => 4,
-            InstanceType::Array => 8,
-            InstanceType::Number => 16,
-            InstanceType::String => 32,
-            InstanceType::Integer => 64,
+            InstanceType::Null => mask_bits::NULL,
+            InstanceType::Boolean => mask_bits::BOOLEAN,
+            InstanceType::Object => mask_bits::OBJECT,
+            InstanceType::Array => mask_bits::ARRAY,
+            InstanceType::Number => mask_bits::NUMBER,
+            InstanceType::String => mask_bits::STRING,
+            InstanceType::Integer => mask_bits::INTEGER,
         };
     }
     let expected = types

@@ -4,6 +4,21 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+/// The formats this module checks, each with a function named `is_` and the
+/// format in snake case (`date-time`: `is_date_time`), which generated code
+/// calls by that name; codegen asserts these formats and no others.
+pub const NAMES: [&str; 9] = [
+    "date-time",
+    "date",
+    "time",
+    "email",
+    "uri",
+    "uuid",
+    "ipv4",
+    "ipv6",
+    "hostname",
+];
+
 fn digits(s: &str) -> Option<u32> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
