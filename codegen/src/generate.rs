@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 
-use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -15,7 +14,10 @@ use crate::operations;
 use crate::output::{self, GeneratedFile, RenderError};
 use crate::source::{self, LoadError};
 use crate::types::{self, CodegenError, Plan, TypeKind};
-use crate::validators::{self, ValidatorOptions};
+
+/// How `validators.rs` is made, for callers that build it alone (the tests'
+/// fixture crates).
+pub use crate::validators::{validators_items, validators_tokens};
 
 /// What one run of codegen made, with the passes' results for callers that
 /// need more than the files (reference-check, diff).
@@ -186,130 +188,4 @@ fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
             vec![#(#schemas)*]
         }
     }
-}
-
-/// The tokens of `validators.rs`: a function per schema node, then per
-/// `$defs` entry the public functions, the `Validate` impl of its type, and
-/// the registry.
-pub fn validators_tokens(model: &Model, plan: &Plan) -> Result<TokenStream, CodegenError> {
-    let items = validators_items(model, plan)?;
-    Ok(quote! {
-        //! Validators of every schema in `schema/`: JSON Schema draft 2020-12,
-        //! every error with its instance location and its keyword's location.
-        #![allow(clippy::all)]
-
-        #items
-    })
-}
-
-/// The items of `validators.rs` alone, for a caller that puts them in a
-/// module of its own beside a `types` module.
-pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, CodegenError> {
-    let roots: Vec<_> = model.defs.iter().map(|(_, node)| *node).collect();
-    let functions = validators::emit(model, &roots, &ValidatorOptions::default())?;
-    let mut public = Vec::new();
-    let mut entries = Vec::new();
-    for (name, id) in &plan.defs {
-        let def = plan.get(*id);
-        let node = model.def(name).expect("every planned def is in the model");
-        let snake = def.name.to_snake_case();
-        let validate = format_ident!("validate_{}", snake);
-        let is_valid = format_ident!("is_valid_{}", snake);
-        let validate_bytes = format_ident!("validate_bytes_{}", snake);
-        let doc = format!(" Validates a payload against `{name}`, collecting every error.");
-        let rust_type = &def.name;
-        // A schema that accepts any value has no checks to call: its
-        // functions ignore the payload rather than name an unused variable.
-        let f = validators::checks_anything(model, node).then(|| validators::node_fn(node));
-        let bytes_closure = validators::errors_from_bytes(f.as_ref());
-        let (value, validate_body, is_valid_body) = match &f {
-            Some(f) => (
-                quote!(value),
-                quote!(intercom_runtime::check::errors(|ctx| #f(value, ctx))),
-                quote! {
-                    let mut ctx = intercom_runtime::check::Ctx::verdict();
-                    #f(value, &mut ctx);
-                    ctx.is_valid()
-                },
-            ),
-            None => (quote!(_), quote!(Vec::new()), quote!(true)),
-        };
-        public.push(quote! {
-            #[doc = #doc]
-            pub fn #validate(#value: &serde_json::Value) -> Vec<ValidationError> {
-                #validate_body
-            }
-
-            #[doc = #doc]
-            /// Stops at the first error.
-            pub fn #is_valid(#value: &serde_json::Value) -> bool {
-                #is_valid_body
-            }
-
-            #[doc = #doc]
-            /// From bytes, with the line and column of each error, without
-            /// building a `serde_json::Value`.
-            pub fn #validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-                intercom_runtime::bytes::validate_bytes(bytes, #bytes_closure)
-            }
-        });
-        if !matches!(def.kind, TypeKind::Alias(_)) {
-            let ty = format_ident!("{}", def.name);
-            public.push(quote! {
-                impl intercom_runtime::Validate for super::types::#ty {
-                    const SCHEMA: &'static str = #name;
-
-                    fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
-                        #validate(value)
-                    }
-
-                    fn is_valid(value: &serde_json::Value) -> bool {
-                        #is_valid(value)
-                    }
-
-                    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-                        #validate_bytes(bytes)
-                    }
-                }
-            });
-        }
-        entries.push(quote! {
-            SchemaEntry {
-                name: #name,
-                rust_type: #rust_type,
-                validate_value: #validate,
-                is_valid: #is_valid,
-                validate_bytes: #validate_bytes,
-            },
-        });
-    }
-    Ok(quote! {
-        use intercom_runtime::{SchemaEntry, SyntaxError, ValidationError};
-
-        /// Every schema, sorted by name.
-        pub static SCHEMAS: &[SchemaEntry] = &[#(#entries)*];
-
-        /// The schema called `name`.
-        pub fn schema(name: &str) -> Option<&'static SchemaEntry> {
-            SCHEMAS
-                .binary_search_by(|entry| entry.name.cmp(name))
-                .ok()
-                .map(|index| &SCHEMAS[index])
-        }
-
-        /// The names of every schema, sorted.
-        pub fn schema_names() -> impl Iterator<Item = &'static str> {
-            SCHEMAS.iter().map(|entry| entry.name)
-        }
-
-        /// Every error of `value` against the schema called `name`, or `None`
-        /// when there is no such schema.
-        pub fn validate(name: &str, value: &serde_json::Value) -> Option<Vec<ValidationError>> {
-            schema(name).map(|entry| (entry.validate_value)(value))
-        }
-
-        #(#public)*
-
-        #functions
-    })
 }

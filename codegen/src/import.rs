@@ -130,7 +130,9 @@ fn at(position: &Option<Position>) -> String {
     position.map(|p| format!(":{p}")).unwrap_or_default()
 }
 
-fn suggest(suggestions: &[String]) -> String {
+/// `; closest known names: a, b` for an error naming an unknown name, or
+/// nothing when no known name is close.
+pub(crate) fn suggest(suggestions: &[String]) -> String {
     if suggestions.is_empty() {
         String::new()
     } else {
@@ -138,29 +140,12 @@ fn suggest(suggestions: &[String]) -> String {
     }
 }
 
-/// The names closest to `name` among `known`, best first.
+/// The names closest to `name` among `known`, best first
+/// (`intercom_runtime::suggest::closest`), owned for the error that lists them.
 pub fn closest_names<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let lowered = name.to_lowercase();
-    let mut scored: Vec<(f64, &str)> = known
+    intercom_runtime::suggest::closest(name, known)
         .into_iter()
-        .map(|candidate| {
-            let mut score = strsim::jaro_winkler(&lowered, &candidate.to_lowercase());
-            if candidate.to_lowercase().contains(&lowered)
-                || lowered.contains(&candidate.to_lowercase())
-            {
-                score += 0.1;
-            }
-            (score, candidate)
-        })
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    // Close names when there are some, else the three least far ones.
-    let close = scored.iter().take_while(|(score, _)| *score > 0.8).count();
-    let keep = if close == 0 { 3 } else { close.min(5) };
-    scored
-        .into_iter()
-        .take(keep)
-        .map(|(_, name)| name.to_string())
+        .map(str::to_owned)
         .collect()
 }
 

@@ -222,16 +222,13 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 fn decode_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|error| {
-        let valid = &bytes[..error.valid_up_to()];
-        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..])
-            .chars()
-            .count()
-            + 1;
+        let at = intercom_runtime::scan::position(bytes, error.valid_up_to());
         LoadError::Syntax {
             path: path.to_path_buf(),
-            position: Position { line, column },
+            position: Position {
+                line: at.line as usize,
+                column: at.column as usize,
+            },
             message: "invalid UTF-8: expected a UTF-8 encoded text file".to_string(),
         }
     })
@@ -395,20 +392,12 @@ impl JsonIndexer<'_> {
 
 /// Escapes one reference token of a JSON pointer (RFC 6901).
 pub fn escape_pointer_token(token: &str) -> String {
-    if token.contains(['~', '/']) {
-        token.replace('~', "~0").replace('/', "~1")
-    } else {
-        token.to_string()
-    }
+    intercom_runtime::pointer::escape_token(token).into_owned()
 }
 
 /// Undoes [`escape_pointer_token`].
 pub fn unescape_pointer_token(token: &str) -> String {
-    if token.contains('~') {
-        token.replace("~1", "/").replace("~0", "~")
-    } else {
-        token.to_string()
-    }
+    intercom_runtime::pointer::unescape_token(token).into_owned()
 }
 
 /// Decodes `%XX` escapes in a URI fragment (a `$ref` may percent-encode its pointer).

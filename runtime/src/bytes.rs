@@ -24,23 +24,6 @@ pub fn validate_bytes(
     })
 }
 
-/// A serde_json error as a syntax error with its position.
-pub fn syntax_error(error: &serde_json::Error) -> SyntaxError {
-    let message = error.to_string();
-    // serde_json appends " at line L column C"; the position carries it.
-    let message = match message.rfind(" at line ") {
-        Some(at) => message[..at].to_owned(),
-        None => message,
-    };
-    SyntaxError {
-        message,
-        position: Position {
-            line: error.line() as u64,
-            column: error.column() as u64,
-        },
-    }
-}
-
 /// Gives every error (and those in its context) the line and column of its
 /// value: the walk left each the byte where its value starts.
 fn place(document: &Document<'_>, errors: &mut [ValidationError]) {

@@ -1,5 +1,8 @@
 //! The run-time support of the generated crate (`generated/`): the pieces
-//! generated code calls instead of repeating them in every type or validator.
+//! generated code calls instead of repeating them in every type or validator,
+//! and the few that the command lines (`cargo xtask`, `intercom-validate`)
+//! share with it or with each other (`pointer`, `scan::position`, `suggest`,
+//! `workflow`).
 
 pub mod alternatives;
 pub mod bytes;
@@ -11,10 +14,13 @@ mod idna;
 pub mod json;
 pub mod nullable;
 pub mod operations;
+pub mod pointer;
 pub mod scan;
 pub mod ser;
+pub mod suggest;
 pub mod timestamp;
 pub mod validate;
+pub mod workflow;
 
 pub use nullable::Nullable;
 pub use timestamp::Timestamp;

@@ -4,6 +4,8 @@
 //! each mask is byte `i` of the block), and the characters and newlines a
 //! run of bytes holds, for lines and columns.
 
+use crate::validate::Position;
+
 /// Which bytes of a block are quotes, backslashes and brackets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BlockMasks {
@@ -112,6 +114,23 @@ pub fn count(bytes: &[u8]) -> (u64, u64) {
     (bytes.len() as u64 - continuations, newlines)
 }
 
+/// The line and column (from 1, columns in characters) of byte `at` of
+/// `bytes`: where an error is, such as the first byte that is not UTF-8
+/// (`Utf8Error::valid_up_to`).
+pub fn position(bytes: &[u8], at: usize) -> Position {
+    let before = &bytes[..at.min(bytes.len())];
+    match before.iter().rposition(|byte| *byte == b'\n') {
+        Some(last) => Position {
+            line: 1 + count(before).1,
+            column: 1 + count(&before[last + 1..]).0,
+        },
+        None => Position {
+            line: 1,
+            column: 1 + count(before).0,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +148,17 @@ mod tests {
             masks.closes >> 63,
             u64::from(matches!(block[63], b'}' | b']'))
         );
+    }
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let text = "ab\n\u{e9}x\ny".as_bytes();
+        let at = |line, column| Position { line, column };
+        assert_eq!(position(text, 0), at(1, 1));
+        assert_eq!(position(text, 3), at(2, 1));
+        // After `é`, two bytes, stands the line's second character.
+        assert_eq!(position(text, 5), at(2, 2));
+        assert_eq!(position(text, text.len()), at(3, 2));
+        assert_eq!(position(text, text.len() + 5), at(3, 2));
     }
 }

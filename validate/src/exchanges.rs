@@ -818,7 +818,7 @@ pub fn read_ndjson_line<'a>(number: u64, line: &'a [u8]) -> Result<Exchange<'a>,
 fn column_at(number: u64, line: &[u8], offset: usize) -> Position {
     Position {
         line: number,
-        column: String::from_utf8_lossy(&line[..offset]).chars().count() as u64 + 1,
+        column: intercom_runtime::scan::position(line, offset).column,
     }
 }
 

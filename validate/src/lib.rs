@@ -78,13 +78,9 @@ pub fn judge(bytes: &[u8], schema: &SchemaEntry, line_offset: u64) -> Outcome {
         );
     }
     if let Err(error) = std::str::from_utf8(bytes) {
-        let valid = &bytes[..error.valid_up_to()];
-        let line = valid.iter().filter(|b| **b == b'\n').count() as u64 + 1;
-        let start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&valid[start..]).chars().count() as u64 + 1;
         return syntax(
             format!("invalid UTF-8 (byte 0x{:02X})", bytes[error.valid_up_to()]),
-            Position { line, column },
+            intercom_runtime::scan::position(bytes, error.valid_up_to()),
         );
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {

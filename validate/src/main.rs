@@ -238,20 +238,10 @@ fn operation_schema(
         .ok_or_else(|| format!("the schema `{name}` of `{id}` is not in this build"))
 }
 
-/// ` (closest: a, b)` for the names closest to `name`.
+/// ` (closest: a, b)` for the names closest to `name`
+/// (`intercom_runtime::suggest::closest`), or nothing when none is close.
 fn suggestions<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    let lower = name.to_lowercase();
-    let mut scored: Vec<(f64, &str)> = candidates
-        .map(|candidate| {
-            (
-                strsim::jaro_winkler(&lower, &candidate.to_lowercase()),
-                candidate,
-            )
-        })
-        .filter(|(score, _)| *score > 0.7)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    let names: Vec<&str> = scored.iter().take(3).map(|(_, n)| *n).collect();
+    let names = intercom_runtime::suggest::closest(name, candidates);
     if names.is_empty() {
         String::new()
     } else {

@@ -5,6 +5,7 @@
 
 use std::io::Write;
 
+use intercom_runtime::workflow::{escape_data, escape_property};
 use intercom_runtime::{Position, SyntaxError, ValidationError};
 use serde_json::{Value, json};
 
@@ -769,18 +770,6 @@ fn error_json(error: &ValidationError) -> Value {
     })
 }
 
-/// Workflow-command data: `%`, CR and LF are escaped.
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Workflow-command properties also escape `:` and `,`.
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
 fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -857,9 +846,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn workflow_commands_and_xml_are_escaped() {
-        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
-        assert_eq!(escape_data("50%\r\n"), "50%25%0D%0A");
+    fn xml_is_escaped() {
         assert_eq!(
             xml_escape("<a href=\"x\">&'\u{1}"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\\u{0001}"

@@ -261,13 +261,7 @@ pub enum DiffError {
     },
 }
 
-fn suggest(suggestions: &[String]) -> String {
-    if suggestions.is_empty() {
-        String::new()
-    } else {
-        format!("; closest known names: {}", suggestions.join(", "))
-    }
-}
+use crate::import::suggest;
 
 /// The result of a diff.
 #[derive(Debug, Clone, Serialize)]

@@ -350,12 +350,4 @@ fn escape_markdown(text: &str) -> String {
     text.replace('|', "\\|").replace('<', "&lt;")
 }
 
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
+use intercom_runtime::workflow::{escape_data, escape_property};

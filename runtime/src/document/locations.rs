@@ -1,10 +1,9 @@
 //! Where a document's values are: the line and column of a byte, of a JSON
 //! pointer, and the pointer of a node.
 
-use std::borrow::Cow;
-
 use super::{Document, tag};
-use crate::scan::count;
+use crate::pointer::{escape_token, unescape_token};
+use crate::scan::{self, count};
 use crate::validate::{Position, SyntaxError};
 
 impl<'a> Document<'a> {
@@ -88,12 +87,7 @@ impl<'a> Document<'a> {
                     let next = self.after(value);
                     if target < next || next >= node.high() {
                         pointer.push('/');
-                        let key = self.string(child);
-                        if key.contains(['~', '/']) {
-                            pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                        } else {
-                            pointer.push_str(key);
-                        }
+                        pointer.push_str(&escape_token(self.string(child)));
                         at = value;
                         break;
                     }
@@ -117,15 +111,6 @@ impl<'a> Document<'a> {
             }
         }
         pointer
-    }
-}
-
-/// A JSON pointer token with `~1` and `~0` decoded.
-fn unescape_token(token: &str) -> Cow<'_, str> {
-    if token.contains('~') {
-        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
-    } else {
-        Cow::Borrowed(token)
     }
 }
 
@@ -186,6 +171,6 @@ impl Cursor {
 pub(super) fn syntax_error(bytes: &[u8], at: usize, message: String) -> SyntaxError {
     SyntaxError {
         message,
-        position: Cursor::start().advance_to(bytes, at),
+        position: scan::position(bytes, at),
     }
 }

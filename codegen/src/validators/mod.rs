@@ -1,0 +1,188 @@
+//! Validators from the typed model: one function per schema node that checks
+//! anything, walking a `serde_json::Value` and recording every error with its
+//! instance location and the keyword's location in `schema/`. The checks that
+//! are the same everywhere live in `intercom_runtime::check`; this module
+//! decides which apply where, so the generated code is a list of calls.
+//!
+//! Here: the walk over the nodes and each node's function. The checks of
+//! each keyword family have a file of their own, as `jsonschema` has
+//! `keywords/<keyword>.rs`; `calls` is how one node's checks call another's,
+//! and `registry` is what `validators.rs` holds beside the node functions.
+
+mod applicators;
+mod arrays;
+mod calls;
+mod enums;
+mod formats;
+mod numbers;
+mod objects;
+mod registry;
+mod strings;
+mod types;
+
+use std::collections::{BTreeMap, HashMap};
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::model::{Keywords, Model, NodeId, NodeKind};
+use crate::types::CodegenError;
+use calls::Callee;
+
+pub use formats::FORMATS;
+pub use registry::{validators_items, validators_tokens};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValidatorOptions {
+    /// Assert `format` (the default for payloads); `false` makes it an
+    /// annotation, as the test suite's required `format.json` expects.
+    pub assert_formats: bool,
+}
+
+impl Default for ValidatorOptions {
+    fn default() -> Self {
+        ValidatorOptions {
+            assert_formats: true,
+        }
+    }
+}
+
+/// The name of the function that validates `node`.
+pub fn node_fn(node: NodeId) -> Ident {
+    format_ident!("n{}", node.0)
+}
+
+/// The closure `intercom_runtime::bytes::validate_bytes` runs on a parsed
+/// document: every error of the node function `f`, or none when the schema
+/// checks nothing (no function, and no unused variable).
+pub fn errors_from_bytes(f: Option<&Ident>) -> TokenStream {
+    match f {
+        Some(f) => quote! {
+            |root| intercom_runtime::check::errors(|ctx| #f(root, ctx))
+        },
+        None => quote!(|_| Vec::new()),
+    }
+}
+
+/// Whether a node checks anything: calls to nodes that do not are left out.
+pub fn checks_anything(model: &Model, node: NodeId) -> bool {
+    match &model.node(node).kind {
+        NodeKind::Bool(accepts) => !accepts,
+        NodeKind::Schema(k) => k.check_anything(&FORMATS),
+    }
+}
+
+/// The functions that validate `roots` and every node they reach.
+pub fn emit(
+    model: &Model,
+    roots: &[NodeId],
+    options: &ValidatorOptions,
+) -> Result<TokenStream, CodegenError> {
+    let mut emitter = Emitter {
+        model,
+        options: *options,
+        statics: Vec::new(),
+        callees: HashMap::new(),
+        called: Vec::new(),
+    };
+    // A function for each root that checks anything, and for each node a
+    // function calls: what the bodies reach, not every node of the model.
+    let mut functions = BTreeMap::new();
+    let mut pending: Vec<NodeId> = roots
+        .iter()
+        .copied()
+        .filter(|root| checks_anything(model, *root))
+        .collect();
+    while let Some(node) = pending.pop() {
+        if functions.contains_key(&node) {
+            continue;
+        }
+        let function = emitter.function(node)?;
+        functions.insert(node, function);
+        pending.append(&mut emitter.called);
+    }
+    let statics = emitter.statics;
+    let functions = functions.into_values();
+    Ok(quote! {
+        #(#statics)*
+        #(#functions)*
+    })
+}
+
+struct Emitter<'a> {
+    model: &'a Model,
+    options: ValidatorOptions,
+    /// `LazyLock`s for regexes and enum values, emitted once.
+    statics: Vec<TokenStream>,
+    callees: HashMap<NodeId, Callee>,
+    /// Functions called by the bodies emitted so far, to emit in turn.
+    called: Vec<NodeId>,
+}
+
+fn location(pointer: &str, keyword: &str) -> String {
+    format!("#{pointer}/{keyword}")
+}
+
+const DONE: fn() -> TokenStream = || {
+    quote!(if ctx.done() {
+        return;
+    })
+};
+
+impl Emitter<'_> {
+    fn function(&mut self, node: NodeId) -> Result<TokenStream, CodegenError> {
+        let name = node_fn(node);
+        let pointer = self.model.node(node).pointer.clone();
+        let body = match &self.model.node(node).kind {
+            NodeKind::Bool(true) => quote!(),
+            NodeKind::Bool(false) => {
+                let loc = format!("#{pointer}");
+                quote! {
+                    ctx.fail(value, #loc, "false", || "no value is allowed here".to_owned());
+                }
+            }
+            NodeKind::Schema(k) => {
+                if k.unresolved_ref.is_some() {
+                    quote!()
+                } else {
+                    let k = k.clone();
+                    self.body(node, &pointer, &k)?
+                }
+            }
+        };
+        Ok(quote! {
+            #[allow(unused_variables, clippy::needless_return)]
+            fn #name<'v, J: intercom_runtime::json::Json<'v>>(value: J, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+                #body
+            }
+        })
+    }
+
+    /// The checks of a schema node, keyword family by family. The order is
+    /// the output's: it fixes the order of the checks and of the statics
+    /// (regexes, enum values) the families register.
+    fn body(
+        &mut self,
+        node: NodeId,
+        pointer: &str,
+        k: &Keywords,
+    ) -> Result<TokenStream, CodegenError> {
+        let done = DONE();
+        let mut checks = Vec::new();
+        // `$ref` is a call of its target (`calls`).
+        if let Some(reference) = &k.reference
+            && let Some(call) = self.call(reference.target, quote!(value))
+        {
+            checks.push(call);
+        }
+        checks.extend(types::type_check(pointer, k));
+        checks.extend(self.enum_check(node, pointer, k));
+        checks.extend(self.const_check(node, pointer, k));
+        checks.extend(self.object_checks(node, pointer, k)?);
+        checks.extend(self.array_checks(pointer, k));
+        checks.extend(self.string_checks(node, pointer, k)?);
+        checks.extend(numbers::number_checks(pointer, k));
+        self.applicator_checks(pointer, k, &mut checks);
+        Ok(quote!(#(#checks #done)*))
+    }
+}

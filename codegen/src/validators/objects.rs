@@ -1,0 +1,224 @@
+//! The object keywords: `properties`, `required`, `additionalProperties`,
+//! `patternProperties`, `propertyNames`, `minProperties`, `maxProperties`,
+//! `dependentRequired` and `dependentSchemas`, in one pass over the members
+//! where they can share it.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{DONE, Emitter, checks_anything, location};
+use crate::model::{Keywords, NodeId, NodeKind};
+use crate::types::CodegenError;
+
+impl Emitter<'_> {
+    /// The checks of the object keywords, on a value that is an object.
+    pub(super) fn object_checks(
+        &mut self,
+        node: NodeId,
+        pointer: &str,
+        k: &Keywords,
+    ) -> Result<Option<TokenStream>, CodegenError> {
+        let done = DONE();
+        let mut checks = Vec::new();
+        let declared = |name: &String| k.properties.iter().any(|(p, _)| p == name);
+        // Required properties that are also declared are ticked off in the
+        // pass over the members below (a bit each) instead of searched for.
+        let ticked =
+            !k.required.is_empty() && k.required.len() <= 64 && k.required.iter().all(declared);
+        let required_loc = location(pointer, "required");
+        if !k.required.is_empty() && !ticked {
+            let names = &k.required;
+            checks.push(quote! {
+                for name in intercom_runtime::check::missing(object, &[#(#names),*]) {
+                    ctx.fail_naming(value, #required_loc, "required", "missing required property \"", name, "\"");
+                }
+            });
+        }
+        // One pass over the payload's members, matching each name against
+        // the declared ones, costs less than a hash lookup per declared name.
+        let property_arms: Vec<TokenStream> = k
+            .properties
+            .iter()
+            .filter_map(|(property, child)| {
+                let tick = k
+                    .required
+                    .iter()
+                    .position(|r| r == property)
+                    .filter(|_| ticked)
+                    .map(|bit| {
+                        let bit = 1u64 << bit;
+                        quote!(present |= #bit;)
+                    });
+                let call = self.call(*child, quote!(child));
+                let check = call.map(|call| {
+                    let loc = location(pointer, "properties");
+                    quote! {
+                        if ctx.enter_key(key, child, #loc) { #call ctx.leave(child); }
+                    }
+                });
+                if tick.is_none() && check.is_none() {
+                    return None;
+                }
+                Some(quote! {
+                    #property => {
+                        #tick
+                        #check
+                    }
+                })
+            })
+            .collect();
+        if !property_arms.is_empty() {
+            let (declare, report) = if ticked {
+                let names = &k.required;
+                let all = if names.len() == 64 {
+                    u64::MAX
+                } else {
+                    (1u64 << names.len()) - 1
+                };
+                (
+                    quote!(let mut present: u64 = 0;),
+                    quote! {
+                        if present != #all {
+                            for (bit, name) in [#(#names),*].into_iter().enumerate() {
+                                if present & (1u64 << bit) == 0 {
+                                    ctx.fail_naming(value, #required_loc, "required", "missing required property \"", name, "\"");
+                                }
+                            }
+                        }
+                    },
+                )
+            } else {
+                (quote!(), quote!())
+            };
+            checks.push(quote! {
+                #declare
+                for (key, child) in intercom_runtime::json::JsonObject::members(object) {
+                    match key {
+                        #(#property_arms)*
+                        _ => {}
+                    }
+                    #done
+                }
+                #report
+            });
+        }
+        let additional_checks = k
+            .additional_properties
+            .is_some_and(|n| checks_anything(self.model, n));
+        let pattern_checks = !k.pattern_properties.is_empty();
+        if additional_checks || pattern_checks {
+            let declared: Vec<&String> = k.properties.iter().map(|(name, _)| name).collect();
+            let is_declared = if declared.is_empty() {
+                quote!(false)
+            } else {
+                quote!(matches!(key, #(#declared)|*))
+            };
+            let mut per_key = Vec::new();
+            let has_additional = k.additional_properties.is_some_and(|child| {
+                matches!(self.model.node(child).kind, NodeKind::Bool(false))
+                    || checks_anything(self.model, child)
+            });
+            let mark = has_additional.then(|| quote!(matched = true;));
+            for (index, (pattern_text, child)) in k.pattern_properties.iter().enumerate() {
+                let regex =
+                    self.regex(node, index + 1, pattern_text, pointer, "patternProperties")?;
+                let loc = location(pointer, "patternProperties");
+                let call = self.call(*child, quote!(child));
+                per_key.push(quote! {
+                    if #regex.is_match(key) {
+                        #mark
+                        if ctx.enter_key(key, child, #loc) { #call ctx.leave(child); }
+                    }
+                });
+            }
+            let additional = match k.additional_properties {
+                Some(child) if matches!(self.model.node(child).kind, NodeKind::Bool(false)) => {
+                    let loc = location(pointer, "additionalProperties");
+                    quote! {
+                        if !matched {
+                            ctx.fail_naming(value, #loc, "additionalProperties", "property \"", key, "\" is not allowed");
+                        }
+                    }
+                }
+                Some(child) if checks_anything(self.model, child) => {
+                    let loc = location(pointer, "additionalProperties");
+                    let call = self.call(child, quote!(child));
+                    quote! {
+                        if !matched {
+                            if ctx.enter_key(key, child, #loc) { #call ctx.leave(child); }
+                        }
+                    }
+                }
+                _ => quote!(),
+            };
+            let declare = has_additional.then(|| {
+                if k.pattern_properties.is_empty() {
+                    quote!(let matched = #is_declared;)
+                } else {
+                    quote!(let mut matched = #is_declared;)
+                }
+            });
+            checks.push(quote! {
+                for (key, child) in intercom_runtime::json::JsonObject::members(object) {
+                    #declare
+                    #(#per_key)*
+                    #additional
+                    #done
+                }
+            });
+        }
+        if let Some(names) = k.property_names
+            && let Some(check) = self.invoke(names, quote!(&name), quote!(&mut probe))
+        {
+            let loc = location(pointer, "propertyNames");
+            checks.push(quote! {
+                for (key, _) in intercom_runtime::json::JsonObject::members(object) {
+                    let name = serde_json::Value::String(key.to_owned());
+                    let mut probe = intercom_runtime::check::Ctx::verdict();
+                    #check
+                    if !probe.is_valid() {
+                        ctx.fail_naming(value, #loc, "propertyNames", "the property name \"", key, "\" is not allowed");
+                    }
+                }
+            });
+        }
+        if let Some(min) = k.min_properties {
+            let loc = location(pointer, "minProperties");
+            checks.push(quote! {
+                if (intercom_runtime::json::JsonObject::len(object) as u64) < #min {
+                    ctx.fail(value, #loc, "minProperties", || format!("has {} properties, fewer than {}", intercom_runtime::json::JsonObject::len(object), #min));
+                }
+            });
+        }
+        if let Some(max) = k.max_properties {
+            let loc = location(pointer, "maxProperties");
+            checks.push(quote! {
+                if (intercom_runtime::json::JsonObject::len(object) as u64) > #max {
+                    ctx.fail(value, #loc, "maxProperties", || format!("has {} properties, more than {}", intercom_runtime::json::JsonObject::len(object), #max));
+                }
+            });
+        }
+        for (property, required) in &k.dependent_required {
+            let loc = location(pointer, "dependentRequired");
+            checks.push(quote! {
+                if intercom_runtime::json::JsonObject::contains_key(object, #property) {
+                    for name in intercom_runtime::check::missing(object, &[#(#required),*]) {
+                        ctx.fail(value, #loc, "dependentRequired", || format!("missing property \"{name}\", required when \"{}\" is present", #property));
+                    }
+                }
+            });
+        }
+        for (property, child) in &k.dependent_schemas {
+            if let Some(call) = self.call(*child, quote!(value)) {
+                checks.push(quote! {
+                    if intercom_runtime::json::JsonObject::contains_key(object, #property) { #call }
+                });
+            }
+        }
+        Ok((!checks.is_empty()).then(|| {
+            quote! {
+                if let Some(object) = value.as_object() { #(#checks #done)* }
+            }
+        }))
+    }
+}
