@@ -12,10 +12,12 @@
 //! keywords    Keywords, and the questions codegen and the diff ask of them
 //! parse       schema/ JSON -> Model, in the two phases
 //! uri         the RFC 3986 resolution `$ref` and `$id` need
+//! normalize   one reading of a node for the planner and the diff
 //! operations  x-provenance and x-operations
 //! ```
 
 mod keywords;
+mod normalize;
 mod operations;
 mod parse;
 mod uri;
@@ -26,6 +28,7 @@ use std::fmt;
 use crate::source::escape_pointer_token;
 
 pub use keywords::Keywords;
+pub use normalize::{Branch, Folded, Normalized, NullBranch, ObjectParts, Precedence};
 pub use operations::{Body, Operation, Provenance, RequestBody, Response};
 pub use uri::resolve_uri;
 
