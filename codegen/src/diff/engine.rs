@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::equality::Equality;
 use super::flat::{Flat, discriminator_json, flatten, type_text};
 use super::{Change, Kind};
-use crate::model::{Model, NodeId, NodeKind};
+use crate::model::{Branch, Model, NodeId, NodeKind};
 use crate::source::escape_pointer_token;
 
 /// How deep a comparison follows inline schemas and expanded references.
@@ -332,29 +332,28 @@ impl<'a> Engine<'a> {
         if fa.branches.is_empty() && fb.branches.is_empty() {
             return;
         }
-        let mut unmatched_new: Vec<(usize, NodeId)> =
-            fb.branches.iter().map(|b| b.node).enumerate().collect();
-        let mut unmatched_old = Vec::new();
-        for (i, x) in fa.branches.iter().map(|b| b.node).enumerate() {
+        let mut unmatched_new: Vec<Branch> = fb.branches.clone();
+        let mut unmatched_old: Vec<Branch> = Vec::new();
+        for x in &fa.branches {
             let found = unmatched_new
                 .iter()
-                .position(|(_, y)| Equality::new(self.old, self.new).equal(x, *y));
+                .position(|y| Equality::new(self.old, self.new).equal(x.node, y.node));
             match found {
                 Some(p) => {
                     unmatched_new.remove(p);
                 }
-                None => unmatched_old.push((i, x)),
+                None => unmatched_old.push(*x),
             }
         }
         // A `$ref` branch to the same schema on both sides is the same
         // branch: what changed inside that schema is reported there.
-        unmatched_old.retain(|(_, x)| {
-            let Some(name) = flatten(self.old, *x).reference else {
+        unmatched_old.retain(|x| {
+            let Some(name) = flatten(self.old, x.node).reference else {
                 return true;
             };
             let same = unmatched_new
                 .iter()
-                .position(|(_, y)| flatten(self.new, *y).reference.as_ref() == Some(&name));
+                .position(|y| flatten(self.new, y.node).reference.as_ref() == Some(&name));
             match same {
                 Some(p) => {
                     unmatched_new.remove(p);
@@ -365,18 +364,16 @@ impl<'a> Engine<'a> {
         });
         // A branch changed in place when both sides lost and gained one
         // branch that is the same `$ref` or the same position.
-        if unmatched_old.len() == 1 && unmatched_new.len() == 1 {
-            let ((i, x), (j, y)) = (unmatched_old[0], unmatched_new[0]);
-            let child = at.child(&format!("/oneOf/{j}"), self.old, self.new, x, y);
-            let _ = i;
-            self.compare(&child, x, y, depth + 1, false);
+        if let ([x], [y]) = (&unmatched_old[..], &unmatched_new[..]) {
+            let child = at.child(&y.suffix(), self.old, self.new, x.node, y.node);
+            self.compare(&child, x.node, y.node, depth + 1, false);
             return;
         }
-        for (i, x) in unmatched_old {
-            let description = type_text(&flatten(self.old, x));
+        for x in unmatched_old {
+            let description = type_text(&flatten(self.old, x.node));
             let mut at = at.clone();
-            at.pointer = format!("{}/oneOf/{i}", at.pointer);
-            at.old = self.old.node(x).pointer.clone();
+            at.pointer = format!("{}{}", at.pointer, x.suffix());
+            at.old = self.old.node(x.node).pointer.clone();
             self.push(
                 Kind::BranchRemoved,
                 &at,
@@ -385,11 +382,11 @@ impl<'a> Engine<'a> {
                 Value::Null,
             );
         }
-        for (j, y) in unmatched_new {
-            let description = type_text(&flatten(self.new, y));
+        for y in unmatched_new {
+            let description = type_text(&flatten(self.new, y.node));
             let mut at = at.clone();
-            at.pointer = format!("{}/oneOf/{j}", at.pointer);
-            at.new = self.new.node(y).pointer.clone();
+            at.pointer = format!("{}{}", at.pointer, y.suffix());
+            at.new = self.new.node(y.node).pointer.clone();
             self.push(
                 Kind::BranchAdded,
                 &at,

@@ -46,6 +46,14 @@ pub struct Branch {
     pub node: NodeId,
 }
 
+impl Branch {
+    /// The pointer suffix that reaches the branch from the node that lists
+    /// it: `/anyOf/2`.
+    pub fn suffix(&self) -> String {
+        format!("/{}/{}", self.keyword, self.index)
+    }
+}
+
 /// Which `{type: null}` branch of `anyOf`/`oneOf` spells "or null" rather
 /// than an alternative of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
