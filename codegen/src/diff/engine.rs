@@ -39,7 +39,7 @@ impl At {
 pub(super) struct Engine<'a> {
     pub old: &'a Model,
     pub new: &'a Model,
-    pub changes: Vec<Change>,
+    changes: Vec<Change>,
     /// Old and new rename candidates found at the same object.
     renames: Vec<(usize, usize)>,
 }

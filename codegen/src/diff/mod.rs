@@ -228,6 +228,7 @@ pub struct Change {
     pub old_location: Option<String>,
     #[serde(skip)]
     pub new_location: Option<String>,
+    /// What the verdict rests on beyond the kind and the direction.
     #[serde(skip)]
     pub verdict_inputs: VerdictInputs,
     #[serde(skip)]

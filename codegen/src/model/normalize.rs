@@ -80,7 +80,6 @@ pub struct Normalized<'m> {
     pub const_value: Option<Folded<&'m Value>>,
     pub any_of: Folded<Branch>,
     pub one_of: Folded<Branch>,
-    pub required: BTreeSet<String>,
 }
 
 /// Which of two merged parts wins a property, or `additionalProperties`,
@@ -181,7 +180,6 @@ impl Model {
                 .map(|value| fold_values(std::slice::from_ref(value))),
             any_of: self.fold_branches("anyOf", &k.any_of, null_branch),
             one_of: self.fold_branches("oneOf", &k.one_of, null_branch),
-            required: k.required.iter().cloned().collect(),
         })
     }
 
