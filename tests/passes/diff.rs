@@ -165,6 +165,21 @@ fn a_rename_is_hinted_and_keeps_both_verdicts() {
     );
 }
 
+/// A branch added to or removed from an `anyOf` is named by the keyword
+/// that lists it.
+#[test]
+fn branches_are_named_by_the_keyword_that_lists_them() {
+    let report = run(Path::new("fixtures/diff/any_of_branches/response"));
+    let ids: Vec<&str> = report.changes.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "branch-added thing#/properties/gains/anyOf/2",
+            "branch-removed thing#/properties/loses/anyOf/2",
+        ]
+    );
+}
+
 /// The JSON report is valid against the schema README.md documents.
 #[test]
 fn json_output_matches_its_schema() {

@@ -3,14 +3,25 @@
 //!
 //! ```text
 //! load (reference file or schema/ dir) -> Model, twice
-//!   -> wire   structural comparison, one change per place it happens
-//!   -> report text / json
+//!   -> engine      structural comparison, one change per place it happens
+//!        flat      a node seen as a whole, over model::normalize
+//!        equality  structural equality of two nodes
+//!   -> operations  operation-level changes
+//!   -> reach       which operations use each schema, in which direction
+//!   -> verdict     breaking, absorbed or not, per direction
+//!   -> rust        the generated Rust before and after
+//!   -> report      text / markdown / json / github
 //! ```
 
+mod engine;
+mod equality;
+mod flat;
 pub mod load;
+mod operations;
+mod reach;
 pub mod report;
 pub mod rust;
-mod wire;
+mod verdict;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,6 +29,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use load::{LoadSideError, Side};
+pub use verdict::VerdictInputs;
 
 /// A kind of change, with the stable id output, `--accept` and the README use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -119,10 +131,6 @@ impl Kind {
         }
     }
 
-    pub fn from_id(id: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.id() == id)
-    }
-
     /// Whether the change takes something away (positions come from OLD).
     pub fn is_removal(self) -> bool {
         matches!(
@@ -220,14 +228,9 @@ pub struct Change {
     pub old_location: Option<String>,
     #[serde(skip)]
     pub new_location: Option<String>,
+    /// What the verdict rests on beyond the kind and the direction.
     #[serde(skip)]
-    pub was_required: bool,
-    #[serde(skip)]
-    pub success_status: bool,
-    /// A property added to an object whose old model does not keep unknown
-    /// properties: not absorbed.
-    #[serde(skip)]
-    pub refused_by_old_model: bool,
+    pub verdict_inputs: VerdictInputs,
     #[serde(skip)]
     operation_source: Option<String>,
 }
@@ -273,7 +276,7 @@ pub struct Report {
 
 /// The `$defs` entries and operation keys a selection keeps on one side.
 fn selected(side: &Side, names: &[String]) -> (BTreeSet<String>, BTreeSet<String>) {
-    let (graph, _) = wire::all_reach(&side.model);
+    let (graph, _) = reach::all_reach(&side.model);
     let mut roots = Vec::new();
     let mut operations = BTreeSet::new();
     for name in names {
@@ -282,7 +285,7 @@ fn selected(side: &Side, names: &[String]) -> (BTreeSet<String>, BTreeSet<String
         }
         for op in &side.model.operations {
             if op.operation_id == *name {
-                operations.insert(wire::operation_key(&op.method, &op.path));
+                operations.insert(reach::operation_key(&op.method, &op.path));
                 roots.extend(op.request.iter().filter_map(|r| r.body.schema.clone()));
                 roots.extend(
                     op.responses
@@ -292,7 +295,7 @@ fn selected(side: &Side, names: &[String]) -> (BTreeSet<String>, BTreeSet<String
             }
         }
     }
-    (wire::closure(&graph, roots), operations)
+    (reach::closure(&graph, roots), operations)
 }
 
 fn known_names(side: &Side) -> impl Iterator<Item = &str> {
@@ -329,7 +332,7 @@ pub fn diff(old: &Side, new: &Side, options: &Options) -> Result<Report, DiffErr
     let keep_def = |name: &str| filter.as_ref().is_none_or(|(defs, _)| defs.contains(name));
     let keep_op = |key: &str| filter.as_ref().is_none_or(|(_, ops)| ops.contains(key));
 
-    let mut engine = wire::Engine::new(&old.model, &new.model);
+    let mut engine = engine::Engine::new(&old.model, &new.model);
     let old_defs: BTreeMap<&str, _> = old
         .model
         .defs
@@ -369,30 +372,30 @@ pub fn diff(old: &Side, new: &Side, options: &Options) -> Result<Report, DiffErr
             });
         }
     }
-    let operation_changes = operations(old, new, &engine, &keep_op);
+    let operation_changes = operations::operations(old, new, &engine, &keep_op);
     let mut changes = engine.finish();
     changes.extend(schema_level);
 
     // Directions and operations: the union of both sides.
-    let (_, old_reach) = wire::all_reach(&old.model);
-    let (_, new_reach) = wire::all_reach(&new.model);
+    let (_, old_reach) = reach::all_reach(&old.model);
+    let (_, new_reach) = reach::all_reach(&new.model);
     for change in &mut changes {
-        let mut reach = wire::Reach::default();
+        let mut reached = reach::Reach::default();
         for r in [old_reach.get(&change.schema), new_reach.get(&change.schema)]
             .into_iter()
             .flatten()
         {
-            reach.request |= r.request;
-            reach.response |= r.response;
-            reach.operations.extend(r.operations.iter().cloned());
+            reached.request |= r.request;
+            reached.response |= r.response;
+            reached.operations.extend(r.operations.iter().cloned());
         }
-        change.direction = wire::direction_of(Some(&reach));
-        change.operations = reach.operations.into_iter().collect();
+        change.direction = reach::direction_of(Some(&reached));
+        change.operations = reached.operations.into_iter().collect();
     }
     changes.extend(operation_changes);
     let plans = (rust::Plans::new(&old.model), rust::Plans::new(&new.model));
     for change in &mut changes {
-        judge(change);
+        verdict::judge(change);
         if let (Some(op), Some(np)) = (&plans.0, &plans.1) {
             change.rust = rust::view(change, (&old.model, op), (&new.model, np));
         }
@@ -408,35 +411,6 @@ pub fn diff(old: &Side, new: &Side, options: &Options) -> Result<Report, DiffErr
         new: new.input.display().to_string(),
         changes,
     })
-}
-
-fn judge(change: &mut Change) {
-    let directions: &[(Direction, bool)] = match change.direction {
-        Direction::Request => &[(Direction::Request, true)],
-        Direction::Response => &[(Direction::Response, false)],
-        Direction::Both | Direction::None => {
-            &[(Direction::Request, true), (Direction::Response, false)]
-        }
-    };
-    let verdicts: Vec<(Direction, Verdict)> = directions
-        .iter()
-        .map(|(d, request)| (*d, wire::directional(change.kind, *request, change)))
-        .collect();
-    let worst = verdicts
-        .iter()
-        .map(|(_, v)| *v)
-        .min()
-        .unwrap_or(Verdict::NonBreaking);
-    change.verdict = worst;
-    change.breaks_in = if worst == Verdict::NonBreaking {
-        Vec::new()
-    } else {
-        verdicts
-            .iter()
-            .filter(|(_, v)| *v == worst)
-            .map(|(d, _)| *d)
-            .collect()
-    };
 }
 
 fn locate(change: &Change, old: &Side, new: &Side) -> Option<Location> {
@@ -460,180 +434,4 @@ fn locate(change: &Change, old: &Side, new: &Side) -> Option<Location> {
         line: position.line,
         column: position.column,
     })
-}
-
-fn operations(
-    old: &Side,
-    new: &Side,
-    engine: &wire::Engine<'_>,
-    keep: &dyn Fn(&str) -> bool,
-) -> Vec<Change> {
-    use crate::model::Operation;
-    let index = |side: &'_ Side| -> BTreeMap<String, Operation> {
-        side.model
-            .operations
-            .iter()
-            .map(|op| (wire::operation_key(&op.method, &op.path), op.clone()))
-            .collect()
-    };
-    let (olds, news) = (index(old), index(new));
-    let mut changes = Vec::new();
-    let label = |op: &Operation| format!("{} {}", op.method.to_uppercase(), op.path);
-    let make = |kind: Kind, op: &Operation, pointer: &str, message: String, direction| Change {
-        kind,
-        schema: label(op),
-        pointer: pointer.to_string(),
-        message,
-        direction,
-        operations: vec![label(op)],
-        operation_source: Some(op.source.clone()),
-        ..Change::default()
-    };
-    for (key, a) in &olds {
-        if !keep(key) {
-            continue;
-        }
-        let Some(b) = news.get(key) else {
-            changes.push(make(
-                Kind::OperationRemoved,
-                a,
-                "",
-                format!("operation {} removed", label(a)),
-                Direction::Both,
-            ));
-            continue;
-        };
-        match (&a.request, &b.request) {
-            (None, Some(r)) => {
-                let mut c = make(
-                    Kind::RequestBodyAdded,
-                    b,
-                    "/request",
-                    format!(
-                        "{} request body added",
-                        if r.required { "required" } else { "optional" }
-                    ),
-                    Direction::Request,
-                );
-                c.was_required = r.required;
-                changes.push(c);
-            }
-            (Some(_), None) => changes.push(make(
-                Kind::RequestBodyRemoved,
-                a,
-                "/request",
-                "request body removed".to_string(),
-                Direction::Request,
-            )),
-            (Some(x), Some(y)) => {
-                if !x.required && y.required {
-                    changes.push(make(
-                        Kind::RequestBodyRequired,
-                        b,
-                        "/request",
-                        "request body became required".to_string(),
-                        Direction::Request,
-                    ));
-                }
-                if let Some(c) = body_target(
-                    engine,
-                    b,
-                    "/request",
-                    &x.body,
-                    &y.body,
-                    Direction::Request,
-                    &make,
-                ) {
-                    changes.push(c);
-                }
-            }
-            (None, None) => {}
-        }
-        let statuses = |op: &Operation| -> BTreeMap<String, Option<crate::model::Body>> {
-            op.responses
-                .iter()
-                .map(|r| (r.status.clone(), r.body.clone()))
-                .collect()
-        };
-        let (sa, sb) = (statuses(a), statuses(b));
-        for (status, body) in &sa {
-            let pointer = format!("/responses/{status}");
-            match sb.get(status) {
-                None => changes.push(make(
-                    Kind::ResponseStatusRemoved,
-                    a,
-                    &pointer,
-                    format!("response status {status} removed"),
-                    Direction::Response,
-                )),
-                Some(other) => {
-                    if let (Some(x), Some(y)) = (body, other)
-                        && let Some(c) =
-                            body_target(engine, b, &pointer, x, y, Direction::Response, &make)
-                    {
-                        changes.push(c);
-                    }
-                }
-            }
-        }
-        for status in sb.keys() {
-            if !sa.contains_key(status) {
-                let mut c = make(
-                    Kind::ResponseStatusAdded,
-                    b,
-                    &format!("/responses/{status}"),
-                    format!("response status {status} added"),
-                    Direction::Response,
-                );
-                c.success_status = status.starts_with('2') || status == "default";
-                changes.push(c);
-            }
-        }
-    }
-    for (key, b) in &news {
-        if keep(key) && !olds.contains_key(key) {
-            changes.push(make(
-                Kind::OperationAdded,
-                b,
-                "",
-                format!("operation {} added", label(b)),
-                Direction::Both,
-            ));
-        }
-    }
-    changes
-}
-
-fn body_target(
-    engine: &wire::Engine<'_>,
-    op: &crate::model::Operation,
-    pointer: &str,
-    x: &crate::model::Body,
-    y: &crate::model::Body,
-    direction: Direction,
-    make: &dyn Fn(Kind, &crate::model::Operation, &str, String, Direction) -> Change,
-) -> Option<Change> {
-    let (Some(sx), Some(sy)) = (&x.schema, &y.schema) else {
-        return None;
-    };
-    if sx == sy {
-        return None;
-    }
-    let same = match (engine.old.def(sx), engine.new.def(sy)) {
-        (Some(a), Some(b)) => engine.same_target(a, b),
-        _ => false,
-    };
-    if same {
-        return None;
-    }
-    let mut change = make(
-        Kind::RefTargetChanged,
-        op,
-        pointer,
-        format!("body schema changed from `{sx}` to `{sy}`"),
-        direction,
-    );
-    change.old = Value::String(sx.clone());
-    change.new = Value::String(sy.clone());
-    Some(change)
 }

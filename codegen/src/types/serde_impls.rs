@@ -11,7 +11,8 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::{EnumDef, Field, RustType, StructDef, ident};
+use super::ir::{EnumDef, Field, RustType, StructDef};
+use super::naming::ident;
 
 /// How a field is read: what its slot holds while the map is read, and how
 /// the field's value comes out of the slot.

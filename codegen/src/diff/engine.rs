@@ -1,346 +1,19 @@
 //! The change engine: compares two models structurally, with `$ref`s
-//! resolved, `allOf` merged and the spellings of nullable normalised.
+//! resolved, `allOf` merged and the spellings of nullable normalised, and
+//! reports one change per place it happens.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use super::{Change, Direction, Kind};
-use crate::model::{InstanceType, Keywords, Model, NodeId, NodeKind, owners};
+use super::equality::Equality;
+use super::flat::{Flat, discriminator_json, flatten, type_text};
+use super::{Change, Kind};
+use crate::model::{Branch, Model, NodeId, NodeKind};
 use crate::source::escape_pointer_token;
 
 /// How deep a comparison follows inline schemas and expanded references.
 const MAX_DEPTH: usize = 64;
-
-/// A schema node seen as a whole: itself and its `allOf` branches merged,
-/// nullable taken out of `type`, `enum` and `anyOf`.
-#[derive(Debug, Default)]
-pub(crate) struct Flat {
-    /// The `$defs` entry the node is a bare `$ref` to.
-    pub reference: Option<String>,
-    pub nullable: bool,
-    /// `None` when the node says nothing about the type.
-    pub types: Option<BTreeSet<InstanceType>>,
-    /// Canonical JSON text of each value, without `null`.
-    pub enum_values: Option<BTreeSet<String>>,
-    pub format: Option<String>,
-    pub properties: BTreeMap<String, NodeId>,
-    pub required: BTreeSet<String>,
-    pub items: Option<NodeId>,
-    pub additional: Option<NodeId>,
-    pub branches: Vec<NodeId>,
-    pub discriminator: Option<(String, BTreeMap<String, String>)>,
-    pub constraints: BTreeMap<&'static str, Value>,
-}
-
-pub(crate) fn flatten(model: &Model, id: NodeId) -> Flat {
-    let mut flat = Flat::default();
-    let mut seen = HashSet::new();
-    merge(model, id, &mut flat, &mut seen, true);
-    flat
-}
-
-fn def_of(model: &Model, target: NodeId) -> Option<String> {
-    let pointer = &model.node(target).pointer;
-    let name = pointer.strip_prefix("/$defs/")?;
-    (!name.contains('/')).then(|| crate::source::unescape_pointer_token(name))
-}
-
-fn merge(model: &Model, id: NodeId, flat: &mut Flat, seen: &mut HashSet<NodeId>, top: bool) {
-    if !seen.insert(id) {
-        return;
-    }
-    let Some(k) = model.keywords(id) else {
-        return;
-    };
-    if let Some(reference) = &k.reference {
-        if top && !k.shape_type() {
-            flat.reference = def_of(model, reference.target);
-        }
-        merge(model, reference.target, flat, seen, false);
-    }
-    if let Some(types) = &k.types {
-        let set: BTreeSet<InstanceType> = types
-            .iter()
-            .copied()
-            .filter(|t| *t != InstanceType::Null)
-            .collect();
-        if types.contains(&InstanceType::Null) {
-            flat.nullable = true;
-        }
-        if !set.is_empty() || flat.types.is_none() {
-            flat.types = Some(match flat.types.take() {
-                Some(old) if !set.is_empty() && !old.is_empty() => {
-                    old.intersection(&set).copied().collect()
-                }
-                Some(old) if set.is_empty() => old,
-                _ => set,
-            });
-        }
-    }
-    let enum_from = |values: &[Value], flat: &mut Flat| {
-        let mut set = BTreeSet::new();
-        for value in values {
-            if value.is_null() {
-                flat.nullable = true;
-            } else {
-                set.insert(value.to_string());
-            }
-        }
-        flat.enum_values = Some(match flat.enum_values.take() {
-            Some(old) => old.intersection(&set).cloned().collect(),
-            None => set,
-        });
-    };
-    if let Some(values) = &k.enum_values {
-        enum_from(values, flat);
-    }
-    if let Some(value) = &k.const_value {
-        enum_from(std::slice::from_ref(value), flat);
-    }
-    if flat.format.is_none() {
-        flat.format.clone_from(&k.format);
-    }
-    for (name, child) in &k.properties {
-        flat.properties.entry(name.clone()).or_insert(*child);
-    }
-    flat.required.extend(k.required.iter().cloned());
-    if flat.items.is_none() {
-        flat.items = k.items;
-    }
-    if flat.additional.is_none() {
-        flat.additional = k.additional_properties;
-    }
-    for (name, value) in [
-        ("maxLength", k.max_length.map(Value::from)),
-        ("minLength", k.min_length.map(Value::from)),
-        ("maximum", k.maximum.clone().map(Value::Number)),
-        ("minimum", k.minimum.clone().map(Value::Number)),
-        (
-            "exclusiveMaximum",
-            k.exclusive_maximum.clone().map(Value::Number),
-        ),
-        (
-            "exclusiveMinimum",
-            k.exclusive_minimum.clone().map(Value::Number),
-        ),
-        ("maxItems", k.max_items.map(Value::from)),
-        ("minItems", k.min_items.map(Value::from)),
-        ("pattern", k.pattern.clone().map(Value::String)),
-    ] {
-        if let Some(value) = value {
-            flat.constraints.entry(name).or_insert(value);
-        }
-    }
-    if let (Some(d), None) = (&k.discriminator, &flat.discriminator) {
-        let mapping = d
-            .mapping
-            .iter()
-            .map(|(tag, target)| {
-                (
-                    tag.clone(),
-                    def_of(model, *target).unwrap_or_else(|| model.node(*target).pointer.clone()),
-                )
-            })
-            .collect();
-        flat.discriminator = Some((d.property_name.clone(), mapping));
-    }
-    // `anyOf`/`oneOf` with a `{type: null}` branch is how nullable is spelled
-    // beside a `$ref`: the other branch is the schema.
-    for alternatives in [&k.any_of, &k.one_of] {
-        if alternatives.is_empty() {
-            continue;
-        }
-        let (nulls, others): (Vec<NodeId>, Vec<NodeId>) = alternatives
-            .iter()
-            .partition(|b| model.keywords(**b).is_some_and(Keywords::only_null));
-        if !nulls.is_empty() {
-            flat.nullable = true;
-        }
-        if others.len() == 1 && !nulls.is_empty() {
-            let only = others[0];
-            if top
-                && flat.reference.is_none()
-                && k.properties.is_empty()
-                && k.types.is_none()
-                && let Some(r) = model.keywords(only).and_then(|k| k.reference.as_ref())
-            {
-                flat.reference = def_of(model, r.target);
-            }
-            merge(model, only, flat, seen, top && k.properties.is_empty());
-        } else {
-            flat.branches.extend(others);
-        }
-    }
-    for branch in &k.all_of {
-        let lone = k.all_of.len() == 1 && k.properties.is_empty() && k.types.is_none();
-        merge(model, *branch, flat, seen, top && lone);
-    }
-}
-
-/// Structural equality, coinductive over cycles.
-pub(crate) struct Equality<'a> {
-    pub old: &'a Model,
-    pub new: &'a Model,
-    assumed: HashSet<(NodeId, NodeId)>,
-}
-
-impl<'a> Equality<'a> {
-    pub fn new(old: &'a Model, new: &'a Model) -> Self {
-        Equality {
-            old,
-            new,
-            assumed: HashSet::new(),
-        }
-    }
-
-    pub fn equal(&mut self, a: NodeId, b: NodeId) -> bool {
-        if !self.assumed.insert((a, b)) {
-            return true;
-        }
-        let (fa, fb) = (flatten(self.old, a), flatten(self.new, b));
-        let same = fa.nullable == fb.nullable
-            && fa.types == fb.types
-            && fa.enum_values == fb.enum_values
-            && fa.format == fb.format
-            && fa.required == fb.required
-            && fa.constraints == fb.constraints
-            && fa.discriminator.as_ref().map(|d| &d.0) == fb.discriminator.as_ref().map(|d| &d.0)
-            && fa.properties.keys().eq(fb.properties.keys())
-            && fa.branches.len() == fb.branches.len()
-            && self.optional(fa.items, fb.items)
-            && self.optional(fa.additional, fb.additional)
-            && fa
-                .properties
-                .values()
-                .zip(fb.properties.values())
-                .all(|(x, y)| self.equal(*x, *y));
-        let same = same && {
-            // Branches in any order.
-            let mut unused: Vec<NodeId> = fb.branches.clone();
-            fa.branches
-                .iter()
-                .all(|x| match unused.iter().position(|y| self.equal(*x, *y)) {
-                    Some(i) => {
-                        unused.remove(i);
-                        true
-                    }
-                    None => false,
-                })
-        };
-        if !same {
-            self.assumed.remove(&(a, b));
-        }
-        same
-    }
-
-    fn optional(&mut self, a: Option<NodeId>, b: Option<NodeId>) -> bool {
-        match (a, b) {
-            (None, None) => true,
-            (Some(x), Some(y)) => self.equal(x, y),
-            _ => false,
-        }
-    }
-}
-
-/// Who reaches each `$defs` entry: operation labels and directions.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Reach {
-    pub operations: BTreeSet<String>,
-    pub request: bool,
-    pub response: bool,
-}
-
-/// The `$defs` entries each entry references, directly.
-pub(crate) fn ref_graph(model: &Model) -> BTreeMap<String, BTreeSet<String>> {
-    let owner = owners(model);
-    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (name, _) in &model.defs {
-        graph.entry(name.clone()).or_default();
-    }
-    for (i, node) in model.nodes.iter().enumerate() {
-        let NodeKind::Schema(k) = &node.kind else {
-            continue;
-        };
-        let Some(from) = owner.get(&NodeId(i as u32)) else {
-            continue;
-        };
-        let mut targets: Vec<NodeId> = k.reference.iter().map(|r| r.target).collect();
-        if let Some(d) = &k.discriminator {
-            targets.extend(d.mapping.iter().map(|(_, t)| *t));
-        }
-        for target in targets {
-            if let Some(to) = owner.get(&target) {
-                graph.entry(from.clone()).or_default().insert(to.clone());
-            }
-        }
-    }
-    graph
-}
-
-pub(crate) fn closure(
-    graph: &BTreeMap<String, BTreeSet<String>>,
-    roots: impl IntoIterator<Item = String>,
-) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<String> = roots.into_iter().collect();
-    while let Some(name) = stack.pop() {
-        if seen.insert(name.clone()) {
-            stack.extend(graph.get(&name).into_iter().flatten().cloned());
-        }
-    }
-    seen
-}
-
-/// The key operations are matched by: method and path, with every path
-/// parameter reduced to its position.
-pub(crate) fn operation_key(method: &str, path: &str) -> String {
-    let mut key = method.to_uppercase();
-    key.push(' ');
-    let mut depth = 0;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                depth += 1;
-                if depth == 1 {
-                    key.push_str("{}");
-                }
-            }
-            '}' => depth -= 1,
-            _ if depth > 0 => {}
-            _ => key.push(c),
-        }
-    }
-    key
-}
-
-pub(crate) fn reach(
-    model: &Model,
-    graph: &BTreeMap<String, BTreeSet<String>>,
-) -> BTreeMap<String, Reach> {
-    let mut reach: BTreeMap<String, Reach> = BTreeMap::new();
-    for op in &model.operations {
-        let label = format!("{} {}", op.method.to_uppercase(), op.path);
-        if let Some(schema) = op.request.as_ref().and_then(|r| r.body.schema.clone()) {
-            for def in closure(graph, [schema]) {
-                let entry = reach.entry(def).or_default();
-                entry.request = true;
-                entry.operations.insert(format!("{label} request"));
-            }
-        }
-        for response in &op.responses {
-            let status = &response.status;
-            if let Some(schema) = response.body.as_ref().and_then(|b| b.schema.clone()) {
-                for def in closure(graph, [schema]) {
-                    let entry = reach.entry(def).or_default();
-                    entry.response = true;
-                    entry.operations.insert(format!("{label} {status}"));
-                }
-            }
-        }
-    }
-    reach
-}
 
 /// Where a comparison stands: the owning `$defs` entry and the pointer in it,
 /// plus the node pointers on each side for positions.
@@ -363,26 +36,12 @@ impl At {
     }
 }
 
-pub(crate) struct Engine<'a> {
+pub(super) struct Engine<'a> {
     pub old: &'a Model,
     pub new: &'a Model,
-    pub changes: Vec<Change>,
+    changes: Vec<Change>,
     /// Old and new rename candidates found at the same object.
     renames: Vec<(usize, usize)>,
-}
-
-fn type_text(flat: &Flat) -> String {
-    let base = match (&flat.reference, &flat.types) {
-        (Some(r), _) => format!("$ref {r}"),
-        (None, None) => "any".to_string(),
-        (None, Some(t)) if t.is_empty() => "any".to_string(),
-        (None, Some(t)) => t.iter().map(|t| t.name()).collect::<Vec<_>>().join("|"),
-    };
-    if flat.enum_values.is_some() && flat.reference.is_none() {
-        format!("{base} enum")
-    } else {
-        base
-    }
 }
 
 impl<'a> Engine<'a> {
@@ -673,29 +332,28 @@ impl<'a> Engine<'a> {
         if fa.branches.is_empty() && fb.branches.is_empty() {
             return;
         }
-        let mut unmatched_new: Vec<(usize, NodeId)> =
-            fb.branches.iter().copied().enumerate().collect();
-        let mut unmatched_old = Vec::new();
-        for (i, x) in fa.branches.iter().enumerate() {
+        let mut unmatched_new: Vec<Branch> = fb.branches.clone();
+        let mut unmatched_old: Vec<Branch> = Vec::new();
+        for x in &fa.branches {
             let found = unmatched_new
                 .iter()
-                .position(|(_, y)| Equality::new(self.old, self.new).equal(*x, *y));
+                .position(|y| Equality::new(self.old, self.new).equal(x.node, y.node));
             match found {
                 Some(p) => {
                     unmatched_new.remove(p);
                 }
-                None => unmatched_old.push((i, *x)),
+                None => unmatched_old.push(*x),
             }
         }
         // A `$ref` branch to the same schema on both sides is the same
         // branch: what changed inside that schema is reported there.
-        unmatched_old.retain(|(_, x)| {
-            let Some(name) = flatten(self.old, *x).reference else {
+        unmatched_old.retain(|x| {
+            let Some(name) = flatten(self.old, x.node).reference else {
                 return true;
             };
             let same = unmatched_new
                 .iter()
-                .position(|(_, y)| flatten(self.new, *y).reference.as_ref() == Some(&name));
+                .position(|y| flatten(self.new, y.node).reference.as_ref() == Some(&name));
             match same {
                 Some(p) => {
                     unmatched_new.remove(p);
@@ -706,18 +364,16 @@ impl<'a> Engine<'a> {
         });
         // A branch changed in place when both sides lost and gained one
         // branch that is the same `$ref` or the same position.
-        if unmatched_old.len() == 1 && unmatched_new.len() == 1 {
-            let ((i, x), (j, y)) = (unmatched_old[0], unmatched_new[0]);
-            let child = at.child(&format!("/oneOf/{j}"), self.old, self.new, x, y);
-            let _ = i;
-            self.compare(&child, x, y, depth + 1, false);
+        if let ([x], [y]) = (&unmatched_old[..], &unmatched_new[..]) {
+            let child = at.child(&y.suffix(), self.old, self.new, x.node, y.node);
+            self.compare(&child, x.node, y.node, depth + 1, false);
             return;
         }
-        for (i, x) in unmatched_old {
-            let description = type_text(&flatten(self.old, x));
+        for x in unmatched_old {
+            let description = type_text(&flatten(self.old, x.node));
             let mut at = at.clone();
-            at.pointer = format!("{}/oneOf/{i}", at.pointer);
-            at.old = self.old.node(x).pointer.clone();
+            at.pointer = format!("{}{}", at.pointer, x.suffix());
+            at.old = self.old.node(x.node).pointer.clone();
             self.push(
                 Kind::BranchRemoved,
                 &at,
@@ -726,11 +382,11 @@ impl<'a> Engine<'a> {
                 Value::Null,
             );
         }
-        for (j, y) in unmatched_new {
-            let description = type_text(&flatten(self.new, y));
+        for y in unmatched_new {
+            let description = type_text(&flatten(self.new, y.node));
             let mut at = at.clone();
-            at.pointer = format!("{}/oneOf/{j}", at.pointer);
-            at.new = self.new.node(y).pointer.clone();
+            at.pointer = format!("{}{}", at.pointer, y.suffix());
+            at.new = self.new.node(y.node).pointer.clone();
             self.push(
                 Kind::BranchAdded,
                 &at,
@@ -780,7 +436,7 @@ impl<'a> Engine<'a> {
                         json!({"required": required, "type": type_text(&flatten(self.old, *x))}),
                         Value::Null,
                     );
-                    self.changes[index].was_required = required;
+                    self.changes[index].verdict_inputs.was_required = required;
                     removed.push((index, *x));
                 }
             }
@@ -818,7 +474,7 @@ impl<'a> Engine<'a> {
                 Value::Null,
                 json!({"required": required, "type": type_text(&flatten(self.new, *y))}),
             );
-            self.changes[index].refused_by_old_model = refused.is_some();
+            self.changes[index].verdict_inputs.refused_by_old_model = refused.is_some();
             added.push((index, *y));
         }
         // Rename hints: one removal and one addition with the same schema.
@@ -844,92 +500,5 @@ impl<'a> Engine<'a> {
             self.changes[added].renamed_from = Some(from);
         }
         self.changes
-    }
-}
-
-fn discriminator_json(flat: &Flat) -> Value {
-    match &flat.discriminator {
-        None => Value::Null,
-        Some((property, mapping)) => json!({"propertyName": property, "mapping": mapping}),
-    }
-}
-
-/// The verdict of a change kind used in one direction.
-pub(crate) fn directional(kind: Kind, request: bool, change: &Change) -> super::Verdict {
-    use super::Verdict::{Absorbed, Breaking, NonBreaking};
-    match (kind, request) {
-        (Kind::PropertyAddedOptional, true) => NonBreaking,
-        (Kind::PropertyAddedOptional | Kind::PropertyAddedRequired, false) => {
-            if change.refused_by_old_model {
-                Breaking
-            } else {
-                Absorbed
-            }
-        }
-        (Kind::PropertyAddedRequired, true) => Breaking,
-        (Kind::PropertyRemoved, true) => Breaking,
-        (Kind::PropertyRemoved, false) => {
-            if change.was_required {
-                Breaking
-            } else {
-                NonBreaking
-            }
-        }
-        (Kind::BecameRequired, true) | (Kind::BecameOptional, false) => Breaking,
-        (Kind::BecameRequired, false) | (Kind::BecameOptional, true) => NonBreaking,
-        (Kind::BecameNullable, false) | (Kind::BecameNotNullable, true) => Breaking,
-        (Kind::BecameNullable, true) | (Kind::BecameNotNullable, false) => NonBreaking,
-        (Kind::TypeChanged | Kind::RefTargetChanged | Kind::FormatChanged, _) => Breaking,
-        (Kind::DiscriminatorChanged, _) => Breaking,
-        (Kind::EnumValueRemoved, true) => Breaking,
-        (Kind::EnumValueRemoved, false) => NonBreaking,
-        (Kind::EnumValueAdded, true) => NonBreaking,
-        (Kind::EnumValueAdded, false) => Absorbed,
-        (Kind::EnumConstrained, true) => Breaking,
-        (Kind::EnumConstrained, false) => NonBreaking,
-        (Kind::EnumUnconstrained, true) => NonBreaking,
-        (Kind::EnumUnconstrained, false) => Absorbed,
-        (Kind::BranchAdded, true) | (Kind::BranchRemoved, false) => NonBreaking,
-        (Kind::BranchAdded, false) | (Kind::BranchRemoved, true) => Breaking,
-        (Kind::ConstraintTightened, true) | (Kind::ConstraintLoosened, false) => Breaking,
-        (Kind::ConstraintTightened, false) | (Kind::ConstraintLoosened, true) => NonBreaking,
-        (Kind::SchemaAdded, _) => NonBreaking,
-        (Kind::SchemaRemoved, _) => Breaking,
-        (Kind::OperationAdded, _) => NonBreaking,
-        (Kind::OperationRemoved, _) => Breaking,
-        (Kind::RequestBodyAdded, _) => {
-            if change.was_required {
-                Breaking
-            } else {
-                NonBreaking
-            }
-        }
-        (Kind::RequestBodyRemoved | Kind::RequestBodyRequired, _) => Breaking,
-        (Kind::ResponseStatusAdded, _) => {
-            if change.success_status {
-                Breaking
-            } else {
-                NonBreaking
-            }
-        }
-        (Kind::ResponseStatusRemoved, _) => NonBreaking,
-    }
-}
-
-/// The reach of every `$defs` entry on one side, for directions.
-pub(crate) fn all_reach(
-    model: &Model,
-) -> (BTreeMap<String, BTreeSet<String>>, BTreeMap<String, Reach>) {
-    let graph = ref_graph(model);
-    let reach = reach(model, &graph);
-    (graph, reach)
-}
-
-pub(crate) fn direction_of(reach: Option<&Reach>) -> Direction {
-    match reach {
-        Some(r) if r.request && r.response => Direction::Both,
-        Some(r) if r.request => Direction::Request,
-        Some(r) if r.response => Direction::Response,
-        _ => Direction::None,
     }
 }

@@ -1,0 +1,533 @@
+//! Parsing a document into the model, in two phases: every schema node gets
+//! its id, base URI and anchors, then every `$ref` is resolved against them.
+
+use std::collections::HashMap;
+
+use serde_json::{Number, Value};
+
+use super::uri::{resolve_uri, split_fragment};
+use super::{
+    Discriminator, InstanceType, Keywords, Model, ModelError, Node, NodeId, NodeKind, Reference,
+};
+use crate::source::{escape_pointer_token, percent_decode};
+
+/// Keywords of draft 2020-12 that change a verdict and that this project does
+/// not implement. They are refused by name instead of being ignored.
+const UNSUPPORTED: [(&str, &str); 5] = [
+    ("$dynamicRef", "dynamic scopes are not implemented"),
+    ("$recursiveRef", "it belongs to draft 2019-09"),
+    (
+        "unevaluatedProperties",
+        "annotation-dependent evaluation is not implemented",
+    ),
+    (
+        "unevaluatedItems",
+        "annotation-dependent evaluation is not implemented",
+    ),
+    ("$vocabulary", "custom vocabularies are not implemented"),
+];
+
+impl Model {
+    /// Parses a JSON Schema document.
+    pub fn parse(document: &Value) -> Result<Model, ModelError> {
+        let mut parser = Parser {
+            document,
+            nodes: Vec::new(),
+            by_pointer: HashMap::new(),
+            resources: HashMap::new(),
+            anchors: HashMap::new(),
+            pending_refs: Vec::new(),
+            pending_mappings: Vec::new(),
+        };
+        let root = parser.parse_node(document, String::new(), DEFAULT_BASE)?;
+        parser.resolve()?;
+        let defs = match &parser.nodes[root.index()].kind {
+            NodeKind::Schema(keywords) => keywords.defs.clone(),
+            NodeKind::Bool(_) => Vec::new(),
+        };
+        let (provenance, operations) = super::operations::read(document)?;
+        Ok(Model {
+            nodes: parser.nodes,
+            root,
+            defs,
+            provenance,
+            operations,
+        })
+    }
+}
+
+/// The one dialect this project reads.
+const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+
+const DEFAULT_BASE: &str = "urn:intercom-codegen:document";
+
+struct Parser<'a> {
+    document: &'a Value,
+    nodes: Vec<Node>,
+    by_pointer: HashMap<String, NodeId>,
+    /// Absolute URI of each schema resource (without fragment) to its root pointer.
+    resources: HashMap<String, String>,
+    /// `uri#anchor` to the node that declares it.
+    anchors: HashMap<String, NodeId>,
+    /// `$ref`s to resolve once every node is known: (node, base URI, written reference).
+    pending_refs: Vec<(NodeId, String, String)>,
+    /// Discriminator mappings to resolve: (node, index in mapping, base URI, reference).
+    pending_mappings: Vec<(NodeId, usize, String, String)>,
+}
+
+impl Parser<'_> {
+    fn parse_node(
+        &mut self,
+        value: &Value,
+        pointer: String,
+        base: &str,
+    ) -> Result<NodeId, ModelError> {
+        if let Some(&existing) = self.by_pointer.get(&pointer) {
+            return Ok(existing);
+        }
+        let id = NodeId(self.nodes.len() as u32);
+        self.by_pointer.insert(pointer.clone(), id);
+        let map = match value {
+            Value::Bool(b) => {
+                self.nodes.push(Node {
+                    pointer,
+                    kind: NodeKind::Bool(*b),
+                });
+                return Ok(id);
+            }
+            Value::Object(map) => map,
+            _ => {
+                return Err(ModelError::Invalid {
+                    pointer,
+                    keyword: "schema".into(),
+                    expected: "a schema: an object or a boolean".into(),
+                });
+            }
+        };
+        self.nodes.push(Node {
+            pointer: pointer.clone(),
+            kind: NodeKind::Bool(true),
+        });
+        let mut k = Keywords::default();
+
+        // `$id` changes the base URI for this node and everything below it.
+        let mut base = base.to_string();
+        if let Some(raw) = map.get("$id") {
+            let written = expect_string(raw, &pointer, "$id")?;
+            let resolved = resolve_uri(&base, written);
+            let (resource, _) = split_fragment(&resolved);
+            base = resource.to_string();
+            self.resources.insert(base.clone(), pointer.clone());
+            k.id = Some(written.to_string());
+        } else if pointer.is_empty() {
+            self.resources.insert(base.clone(), pointer.clone());
+        }
+        if let Some(raw) = map.get("$anchor") {
+            let anchor = expect_string(raw, &pointer, "$anchor")?;
+            self.anchors.insert(format!("{base}#{anchor}"), id);
+            k.anchor = Some(anchor.to_string());
+        }
+        // Without `$dynamicRef`, a dynamic anchor is an ordinary anchor for `$ref`.
+        if let Some(raw) = map.get("$dynamicAnchor") {
+            let anchor = expect_string(raw, &pointer, "$dynamicAnchor")?;
+            self.anchors.entry(format!("{base}#{anchor}")).or_insert(id);
+        }
+
+        for (keyword, reason) in UNSUPPORTED {
+            if map.contains_key(keyword) {
+                return Err(ModelError::Unsupported {
+                    pointer: pointer.clone(),
+                    keyword: keyword.into(),
+                    reason: reason.into(),
+                });
+            }
+        }
+
+        let at = |keyword: &str| format!("{pointer}/{}", escape_pointer_token(keyword));
+        for (keyword, raw) in map {
+            match keyword.as_str() {
+                "$ref" => {
+                    let written = expect_string(raw, &pointer, keyword)?;
+                    self.pending_refs
+                        .push((id, base.clone(), written.to_string()));
+                }
+                "$defs" => k.defs = self.schema_map(raw, &at(keyword), &base, keyword)?,
+                "$comment" => k.comment = Some(expect_string(raw, &pointer, keyword)?.to_string()),
+                "allOf" => k.all_of = self.schema_list(raw, &at(keyword), &base, keyword)?,
+                "anyOf" => k.any_of = self.schema_list(raw, &at(keyword), &base, keyword)?,
+                "oneOf" => k.one_of = self.schema_list(raw, &at(keyword), &base, keyword)?,
+                "not" => k.not = Some(self.parse_node(raw, at(keyword), &base)?),
+                "if" => k.if_ = Some(self.parse_node(raw, at(keyword), &base)?),
+                "then" => k.then_ = Some(self.parse_node(raw, at(keyword), &base)?),
+                "else" => k.else_ = Some(self.parse_node(raw, at(keyword), &base)?),
+                "dependentSchemas" => {
+                    k.dependent_schemas = self.schema_map(raw, &at(keyword), &base, keyword)?
+                }
+                "prefixItems" => {
+                    k.prefix_items = self.schema_list(raw, &at(keyword), &base, keyword)?
+                }
+                "items" => k.items = Some(self.parse_node(raw, at(keyword), &base)?),
+                "contains" => k.contains = Some(self.parse_node(raw, at(keyword), &base)?),
+                "properties" => {
+                    k.properties = self.schema_map(raw, &at(keyword), &base, keyword)?
+                }
+                "patternProperties" => {
+                    k.pattern_properties = self.schema_map(raw, &at(keyword), &base, keyword)?;
+                    for (pattern, _) in &k.pattern_properties {
+                        check_pattern(pattern, &at(keyword), keyword)?;
+                    }
+                }
+                "additionalProperties" => {
+                    k.additional_properties = Some(self.parse_node(raw, at(keyword), &base)?)
+                }
+                "propertyNames" => {
+                    k.property_names = Some(self.parse_node(raw, at(keyword), &base)?)
+                }
+                "type" => k.types = Some(parse_types(raw, &pointer)?),
+                "enum" => match raw {
+                    Value::Array(values) => k.enum_values = Some(values.clone()),
+                    _ => return Err(invalid(&pointer, keyword, "a list of values")),
+                },
+                "const" => k.const_value = Some(raw.clone()),
+                "multipleOf" => {
+                    let n = expect_number(raw, &pointer, keyword)?;
+                    if n.as_f64().is_none_or(|f| f <= 0.0) {
+                        return Err(invalid(&pointer, keyword, "a number greater than 0"));
+                    }
+                    k.multiple_of = Some(n);
+                }
+                "maximum" => k.maximum = Some(expect_number(raw, &pointer, keyword)?),
+                "exclusiveMaximum" => {
+                    k.exclusive_maximum = Some(expect_number(raw, &pointer, keyword)?)
+                }
+                "minimum" => k.minimum = Some(expect_number(raw, &pointer, keyword)?),
+                "exclusiveMinimum" => {
+                    k.exclusive_minimum = Some(expect_number(raw, &pointer, keyword)?)
+                }
+                "maxLength" => k.max_length = Some(expect_count(raw, &pointer, keyword)?),
+                "minLength" => k.min_length = Some(expect_count(raw, &pointer, keyword)?),
+                "pattern" => {
+                    let pattern = expect_string(raw, &pointer, keyword)?;
+                    check_pattern(pattern, &pointer, keyword)?;
+                    k.pattern = Some(pattern.to_string());
+                }
+                "maxItems" => k.max_items = Some(expect_count(raw, &pointer, keyword)?),
+                "minItems" => k.min_items = Some(expect_count(raw, &pointer, keyword)?),
+                "uniqueItems" => k.unique_items = expect_bool(raw, &pointer, keyword)?,
+                "maxContains" => k.max_contains = Some(expect_count(raw, &pointer, keyword)?),
+                "minContains" => k.min_contains = Some(expect_count(raw, &pointer, keyword)?),
+                "maxProperties" => k.max_properties = Some(expect_count(raw, &pointer, keyword)?),
+                "minProperties" => k.min_properties = Some(expect_count(raw, &pointer, keyword)?),
+                "required" => k.required = expect_strings(raw, &pointer, keyword)?,
+                "dependentRequired" => {
+                    let Value::Object(entries) = raw else {
+                        return Err(invalid(
+                            &pointer,
+                            keyword,
+                            "an object of property name lists",
+                        ));
+                    };
+                    for (name, names) in entries {
+                        k.dependent_required
+                            .push((name.clone(), expect_strings(names, &at(keyword), name)?));
+                    }
+                }
+                "format" => k.format = Some(expect_string(raw, &pointer, keyword)?.to_string()),
+                "contentEncoding" => {
+                    k.content_encoding = Some(expect_string(raw, &pointer, keyword)?.to_string())
+                }
+                "contentMediaType" => {
+                    k.content_media_type = Some(expect_string(raw, &pointer, keyword)?.to_string())
+                }
+                "title" => k.title = Some(expect_string(raw, &pointer, keyword)?.to_string()),
+                "description" => {
+                    k.description = Some(expect_string(raw, &pointer, keyword)?.to_string())
+                }
+                "default" => k.default = Some(raw.clone()),
+                "examples" => match raw {
+                    Value::Array(values) => k.examples = values.clone(),
+                    _ => return Err(invalid(&pointer, keyword, "a list of values")),
+                },
+                "deprecated" => k.deprecated = expect_bool(raw, &pointer, keyword)?,
+                "readOnly" => k.read_only = expect_bool(raw, &pointer, keyword)?,
+                "writeOnly" => k.write_only = expect_bool(raw, &pointer, keyword)?,
+                "discriminator" => {
+                    k.discriminator = Some(self.discriminator(raw, id, &at(keyword), &base)?)
+                }
+                "x-unresolved-ref" => {
+                    k.unresolved_ref = Some(expect_string(raw, &pointer, keyword)?.to_string())
+                }
+                "$schema" => {
+                    let dialect = expect_string(raw, &pointer, keyword)?;
+                    if dialect.trim_end_matches('#') != DRAFT_2020_12 {
+                        return Err(ModelError::Unsupported {
+                            pointer,
+                            keyword: keyword.to_owned(),
+                            reason: format!(
+                                "only the draft 2020-12 dialect ({DRAFT_2020_12}) is implemented, not {dialect}"
+                            ),
+                        });
+                    }
+                }
+                // Identity keywords, read above.
+                "$id" | "$anchor" | "$dynamicAnchor" => {}
+                // Anything else is an annotation with no effect on validation
+                // (draft 2020-12 requires unknown keywords to be ignored).
+                _ => {}
+            }
+        }
+        self.nodes[id.index()].kind = NodeKind::Schema(Box::new(k));
+        Ok(id)
+    }
+
+    fn schema_list(
+        &mut self,
+        raw: &Value,
+        pointer: &str,
+        base: &str,
+        keyword: &str,
+    ) -> Result<Vec<NodeId>, ModelError> {
+        let Value::Array(items) = raw else {
+            return Err(invalid(
+                parent(pointer),
+                keyword,
+                "a non-empty list of schemas",
+            ));
+        };
+        if items.is_empty() {
+            return Err(invalid(
+                parent(pointer),
+                keyword,
+                "a non-empty list of schemas",
+            ));
+        }
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| self.parse_node(item, format!("{pointer}/{i}"), base))
+            .collect()
+    }
+
+    fn schema_map(
+        &mut self,
+        raw: &Value,
+        pointer: &str,
+        base: &str,
+        keyword: &str,
+    ) -> Result<Vec<(String, NodeId)>, ModelError> {
+        let Value::Object(entries) = raw else {
+            return Err(invalid(
+                parent(pointer),
+                keyword,
+                "an object whose values are schemas",
+            ));
+        };
+        let mut parsed = Vec::with_capacity(entries.len());
+        for (name, value) in entries {
+            let id = self.parse_node(
+                value,
+                format!("{pointer}/{}", escape_pointer_token(name)),
+                base,
+            )?;
+            parsed.push((name.clone(), id));
+        }
+        Ok(parsed)
+    }
+
+    fn discriminator(
+        &mut self,
+        raw: &Value,
+        id: NodeId,
+        pointer: &str,
+        base: &str,
+    ) -> Result<Discriminator, ModelError> {
+        let property_name = raw
+            .get("propertyName")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                invalid(
+                    pointer,
+                    "propertyName",
+                    "the name of the discriminating property",
+                )
+            })?
+            .to_string();
+        let mut mapping = Vec::new();
+        if let Some(entries) = raw.get("mapping") {
+            let Value::Object(entries) = entries else {
+                return Err(invalid(
+                    pointer,
+                    "mapping",
+                    "an object of values to schema references",
+                ));
+            };
+            for (index, (tag, target)) in entries.iter().enumerate() {
+                let target = expect_string(target, &format!("{pointer}/mapping"), tag)?;
+                self.pending_mappings
+                    .push((id, index, base.to_string(), target.to_string()));
+                // Placeholder until resolution; every entry is replaced.
+                mapping.push((tag.clone(), id));
+            }
+        }
+        Ok(Discriminator {
+            property_name,
+            mapping,
+        })
+    }
+
+    fn resolve(&mut self) -> Result<(), ModelError> {
+        for (id, base, written) in std::mem::take(&mut self.pending_refs) {
+            let pointer = self.nodes[id.index()].pointer.clone();
+            let target = self.lookup(&base, &written, &format!("{pointer}/$ref"))?;
+            if let NodeKind::Schema(k) = &mut self.nodes[id.index()].kind {
+                k.reference = Some(Reference { written, target });
+            }
+        }
+        for (id, index, base, written) in std::mem::take(&mut self.pending_mappings) {
+            let pointer = format!("{}/discriminator/mapping", self.nodes[id.index()].pointer);
+            let target = self.lookup(&base, &written, &pointer)?;
+            if let NodeKind::Schema(k) = &mut self.nodes[id.index()].kind
+                && let Some(discriminator) = &mut k.discriminator
+            {
+                discriminator.mapping[index].1 = target;
+            }
+        }
+        // Targets parsed during lookup may hold references of their own.
+        if !self.pending_refs.is_empty() {
+            return self.resolve();
+        }
+        Ok(())
+    }
+
+    /// Finds the node a reference points to, parsing it if it stands somewhere
+    /// no schema keyword reached (inside an unknown keyword, say).
+    fn lookup(&mut self, base: &str, written: &str, at: &str) -> Result<NodeId, ModelError> {
+        let resolved = resolve_uri(base, written);
+        let (resource, fragment) = split_fragment(&resolved);
+        let unresolved = || ModelError::UnresolvedRef {
+            pointer: at.to_string(),
+            reference: written.to_string(),
+        };
+        let Some(root_pointer) = self.resources.get(resource).cloned() else {
+            let remote = !resource.starts_with(DEFAULT_BASE);
+            return Err(if remote {
+                ModelError::Unsupported {
+                    pointer: at.to_string(),
+                    keyword: "$ref".into(),
+                    reason: format!(
+                        "`{written}` points into another document; only references within the document are supported"
+                    ),
+                }
+            } else {
+                unresolved()
+            });
+        };
+        let fragment = percent_decode(fragment.unwrap_or(""));
+        if !fragment.is_empty() && !fragment.starts_with('/') {
+            return self
+                .anchors
+                .get(&format!("{resource}#{fragment}"))
+                .copied()
+                .ok_or_else(unresolved);
+        }
+        let pointer = format!("{root_pointer}{fragment}");
+        if let Some(&id) = self.by_pointer.get(&pointer) {
+            return Ok(id);
+        }
+        let value = self.document.pointer(&pointer).ok_or_else(unresolved)?;
+        if !(value.is_object() || value.is_boolean()) {
+            return Err(unresolved());
+        }
+        self.parse_node(value, pointer, resource)
+    }
+}
+
+fn parent(pointer: &str) -> &str {
+    pointer.rfind('/').map_or("", |slash| &pointer[..slash])
+}
+
+pub(super) fn invalid(pointer: &str, keyword: &str, expected: &str) -> ModelError {
+    ModelError::Invalid {
+        pointer: pointer.to_string(),
+        keyword: keyword.to_string(),
+        expected: expected.to_string(),
+    }
+}
+
+fn expect_string<'v>(raw: &'v Value, pointer: &str, keyword: &str) -> Result<&'v str, ModelError> {
+    raw.as_str()
+        .ok_or_else(|| invalid(pointer, keyword, "a string"))
+}
+
+fn expect_bool(raw: &Value, pointer: &str, keyword: &str) -> Result<bool, ModelError> {
+    raw.as_bool()
+        .ok_or_else(|| invalid(pointer, keyword, "true or false"))
+}
+
+fn expect_number(raw: &Value, pointer: &str, keyword: &str) -> Result<Number, ModelError> {
+    match raw {
+        Value::Number(n) => Ok(n.clone()),
+        _ => Err(invalid(pointer, keyword, "a number")),
+    }
+}
+
+/// A non-negative integer; `2.0` counts as `2`, as the specification allows.
+fn expect_count(raw: &Value, pointer: &str, keyword: &str) -> Result<u64, ModelError> {
+    let expected = || invalid(pointer, keyword, "a non-negative integer");
+    match raw {
+        Value::Number(n) => match n.as_u64() {
+            Some(count) => Ok(count),
+            None => match n.as_f64() {
+                Some(f) if f >= 0.0 && f.fract() == 0.0 && f < u64::MAX as f64 => Ok(f as u64),
+                _ => Err(expected()),
+            },
+        },
+        _ => Err(expected()),
+    }
+}
+
+fn expect_strings(raw: &Value, pointer: &str, keyword: &str) -> Result<Vec<String>, ModelError> {
+    let expected = || invalid(pointer, keyword, "a list of strings");
+    let Value::Array(items) = raw else {
+        return Err(expected());
+    };
+    items
+        .iter()
+        .map(|item| item.as_str().map(str::to_string).ok_or_else(expected))
+        .collect()
+}
+
+fn parse_types(raw: &Value, pointer: &str) -> Result<Vec<InstanceType>, ModelError> {
+    let expected = || {
+        invalid(
+            pointer,
+            "type",
+            "a JSON type name or a list of them (null, boolean, object, array, number, string, integer)",
+        )
+    };
+    match raw {
+        Value::String(name) => Ok(vec![InstanceType::parse(name).ok_or_else(expected)?]),
+        Value::Array(names) => names
+            .iter()
+            .map(|name| {
+                name.as_str()
+                    .and_then(InstanceType::parse)
+                    .ok_or_else(expected)
+            })
+            .collect(),
+        _ => Err(expected()),
+    }
+}
+
+/// Refuses patterns our validators could not run, at parse time, with the
+/// place they stand.
+fn check_pattern(pattern: &str, pointer: &str, keyword: &str) -> Result<(), ModelError> {
+    match regex::Regex::new(&crate::pattern::translate(pattern)) {
+        Ok(_) => Ok(()),
+        Err(error) => Err(ModelError::Unsupported {
+            pointer: pointer.to_string(),
+            keyword: keyword.to_string(),
+            reason: format!("the regular expression `{pattern}` cannot be compiled: {error}"),
+        }),
+    }
+}
