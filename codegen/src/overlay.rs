@@ -19,6 +19,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 use serde_json_path::JsonPath;
 
+use crate::schema_document::{AppliedAction, AppliedOverlay};
 use crate::source::{self, Document, LoadError, Place, Position, escape_pointer_token};
 
 /// Where a workspace keeps its overlays, relative to its root.
@@ -59,51 +60,6 @@ pub enum ActionKind {
     Remove,
     /// Merge a copy of the one node `from` selects into every target node.
     Copy { from: String, position: Position },
-}
-
-/// What applying one overlay did, as `x-provenance` records it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Applied {
-    /// The overlay's file name.
-    pub file: String,
-    pub sha256: String,
-    pub title: String,
-    pub version: String,
-    pub actions: Vec<AppliedAction>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppliedAction {
-    pub target: String,
-    pub description: Option<String>,
-    /// How many nodes the target selected when the action ran.
-    pub matched: usize,
-}
-
-impl Applied {
-    /// The entry of `x-provenance.overlays` for this overlay.
-    pub fn to_json(&self) -> Value {
-        let actions: Vec<Value> = self
-            .actions
-            .iter()
-            .map(|action| {
-                let mut entry = Map::new();
-                entry.insert("target".into(), Value::from(action.target.clone()));
-                if let Some(description) = &action.description {
-                    entry.insert("description".into(), Value::from(description.clone()));
-                }
-                entry.insert("matched".into(), Value::from(action.matched));
-                Value::Object(entry)
-            })
-            .collect();
-        serde_json::json!({
-            "file": self.file,
-            "sha256": self.sha256,
-            "title": self.title,
-            "version": self.version,
-            "actions": actions,
-        })
-    }
 }
 
 /// An action whose target (or whose `copy` source) selects nothing: the
@@ -499,7 +455,7 @@ pub fn apply(
 ) -> Result<Vec<Unmatched>, OverlayError> {
     let mut unmatched = Vec::new();
     for overlay in overlays {
-        let mut applied = Applied {
+        let mut applied = AppliedOverlay {
             file: overlay
                 .path
                 .file_name()

@@ -43,7 +43,7 @@ pub struct Document {
     /// Problems that did not stop loading (a duplicated key, say).
     pub warnings: Vec<LoadWarning>,
     /// The overlays applied to `value`, in order (see [`crate::overlay`]).
-    pub overlays: Vec<crate::overlay::Applied>,
+    pub overlays: Vec<crate::schema_document::AppliedOverlay>,
 }
 
 /// A position in some file: where a node an overlay wrote came from.

@@ -6,6 +6,7 @@ use heck::ToSnakeCase;
 use serde_json::Value;
 
 use super::{ImportError, Importer, malformed};
+use crate::schema_document::derived_operation_id;
 use crate::source::{escape_pointer_token, unescape_pointer_token};
 
 const HTTP_METHODS: [&str; 8] = [
@@ -50,6 +51,16 @@ pub(super) enum BodySchema {
     Inline { name: String, pointer: String },
     /// A media type with no schema.
     None,
+}
+
+impl BodySchema {
+    /// The `$defs` entry of the body's schema, when it has one.
+    pub(super) fn name(&self) -> Option<&str> {
+        match self {
+            BodySchema::Component(name) | BodySchema::Inline { name, .. } => Some(name),
+            BodySchema::None => None,
+        }
+    }
 }
 
 impl<'a> Importer<'a> {
@@ -305,14 +316,6 @@ impl<'a> Importer<'a> {
             self.unique_name(name)
         }
     }
-}
-
-/// The operationId of an operation the reference gives none: its method and
-/// path in lowerCamelCase (`GET /download/reporting_data/{job_identifier}` is
-/// `getDownloadReportingDataJobIdentifier`), stable across versions.
-fn derived_operation_id(method: &str, path: &str) -> String {
-    use heck::ToLowerCamelCase;
-    format!("{method} {path}").to_lower_camel_case()
 }
 
 fn is_json_media_type(media: &str) -> bool {

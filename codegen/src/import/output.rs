@@ -1,13 +1,15 @@
-//! What an import gives: the document `schema/` holds, filled from the
-//! collected operations and converted schemas, and its bytes.
+//! What an import gives: the document `schema/` holds, its envelope
+//! ([`crate::schema_document`]) filled from the collected operations and
+//! the converted schemas, and its bytes.
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
-use super::operations::{Body, BodySchema};
+use super::operations::{Body, Operation};
 use super::version::scalar_text;
 use super::{BoundExample, Imported, Importer, Selection, Warning, display_pointer};
+use crate::schema_document::{self, Provenance, RequestBody, SchemaDocument};
 
 /// The name of the file `import` writes into its output directory.
 pub const SCHEMA_FILE: &str = "intercom.schema.json";
@@ -31,66 +33,20 @@ impl Importer<'_> {
     pub(super) fn finish(mut self) -> Imported {
         let mut included = self.included_operations.clone();
         included.sort_unstable();
-        let mut operations = Vec::new();
-        let mut examples = Vec::new();
-        for index in included {
-            let op = &self.operations[index];
-            let mut entry = Map::new();
-            entry.insert("operation_id".into(), json!(op.operation_id));
-            if op.operation_id_derived {
-                entry.insert("operation_id_derived".into(), json!(true));
-            }
-            entry.insert("method".into(), json!(op.method));
-            entry.insert("path".into(), json!(op.path));
-            if let Some(summary) = &op.summary {
-                entry.insert("summary".into(), json!(summary));
-            }
-            if !op.tags.is_empty() {
-                entry.insert("tags".into(), json!(op.tags));
-            }
-            if op.deprecated {
-                entry.insert("deprecated".into(), json!(true));
-            }
-            if let Some(body) = &op.request {
-                let mut request = body_entry(body);
-                request.insert("required".into(), json!(op.request_required));
-                entry.insert("request".into(), Value::Object(request));
-            }
-            let mut responses = Map::new();
-            for response in &op.responses {
-                let mut written = response.body.as_ref().map(body_entry).unwrap_or_default();
-                if let Some(description) = &response.description {
-                    written.insert("description".into(), json!(description));
-                }
-                responses.insert(response.status.clone(), Value::Object(written));
-            }
-            entry.insert("responses".into(), Value::Object(responses));
-            entry.insert("source".into(), json!(display_pointer(&op.pointer)));
-            operations.push(Value::Object(entry));
-            let bodies = op
-                .request
-                .iter()
-                .chain(op.responses.iter().filter_map(|r| r.body.as_ref()));
-            for body in bodies {
-                let schema = match &body.target {
-                    BodySchema::Component(name) | BodySchema::Inline { name, .. } => name,
-                    BodySchema::None => continue,
-                };
-                for (pointer, value) in &body.examples {
-                    examples.push(BoundExample {
-                        schema: schema.clone(),
-                        pointer: pointer.clone(),
-                        position: self.doc.position(pointer),
-                        value: value.clone(),
-                    });
-                }
-            }
-        }
+        let operations: Vec<schema_document::Operation> = included
+            .iter()
+            .map(|&index| written_operation(&self.operations[index]))
+            .collect();
+        let examples = included
+            .iter()
+            .flat_map(|&index| self.bound_examples(&self.operations[index]))
+            .collect();
         let info = self.doc.value.get("info");
         let title = info
             .and_then(|i| i.get("title"))
             .and_then(Value::as_str)
-            .unwrap_or("");
+            .unwrap_or("")
+            .to_string();
         let version = info
             .and_then(|i| i.get("version"))
             .map(scalar_text)
@@ -108,32 +64,26 @@ impl Importer<'_> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let selection = match &self.options.selection {
-            Selection::All => json!("all"),
-            Selection::Names(names) => json!(names),
+            Selection::All => None,
+            Selection::Names(names) => Some(names.clone()),
         };
-        let defs: Map<String, Value> = std::mem::take(&mut self.defs).into_iter().collect();
-        let mut provenance = json!({
-            "title": title,
-            "version": version,
-            "openapi": openapi,
-            "source": source,
-            "sha256": self.doc.bytes_sha256,
-            "selection": selection,
-            "command": "cargo xtask import",
-        });
-        // Only when there are some, so that a reference without overlays
-        // imports to the bytes it always did.
-        if !self.doc.overlays.is_empty() {
-            provenance["overlays"] =
-                Value::Array(self.doc.overlays.iter().map(|o| o.to_json()).collect());
-        }
-        let schema = json!({
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": format!("{title} {version}").trim(),
-            "x-provenance": provenance,
-            "x-operations": operations,
-            "$defs": defs,
-        });
+        let document = SchemaDocument {
+            dialect: schema_document::DIALECT.to_string(),
+            title: format!("{title} {version}").trim().to_string(),
+            provenance: Provenance {
+                title,
+                version,
+                openapi,
+                source,
+                sha256: self.doc.bytes_sha256.clone(),
+                selection,
+                command: schema_document::IMPORT_COMMAND.to_string(),
+                overlays: self.doc.overlays.clone(),
+            },
+            operations,
+            defs: std::mem::take(&mut self.defs).into_iter().collect(),
+        };
+        let schema = serde_json::to_value(&document).expect("the document serializes to JSON");
         let mut warnings = self.doc_warnings();
         warnings.append(&mut self.warnings);
         Imported {
@@ -142,6 +92,29 @@ impl Importer<'_> {
             examples,
             origins: self.origins,
         }
+    }
+
+    /// The examples of an operation's bodies, each bound to its body's schema.
+    fn bound_examples(&self, op: &Operation) -> Vec<BoundExample> {
+        let bodies = op
+            .request
+            .iter()
+            .chain(op.responses.iter().filter_map(|r| r.body.as_ref()));
+        let mut examples = Vec::new();
+        for body in bodies {
+            let Some(schema) = body.target.name() else {
+                continue;
+            };
+            for (pointer, value) in &body.examples {
+                examples.push(BoundExample {
+                    schema: schema.to_string(),
+                    pointer: pointer.clone(),
+                    position: self.doc.position(pointer),
+                    value: value.clone(),
+                });
+            }
+        }
+        examples
     }
 
     fn doc_warnings(&self) -> Vec<Warning> {
@@ -158,14 +131,36 @@ impl Importer<'_> {
     }
 }
 
-fn body_entry(body: &Body) -> Map<String, Value> {
-    let mut entry = Map::new();
-    entry.insert("content_type".into(), json!(body.content_type));
-    match &body.target {
-        BodySchema::Component(name) | BodySchema::Inline { name, .. } => {
-            entry.insert("schema".into(), json!(name));
-        }
-        BodySchema::None => {}
+/// An operation as `x-operations` records it.
+fn written_operation(op: &Operation) -> schema_document::Operation {
+    schema_document::Operation {
+        operation_id: op.operation_id.clone(),
+        operation_id_derived: op.operation_id_derived,
+        method: op.method.clone(),
+        path: op.path.clone(),
+        summary: op.summary.clone(),
+        tags: op.tags.clone(),
+        deprecated: op.deprecated,
+        request: op.request.as_ref().map(|body| RequestBody {
+            body: written_body(body),
+            required: op.request_required,
+        }),
+        responses: op
+            .responses
+            .iter()
+            .map(|response| schema_document::Response {
+                status: response.status.clone(),
+                body: response.body.as_ref().map(written_body),
+                description: response.description.clone(),
+            })
+            .collect(),
+        source: display_pointer(&op.pointer),
     }
-    entry
+}
+
+fn written_body(body: &Body) -> schema_document::Body {
+    schema_document::Body {
+        content_type: body.content_type.clone(),
+        schema: body.target.name().map(str::to_string),
+    }
 }
