@@ -275,6 +275,30 @@ mod tests {
     }
 
     #[test]
+    fn model_names_the_operation_it_cannot_read() {
+        let error = crate::model::Model::parse(&serde_json::json!({
+            "x-operations": [{"method": "get", "path": "/a"}, {"path": "/b"}]
+        }))
+        .unwrap_err();
+        assert_eq!(error.keyword(), "x-operations");
+        assert_eq!(
+            error.to_string(),
+            "#/x-operations/1: `x-operations`: expected an operation as `cargo xtask import` writes it (missing field `method`)"
+        );
+    }
+
+    #[test]
+    fn model_gives_an_operation_without_an_id_the_derived_one() {
+        let model = crate::model::Model::parse(&serde_json::json!({
+            "x-operations": [{"method": "get", "path": "/download/{job_identifier}"}]
+        }))
+        .unwrap();
+        let operation = &model.operations[0];
+        assert_eq!(operation.operation_id, "getDownloadJobIdentifier");
+        assert!(operation.operation_id_derived);
+    }
+
+    #[test]
     fn a_selection_is_all_or_names() {
         let read = |selection: Value| {
             serde_json::from_value::<Provenance>(serde_json::json!({ "selection": selection }))
