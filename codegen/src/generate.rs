@@ -126,7 +126,7 @@ fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
                 let overlays: Vec<String> = p
                     .overlays
                     .iter()
-                    .map(|(file, sha256)| format!("`{file}` (SHA-256 `{sha256}`)"))
+                    .map(|overlay| format!("`{}` (SHA-256 `{}`)", overlay.file, overlay.sha256))
                     .collect();
                 origin.push_str(&format!(
                     ", corrected by the overlays {}",

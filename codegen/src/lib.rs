@@ -11,6 +11,8 @@
 //!   -> output   tokens -> syn -> prettyplease -> files
 //! generate     strings the passes together for `cargo xtask codegen`
 //! pinned       the reference this repository pins, in reference/
+//! schema_document  the envelope of schema/ (x-provenance, x-operations) as
+//!              serde types: import writes it, model reads it back
 //! ```
 //!
 //! `xtask` is a thin command-line shell over this crate; tests call it directly.
@@ -27,6 +29,7 @@ pub mod output;
 pub mod overlay;
 pub mod pattern;
 pub mod pinned;
+pub mod schema_document;
 pub mod source;
 pub mod types;
 pub mod validators;
