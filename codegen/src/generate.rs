@@ -143,7 +143,7 @@ fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
         // Aliases are other types under a second name: schemars sees the first.
         (!matches!(def.kind, TypeKind::Alias(_))).then(|| {
             let ty = format_ident!("{}", def.name);
-            quote! { (#name, schemars::schema_for!(#ty)), }
+            quote! { (#name, ::schemars::schema_for!(#ty)), }
         })
     });
     quote! {
@@ -154,27 +154,16 @@ fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
         //! properties are kept in each struct's `extra`, unknown enum values in
         //! the enum's catch-all variant, and an absent property stays apart
         //! from a `null` one (`Option<Nullable<T>>`).
-        // Descriptions come from the API reference as written; rustdoc's and
-        // clippy's opinions on their Markdown are not ours to fix.
-        #![allow(
-            rustdoc::bare_urls,
-            rustdoc::broken_intra_doc_links,
-            rustdoc::invalid_html_tags,
-            rustdoc::invalid_rust_codeblocks,
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
         #![forbid(unsafe_code)]
 
         pub mod operations;
         pub mod types;
         pub mod validators;
 
-        pub use intercom_runtime::{
+        pub use ::intercom_runtime::{
             Nullable, Position, SchemaEntry, SyntaxError, Timestamp, Validate, ValidationError,
         };
-        pub use intercom_runtime::operations::{Operation, ResponseError, Route};
+        pub use ::intercom_runtime::operations::{Operation, ResponseError, Route};
         pub use operations::{OPERATIONS, operation, route};
         pub use types::*;
         pub use validators::{SCHEMAS, schema, schema_names, validate};
@@ -184,7 +173,7 @@ fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
         /// the crate's `schemars` feature, which derives `schemars::JsonSchema`
         /// for every type.
         #[cfg(feature = "schemars")]
-        pub fn rust_schemas() -> Vec<(&'static str, schemars::Schema)> {
+        pub fn rust_schemas() -> Vec<(&'static str, ::schemars::Schema)> {
             vec![#(#schemas)*]
         }
     }

@@ -10,6 +10,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::Ident;
 
+use crate::docs::rustdoc_markdown;
 use crate::model::{Body, Model, Operation};
 use crate::types::Plan;
 
@@ -29,11 +30,8 @@ pub fn emit(model: &Model, plan: &Plan) -> TokenStream {
         //! by id with [`operation`] and by method and path with [`route`]),
         //! and a module per operation with its `Request` body type and its
         //! `Response` enum, one variant per documented status.
-        // A response enum holds one body at a time; boxing the large ones
-        // would cost an allocation per response and buy nothing.
-        #![allow(clippy::large_enum_variant)]
 
-        use intercom_runtime::operations::{
+        use ::intercom_runtime::operations::{
             Body, Operation, OperationRequest, OperationResponse, Route, Router,
         };
 
@@ -52,7 +50,7 @@ pub fn emit(model: &Model, plan: &Plan) -> TokenStream {
         /// parameters: literal segments win over templated ones, any host is
         /// accepted, the query and a trailing slash are ignored.
         pub fn route(method: &str, path_or_url: &str) -> Option<Route> {
-            static ROUTER: std::sync::OnceLock<Router> = std::sync::OnceLock::new();
+            static ROUTER: ::std::sync::OnceLock<Router> = ::std::sync::OnceLock::new();
             ROUTER
                 .get_or_init(|| Router::new(OPERATIONS))
                 .route(method, path_or_url)
@@ -153,10 +151,12 @@ impl BodyKind {
         }
     }
 
+    /// The variant's field. A typed body is boxed: the types of some
+    /// responses are kilobytes, and the enum is as large as its largest.
     fn ty(&self) -> TokenStream {
         match self {
-            BodyKind::Typed { ty, .. } => ty.clone(),
-            BodyKind::Json => quote!(serde_json::Value),
+            BodyKind::Typed { ty, .. } => quote!(Box<#ty>),
+            BodyKind::Json => quote!(::serde_json::Value),
             BodyKind::Text => quote!(String),
             BodyKind::Bytes => quote!(Vec<u8>),
         }
@@ -166,10 +166,10 @@ impl BodyKind {
     fn read(&self) -> TokenStream {
         match self {
             BodyKind::Typed { schema, .. } => {
-                quote!(intercom_runtime::operations::read_json(status, #schema, body)?)
+                quote!(Box::new(::intercom_runtime::operations::read_json(status, #schema, body)?))
             }
-            BodyKind::Json => quote!(intercom_runtime::operations::read_unknown(status, body)?),
-            BodyKind::Text => quote!(intercom_runtime::operations::read_text(status, body)?),
+            BodyKind::Json => quote!(::intercom_runtime::operations::read_unknown(status, body)?),
+            BodyKind::Text => quote!(::intercom_runtime::operations::read_text(status, body)?),
             BodyKind::Bytes => quote!(body.to_vec()),
         }
     }
@@ -276,7 +276,7 @@ fn operation_module(op: &Operation, index: usize, name: &Ident, plan: &Plan) -> 
     let method = op.method.to_uppercase();
     let mut doc = format!(" `{method} {}`", op.path);
     if let Some(summary) = &op.summary {
-        doc.push_str(&format!(": {}", summary.trim()));
+        doc.push_str(&format!(": {}", rustdoc_markdown(summary.trim())));
     }
     let id_line = if op.operation_id_derived {
         format!(
@@ -310,7 +310,7 @@ fn operation_module(op: &Operation, index: usize, name: &Ident, plan: &Plan) -> 
         #deprecated
         pub mod #name {
             /// This operation in the registry.
-            pub fn operation() -> &'static intercom_runtime::operations::Operation {
+            pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
                 &super::OPERATIONS[#index]
             }
 
@@ -354,7 +354,7 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
         if let Some(description) = &response.description {
             let description = description.trim();
             if !description.is_empty() {
-                doc.push_str(&format!(": {description}"));
+                doc.push_str(&format!(": {}", rustdoc_markdown(description)));
             }
         }
         doc.push_str(&match &kind {
@@ -397,7 +397,7 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
         // is kept whole in `Unknown`.
         let guard = kind
             .is_none()
-            .then(|| quote!(if intercom_runtime::operations::is_empty_body(body)));
+            .then(|| quote!(if ::intercom_runtime::operations::is_empty_body(body)));
         match matching {
             StatusMatch::Exact(code) => {
                 exact_arms.push(quote!(#code #guard => #construct,));
@@ -421,7 +421,7 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
         quote! {
             _ => Self::Unknown {
                 status,
-                body: intercom_runtime::operations::read_unknown(status, body)?,
+                body: ::intercom_runtime::operations::read_unknown(status, body)?,
             },
         }
     });
@@ -437,7 +437,7 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
             #(#variants)*
             /// A status the operation does not document (or a body where it
             /// documents none), kept whole: JSON as read, an empty body as `null`.
-            Unknown { status: u16, body: serde_json::Value },
+            Unknown { status: u16, body: ::serde_json::Value },
         }
 
         impl Response {
@@ -450,7 +450,7 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
             pub fn from_response(
                 status: u16,
                 body: &[u8],
-            ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+            ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
                 Ok(match status {
                     #(#exact_arms)*
                     #(#range_arms)*

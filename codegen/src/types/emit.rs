@@ -15,7 +15,6 @@ pub fn emit(plan: &Plan) -> TokenStream {
     quote! {
         //! The types of every schema in `schema/`, one per `$defs` entry and
         //! one per inline object, enum or set of alternatives.
-        #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
         #items
     }
 }
@@ -30,6 +29,7 @@ fn doc_attrs(docs: Option<&str>) -> TokenStream {
     let Some(docs) = docs else {
         return TokenStream::new();
     };
+    let docs = crate::docs::rustdoc_markdown(docs);
     let lines = docs.lines().map(|line| {
         let line = format!(" {}", line.trim_end());
         quote!(#[doc = #line])
@@ -106,7 +106,7 @@ fn emit_struct(name: &Ident, doc: &TokenStream, s: &StructDef) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
-        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema) #closed)]
+        #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema) #closed)]
         #allow_deprecated
         pub struct #name {
             #(#fields)*
@@ -134,7 +134,7 @@ fn emit_string_enum(name: &Ident, doc: &TokenStream, e: &EnumDef<String>) -> Tok
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+        #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -203,26 +203,26 @@ fn emit_integer_enum(name: &Ident, doc: &TokenStream, e: &EnumDef<i64>) -> Token
             }
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_i64(self.value())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from_value)
             }
         }
 
         #[cfg(feature = "schemars")]
-        impl schemars::JsonSchema for #name {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
+        impl ::schemars::JsonSchema for #name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 #schema_name.into()
             }
 
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({ "type": "integer", "enum": [#(#values),*] })
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                ::schemars::json_schema!({ "type": "integer", "enum": [#(#values),*] })
             }
         }
     }
@@ -241,10 +241,10 @@ fn emit_alternatives(name: &Ident, doc: &TokenStream, a: &AlternativesDef) -> To
         let ident = format_ident!("{}", v.name);
         let ty = v.ty.tokens();
         let tag = v.tag.as_ref().map(|(property, values)| {
-            quote! { intercom_runtime::alternatives::has_tag(&value, #property, &[#(#values),*]) && }
+            quote! { ::intercom_runtime::alternatives::has_tag(&value, #property, &[#(#values),*]) && }
         });
         quote! {
-            if #tag let Some(read) = intercom_runtime::alternatives::read_exactly::<#ty>(&value) {
+            if #tag let Some(read) = ::intercom_runtime::alternatives::read_exactly::<#ty>(&value) {
                 return Ok(Self::#ident(read));
             }
         }
@@ -253,31 +253,31 @@ fn emit_alternatives(name: &Ident, doc: &TokenStream, a: &AlternativesDef) -> To
     // Written as its alternative is, as `#[serde(untagged)]` wrote it.
     let serialize = a.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.name);
-        quote! { Self::#ident(value) => serde::Serialize::serialize(value, serializer), }
+        quote! { Self::#ident(value) => ::serde::Serialize::serialize(value, serializer), }
     });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
-        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema), schemars(untagged))]
+        #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema), schemars(untagged))]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value none of the alternatives reads exactly, kept as it came.
-            #catch_all(serde_json::Value),
+            #catch_all(::serde_json::Value),
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
                     #(#serialize)*
-                    Self::#catch_all(value) => serde::Serialize::serialize(value, serializer),
+                    Self::#catch_all(value) => ::serde::Serialize::serialize(value, serializer),
                 }
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 #(#attempts)*
                 Ok(Self::#catch_all(value))
             }

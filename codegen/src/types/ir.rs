@@ -190,10 +190,10 @@ impl RustType {
             RustType::String => quote!(String),
             RustType::Bool => quote!(bool),
             RustType::I64 => quote!(i64),
-            RustType::Number => quote!(serde_json::Number),
-            RustType::Timestamp => quote!(intercom_runtime::Timestamp),
-            RustType::Value => quote!(serde_json::Value),
-            RustType::Object => quote!(serde_json::Map<String, serde_json::Value>),
+            RustType::Number => quote!(::serde_json::Number),
+            RustType::Timestamp => quote!(::intercom_runtime::Timestamp),
+            RustType::Value => quote!(::serde_json::Value),
+            RustType::Object => quote!(::serde_json::Map<String, ::serde_json::Value>),
             RustType::Named(name) => {
                 let ident = format_ident!("{}", name);
                 quote!(#ident)
@@ -204,7 +204,7 @@ impl RustType {
             }
             RustType::Map(inner) => {
                 let inner = inner.tokens();
-                quote!(std::collections::BTreeMap<String, #inner>)
+                quote!(::std::collections::BTreeMap<String, #inner>)
             }
             RustType::Option(inner) => {
                 let inner = inner.tokens();
@@ -212,7 +212,7 @@ impl RustType {
             }
             RustType::Nullable(inner) => {
                 let inner = inner.tokens();
-                quote!(intercom_runtime::Nullable<#inner>)
+                quote!(::intercom_runtime::Nullable<#inner>)
             }
             RustType::Box(inner) => {
                 let inner = inner.tokens();

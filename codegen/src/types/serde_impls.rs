@@ -56,12 +56,12 @@ pub(super) fn struct_impls(name: &Ident, s: &StructDef) -> TokenStream {
     let deserialize = deserialize_struct(name, s);
     quote! {
         #allow
-        impl serde::Serialize for #name {
+        impl ::serde::Serialize for #name {
             #serialize
         }
 
         #allow
-        impl<'de> serde::Deserialize<'de> for #name {
+        impl<'de> ::serde::Deserialize<'de> for #name {
             #deserialize
         }
     }
@@ -90,8 +90,8 @@ fn serialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
         Some((extra, _)) => {
             let extra = ident(extra);
             quote! {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    let #writer = intercom_runtime::ser::Map::new(serializer.serialize_map(None)?);
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    let #writer = ::intercom_runtime::ser::Map::new(serializer.serialize_map(None)?);
                     #(#fields)*
                     writer.end(&self.#extra)
                 }
@@ -114,9 +114,9 @@ fn serialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
                 }
             }
             quote! {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     let state = serializer.serialize_struct(#type_name, #(#len)+*)?;
-                    let #writer = intercom_runtime::ser::Struct::new(state);
+                    let #writer = ::intercom_runtime::ser::Struct::new(state);
                     #(#fields)*
                     writer.end()
                 }
@@ -193,7 +193,7 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
         [(slot, n)] => quote! {
             match #slot {
                 Some(#slot) => Ok(#construct),
-                None => Err(serde::de::Error::missing_field(#n)),
+                None => Err(::serde::de::Error::missing_field(#n)),
             }
         },
         required => {
@@ -230,18 +230,18 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
                 }
             };
             quote! {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     struct __Visitor;
 
-                    impl<'de> serde::de::Visitor<'de> for __Visitor {
+                    impl<'de> ::serde::de::Visitor<'de> for __Visitor {
                         type Value = #name;
 
-                        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                             f.write_str(#expecting)
                         }
 
-                        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                            use intercom_runtime::de;
+                        fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                            use ::intercom_runtime::de;
                             #(#declarations)*
                             let mut rest = <#ty>::new();
                             let fields = de::Fields(&[#(#names),*]);
@@ -305,7 +305,7 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
                         quote!(let #slot: #ty = seq.next_element::<#inner>()?;)
                     }
                     Reading::Required | Reading::Option => quote! {
-                        let #slot: #ty = intercom_runtime::de::element(&mut seq, #i, #expecting_seq)?;
+                        let #slot: #ty = ::intercom_runtime::de::element(&mut seq, #i, #expecting_seq)?;
                     },
                 }
             });
@@ -315,25 +315,25 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
                 quote!(mut seq)
             };
             quote! {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     const FIELDS: &[&str] = &[#(#names),*];
 
                     struct __Visitor;
 
-                    impl<'de> serde::de::Visitor<'de> for __Visitor {
+                    impl<'de> ::serde::de::Visitor<'de> for __Visitor {
                         type Value = #name;
 
-                        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                             f.write_str(#expecting)
                         }
 
-                        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, #seq: A) -> Result<#name, A::Error> {
+                        fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, #seq: A) -> Result<#name, A::Error> {
                             #(#elements)*
                             Ok(#name { #(#members: #slots,)* })
                         }
 
-                        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                            use intercom_runtime::de;
+                        fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                            use ::intercom_runtime::de;
                             #(#declarations)*
                             let fields = de::ClosedFields(FIELDS);
                             #keys
@@ -359,7 +359,7 @@ pub(super) fn string_enum_impls(name: &Ident, e: &EnumDef<String>) -> TokenStrea
         quote!(#value => Self::#variant,)
     });
     quote! {
-        impl std::convert::From<&str> for #name {
+        impl ::std::convert::From<&str> for #name {
             /// The variant of a value as written in JSON; a value this
             /// version does not list is kept in the catch-all.
             fn from(value: &str) -> Self {
@@ -370,15 +370,15 @@ pub(super) fn string_enum_impls(name: &Ident, e: &EnumDef<String>) -> TokenStrea
             }
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                intercom_runtime::de::enum_str(deserializer, #type_name).map(|value| <Self as std::convert::From<&str>>::from(&value))
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                ::intercom_runtime::de::enum_str(deserializer, #type_name).map(|value| <Self as ::std::convert::From<&str>>::from(&value))
             }
         }
     }

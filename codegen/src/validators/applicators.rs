@@ -42,8 +42,10 @@ impl Emitter<'_> {
             let otherwise = k.else_.and_then(|n| self.call(n, quote!(value)));
             if then.is_some() || otherwise.is_some() {
                 let test = self.probe(condition, quote!(value));
-                checks.push(quote! {
-                    if #test { #then } else { #otherwise }
+                checks.push(match (then, otherwise) {
+                    (Some(then), Some(otherwise)) => quote!(if #test { #then } else { #otherwise }),
+                    (Some(then), None) => quote!(if #test { #then }),
+                    (None, otherwise) => quote!(if !(#test) { #otherwise }),
                 });
             }
         }
@@ -86,9 +88,9 @@ impl Emitter<'_> {
         let none_after =
             format!(" matches none of the {count} alternatives; the closest fails with:");
         let none_matches = quote! {
-            let closest = intercom_runtime::check::closest(&distances);
+            let closest = ::intercom_runtime::check::closest(&distances);
             let context = match closest { #(#walks)* };
-            ctx.fail_with_context(value, #loc, #keyword, intercom_runtime::check::describe("", value, #none_after), context);
+            ctx.fail_with_context(value, #loc, #keyword, ::intercom_runtime::check::describe("", value, #none_after), context);
         };
         // When errors are wanted, each alternative is tallied, which also
         // tells whether it matches (no error counted): the tallies pick the
@@ -122,7 +124,7 @@ impl Emitter<'_> {
                         1 => {}
                         _ => ctx.fail(value, #loc, #keyword, || format!(
                             "{} matches more than one alternative (numbers {:?}, counting from 0)",
-                            intercom_runtime::check::show(value),
+                            ::intercom_runtime::check::show(value),
                             distances.iter().enumerate().filter(|(_, d)| d.0 == 0).map(|(i, _)| i).collect::<Vec<usize>>()
                         )),
                     }

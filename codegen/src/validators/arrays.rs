@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{DONE, Emitter, location};
+use super::{Check, DONE, Emitter, location, when_bound};
 use crate::model::Keywords;
 
 impl Emitter<'_> {
@@ -22,6 +22,11 @@ impl Emitter<'_> {
         if prefix.iter().any(Option::is_some) || rest.is_some() {
             let each = if prefix.is_empty() {
                 quote!(#rest)
+            } else if let [first] = prefix.as_slice() {
+                match &rest {
+                    Some(rest) => quote!(if index == 0 { #first } else { #rest }),
+                    None => quote!(if index == 0 { #first }),
+                }
             } else {
                 let arms = prefix
                     .iter()
@@ -35,15 +40,15 @@ impl Emitter<'_> {
                 }
             };
             let loc = location(pointer, "items");
-            checks.push(quote! {
-                for (index, item) in intercom_runtime::json::JsonArray::items(items).enumerate() {
+            checks.push(Check::always(quote! {
+                for (index, item) in ::intercom_runtime::json::JsonArray::items(items).enumerate() {
                     if ctx.enter_index(index, item, #loc) {
                         #each
                         ctx.leave(item);
                     }
                     #done
                 }
-            });
+            }));
         }
         if let Some(contains) = k.contains {
             let loc = location(pointer, "contains");
@@ -71,41 +76,34 @@ impl Emitter<'_> {
             if min_check.is_some() || max_check.is_some() {
                 // Asked for only here: a probe registers the function it calls.
                 let test = self.probe(contains, quote!(item));
-                checks.push(quote! {
-                    let count = intercom_runtime::json::JsonArray::items(items).filter(|&item| #test).count();
+                checks.push(Check::always(quote! {
+                    let count = ::intercom_runtime::json::JsonArray::items(items).filter(|&item| #test).count();
                     #min_check
                     #max_check
-                });
+                }));
             }
         }
         if let Some(min) = k.min_items {
             let loc = location(pointer, "minItems");
-            checks.push(quote! {
-                if (intercom_runtime::json::JsonArray::len(items) as u64) < #min {
-                    ctx.fail(value, #loc, "minItems", || format!("has {} items, fewer than {}", intercom_runtime::json::JsonArray::len(items), #min));
-                }
-            });
+            checks.push(Check::when(
+                quote!((::intercom_runtime::json::JsonArray::len(items) as u64) < #min),
+                quote!(ctx.fail(value, #loc, "minItems", || format!("has {} items, fewer than {}", ::intercom_runtime::json::JsonArray::len(items), #min));),
+            ));
         }
         if let Some(max) = k.max_items {
             let loc = location(pointer, "maxItems");
-            checks.push(quote! {
-                if (intercom_runtime::json::JsonArray::len(items) as u64) > #max {
-                    ctx.fail(value, #loc, "maxItems", || format!("has {} items, more than {}", intercom_runtime::json::JsonArray::len(items), #max));
-                }
-            });
+            checks.push(Check::when(
+                quote!((::intercom_runtime::json::JsonArray::len(items) as u64) > #max),
+                quote!(ctx.fail(value, #loc, "maxItems", || format!("has {} items, more than {}", ::intercom_runtime::json::JsonArray::len(items), #max));),
+            ));
         }
         if k.unique_items {
             let loc = location(pointer, "uniqueItems");
-            checks.push(quote! {
-                if !intercom_runtime::check::all_unique(items) {
-                    ctx.fail(value, #loc, "uniqueItems", || "has items that are equal".to_owned());
-                }
-            });
+            checks.push(Check::when(
+                quote!(!::intercom_runtime::check::all_unique(items)),
+                quote!(ctx.fail(value, #loc, "uniqueItems", || "has items that are equal".to_owned());),
+            ));
         }
-        (!checks.is_empty()).then(|| {
-            quote! {
-                if let Some(items) = value.as_array() { #(#checks #done)* }
-            }
-        })
+        when_bound(quote!(Some(items) = value.as_array()), checks, true)
     }
 }

@@ -93,7 +93,7 @@ impl Emitter<'_> {
                 location,
                 expected,
             } => Some(quote! {
-                intercom_runtime::check::expect_type(#value, #ctx, #mask, #location, #expected);
+                ::intercom_runtime::check::expect_type(#value, #ctx, #mask, #location, #expected);
             }),
         }
     }

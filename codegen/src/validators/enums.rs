@@ -64,8 +64,8 @@ impl Emitter<'_> {
         let name = format_ident!("{}_{}", what, node.0);
         let text = Value::Array(values.to_vec()).to_string();
         self.statics.push(quote! {
-            static #name: std::sync::LazyLock<Vec<serde_json::Value>> =
-                std::sync::LazyLock::new(|| serde_json::from_str(#text).expect("written by codegen as JSON"));
+            static #name: ::std::sync::LazyLock<Vec<::serde_json::Value>> =
+                ::std::sync::LazyLock::new(|| ::serde_json::from_str(#text).expect("written by codegen as JSON"));
         });
         quote!(#name.iter().any(|allowed| value.equals(allowed)))
     }

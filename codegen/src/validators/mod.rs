@@ -58,7 +58,7 @@ pub fn node_fn(node: NodeId) -> Ident {
 pub fn errors_from_bytes(f: Option<&Ident>) -> TokenStream {
     match f {
         Some(f) => quote! {
-            |root| intercom_runtime::check::errors(|ctx| #f(root, ctx))
+            |root| ::intercom_runtime::check::errors(|ctx| #f(root, ctx))
         },
         None => quote!(|_| Vec::new()),
     }
@@ -129,6 +129,77 @@ const DONE: fn() -> TokenStream = || {
     })
 };
 
+/// `checks` one after another, stopping once a verdict is reached: a
+/// `ctx.done()` test between two, none after the last, where the function
+/// or the block that holds them ends anyway.
+fn in_sequence(checks: impl IntoIterator<Item = TokenStream>) -> TokenStream {
+    let done = DONE();
+    let mut sequence = TokenStream::new();
+    for (i, check) in checks.into_iter().enumerate() {
+        if i > 0 {
+            sequence.extend(done.clone());
+        }
+        sequence.extend(check);
+    }
+    sequence
+}
+
+/// A check of a value of one JSON type, its condition kept apart from what
+/// it does so that a lone check joins the `if let` that binds the value
+/// (`if let Some(string) = value.as_str() && …`), the shape clippy asks for.
+struct Check {
+    condition: Option<TokenStream>,
+    body: TokenStream,
+}
+
+impl Check {
+    fn when(condition: TokenStream, body: TokenStream) -> Check {
+        Check {
+            condition: Some(condition),
+            body,
+        }
+    }
+
+    fn always(body: TokenStream) -> Check {
+        Check {
+            condition: None,
+            body,
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let Check { condition, body } = self;
+        match condition {
+            Some(condition) => quote!(if #condition { #body }),
+            None => body.clone(),
+        }
+    }
+}
+
+/// `checks` on the value when `binding` binds it (`Some(object) =
+/// value.as_object()`), none when there are none. Checks that walk
+/// children are `sequenced`, with a verdict test between two.
+fn when_bound(binding: TokenStream, checks: Vec<Check>, sequenced: bool) -> Option<TokenStream> {
+    match checks.as_slice() {
+        [] => None,
+        [
+            Check {
+                condition: Some(condition),
+                body,
+            },
+        ] => Some(quote!(if let #binding && #condition { #body })),
+        _ => {
+            let checks = checks.iter().map(Check::tokens);
+            let body = if sequenced {
+                in_sequence(checks)
+            } else {
+                quote!(#(#checks)*)
+            };
+            Some(quote!(if let #binding { #body }))
+        }
+    }
+}
+
 impl Emitter<'_> {
     fn function(&mut self, node: NodeId) -> Result<TokenStream, CodegenError> {
         let name = node_fn(node);
@@ -150,9 +221,15 @@ impl Emitter<'_> {
                 }
             }
         };
+        // A node that checks nothing has a function only when another's
+        // calls it by name; its parameters go unused.
+        let (value, ctx) = if body.is_empty() {
+            (quote!(_value), quote!(_ctx))
+        } else {
+            (quote!(value), quote!(ctx))
+        };
         Ok(quote! {
-            #[allow(unused_variables, clippy::needless_return)]
-            fn #name<'v, J: intercom_runtime::json::Json<'v>>(value: J, ctx: &mut intercom_runtime::check::Ctx<'v>) {
+            fn #name<'v, J: ::intercom_runtime::json::Json<'v>>(#value: J, #ctx: &mut ::intercom_runtime::check::Ctx<'v>) {
                 #body
             }
         })
@@ -167,7 +244,6 @@ impl Emitter<'_> {
         pointer: &str,
         k: &Keywords,
     ) -> Result<TokenStream, CodegenError> {
-        let done = DONE();
         let mut checks = Vec::new();
         // `$ref` is a call of its target (`calls`).
         if let Some(reference) = &k.reference
@@ -183,6 +259,6 @@ impl Emitter<'_> {
         checks.extend(self.string_checks(node, pointer, k)?);
         checks.extend(numbers::number_checks(pointer, k));
         self.applicator_checks(pointer, k, &mut checks);
-        Ok(quote!(#(#checks #done)*))
+        Ok(in_sequence(checks))
     }
 }

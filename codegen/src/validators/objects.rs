@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{DONE, Emitter, checks_anything, location};
+use super::{Check, DONE, Emitter, checks_anything, location, when_bound};
 use crate::model::{Keywords, NodeId, NodeKind};
 use crate::types::CodegenError;
 
@@ -28,15 +28,15 @@ impl Emitter<'_> {
         let required_loc = location(pointer, "required");
         if !k.required.is_empty() && !ticked {
             let names = &k.required;
-            checks.push(quote! {
-                for name in intercom_runtime::check::missing(object, &[#(#names),*]) {
+            checks.push(Check::always(quote! {
+                for name in ::intercom_runtime::check::missing(object, &[#(#names),*]) {
                     ctx.fail_naming(value, #required_loc, "required", "missing required property \"", name, "\"");
                 }
-            });
+            }));
         }
         // One pass over the payload's members, matching each name against
         // the declared ones, costs less than a hash lookup per declared name.
-        let property_arms: Vec<TokenStream> = k
+        let property_arms: Vec<(&String, Option<TokenStream>, TokenStream)> = k
             .properties
             .iter()
             .filter_map(|(property, child)| {
@@ -50,21 +50,22 @@ impl Emitter<'_> {
                         quote!(present |= #bit;)
                     });
                 let call = self.call(*child, quote!(child));
-                let check = call.map(|call| {
-                    let loc = location(pointer, "properties");
-                    quote! {
-                        if ctx.enter_key(key, child, #loc) { #call ctx.leave(child); }
+                let loc = location(pointer, "properties");
+                let enter = quote!(ctx.enter_key(key, child, #loc));
+                // The arm's guard is the step into the member when that is
+                // all the arm does: the match's other arm does nothing either.
+                match (tick, call) {
+                    (None, None) => None,
+                    (Some(tick), None) => Some((property, None, tick)),
+                    (None, Some(call)) => {
+                        Some((property, Some(enter), quote!(#call ctx.leave(child);)))
                     }
-                });
-                if tick.is_none() && check.is_none() {
-                    return None;
+                    (Some(tick), Some(call)) => Some((
+                        property,
+                        None,
+                        quote!(#tick if #enter { #call ctx.leave(child); }),
+                    )),
                 }
-                Some(quote! {
-                    #property => {
-                        #tick
-                        #check
-                    }
-                })
             })
             .collect();
         if !property_arms.is_empty() {
@@ -90,17 +91,33 @@ impl Emitter<'_> {
             } else {
                 (quote!(), quote!())
             };
-            checks.push(quote! {
-                #declare
-                for (key, child) in intercom_runtime::json::JsonObject::members(object) {
-                    match key {
-                        #(#property_arms)*
-                        _ => {}
+            let dispatch = match property_arms.as_slice() {
+                // One arm: a test of the name, not a match.
+                [(property, guard, body)] => {
+                    let guard = guard.as_ref().map(|guard| quote!(&& #guard));
+                    quote!(if key == #property #guard { #body })
+                }
+                arms => {
+                    let arms = arms.iter().map(|(property, guard, body)| {
+                        let guard = guard.as_ref().map(|guard| quote!(if #guard));
+                        quote!(#property #guard => { #body })
+                    });
+                    quote! {
+                        match key {
+                            #(#arms)*
+                            _ => {}
+                        }
                     }
+                }
+            };
+            checks.push(Check::always(quote! {
+                #declare
+                for (key, child) in ::intercom_runtime::json::JsonObject::members(object) {
+                    #dispatch
                     #done
                 }
                 #report
-            });
+            }));
         }
         let additional_checks = k
             .additional_properties
@@ -124,11 +141,17 @@ impl Emitter<'_> {
                     self.regex(node, index + 1, pattern_text, pointer, "patternProperties")?;
                 let loc = location(pointer, "patternProperties");
                 let call = self.call(*child, quote!(child));
-                per_key.push(quote! {
-                    if #regex.is_match(key) {
-                        #mark
-                        if ctx.enter_key(key, child, #loc) { #call ctx.leave(child); }
-                    }
+                let enter = quote!(ctx.enter_key(key, child, #loc));
+                per_key.push(match &mark {
+                    Some(mark) => quote! {
+                        if #regex.is_match(key) {
+                            #mark
+                            if #enter { #call ctx.leave(child); }
+                        }
+                    },
+                    None => quote! {
+                        if #regex.is_match(key) && #enter { #call ctx.leave(child); }
+                    },
                 });
             }
             let additional = match k.additional_properties {
@@ -144,9 +167,7 @@ impl Emitter<'_> {
                     let loc = location(pointer, "additionalProperties");
                     let call = self.call(child, quote!(child));
                     quote! {
-                        if !matched {
-                            if ctx.enter_key(key, child, #loc) { #call ctx.leave(child); }
-                        }
+                        if !matched && ctx.enter_key(key, child, #loc) { #call ctx.leave(child); }
                     }
                 }
                 _ => quote!(),
@@ -158,67 +179,67 @@ impl Emitter<'_> {
                     quote!(let mut matched = #is_declared;)
                 }
             });
-            checks.push(quote! {
-                for (key, child) in intercom_runtime::json::JsonObject::members(object) {
+            checks.push(Check::always(quote! {
+                for (key, child) in ::intercom_runtime::json::JsonObject::members(object) {
                     #declare
                     #(#per_key)*
                     #additional
                     #done
                 }
-            });
+            }));
         }
         if let Some(names) = k.property_names
             && let Some(check) = self.invoke(names, quote!(&name), quote!(&mut probe))
         {
             let loc = location(pointer, "propertyNames");
-            checks.push(quote! {
-                for (key, _) in intercom_runtime::json::JsonObject::members(object) {
-                    let name = serde_json::Value::String(key.to_owned());
-                    let mut probe = intercom_runtime::check::Ctx::verdict();
+            checks.push(Check::always(quote! {
+                for (key, _) in ::intercom_runtime::json::JsonObject::members(object) {
+                    let name = ::serde_json::Value::String(key.to_owned());
+                    let mut probe = ::intercom_runtime::check::Ctx::verdict();
                     #check
                     if !probe.is_valid() {
                         ctx.fail_naming(value, #loc, "propertyNames", "the property name \"", key, "\" is not allowed");
                     }
                 }
-            });
+            }));
         }
         if let Some(min) = k.min_properties {
             let loc = location(pointer, "minProperties");
-            checks.push(quote! {
-                if (intercom_runtime::json::JsonObject::len(object) as u64) < #min {
-                    ctx.fail(value, #loc, "minProperties", || format!("has {} properties, fewer than {}", intercom_runtime::json::JsonObject::len(object), #min));
-                }
-            });
+            checks.push(Check::when(
+                quote!((::intercom_runtime::json::JsonObject::len(object) as u64) < #min),
+                quote!(ctx.fail(value, #loc, "minProperties", || format!("has {} properties, fewer than {}", ::intercom_runtime::json::JsonObject::len(object), #min));),
+            ));
         }
         if let Some(max) = k.max_properties {
             let loc = location(pointer, "maxProperties");
-            checks.push(quote! {
-                if (intercom_runtime::json::JsonObject::len(object) as u64) > #max {
-                    ctx.fail(value, #loc, "maxProperties", || format!("has {} properties, more than {}", intercom_runtime::json::JsonObject::len(object), #max));
-                }
-            });
+            checks.push(Check::when(
+                quote!((::intercom_runtime::json::JsonObject::len(object) as u64) > #max),
+                quote!(ctx.fail(value, #loc, "maxProperties", || format!("has {} properties, more than {}", ::intercom_runtime::json::JsonObject::len(object), #max));),
+            ));
         }
         for (property, required) in &k.dependent_required {
             let loc = location(pointer, "dependentRequired");
-            checks.push(quote! {
-                if intercom_runtime::json::JsonObject::contains_key(object, #property) {
-                    for name in intercom_runtime::check::missing(object, &[#(#required),*]) {
+            checks.push(Check::when(
+                quote!(::intercom_runtime::json::JsonObject::contains_key(object, #property)),
+                quote! {
+                    for name in ::intercom_runtime::check::missing(object, &[#(#required),*]) {
                         ctx.fail(value, #loc, "dependentRequired", || format!("missing property \"{name}\", required when \"{}\" is present", #property));
                     }
-                }
-            });
+                },
+            ));
         }
         for (property, child) in &k.dependent_schemas {
             if let Some(call) = self.call(*child, quote!(value)) {
-                checks.push(quote! {
-                    if intercom_runtime::json::JsonObject::contains_key(object, #property) { #call }
-                });
+                checks.push(Check::when(
+                    quote!(::intercom_runtime::json::JsonObject::contains_key(object, #property)),
+                    call,
+                ));
             }
         }
-        Ok((!checks.is_empty()).then(|| {
-            quote! {
-                if let Some(object) = value.as_object() { #(#checks #done)* }
-            }
-        }))
+        Ok(when_bound(
+            quote!(Some(object) = value.as_object()),
+            checks,
+            true,
+        ))
     }
 }

@@ -19,7 +19,6 @@ pub fn validators_tokens(model: &Model, plan: &Plan) -> Result<TokenStream, Code
     Ok(quote! {
         //! Validators of every schema in `schema/`: JSON Schema draft 2020-12,
         //! every error with its instance location and its keyword's location.
-        #![allow(clippy::all)]
 
         #items
     })
@@ -48,9 +47,9 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
         let (value, validate_body, is_valid_body) = match &f {
             Some(f) => (
                 quote!(value),
-                quote!(intercom_runtime::check::errors(|ctx| #f(value, ctx))),
+                quote!(::intercom_runtime::check::errors(|ctx| #f(value, ctx))),
                 quote! {
-                    let mut ctx = intercom_runtime::check::Ctx::verdict();
+                    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
                     #f(value, &mut ctx);
                     ctx.is_valid()
                 },
@@ -59,13 +58,13 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
         };
         public.push(quote! {
             #[doc = #doc]
-            pub fn #validate(#value: &serde_json::Value) -> Vec<ValidationError> {
+            pub fn #validate(#value: &::serde_json::Value) -> Vec<ValidationError> {
                 #validate_body
             }
 
             #[doc = #doc]
             /// Stops at the first error.
-            pub fn #is_valid(#value: &serde_json::Value) -> bool {
+            pub fn #is_valid(#value: &::serde_json::Value) -> bool {
                 #is_valid_body
             }
 
@@ -73,20 +72,20 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
             /// From bytes, with the line and column of each error, without
             /// building a `serde_json::Value`.
             pub fn #validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-                intercom_runtime::bytes::validate_bytes(bytes, #bytes_closure)
+                ::intercom_runtime::bytes::validate_bytes(bytes, #bytes_closure)
             }
         });
         if !matches!(def.kind, TypeKind::Alias(_)) {
             let ty = format_ident!("{}", def.name);
             public.push(quote! {
-                impl intercom_runtime::Validate for super::types::#ty {
+                impl ::intercom_runtime::Validate for super::types::#ty {
                     const SCHEMA: &'static str = #name;
 
-                    fn validate(value: &serde_json::Value) -> Vec<ValidationError> {
+                    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
                         #validate(value)
                     }
 
-                    fn is_valid(value: &serde_json::Value) -> bool {
+                    fn is_valid(value: &::serde_json::Value) -> bool {
                         #is_valid(value)
                     }
 
@@ -107,7 +106,7 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
         });
     }
     Ok(quote! {
-        use intercom_runtime::{SchemaEntry, SyntaxError, ValidationError};
+        use ::intercom_runtime::{SchemaEntry, SyntaxError, ValidationError};
 
         /// Every schema, sorted by name.
         pub static SCHEMAS: &[SchemaEntry] = &[#(#entries)*];
@@ -127,7 +126,7 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
 
         /// Every error of `value` against the schema called `name`, or `None`
         /// when there is no such schema.
-        pub fn validate(name: &str, value: &serde_json::Value) -> Option<Vec<ValidationError>> {
+        pub fn validate(name: &str, value: &::serde_json::Value) -> Option<Vec<ValidationError>> {
             schema(name).map(|entry| (entry.validate_value)(value))
         }
 

@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{Emitter, location};
+use super::{Check, Emitter, location, when_bound};
 use crate::model::{Keywords, NodeId};
 use crate::pattern;
 use crate::types::CodegenError;
@@ -22,37 +22,34 @@ impl Emitter<'_> {
         if let Some(min) = k.min_length {
             let loc = location(pointer, "minLength");
             let after = format!(" is shorter than {min} characters");
-            checks.push(quote! {
-                if intercom_runtime::check::length(string) < #min {
-                    ctx.fail_showing(value, #loc, "minLength", "", #after);
-                }
-            });
+            checks.push(Check::when(
+                quote!(::intercom_runtime::check::length(string) < #min),
+                quote!(ctx.fail_showing(value, #loc, "minLength", "", #after);),
+            ));
         }
         if let Some(max) = k.max_length {
             let loc = location(pointer, "maxLength");
             let after = format!(" is longer than {max} characters");
-            checks.push(quote! {
-                if intercom_runtime::check::length(string) > #max {
-                    ctx.fail_showing(value, #loc, "maxLength", "", #after);
-                }
-            });
+            checks.push(Check::when(
+                quote!(::intercom_runtime::check::length(string) > #max),
+                quote!(ctx.fail_showing(value, #loc, "maxLength", "", #after);),
+            ));
         }
         if let Some(pattern_text) = &k.pattern {
             let regex = self.regex(node, 0, pattern_text, pointer, "pattern")?;
             let loc = location(pointer, "pattern");
             let after = format!(" does not match the pattern {pattern_text}");
-            checks.push(quote! {
-                if !#regex.is_match(string) {
-                    ctx.fail_showing(value, #loc, "pattern", "", #after);
-                }
-            });
+            checks.push(Check::when(
+                quote!(!#regex.is_match(string)),
+                quote!(ctx.fail_showing(value, #loc, "pattern", "", #after);),
+            ));
         }
         checks.extend(self.format_check(pointer, k));
-        Ok((!checks.is_empty()).then(|| {
-            quote! {
-                if let Some(string) = value.as_str() { #(#checks)* }
-            }
-        }))
+        Ok(when_bound(
+            quote!(Some(string) = value.as_str()),
+            checks,
+            false,
+        ))
     }
 
     /// The static regex of a `pattern` (`index` 0) or of `patternProperties`
@@ -75,8 +72,8 @@ impl Emitter<'_> {
             });
         }
         self.statics.push(quote! {
-            static #name: std::sync::LazyLock<regex::Regex> =
-                std::sync::LazyLock::new(|| regex::Regex::new(#translated).expect("checked by codegen"));
+            static #name: ::std::sync::LazyLock<::regex::Regex> =
+                ::std::sync::LazyLock::new(|| ::regex::Regex::new(#translated).expect("checked by codegen"));
         });
         Ok(name)
     }

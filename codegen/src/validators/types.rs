@@ -37,7 +37,7 @@ pub(super) fn type_check(pointer: &str, k: &Keywords) -> Option<TokenStream> {
     let (mask, expected) = type_mask(types);
     let loc = location(pointer, "type");
     Some(quote! {
-        if !intercom_runtime::check::has_type(value, #mask) {
+        if !::intercom_runtime::check::has_type(value, #mask) {
             ctx.fail_type(value, #loc, #expected);
         }
     })
