@@ -27,7 +27,7 @@ fn main() {
         let items = types::emit_items(&plan);
         let name = format_ident!("{}", path.file_stem().unwrap().to_string_lossy());
         quote! {
-            #[allow(clippy::large_enum_variant, clippy::enum_variant_names, dead_code)]
+            #[allow(dead_code)]
             pub mod #name { #items }
         }
     });
@@ -53,7 +53,7 @@ fn main() {
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let name = format_ident!("{}", path.file_stem().unwrap().to_string_lossy());
         quote! {
-            #[allow(clippy::all, dead_code)]
+            #[allow(dead_code)]
             pub mod #name {
                 pub mod types { #types }
                 pub mod validators { #validators }
@@ -161,7 +161,7 @@ fn main() {
         });
         quote! {
             // `kind__direction`, after the pair's directory.
-            #[allow(clippy::all, dead_code, deprecated, non_snake_case)]
+            #[allow(dead_code, deprecated, non_snake_case)]
             pub mod #name { #(#sides)* }
         }
     });
@@ -193,7 +193,7 @@ fn main() {
                 generate::validators_items(&model, &plan).unwrap_or_else(|e| panic!("{name}: {e}"));
             let name = format_ident!("{}", name);
             quote! {
-                #[allow(clippy::all, dead_code)]
+                #[allow(dead_code)]
                 pub mod #name {
                     pub mod types { #types }
                     pub mod validators { #validators }
@@ -204,7 +204,45 @@ fn main() {
     std::fs::write(Path::new(&out_dir).join("fixture_overlays.rs"), file)
         .expect("OUT_DIR is writable");
 
+    operations_fixtures(Path::new(&out_dir));
     fuzz_codegen_sample(Path::new(&out_dir));
+}
+
+/// Each reference under `fixtures/operations` as a small generated crate:
+/// its types, validators and operations, side by side as in `generated/`.
+fn operations_fixtures(out_dir: &Path) {
+    let dir = Path::new("fixtures/operations");
+    println!("cargo::rerun-if-changed={}", dir.display());
+    let mut fixtures = yaml_files(dir);
+    fixtures.sort();
+    let modules = fixtures.iter().map(|path| {
+        println!("cargo::rerun-if-changed={}", path.display());
+        let document = source::load(path).unwrap_or_else(|e| panic!("{e}"));
+        let options = import::Options {
+            selection: import::Selection::All,
+            strict: false,
+        };
+        let schema = import::import(&document, &options)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .schema;
+        let model = Model::parse(&schema).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let plan = types::plan(&model).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let types = types::emit_items(&plan);
+        let validators = generate::validators_items(&model, &plan)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let operations = intercom_codegen::operations::emit(&model, &plan);
+        let name = format_ident!("{}", path.file_stem().unwrap().to_string_lossy());
+        quote! {
+            #[allow(dead_code, deprecated)]
+            pub mod #name {
+                pub mod types { #types }
+                pub mod validators { #validators }
+                pub mod operations { #operations }
+            }
+        }
+    });
+    let file = output::render(quote!(#(#modules)*), "tests/fixtures/operations").expect("renders");
+    std::fs::write(out_dir.join("fixture_operations.rs"), file).expect("OUT_DIR is writable");
 }
 
 /// How many of the codegen fuzz corpus's accepted documents are compiled.
@@ -242,7 +280,7 @@ fn fuzz_codegen_sample(out_dir: &Path) {
         .map(|(i, (_, types, validators))| {
             let name = format_ident!("sample_{i}");
             quote! {
-                #[allow(clippy::all, dead_code, deprecated, non_camel_case_types)]
+                #[allow(dead_code, deprecated, non_camel_case_types)]
                 pub mod #name {
                     pub mod types { #types }
                     pub mod validators { #validators }

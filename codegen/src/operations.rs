@@ -151,18 +151,26 @@ impl BodyKind {
         }
     }
 
-    /// The variant's field. A typed body is boxed: the types of some
-    /// responses are kilobytes, and the enum is as large as its largest.
     fn ty(&self) -> TokenStream {
         match self {
-            BodyKind::Typed { ty, .. } => quote!(Box<#ty>),
+            BodyKind::Typed { ty, .. } => ty.clone(),
             BodyKind::Json => quote!(::serde_json::Value),
             BodyKind::Text => quote!(String),
             BodyKind::Bytes => quote!(Vec<u8>),
         }
     }
 
-    /// An expression of the body read from `body` (`&[u8]`) for `status`.
+    /// The type a response variant holds. A typed body is boxed: the types
+    /// of some responses are kilobytes, and an enum is as large as its largest.
+    fn variant_ty(&self) -> TokenStream {
+        match self {
+            BodyKind::Typed { ty, .. } => quote!(Box<#ty>),
+            _ => self.ty(),
+        }
+    }
+
+    /// An expression of the body read from `body` (`&[u8]`) for `status`,
+    /// as its response variant holds it.
     fn read(&self) -> TokenStream {
         match self {
             BodyKind::Typed { schema, .. } => {
@@ -321,6 +329,24 @@ fn operation_module(op: &Operation, index: usize, name: &Ident, plan: &Plan) -> 
     }
 }
 
+/// The patterns of the codes `low..=high` but `apart`: ranges, or a code
+/// alone.
+fn codes_apart(low: u16, high: u16, apart: &[u16]) -> Vec<TokenStream> {
+    let mut pieces = Vec::new();
+    let mut start = low;
+    for code in low..=high + 1 {
+        if code > high || apart.contains(&code) {
+            match code.checked_sub(1) {
+                Some(end) if end > start => pieces.push(quote!(#start..=#end)),
+                Some(end) if end == start => pieces.push(quote!(#start)),
+                _ => {}
+            }
+            start = code + 1;
+        }
+    }
+    pieces
+}
+
 fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
     let mut used = HashSet::from(["Unknown".to_owned()]);
     let mut variants = Vec::new();
@@ -330,6 +356,14 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
     let mut default_takes_all = false;
     let mut status_arms = Vec::new();
     let mut seen = HashSet::new();
+    let exact_codes: Vec<u16> = op
+        .responses
+        .iter()
+        .filter_map(|response| match status_match(&response.status) {
+            Some(StatusMatch::Exact(code)) => Some(code),
+            _ => None,
+        })
+        .collect();
     for response in &op.responses {
         // A status that is neither a code, a range nor `default` can match
         // nothing (nor can a second spelling of one already met, `2xx`
@@ -364,7 +398,7 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
         let keeps_status = !matches!(matching, StatusMatch::Exact(_));
         let (definition, construct, status_of) = match (&kind, keeps_status) {
             (Some(kind), false) => {
-                let ty = kind.ty();
+                let ty = kind.variant_ty();
                 let read = kind.read();
                 (
                     quote!(#variant(#ty)),
@@ -373,7 +407,7 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
                 )
             }
             (Some(kind), true) => {
-                let ty = kind.ty();
+                let ty = kind.variant_ty();
                 let read = kind.read();
                 (
                     quote!(#variant { status: u16, body: #ty }),
@@ -404,9 +438,12 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
                 status_arms.push(quote!(#status_of => #code,));
             }
             StatusMatch::Range(class) => {
-                let low = class * 100;
-                let high = low + 99;
-                range_arms.push(quote!(#low..=#high #guard => #construct,));
+                // The codes documented on their own are not the range's,
+                // even when their arm's guard refuses the body.
+                let pieces = codes_apart(class * 100, class * 100 + 99, &exact_codes);
+                if !pieces.is_empty() {
+                    range_arms.push(quote!(#(#pieces)|* #guard => #construct,));
+                }
                 status_arms.push(quote!(#status_of => *status,));
             }
             StatusMatch::Default => {

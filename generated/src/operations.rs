@@ -5,8 +5,7 @@
 //! by id with [`operation`] and by method and path with [`route`]),
 //! and a module per operation with its `Request` body type and its
 //! `Response` enum, one variant per documented status.
-#![allow(clippy::large_enum_variant)]
-use intercom_runtime::operations::{
+use ::intercom_runtime::operations::{
     Body, Operation, OperationRequest, OperationResponse, Route, Router,
 };
 /// Every operation, sorted by id.
@@ -8618,7 +8617,7 @@ pub fn operation(id: &str) -> Option<&'static Operation> {
 /// parameters: literal segments win over templated ones, any host is
 /// accepted, the query and a trailing slash are ignored.
 pub fn route(method: &str, path_or_url: &str) -> Option<Route> {
-    static ROUTER: std::sync::OnceLock<Router> = std::sync::OnceLock::new();
+    static ROUTER: ::std::sync::OnceLock<Router> = ::std::sync::OnceLock::new();
     ROUTER.get_or_init(|| Router::new(OPERATIONS)).route(method, path_or_url)
 }
 /// `POST /contacts/{contact_id}/archive`: Archive contact
@@ -8626,7 +8625,7 @@ pub fn route(method: &str, path_or_url: &str) -> Option<Route> {
 /// Operation `ArchiveContact`.
 pub mod archive_contact {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[0usize]
     }
     /// The responses of `ArchiveContact`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -8634,10 +8633,10 @@ pub mod archive_contact {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `contact_archived`)
-        Ok(super::super::types::ContactArchived),
+        Ok(Box<super::super::types::ContactArchived>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -8647,22 +8646,24 @@ pub mod archive_contact {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "contact_archived",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "contact_archived",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -8685,7 +8686,7 @@ pub mod archive_contact {
 /// Operation `BlockContact`.
 pub mod block_contact {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[1usize]
     }
     /// The responses of `BlockContact`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -8693,10 +8694,10 @@ pub mod block_contact {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `contact_blocked`)
-        Ok(super::super::types::ContactBlocked),
+        Ok(Box<super::super::types::ContactBlocked>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -8706,22 +8707,24 @@ pub mod block_contact {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "contact_blocked",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "contact_blocked",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -8744,7 +8747,7 @@ pub mod block_contact {
 /// Operation `CreateContact`.
 pub mod create_contact {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[2usize]
     }
     /// The request body (`application/json`, schema `create_contact_request`, optional).
@@ -8754,12 +8757,12 @@ pub mod create_contact {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `create_contact_response_200`)
-        Ok(super::super::types::CreateContactResponse200),
+        Ok(Box<super::super::types::CreateContactResponse200>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -8769,31 +8772,35 @@ pub mod create_contact {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "create_contact_response_200",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "create_contact_response_200",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -8817,7 +8824,7 @@ pub mod create_contact {
 /// Operation `DeleteContact`.
 pub mod delete_contact {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[3usize]
     }
     /// The responses of `DeleteContact`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -8825,12 +8832,12 @@ pub mod delete_contact {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `contact_deleted`)
-        Ok(super::super::types::ContactDeleted),
+        Ok(Box<super::super::types::ContactDeleted>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -8840,31 +8847,35 @@ pub mod delete_contact {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "contact_deleted",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "contact_deleted",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -8888,7 +8899,7 @@ pub mod delete_contact {
 /// Operation `ListAttachedContacts`.
 pub mod list_attached_contacts {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[4usize]
     }
     /// The responses of `ListAttachedContacts`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -8896,14 +8907,14 @@ pub mod list_attached_contacts {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `company_attached_contacts`)
-        Ok(super::super::types::CompanyAttachedContacts),
+        Ok(Box<super::super::types::CompanyAttachedContacts>),
         /// `404`: Company Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -8913,40 +8924,46 @@ pub mod list_attached_contacts {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "company_attached_contacts",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "company_attached_contacts",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -8971,7 +8988,7 @@ pub mod list_attached_contacts {
 /// Operation `ListAttachedSegmentsForCompanies`.
 pub mod list_attached_segments_for_companies {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[5usize]
     }
     /// The responses of `ListAttachedSegmentsForCompanies`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -8979,14 +8996,14 @@ pub mod list_attached_segments_for_companies {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `company_attached_segments`)
-        Ok(super::super::types::CompanyAttachedSegments),
+        Ok(Box<super::super::types::CompanyAttachedSegments>),
         /// `404`: Company Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -8996,40 +9013,46 @@ pub mod list_attached_segments_for_companies {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "company_attached_segments",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "company_attached_segments",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -9054,7 +9077,7 @@ pub mod list_attached_segments_for_companies {
 /// Operation `ListContactMergeHistory`.
 pub mod list_contact_merge_history {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[6usize]
     }
     /// The responses of `ListContactMergeHistory`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -9062,14 +9085,14 @@ pub mod list_contact_merge_history {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `merge_history_list`)
-        Ok(super::super::types::MergeHistoryList),
+        Ok(Box<super::super::types::MergeHistoryList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Contact not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -9079,40 +9102,46 @@ pub mod list_contact_merge_history {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "merge_history_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "merge_history_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -9137,7 +9166,7 @@ pub mod list_contact_merge_history {
 /// Operation `ListContacts`.
 pub mod list_contacts {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[7usize]
     }
     /// The responses of `ListContacts`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -9145,12 +9174,12 @@ pub mod list_contacts {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `contact_list`)
-        Ok(super::super::types::ContactList),
+        Ok(Box<super::super::types::ContactList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -9160,31 +9189,35 @@ pub mod list_contacts {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "contact_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "contact_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -9208,7 +9241,7 @@ pub mod list_contacts {
 /// Operation `MergeContact`.
 pub mod merge_contact {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[8usize]
     }
     /// The request body (`application/json`, schema `merge_contacts_request`, optional).
@@ -9218,14 +9251,14 @@ pub mod merge_contact {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `merge_contact_response_200`)
-        Ok(super::super::types::MergeContactResponse200),
+        Ok(Box<super::super::types::MergeContactResponse200>),
         /// `400`: Bad Request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -9235,40 +9268,46 @@ pub mod merge_contact {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "merge_contact_response_200",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "merge_contact_response_200",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -9293,7 +9332,7 @@ pub mod merge_contact {
 /// Operation `RetrieveACompanyById`.
 pub mod retrieve_a_company_by_id {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[9usize]
     }
     /// The responses of `RetrieveACompanyById`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -9301,14 +9340,14 @@ pub mod retrieve_a_company_by_id {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `company`)
-        Ok(super::super::types::Company),
+        Ok(Box<super::super::types::Company>),
         /// `404`: Company Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -9318,40 +9357,46 @@ pub mod retrieve_a_company_by_id {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "company",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "company",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -9376,7 +9421,7 @@ pub mod retrieve_a_company_by_id {
 /// Operation `RetrieveDataConnector`.
 pub mod retrieve_data_connector {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[10usize]
     }
     /// The responses of `RetrieveDataConnector`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -9384,16 +9429,16 @@ pub mod retrieve_data_connector {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Data connector found (schema `data_connector_detail`)
-        Ok(super::super::types::DataConnectorDetail),
+        Ok(Box<super::super::types::DataConnectorDetail>),
         /// `400`: Invalid state_version parameter (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `404`: Data connector not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -9403,49 +9448,57 @@ pub mod retrieve_data_connector {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "data_connector_detail",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "data_connector_detail",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -9471,7 +9524,7 @@ pub mod retrieve_data_connector {
 /// Operation `RetrieveWhatsAppMessageStatus`.
 pub mod retrieve_whats_app_message_status {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[11usize]
     }
     /// The responses of `RetrieveWhatsAppMessageStatus`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -9479,16 +9532,16 @@ pub mod retrieve_whats_app_message_status {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `whatsapp_message_status`)
-        Ok(super::super::types::WhatsappMessageStatus),
+        Ok(Box<super::super::types::WhatsappMessageStatus>),
         /// `400`: Bad request - missing required parameters (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: WhatsApp message not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -9498,49 +9551,57 @@ pub mod retrieve_whats_app_message_status {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "whatsapp_message_status",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "whatsapp_message_status",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -9566,7 +9627,7 @@ pub mod retrieve_whats_app_message_status {
 /// Operation `SearchContacts`.
 pub mod search_contacts {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[12usize]
     }
     /// The request body (`application/json`, schema `contact_search_request`, optional).
@@ -9576,14 +9637,14 @@ pub mod search_contacts {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `contact_list`)
-        Ok(super::super::types::ContactList),
+        Ok(Box<super::super::types::ContactList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `400`: Bad Request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -9593,40 +9654,46 @@ pub mod search_contacts {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "contact_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "contact_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -9651,7 +9718,7 @@ pub mod search_contacts {
 /// Operation `ShowContact`.
 pub mod show_contact {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[13usize]
     }
     /// The responses of `ShowContact`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -9659,14 +9726,14 @@ pub mod show_contact {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `show_contact_response_200`)
-        Ok(super::super::types::ShowContactResponse200),
+        Ok(Box<super::super::types::ShowContactResponse200>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `410`: Contact Merged (schema `error`)
-        Gone(super::super::types::Error),
+        Gone(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -9676,40 +9743,46 @@ pub mod show_contact {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "show_contact_response_200",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "show_contact_response_200",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     410u16 => {
                         Self::Gone(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -9734,7 +9807,7 @@ pub mod show_contact {
 /// Operation `ShowContactByExternalId`.
 pub mod show_contact_by_external_id {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[14usize]
     }
     /// The responses of `ShowContactByExternalId`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -9742,14 +9815,14 @@ pub mod show_contact_by_external_id {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `show_contact_by_external_id_response_200`)
-        Ok(super::super::types::ShowContactByExternalIdResponse200),
+        Ok(Box<super::super::types::ShowContactByExternalIdResponse200>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `410`: Contact Merged (schema `error`)
-        Gone(super::super::types::Error),
+        Gone(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -9759,40 +9832,46 @@ pub mod show_contact_by_external_id {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "show_contact_by_external_id_response_200",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "show_contact_by_external_id_response_200",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     410u16 => {
                         Self::Gone(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -9817,7 +9896,7 @@ pub mod show_contact_by_external_id {
 /// Operation `UnarchiveContact`.
 pub mod unarchive_contact {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[15usize]
     }
     /// The responses of `UnarchiveContact`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -9825,10 +9904,10 @@ pub mod unarchive_contact {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `contact_unarchived`)
-        Ok(super::super::types::ContactUnarchived),
+        Ok(Box<super::super::types::ContactUnarchived>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -9838,22 +9917,24 @@ pub mod unarchive_contact {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "contact_unarchived",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "contact_unarchived",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -9876,7 +9957,7 @@ pub mod unarchive_contact {
 /// Operation `UpdateCompany`.
 pub mod update_company {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[16usize]
     }
     /// The request body (`application/json`, schema `update_company_request`, optional).
@@ -9886,14 +9967,14 @@ pub mod update_company {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `company`)
-        Ok(super::super::types::Company),
+        Ok(Box<super::super::types::Company>),
         /// `404`: Company Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -9903,40 +9984,46 @@ pub mod update_company {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "company",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "company",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -9961,7 +10048,7 @@ pub mod update_company {
 /// Operation `UpdateContact`.
 pub mod update_contact {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[17usize]
     }
     /// The request body (`application/json`, schema `update_contact_request`, optional).
@@ -9971,12 +10058,12 @@ pub mod update_contact {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `update_contact_response_200`)
-        Ok(super::super::types::UpdateContactResponse200),
+        Ok(Box<super::super::types::UpdateContactResponse200>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -9986,31 +10073,35 @@ pub mod update_contact {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "update_contact_response_200",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "update_contact_response_200",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -10034,7 +10125,7 @@ pub mod update_contact {
 /// Operation `attachContactToACompany`.
 pub mod attach_contact_to_a_company {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[18usize]
     }
     /// The request body (`application/json`, schema `attach_contact_to_a_company_request`, optional).
@@ -10044,16 +10135,16 @@ pub mod attach_contact_to_a_company {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `company`)
-        Ok(super::super::types::Company),
+        Ok(Box<super::super::types::Company>),
         /// `400`: Bad Request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `404`: Company Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -10063,49 +10154,57 @@ pub mod attach_contact_to_a_company {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "company",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "company",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -10131,7 +10230,7 @@ pub mod attach_contact_to_a_company {
 /// Operation `attachContactToConversation`.
 pub mod attach_contact_to_conversation {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[19usize]
     }
     /// The request body (`application/json`, schema `attach_contact_to_conversation_request`, optional).
@@ -10141,16 +10240,16 @@ pub mod attach_contact_to_conversation {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Attach a contact to a conversation (schema `conversation`)
-        Ok(super::super::types::Conversation),
+        Ok(Box<super::super::types::Conversation>),
         /// `404`: Not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `403`: API plan restricted (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -10160,49 +10259,57 @@ pub mod attach_contact_to_conversation {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -10228,7 +10335,7 @@ pub mod attach_contact_to_conversation {
 /// Operation `attachSubscriptionTypeToContact`.
 pub mod attach_subscription_type_to_contact {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[20usize]
     }
     /// The request body (`application/json`, schema `attach_subscription_type_to_contact_request`, optional).
@@ -10238,14 +10345,14 @@ pub mod attach_subscription_type_to_contact {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `subscription_type`)
-        Ok(super::super::types::SubscriptionType),
+        Ok(Box<super::super::types::SubscriptionType>),
         /// `404`: Resource not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -10255,40 +10362,46 @@ pub mod attach_subscription_type_to_contact {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "subscription_type",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "subscription_type",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -10313,7 +10426,7 @@ pub mod attach_subscription_type_to_contact {
 /// Operation `attachTagToArticle`.
 pub mod attach_tag_to_article {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[21usize]
     }
     /// The request body (`application/json`, schema `attach_tag_to_article_request`, optional).
@@ -10323,16 +10436,16 @@ pub mod attach_tag_to_article {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Tag applied (schema `tag`)
-        Ok(super::super::types::Tag),
+        Ok(Box<super::super::types::Tag>),
         /// `403`: Forbidden (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// `404`: Article or tag not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -10342,45 +10455,57 @@ pub mod attach_tag_to_article {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(status, "tag", body)?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "tag",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -10406,7 +10531,7 @@ pub mod attach_tag_to_article {
 /// Operation `attachTagToContact`.
 pub mod attach_tag_to_contact {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[22usize]
     }
     /// The request body (`application/json`, schema `attach_tag_to_contact_request`, optional).
@@ -10416,14 +10541,14 @@ pub mod attach_tag_to_contact {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `tag`)
-        Ok(super::super::types::Tag),
+        Ok(Box<super::super::types::Tag>),
         /// `404`: Tag not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -10433,36 +10558,46 @@ pub mod attach_tag_to_contact {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(status, "tag", body)?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "tag",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -10487,7 +10622,7 @@ pub mod attach_tag_to_contact {
 /// Operation `attachTagToContentSnippet`.
 pub mod attach_tag_to_content_snippet {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[23usize]
     }
     /// The request body (`application/json`, schema `attach_tag_to_content_snippet_request`, optional).
@@ -10497,16 +10632,16 @@ pub mod attach_tag_to_content_snippet {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Tag applied (schema `tag`)
-        Ok(super::super::types::Tag),
+        Ok(Box<super::super::types::Tag>),
         /// `403`: Forbidden (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// `404`: Content snippet or tag not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -10516,45 +10651,57 @@ pub mod attach_tag_to_content_snippet {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(status, "tag", body)?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "tag",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -10580,7 +10727,7 @@ pub mod attach_tag_to_content_snippet {
 /// Operation `attachTagToConversation`.
 pub mod attach_tag_to_conversation {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[24usize]
     }
     /// The request body (`application/json`, schema `attach_tag_to_conversation_request`, optional).
@@ -10590,14 +10737,14 @@ pub mod attach_tag_to_conversation {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `tag`)
-        Ok(super::super::types::Tag),
+        Ok(Box<super::super::types::Tag>),
         /// `404`: Conversation not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -10607,36 +10754,46 @@ pub mod attach_tag_to_conversation {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(status, "tag", body)?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "tag",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -10661,7 +10818,7 @@ pub mod attach_tag_to_conversation {
 /// Operation `attachTagToInternalArticle`.
 pub mod attach_tag_to_internal_article {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[25usize]
     }
     /// The request body (`application/json`, schema `attach_tag_to_internal_article_request`, optional).
@@ -10671,16 +10828,16 @@ pub mod attach_tag_to_internal_article {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Tag applied (schema `tag`)
-        Ok(super::super::types::Tag),
+        Ok(Box<super::super::types::Tag>),
         /// `403`: Forbidden (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// `404`: Internal article or tag not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -10690,45 +10847,57 @@ pub mod attach_tag_to_internal_article {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(status, "tag", body)?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "tag",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -10754,7 +10923,7 @@ pub mod attach_tag_to_internal_article {
 /// Operation `attachTagToTicket`.
 pub mod attach_tag_to_ticket {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[26usize]
     }
     /// The request body (`application/json`, schema `attach_tag_to_ticket_request`, optional).
@@ -10764,14 +10933,14 @@ pub mod attach_tag_to_ticket {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `tag`)
-        Ok(super::super::types::Tag),
+        Ok(Box<super::super::types::Tag>),
         /// `404`: Ticket not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -10781,36 +10950,46 @@ pub mod attach_tag_to_ticket {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(status, "tag", body)?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "tag",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -10835,7 +11014,7 @@ pub mod attach_tag_to_ticket {
 /// Operation `bulkContentActions`.
 pub mod bulk_content_actions {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[27usize]
     }
     /// The request body (`application/json`, schema `content_bulk_action_request`, required).
@@ -10845,16 +11024,16 @@ pub mod bulk_content_actions {
     #[non_exhaustive]
     pub enum Response {
         /// `202`: Accepted — work has been enqueued (schema `content_bulk_action_response`)
-        Accepted(super::super::types::ContentBulkActionResponse),
+        Accepted(Box<super::super::types::ContentBulkActionResponse>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `403`: Forbidden — token is missing the `write_content` OAuth scope (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// `422`: Invalid action, content_ids, or action-specific parameters (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -10864,49 +11043,57 @@ pub mod bulk_content_actions {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     202u16 => {
                         Self::Accepted(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "content_bulk_action_response",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "content_bulk_action_response",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -10932,7 +11119,7 @@ pub mod bulk_content_actions {
 /// Operation `cancelDataExport`.
 pub mod cancel_data_export {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[28usize]
     }
     /// The responses of `cancelDataExport`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -10940,10 +11127,10 @@ pub mod cancel_data_export {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `data_export`)
-        Ok(super::super::types::DataExport),
+        Ok(Box<super::super::types::DataExport>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -10953,22 +11140,24 @@ pub mod cancel_data_export {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "data_export",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "data_export",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -10991,7 +11180,7 @@ pub mod cancel_data_export {
 /// Operation `changeTicketType`.
 pub mod change_ticket_type {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[29usize]
     }
     /// The request body (`application/json`, schema `change_ticket_type_request`, optional).
@@ -11001,16 +11190,16 @@ pub mod change_ticket_type {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `ticket`)
-        Ok(super::super::types::Ticket),
+        Ok(Box<super::super::types::Ticket>),
         /// `400`: Bad request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Ticket not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -11020,49 +11209,57 @@ pub mod change_ticket_type {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ticket",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ticket",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -11088,7 +11285,7 @@ pub mod change_ticket_type {
 /// Operation `collectFinVoiceCallByExternalId`.
 pub mod collect_fin_voice_call_by_external_id {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[30usize]
     }
     /// The responses of `collectFinVoiceCallByExternalId`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -11096,14 +11293,14 @@ pub mod collect_fin_voice_call_by_external_id {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `ai_call_response`)
-        Ok(super::super::types::AiCallResponse),
+        Ok(Box<super::super::types::AiCallResponse>),
         /// `404`: not found - external reference not found or not matched (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `default`: Unexpected error (schema `error`)
-        Default { status: u16, body: super::super::types::Error },
+        Default { status: u16, body: Box<super::super::types::Error> },
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -11113,35 +11310,41 @@ pub mod collect_fin_voice_call_by_external_id {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ai_call_response",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ai_call_response",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Default {
                             status,
-                            body: intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            body: Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         }
                     }
                 },
@@ -11163,7 +11366,7 @@ pub mod collect_fin_voice_call_by_external_id {
 /// Operation `collectFinVoiceCallById`.
 pub mod collect_fin_voice_call_by_id {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[31usize]
     }
     /// The responses of `collectFinVoiceCallById`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -11171,14 +11374,14 @@ pub mod collect_fin_voice_call_by_id {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `ai_call_response`)
-        Ok(super::super::types::AiCallResponse),
+        Ok(Box<super::super::types::AiCallResponse>),
         /// `404`: not found - external reference not found or not matched (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `default`: Unexpected error (schema `error`)
-        Default { status: u16, body: super::super::types::Error },
+        Default { status: u16, body: Box<super::super::types::Error> },
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -11188,35 +11391,41 @@ pub mod collect_fin_voice_call_by_id {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ai_call_response",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ai_call_response",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Default {
                             status,
-                            body: intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            body: Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         }
                     }
                 },
@@ -11238,7 +11447,7 @@ pub mod collect_fin_voice_call_by_id {
 /// Operation `collectFinVoiceCallByPhoneNumber`.
 pub mod collect_fin_voice_call_by_phone_number {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[32usize]
     }
     /// The responses of `collectFinVoiceCallByPhoneNumber`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -11246,14 +11455,14 @@ pub mod collect_fin_voice_call_by_phone_number {
     #[non_exhaustive]
     pub enum Response {
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: not found - no call found for phone number or not matched (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `default`: Unexpected error (schema `error`)
-        Default { status: u16, body: super::super::types::Error },
+        Default { status: u16, body: Box<super::super::types::Error> },
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -11263,35 +11472,41 @@ pub mod collect_fin_voice_call_by_phone_number {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Default {
                             status,
-                            body: intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            body: Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         }
                     }
                 },
@@ -11313,7 +11528,7 @@ pub mod collect_fin_voice_call_by_phone_number {
 /// Operation `collectFinVoiceCallsByConversationId`.
 pub mod collect_fin_voice_calls_by_conversation_id {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[33usize]
     }
     /// The responses of `collectFinVoiceCallsByConversationId`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -11321,14 +11536,14 @@ pub mod collect_fin_voice_calls_by_conversation_id {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `collect_fin_voice_calls_by_conversation_id_response_200`)
-        Ok(super::super::types::CollectFinVoiceCallsByConversationIdResponse200),
+        Ok(Box<super::super::types::CollectFinVoiceCallsByConversationIdResponse200>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `default`: Unexpected error (schema `error`)
-        Default { status: u16, body: super::super::types::Error },
+        Default { status: u16, body: Box<super::super::types::Error> },
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -11338,35 +11553,41 @@ pub mod collect_fin_voice_calls_by_conversation_id {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "collect_fin_voice_calls_by_conversation_id_response_200",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "collect_fin_voice_calls_by_conversation_id_response_200",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Default {
                             status,
-                            body: intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            body: Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         }
                     }
                 },
@@ -11388,7 +11609,7 @@ pub mod collect_fin_voice_calls_by_conversation_id {
 /// Operation `convertConversationToTicket`.
 pub mod convert_conversation_to_ticket {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[34usize]
     }
     /// The request body (`application/json`, schema `convert_conversation_to_ticket_request`, optional).
@@ -11398,12 +11619,12 @@ pub mod convert_conversation_to_ticket {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `ticket`)
-        Ok(super::super::types::Ticket),
+        Ok(Box<super::super::types::Ticket>),
         /// `400`: Bad request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -11413,31 +11634,35 @@ pub mod convert_conversation_to_ticket {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ticket",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ticket",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -11461,7 +11686,7 @@ pub mod convert_conversation_to_ticket {
 /// Operation `convertVisitor`.
 pub mod convert_visitor {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[35usize]
     }
     /// The request body (`application/json`, schema `convert_visitor_request`, optional).
@@ -11471,12 +11696,12 @@ pub mod convert_visitor {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `contact`)
-        Ok(super::super::types::Contact),
+        Ok(Box<super::super::types::Contact>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -11486,31 +11711,35 @@ pub mod convert_visitor {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "contact",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "contact",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -11534,7 +11763,7 @@ pub mod convert_visitor {
 /// Operation `createArticle`.
 pub mod create_article {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[36usize]
     }
     /// The request body (`application/json`, schema `create_article_request`, optional).
@@ -11544,14 +11773,14 @@ pub mod create_article {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: article created (schema `article`)
-        Ok(super::super::types::Article),
+        Ok(Box<super::super::types::Article>),
         /// `400`: Bad Request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -11561,40 +11790,46 @@ pub mod create_article {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "article",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "article",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -11619,7 +11854,7 @@ pub mod create_article {
 /// Operation `createAudience`.
 pub mod create_audience {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[37usize]
     }
     /// The request body (`application/json`, schema `create_audience_request`, required).
@@ -11629,14 +11864,14 @@ pub mod create_audience {
     #[non_exhaustive]
     pub enum Response {
         /// `201`: Audience created (schema `audience`)
-        Created(super::super::types::Audience),
+        Created(Box<super::super::types::Audience>),
         /// `422`: Validation error (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -11646,40 +11881,46 @@ pub mod create_audience {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     201u16 => {
                         Self::Created(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "audience",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "audience",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -11704,7 +11945,7 @@ pub mod create_audience {
 /// Operation `createCollection`.
 pub mod create_collection {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[38usize]
     }
     /// The request body (`application/json`, schema `create_collection_request`, optional).
@@ -11714,14 +11955,14 @@ pub mod create_collection {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: collection created (schema `collection`)
-        Ok(super::super::types::Collection),
+        Ok(Box<super::super::types::Collection>),
         /// `400`: Bad Request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -11731,40 +11972,46 @@ pub mod create_collection {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "collection",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "collection",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -11789,7 +12036,7 @@ pub mod create_collection {
 /// Operation `createCompanyNote`.
 pub mod create_company_note {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[39usize]
     }
     /// The request body (`application/json`, schema `create_company_note_request`, optional).
@@ -11799,14 +12046,14 @@ pub mod create_company_note {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `note`)
-        Ok(super::super::types::Note),
+        Ok(Box<super::super::types::Note>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Company or admin not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -11816,40 +12063,46 @@ pub mod create_company_note {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "note",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "note",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -11874,7 +12127,7 @@ pub mod create_company_note {
 /// Operation `createContentImportSource`.
 pub mod create_content_import_source {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[40usize]
     }
     /// The request body (`application/json`, schema `create_content_import_source_request`, optional).
@@ -11884,12 +12137,12 @@ pub mod create_content_import_source {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `content_import_source`)
-        Ok(super::super::types::ContentImportSource),
+        Ok(Box<super::super::types::ContentImportSource>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -11899,31 +12152,35 @@ pub mod create_content_import_source {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "content_import_source",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "content_import_source",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -11947,7 +12204,7 @@ pub mod create_content_import_source {
 /// Operation `createContentSnippet`.
 pub mod create_content_snippet {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[41usize]
     }
     /// The request body (`application/json`, schema `content_snippet_create_request`, required).
@@ -11957,14 +12214,14 @@ pub mod create_content_snippet {
     #[non_exhaustive]
     pub enum Response {
         /// `201`: Content snippet created (schema `content_snippet`)
-        Created(super::super::types::ContentSnippet),
+        Created(Box<super::super::types::ContentSnippet>),
         /// `404`: Unknown audience IDs (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `422`: Validation error (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -11974,40 +12231,46 @@ pub mod create_content_snippet {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     201u16 => {
                         Self::Created(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "content_snippet",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "content_snippet",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -12032,7 +12295,7 @@ pub mod create_content_snippet {
 /// Operation `createConversation`.
 pub mod create_conversation {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[42usize]
     }
     /// The request body (`application/json`, schema `create_conversation_request`, optional).
@@ -12042,16 +12305,16 @@ pub mod create_conversation {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: conversation created (schema `create_conversation_response_200`)
-        Ok(super::super::types::CreateConversationResponse200),
+        Ok(Box<super::super::types::CreateConversationResponse200>),
         /// `404`: Contact Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `403`: API plan restricted (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -12061,49 +12324,57 @@ pub mod create_conversation {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "create_conversation_response_200",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "create_conversation_response_200",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -12129,7 +12400,7 @@ pub mod create_conversation {
 /// Operation `createConversationAttribute`.
 pub mod create_conversation_attribute {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[43usize]
     }
     /// The request body (`application/json`, schema `create_conversation_attribute_request`, required).
@@ -12139,14 +12410,14 @@ pub mod create_conversation_attribute {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `conversation_attribute`)
-        Ok(super::super::types::ConversationAttribute),
+        Ok(Box<super::super::types::ConversationAttribute>),
         /// `422`: Invalid data_type (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -12156,40 +12427,46 @@ pub mod create_conversation_attribute {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation_attribute",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation_attribute",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -12214,7 +12491,7 @@ pub mod create_conversation_attribute {
 /// Operation `createConversationAttributeOption`.
 pub mod create_conversation_attribute_option {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[44usize]
     }
     /// The request body (`application/json`, schema `create_conversation_attribute_option_request`, required).
@@ -12224,16 +12501,16 @@ pub mod create_conversation_attribute_option {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `conversation_attribute`)
-        Ok(super::super::types::ConversationAttribute),
+        Ok(Box<super::super::types::ConversationAttribute>),
         /// `404`: Conversation attribute not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `422`: Unprocessable entity (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -12243,49 +12520,57 @@ pub mod create_conversation_attribute_option {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation_attribute",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation_attribute",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -12311,7 +12596,7 @@ pub mod create_conversation_attribute_option {
 /// Operation `createCustomObjectInstances`.
 pub mod create_custom_object_instances {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[45usize]
     }
     /// The request body (`application/json`, schema `create_or_update_custom_object_instance_request`, optional).
@@ -12321,14 +12606,14 @@ pub mod create_custom_object_instances {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `custom_object_instance`)
-        Ok(super::super::types::CustomObjectInstance),
+        Ok(Box<super::super::types::CustomObjectInstance>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -12338,40 +12623,46 @@ pub mod create_custom_object_instances {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "custom_object_instance",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "custom_object_instance",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -12396,7 +12687,7 @@ pub mod create_custom_object_instances {
 /// Operation `createDataAttribute`.
 pub mod create_data_attribute {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[46usize]
     }
     /// The request body (`application/json`, schema `create_data_attribute_request`, optional).
@@ -12406,14 +12697,14 @@ pub mod create_data_attribute {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `data_attribute`)
-        Ok(super::super::types::DataAttribute),
+        Ok(Box<super::super::types::DataAttribute>),
         /// `400`: Too few options for list (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -12423,40 +12714,46 @@ pub mod create_data_attribute {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "data_attribute",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "data_attribute",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -12481,7 +12778,7 @@ pub mod create_data_attribute {
 /// Operation `createDataConnector`.
 pub mod create_data_connector {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[47usize]
     }
     /// The request body (`application/json`, schema `create_data_connector_request`, optional).
@@ -12491,14 +12788,14 @@ pub mod create_data_connector {
     #[non_exhaustive]
     pub enum Response {
         /// `201`: Data connector created (schema `data_connector_detail`)
-        Created(super::super::types::DataConnectorDetail),
+        Created(Box<super::super::types::DataConnectorDetail>),
         /// `422`: Invalid parameter (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -12508,40 +12805,46 @@ pub mod create_data_connector {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     201u16 => {
                         Self::Created(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "data_connector_detail",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "data_connector_detail",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -12566,7 +12869,7 @@ pub mod create_data_connector {
 /// Operation `createDataEvent`.
 pub mod create_data_event {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[48usize]
     }
     /// The request body (`application/json`, schema `create_data_event_request`, optional).
@@ -12578,10 +12881,10 @@ pub mod create_data_event {
         /// `202`: successful (no content)
         Accepted,
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -12591,25 +12894,27 @@ pub mod create_data_event {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
-                    202u16 if intercom_runtime::operations::is_empty_body(body) => {
+                    202u16 if ::intercom_runtime::operations::is_empty_body(body) => {
                         Self::Accepted
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -12633,7 +12938,7 @@ pub mod create_data_event {
 /// Operation `createDataExport`.
 pub mod create_data_export {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[49usize]
     }
     /// The request body (`application/json`, schema `create_data_exports_request`, optional).
@@ -12643,10 +12948,10 @@ pub mod create_data_export {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `data_export`)
-        Ok(super::super::types::DataExport),
+        Ok(Box<super::super::types::DataExport>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -12656,22 +12961,24 @@ pub mod create_data_export {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "data_export",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "data_export",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -12694,7 +13001,7 @@ pub mod create_data_export {
 /// Operation `createExternalPage`.
 pub mod create_external_page {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[50usize]
     }
     /// The request body (`application/json`, schema `create_external_page_request`, optional).
@@ -12704,12 +13011,12 @@ pub mod create_external_page {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `external_page`)
-        Ok(super::super::types::ExternalPage),
+        Ok(Box<super::super::types::ExternalPage>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -12719,31 +13026,35 @@ pub mod create_external_page {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "external_page",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "external_page",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -12767,7 +13078,7 @@ pub mod create_external_page {
 /// Operation `createHelpCenterRedirect`.
 pub mod create_help_center_redirect {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[51usize]
     }
     /// The request body (`application/json`, schema `create_help_center_redirect_request`, optional).
@@ -12777,20 +13088,20 @@ pub mod create_help_center_redirect {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: redirect created (schema `help_center_redirect`)
-        Ok(super::super::types::HelpCenterRedirect),
+        Ok(Box<super::super::types::HelpCenterRedirect>),
         /// `400`: Bad Request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `409`: Conflict (schema `error`)
-        Conflict(super::super::types::Error),
+        Conflict(Box<super::super::types::Error>),
         /// `422`: Unprocessable Entity (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// `404`: Help center not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -12800,67 +13111,79 @@ pub mod create_help_center_redirect {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "help_center_redirect",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "help_center_redirect",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     409u16 => {
                         Self::Conflict(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -12888,7 +13211,7 @@ pub mod create_help_center_redirect {
 /// Operation `createInternalArticle`.
 pub mod create_internal_article {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[52usize]
     }
     /// The request body (`application/json`, schema `create_internal_article_request`, optional).
@@ -12898,14 +13221,14 @@ pub mod create_internal_article {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: internal article created (schema `internal_article`)
-        Ok(super::super::types::InternalArticle),
+        Ok(Box<super::super::types::InternalArticle>),
         /// `400`: Bad Request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -12915,40 +13238,46 @@ pub mod create_internal_article {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "internal_article",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "internal_article",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -12973,7 +13302,7 @@ pub mod create_internal_article {
 /// Operation `createMessage`.
 pub mod create_message {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[53usize]
     }
     /// The request body (`application/json`, schema `create_message_request`, optional).
@@ -12983,18 +13312,18 @@ pub mod create_message {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: admin message created (schema `message`)
-        Ok(super::super::types::Message),
+        Ok(Box<super::super::types::Message>),
         /// `400`: No body supplied for email message (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `422`: No subject supplied for email message (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `403`: API plan restricted (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -13004,58 +13333,68 @@ pub mod create_message {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "message",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "message",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -13082,7 +13421,7 @@ pub mod create_message {
 /// Operation `createNewsItem`.
 pub mod create_news_item {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[54usize]
     }
     /// The request body (`application/json`, schema `news_item_request`, optional).
@@ -13092,12 +13431,12 @@ pub mod create_news_item {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `news_item`)
-        Ok(super::super::types::NewsItem),
+        Ok(Box<super::super::types::NewsItem>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -13107,31 +13446,35 @@ pub mod create_news_item {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "news_item",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "news_item",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -13155,7 +13498,7 @@ pub mod create_news_item {
 /// Operation `createNote`.
 pub mod create_note {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[55usize]
     }
     /// The request body (`application/json`, schema `create_note_request`, optional).
@@ -13165,12 +13508,12 @@ pub mod create_note {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `note`)
-        Ok(super::super::types::Note),
+        Ok(Box<super::super::types::Note>),
         /// `404`: Contact not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -13180,31 +13523,35 @@ pub mod create_note {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "note",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "note",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -13228,7 +13575,7 @@ pub mod create_note {
 /// Operation `createOfficeHoursException`.
 pub mod create_office_hours_exception {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[56usize]
     }
     /// The request body (`application/json`, schema `create_office_hours_exception_request`, required).
@@ -13238,16 +13585,16 @@ pub mod create_office_hours_exception {
     #[non_exhaustive]
     pub enum Response {
         /// `201`: Office hours exception created (schema `office_hours_exception`)
-        Created(super::super::types::OfficeHoursException),
+        Created(Box<super::super::types::OfficeHoursException>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `422`: Validation Error (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -13257,49 +13604,57 @@ pub mod create_office_hours_exception {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     201u16 => {
                         Self::Created(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "office_hours_exception",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "office_hours_exception",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -13325,7 +13680,7 @@ pub mod create_office_hours_exception {
 /// Operation `createOfficeHoursSchedule`.
 pub mod create_office_hours_schedule {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[57usize]
     }
     /// The request body (`application/json`, schema `create_office_hours_schedule_request`, required).
@@ -13335,14 +13690,14 @@ pub mod create_office_hours_schedule {
     #[non_exhaustive]
     pub enum Response {
         /// `201`: Office hours schedule created (schema `office_hours_schedule`)
-        Created(super::super::types::OfficeHoursSchedule),
+        Created(Box<super::super::types::OfficeHoursSchedule>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `422`: Validation Error (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -13352,40 +13707,46 @@ pub mod create_office_hours_schedule {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     201u16 => {
                         Self::Created(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "office_hours_schedule",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "office_hours_schedule",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -13410,7 +13771,7 @@ pub mod create_office_hours_schedule {
 /// Operation `createOrUpdateCompany`.
 pub mod create_or_update_company {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[58usize]
     }
     /// The request body (`application/json`, schema `create_or_update_company_request`, optional).
@@ -13420,14 +13781,14 @@ pub mod create_or_update_company {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `company`)
-        Ok(super::super::types::Company),
+        Ok(Box<super::super::types::Company>),
         /// `400`: Bad Request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -13437,40 +13798,46 @@ pub mod create_or_update_company {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "company",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "company",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -13495,7 +13862,7 @@ pub mod create_or_update_company {
 /// Operation `createPhoneSwitch`.
 pub mod create_phone_switch {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[59usize]
     }
     /// The request body (`application/json`, schema `create_phone_switch_request`, optional).
@@ -13505,16 +13872,16 @@ pub mod create_phone_switch {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `phone_switch`)
-        Ok(super::super::types::PhoneSwitch),
+        Ok(Box<super::super::types::PhoneSwitch>),
         /// `400`: bad request - invalid number (any JSON)
-        BadRequest(serde_json::Value),
+        BadRequest(::serde_json::Value),
         /// `422`: unprocessable entity (any JSON)
-        UnprocessableEntity(serde_json::Value),
+        UnprocessableEntity(::serde_json::Value),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -13524,41 +13891,45 @@ pub mod create_phone_switch {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "phone_switch",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "phone_switch",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_unknown(status, body)?,
+                            ::intercom_runtime::operations::read_unknown(status, body)?,
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_unknown(status, body)?,
+                            ::intercom_runtime::operations::read_unknown(status, body)?,
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -13584,7 +13955,7 @@ pub mod create_phone_switch {
 /// Operation `createTag`.
 pub mod create_tag {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[60usize]
     }
     /// The request body (`application/json`, schema `create_tag_request`, optional).
@@ -13594,14 +13965,14 @@ pub mod create_tag {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Action successful (schema `tag_create_response`)
-        Ok(super::super::types::TagCreateResponse),
+        Ok(Box<super::super::types::TagCreateResponse>),
         /// `400`: Invalid parameters (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -13611,40 +13982,46 @@ pub mod create_tag {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "tag_create_response",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "tag_create_response",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -13669,7 +14046,7 @@ pub mod create_tag {
 /// Operation `createTicket`.
 pub mod create_ticket {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[61usize]
     }
     /// The request body (`application/json`, schema `create_ticket_request_body`, optional).
@@ -13679,12 +14056,12 @@ pub mod create_ticket {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `ticket`)
-        Ok(super::super::types::Ticket),
+        Ok(Box<super::super::types::Ticket>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -13694,31 +14071,35 @@ pub mod create_ticket {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ticket",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ticket",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -13742,7 +14123,7 @@ pub mod create_ticket {
 /// Operation `createTicketType`.
 pub mod create_ticket_type {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[62usize]
     }
     /// The request body (`application/json`, schema `create_ticket_type_request`, optional).
@@ -13752,12 +14133,12 @@ pub mod create_ticket_type {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Ticket type created (schema `ticket_type`)
-        Ok(super::super::types::TicketType),
+        Ok(Box<super::super::types::TicketType>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -13767,31 +14148,35 @@ pub mod create_ticket_type {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ticket_type",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ticket_type",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -13815,7 +14200,7 @@ pub mod create_ticket_type {
 /// Operation `createTicketTypeAttribute`.
 pub mod create_ticket_type_attribute {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[63usize]
     }
     /// The request body (`application/json`, schema `create_ticket_type_attribute_request`, optional).
@@ -13825,12 +14210,12 @@ pub mod create_ticket_type_attribute {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Ticket Type Attribute created (schema `ticket_type_attribute`)
-        Ok(super::super::types::TicketTypeAttribute),
+        Ok(Box<super::super::types::TicketTypeAttribute>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -13840,31 +14225,35 @@ pub mod create_ticket_type_attribute {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ticket_type_attribute",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ticket_type_attribute",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -13888,7 +14277,7 @@ pub mod create_ticket_type_attribute {
 /// Operation `dataEventSummaries`.
 pub mod data_event_summaries {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[64usize]
     }
     /// The request body (`application/json`, schema `create_data_event_summaries_request`, optional).
@@ -13900,10 +14289,10 @@ pub mod data_event_summaries {
         /// `200`: successful (no content)
         Ok,
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -13913,25 +14302,27 @@ pub mod data_event_summaries {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
-                    200u16 if intercom_runtime::operations::is_empty_body(body) => {
+                    200u16 if ::intercom_runtime::operations::is_empty_body(body) => {
                         Self::Ok
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -13955,7 +14346,7 @@ pub mod data_event_summaries {
 /// Operation `deleteArticle`.
 pub mod delete_article {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[65usize]
     }
     /// The responses of `deleteArticle`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -13963,14 +14354,14 @@ pub mod delete_article {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `deleted_article_object`)
-        Ok(super::super::types::DeletedArticleObject),
+        Ok(Box<super::super::types::DeletedArticleObject>),
         /// `404`: Article Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -13980,40 +14371,46 @@ pub mod delete_article {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "deleted_article_object",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "deleted_article_object",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -14038,7 +14435,7 @@ pub mod delete_article {
 /// Operation `deleteAudience`.
 pub mod delete_audience {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[66usize]
     }
     /// The responses of `deleteAudience`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -14048,12 +14445,12 @@ pub mod delete_audience {
         /// `204`: Audience deleted (no content)
         NoContent,
         /// `404`: Audience not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -14063,34 +14460,38 @@ pub mod delete_audience {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
-                    204u16 if intercom_runtime::operations::is_empty_body(body) => {
+                    204u16 if ::intercom_runtime::operations::is_empty_body(body) => {
                         Self::NoContent
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -14115,7 +14516,7 @@ pub mod delete_audience {
 /// Operation `deleteCollection`.
 pub mod delete_collection {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[67usize]
     }
     /// The responses of `deleteCollection`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -14123,14 +14524,14 @@ pub mod delete_collection {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `deleted_collection_object`)
-        Ok(super::super::types::DeletedCollectionObject),
+        Ok(Box<super::super::types::DeletedCollectionObject>),
         /// `404`: collection Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -14140,40 +14541,46 @@ pub mod delete_collection {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "deleted_collection_object",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "deleted_collection_object",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -14198,7 +14605,7 @@ pub mod delete_collection {
 /// Operation `deleteCompany`.
 pub mod delete_company {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[68usize]
     }
     /// The responses of `deleteCompany`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -14206,14 +14613,14 @@ pub mod delete_company {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `deleted_company_object`)
-        Ok(super::super::types::DeletedCompanyObject),
+        Ok(Box<super::super::types::DeletedCompanyObject>),
         /// `404`: Company Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -14223,40 +14630,46 @@ pub mod delete_company {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "deleted_company_object",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "deleted_company_object",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -14281,7 +14694,7 @@ pub mod delete_company {
 /// Operation `deleteContentImportSource`.
 pub mod delete_content_import_source {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[69usize]
     }
     /// The responses of `deleteContentImportSource`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -14291,10 +14704,10 @@ pub mod delete_content_import_source {
         /// `204`: successful (no content)
         NoContent,
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -14304,25 +14717,27 @@ pub mod delete_content_import_source {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
-                    204u16 if intercom_runtime::operations::is_empty_body(body) => {
+                    204u16 if ::intercom_runtime::operations::is_empty_body(body) => {
                         Self::NoContent
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -14346,7 +14761,7 @@ pub mod delete_content_import_source {
 /// Operation `deleteContentSnippet`.
 pub mod delete_content_snippet {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[70usize]
     }
     /// The responses of `deleteContentSnippet`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -14356,12 +14771,12 @@ pub mod delete_content_snippet {
         /// `204`: Content snippet deleted (no content)
         NoContent,
         /// `404`: Content snippet not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `422`: Content snippet has procedure dependencies (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -14371,34 +14786,38 @@ pub mod delete_content_snippet {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
-                    204u16 if intercom_runtime::operations::is_empty_body(body) => {
+                    204u16 if ::intercom_runtime::operations::is_empty_body(body) => {
                         Self::NoContent
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -14423,7 +14842,7 @@ pub mod delete_content_snippet {
 /// Operation `deleteConversation`.
 pub mod delete_conversation {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[71usize]
     }
     /// The responses of `deleteConversation`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -14431,14 +14850,14 @@ pub mod delete_conversation {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `conversation_deleted`)
-        Ok(super::super::types::ConversationDeleted),
+        Ok(Box<super::super::types::ConversationDeleted>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `403`: API plan restricted (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -14448,40 +14867,46 @@ pub mod delete_conversation {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation_deleted",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation_deleted",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -14506,7 +14931,7 @@ pub mod delete_conversation {
 /// Operation `deleteConversationAttribute`.
 pub mod delete_conversation_attribute {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[72usize]
     }
     /// The responses of `deleteConversationAttribute`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -14514,14 +14939,14 @@ pub mod delete_conversation_attribute {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `conversation_attribute`)
-        Ok(super::super::types::ConversationAttribute),
+        Ok(Box<super::super::types::ConversationAttribute>),
         /// `404`: Conversation attribute not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -14531,40 +14956,46 @@ pub mod delete_conversation_attribute {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation_attribute",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation_attribute",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -14589,7 +15020,7 @@ pub mod delete_conversation_attribute {
 /// Operation `deleteConversationAttributeOption`.
 pub mod delete_conversation_attribute_option {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[73usize]
     }
     /// The responses of `deleteConversationAttributeOption`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -14597,16 +15028,16 @@ pub mod delete_conversation_attribute_option {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `conversation_attribute`)
-        Ok(super::super::types::ConversationAttribute),
+        Ok(Box<super::super::types::ConversationAttribute>),
         /// `404`: Conversation attribute or option not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `422`: Unprocessable entity (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -14616,49 +15047,57 @@ pub mod delete_conversation_attribute_option {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation_attribute",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation_attribute",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -14684,7 +15123,7 @@ pub mod delete_conversation_attribute_option {
 /// Operation `deleteCustomObjectInstancesByExternalId`.
 pub mod delete_custom_object_instances_by_external_id {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[74usize]
     }
     /// The responses of `deleteCustomObjectInstancesByExternalId`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -14692,14 +15131,14 @@ pub mod delete_custom_object_instances_by_external_id {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `custom_object_instance_deleted`)
-        Ok(super::super::types::CustomObjectInstanceDeleted),
+        Ok(Box<super::super::types::CustomObjectInstanceDeleted>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -14709,40 +15148,46 @@ pub mod delete_custom_object_instances_by_external_id {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "custom_object_instance_deleted",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "custom_object_instance_deleted",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -14767,7 +15212,7 @@ pub mod delete_custom_object_instances_by_external_id {
 /// Operation `deleteCustomObjectInstancesById`.
 pub mod delete_custom_object_instances_by_id {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[75usize]
     }
     /// The responses of `deleteCustomObjectInstancesById`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -14775,14 +15220,14 @@ pub mod delete_custom_object_instances_by_id {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `custom_object_instance_deleted`)
-        Ok(super::super::types::CustomObjectInstanceDeleted),
+        Ok(Box<super::super::types::CustomObjectInstanceDeleted>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -14792,40 +15237,46 @@ pub mod delete_custom_object_instances_by_id {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "custom_object_instance_deleted",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "custom_object_instance_deleted",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -14850,7 +15301,7 @@ pub mod delete_custom_object_instances_by_id {
 /// Operation `deleteDataConnector`.
 pub mod delete_data_connector {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[76usize]
     }
     /// The responses of `deleteDataConnector`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -14858,16 +15309,16 @@ pub mod delete_data_connector {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Data connector deleted (schema `deleted_data_connector_object`)
-        Ok(super::super::types::DeletedDataConnectorObject),
+        Ok(Box<super::super::types::DeletedDataConnectorObject>),
         /// `404`: Data connector not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `409`: Conflict (schema `error`)
-        Conflict(super::super::types::Error),
+        Conflict(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -14877,49 +15328,57 @@ pub mod delete_data_connector {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "deleted_data_connector_object",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "deleted_data_connector_object",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     409u16 => {
                         Self::Conflict(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -14945,7 +15404,7 @@ pub mod delete_data_connector {
 /// Operation `deleteExternalPage`.
 pub mod delete_external_page {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[77usize]
     }
     /// The responses of `deleteExternalPage`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -14953,12 +15412,12 @@ pub mod delete_external_page {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `external_page`)
-        Ok(super::super::types::ExternalPage),
+        Ok(Box<super::super::types::ExternalPage>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -14968,31 +15427,35 @@ pub mod delete_external_page {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "external_page",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "external_page",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -15016,7 +15479,7 @@ pub mod delete_external_page {
 /// Operation `deleteHelpCenterRedirect`.
 pub mod delete_help_center_redirect {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[78usize]
     }
     /// The responses of `deleteHelpCenterRedirect`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -15024,14 +15487,14 @@ pub mod delete_help_center_redirect {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: redirect deleted (schema `deleted_help_center_redirect_object`)
-        Ok(super::super::types::DeletedHelpCenterRedirectObject),
+        Ok(Box<super::super::types::DeletedHelpCenterRedirectObject>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -15041,40 +15504,46 @@ pub mod delete_help_center_redirect {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "deleted_help_center_redirect_object",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "deleted_help_center_redirect_object",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -15099,7 +15568,7 @@ pub mod delete_help_center_redirect {
 /// Operation `deleteInternalArticle`.
 pub mod delete_internal_article {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[79usize]
     }
     /// The responses of `deleteInternalArticle`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -15107,14 +15576,14 @@ pub mod delete_internal_article {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `deleted_internal_article_object`)
-        Ok(super::super::types::DeletedInternalArticleObject),
+        Ok(Box<super::super::types::DeletedInternalArticleObject>),
         /// `404`: Internal article not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -15124,40 +15593,46 @@ pub mod delete_internal_article {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "deleted_internal_article_object",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "deleted_internal_article_object",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -15182,7 +15657,7 @@ pub mod delete_internal_article {
 /// Operation `deleteNewsItem`.
 pub mod delete_news_item {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[80usize]
     }
     /// The responses of `deleteNewsItem`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -15190,14 +15665,14 @@ pub mod delete_news_item {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `deleted_object`)
-        Ok(super::super::types::DeletedObject),
+        Ok(Box<super::super::types::DeletedObject>),
         /// `404`: News Item Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -15207,40 +15682,46 @@ pub mod delete_news_item {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "deleted_object",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "deleted_object",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -15265,7 +15746,7 @@ pub mod delete_news_item {
 /// Operation `deleteOfficeHoursException`.
 pub mod delete_office_hours_exception {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[81usize]
     }
     /// The responses of `deleteOfficeHoursException`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -15273,14 +15754,14 @@ pub mod delete_office_hours_exception {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Office hours exception deleted (schema `delete_office_hours_exception_response_200`)
-        Ok(super::super::types::DeleteOfficeHoursExceptionResponse200),
+        Ok(Box<super::super::types::DeleteOfficeHoursExceptionResponse200>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -15290,40 +15771,46 @@ pub mod delete_office_hours_exception {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "delete_office_hours_exception_response_200",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "delete_office_hours_exception_response_200",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -15348,7 +15835,7 @@ pub mod delete_office_hours_exception {
 /// Operation `deleteOfficeHoursSchedule`.
 pub mod delete_office_hours_schedule {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[82usize]
     }
     /// The responses of `deleteOfficeHoursSchedule`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -15356,14 +15843,14 @@ pub mod delete_office_hours_schedule {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Office hours schedule deleted (schema `delete_office_hours_schedule_response_200`)
-        Ok(super::super::types::DeleteOfficeHoursScheduleResponse200),
+        Ok(Box<super::super::types::DeleteOfficeHoursScheduleResponse200>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -15373,40 +15860,46 @@ pub mod delete_office_hours_schedule {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "delete_office_hours_schedule_response_200",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "delete_office_hours_schedule_response_200",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -15431,7 +15924,7 @@ pub mod delete_office_hours_schedule {
 /// Operation `deleteTag`.
 pub mod delete_tag {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[83usize]
     }
     /// The responses of `deleteTag`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -15441,14 +15934,14 @@ pub mod delete_tag {
         /// `200`: Successful (no content)
         Ok,
         /// `404`: Resource not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `400`: Tag has dependent objects (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -15458,43 +15951,49 @@ pub mod delete_tag {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
-                    200u16 if intercom_runtime::operations::is_empty_body(body) => {
+                    200u16 if ::intercom_runtime::operations::is_empty_body(body) => {
                         Self::Ok
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -15520,7 +16019,7 @@ pub mod delete_tag {
 /// Operation `deleteTicket`.
 pub mod delete_ticket {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[84usize]
     }
     /// The responses of `deleteTicket`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -15528,16 +16027,16 @@ pub mod delete_ticket {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `ticket_deleted`)
-        Ok(super::super::types::TicketDeleted),
+        Ok(Box<super::super::types::TicketDeleted>),
         /// `404`: Ticket not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `403`: API plan restricted (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -15547,49 +16046,57 @@ pub mod delete_ticket {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ticket_deleted",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ticket_deleted",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -15615,7 +16122,7 @@ pub mod delete_ticket {
 /// Operation `detachContactFromACompany`.
 pub mod detach_contact_from_a_company {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[85usize]
     }
     /// The responses of `detachContactFromACompany`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -15623,14 +16130,14 @@ pub mod detach_contact_from_a_company {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `company`)
-        Ok(super::super::types::Company),
+        Ok(Box<super::super::types::Company>),
         /// `404`: Contact Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -15640,40 +16147,46 @@ pub mod detach_contact_from_a_company {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "company",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "company",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -15698,7 +16211,7 @@ pub mod detach_contact_from_a_company {
 /// Operation `detachContactFromConversation`.
 pub mod detach_contact_from_conversation {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[86usize]
     }
     /// The request body (`application/json`, schema `detach_contact_from_conversation_request`, optional).
@@ -15708,18 +16221,18 @@ pub mod detach_contact_from_conversation {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Detach a contact from a group conversation (schema `conversation`)
-        Ok(super::super::types::Conversation),
+        Ok(Box<super::super::types::Conversation>),
         /// `404`: Contact not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `422`: Last customer (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `403`: API plan restricted (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -15729,58 +16242,68 @@ pub mod detach_contact_from_conversation {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -15807,7 +16330,7 @@ pub mod detach_contact_from_conversation {
 /// Operation `detachSubscriptionTypeToContact`.
 pub mod detach_subscription_type_to_contact {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[87usize]
     }
     /// The responses of `detachSubscriptionTypeToContact`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -15815,14 +16338,14 @@ pub mod detach_subscription_type_to_contact {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `subscription_type`)
-        Ok(super::super::types::SubscriptionType),
+        Ok(Box<super::super::types::SubscriptionType>),
         /// `404`: Resource not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -15832,40 +16355,46 @@ pub mod detach_subscription_type_to_contact {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "subscription_type",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "subscription_type",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -15890,7 +16419,7 @@ pub mod detach_subscription_type_to_contact {
 /// Operation `detachTagFromArticle`.
 pub mod detach_tag_from_article {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[88usize]
     }
     /// The responses of `detachTagFromArticle`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -15898,16 +16427,16 @@ pub mod detach_tag_from_article {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Tag removed (schema `tag`)
-        Ok(super::super::types::Tag),
+        Ok(Box<super::super::types::Tag>),
         /// `403`: Forbidden (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// `404`: Article or tag not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -15917,45 +16446,57 @@ pub mod detach_tag_from_article {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(status, "tag", body)?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "tag",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -15981,7 +16522,7 @@ pub mod detach_tag_from_article {
 /// Operation `detachTagFromContact`.
 pub mod detach_tag_from_contact {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[89usize]
     }
     /// The responses of `detachTagFromContact`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -15989,14 +16530,14 @@ pub mod detach_tag_from_contact {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `tag`)
-        Ok(super::super::types::Tag),
+        Ok(Box<super::super::types::Tag>),
         /// `404`: Tag not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -16006,36 +16547,46 @@ pub mod detach_tag_from_contact {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(status, "tag", body)?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "tag",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -16060,7 +16611,7 @@ pub mod detach_tag_from_contact {
 /// Operation `detachTagFromContentSnippet`.
 pub mod detach_tag_from_content_snippet {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[90usize]
     }
     /// The responses of `detachTagFromContentSnippet`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -16068,16 +16619,16 @@ pub mod detach_tag_from_content_snippet {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Tag removed (schema `tag`)
-        Ok(super::super::types::Tag),
+        Ok(Box<super::super::types::Tag>),
         /// `403`: Forbidden (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// `404`: Content snippet or tag not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -16087,45 +16638,57 @@ pub mod detach_tag_from_content_snippet {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(status, "tag", body)?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "tag",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -16151,7 +16714,7 @@ pub mod detach_tag_from_content_snippet {
 /// Operation `detachTagFromConversation`.
 pub mod detach_tag_from_conversation {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[91usize]
     }
     /// The request body (`application/json`, schema `detach_tag_from_conversation_request`, optional).
@@ -16161,14 +16724,14 @@ pub mod detach_tag_from_conversation {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `tag`)
-        Ok(super::super::types::Tag),
+        Ok(Box<super::super::types::Tag>),
         /// `404`: Tag not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -16178,36 +16741,46 @@ pub mod detach_tag_from_conversation {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(status, "tag", body)?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "tag",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -16232,7 +16805,7 @@ pub mod detach_tag_from_conversation {
 /// Operation `detachTagFromInternalArticle`.
 pub mod detach_tag_from_internal_article {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[92usize]
     }
     /// The responses of `detachTagFromInternalArticle`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -16240,16 +16813,16 @@ pub mod detach_tag_from_internal_article {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Tag removed (schema `tag`)
-        Ok(super::super::types::Tag),
+        Ok(Box<super::super::types::Tag>),
         /// `403`: Forbidden (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// `404`: Internal article or tag not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -16259,45 +16832,57 @@ pub mod detach_tag_from_internal_article {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(status, "tag", body)?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "tag",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -16323,7 +16908,7 @@ pub mod detach_tag_from_internal_article {
 /// Operation `detachTagFromTicket`.
 pub mod detach_tag_from_ticket {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[93usize]
     }
     /// The request body (`application/json`, schema `detach_tag_from_ticket_request`, optional).
@@ -16333,14 +16918,14 @@ pub mod detach_tag_from_ticket {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `tag`)
-        Ok(super::super::types::Tag),
+        Ok(Box<super::super::types::Tag>),
         /// `404`: Tag not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -16350,36 +16935,46 @@ pub mod detach_tag_from_ticket {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(status, "tag", body)?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "tag",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -16404,7 +16999,7 @@ pub mod detach_tag_from_ticket {
 /// Operation `dismissContactBanner`.
 pub mod dismiss_contact_banner {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[94usize]
     }
     /// The responses of `dismissContactBanner`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -16412,12 +17007,12 @@ pub mod dismiss_contact_banner {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `banner_dismiss`)
-        Ok(super::super::types::BannerDismiss),
+        Ok(Box<super::super::types::BannerDismiss>),
         /// `404`: Banner view not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -16427,31 +17022,35 @@ pub mod dismiss_contact_banner {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "banner_dismiss",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "banner_dismiss",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -16475,7 +17074,7 @@ pub mod dismiss_contact_banner {
 /// Operation `downloadDataExport`.
 pub mod download_data_export {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[95usize]
     }
     /// The responses of `downloadDataExport`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -16486,7 +17085,7 @@ pub mod download_data_export {
         Ok,
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -16496,16 +17095,16 @@ pub mod download_data_export {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
-                    200u16 if intercom_runtime::operations::is_empty_body(body) => {
+                    200u16 if ::intercom_runtime::operations::is_empty_body(body) => {
                         Self::Ok
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -16528,7 +17127,7 @@ pub mod download_data_export {
 /// Operation `enqueueCreateTicket`.
 pub mod enqueue_create_ticket {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[96usize]
     }
     /// The request body (`application/json`, schema `enqueue_create_ticket_request`, optional).
@@ -16538,14 +17137,14 @@ pub mod enqueue_create_ticket {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `jobs`)
-        Ok(super::super::types::Jobs),
+        Ok(Box<super::super::types::Jobs>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `400`: Bad Request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -16555,40 +17154,46 @@ pub mod enqueue_create_ticket {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "jobs",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "jobs",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -16613,7 +17218,7 @@ pub mod enqueue_create_ticket {
 /// Operation `exportWorkflow`.
 pub mod export_workflow {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[97usize]
     }
     /// The responses of `exportWorkflow`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -16621,14 +17226,14 @@ pub mod export_workflow {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Workflow exported successfully (schema `workflow_export`)
-        Ok(super::super::types::WorkflowExport),
+        Ok(Box<super::super::types::WorkflowExport>),
         /// `404`: Workflow not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `403`: Workflow export is not available for this app (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -16638,40 +17243,46 @@ pub mod export_workflow {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "workflow_export",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "workflow_export",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -16696,7 +17307,7 @@ pub mod export_workflow {
 /// Operation `findTag`.
 pub mod find_tag {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[98usize]
     }
     /// The responses of `findTag`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -16704,14 +17315,14 @@ pub mod find_tag {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Tag found (schema `tag_basic`)
-        Ok(super::super::types::TagBasic),
+        Ok(Box<super::super::types::TagBasic>),
         /// `404`: Tag not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -16721,40 +17332,46 @@ pub mod find_tag {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "tag_basic",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "tag_basic",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -16779,7 +17396,7 @@ pub mod find_tag {
 /// Operation `getContentImportSource`.
 pub mod get_content_import_source {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[99usize]
     }
     /// The responses of `getContentImportSource`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -16787,12 +17404,12 @@ pub mod get_content_import_source {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `content_import_source`)
-        Ok(super::super::types::ContentImportSource),
+        Ok(Box<super::super::types::ContentImportSource>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -16802,31 +17419,35 @@ pub mod get_content_import_source {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "content_import_source",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "content_import_source",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -16850,7 +17471,7 @@ pub mod get_content_import_source {
 /// Operation `getContentSnippet`.
 pub mod get_content_snippet {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[100usize]
     }
     /// The responses of `getContentSnippet`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -16858,12 +17479,12 @@ pub mod get_content_snippet {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `content_snippet`)
-        Ok(super::super::types::ContentSnippet),
+        Ok(Box<super::super::types::ContentSnippet>),
         /// `404`: Content snippet not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -16873,31 +17494,35 @@ pub mod get_content_snippet {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "content_snippet",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "content_snippet",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -16921,7 +17546,7 @@ pub mod get_content_snippet {
 /// Operation `getConversationAttribute`.
 pub mod get_conversation_attribute {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[101usize]
     }
     /// The responses of `getConversationAttribute`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -16929,14 +17554,14 @@ pub mod get_conversation_attribute {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `conversation_attribute`)
-        Ok(super::super::types::ConversationAttribute),
+        Ok(Box<super::super::types::ConversationAttribute>),
         /// `404`: Conversation attribute not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -16946,40 +17571,46 @@ pub mod get_conversation_attribute {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation_attribute",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation_attribute",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -17004,7 +17635,7 @@ pub mod get_conversation_attribute {
 /// Operation `getCustomObjectInstancesById`.
 pub mod get_custom_object_instances_by_id {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[102usize]
     }
     /// The responses of `getCustomObjectInstancesById`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -17012,14 +17643,14 @@ pub mod get_custom_object_instances_by_id {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `custom_object_instance`)
-        Ok(super::super::types::CustomObjectInstance),
+        Ok(Box<super::super::types::CustomObjectInstance>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -17029,40 +17660,46 @@ pub mod get_custom_object_instances_by_id {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "custom_object_instance",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "custom_object_instance",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -17087,7 +17724,7 @@ pub mod get_custom_object_instances_by_id {
 /// Operation `getDataExport`.
 pub mod get_data_export {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[103usize]
     }
     /// The responses of `getDataExport`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -17095,10 +17732,10 @@ pub mod get_data_export {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `data_export`)
-        Ok(super::super::types::DataExport),
+        Ok(Box<super::super::types::DataExport>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -17108,22 +17745,24 @@ pub mod get_data_export {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "data_export",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "data_export",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -17146,7 +17785,7 @@ pub mod get_data_export {
 /// Operation `getDownloadReportingDataJobIdentifier` (the reference gives no operationId; this one is derived from the method and path).
 pub mod get_download_reporting_data_job_identifier {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[104usize]
     }
     /// The responses of `getDownloadReportingDataJobIdentifier`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -17156,10 +17795,10 @@ pub mod get_download_reporting_data_job_identifier {
         /// `200`: Export file downloaded (no content)
         Ok,
         /// `404`: When job not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -17169,25 +17808,27 @@ pub mod get_download_reporting_data_job_identifier {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
-                    200u16 if intercom_runtime::operations::is_empty_body(body) => {
+                    200u16 if ::intercom_runtime::operations::is_empty_body(body) => {
                         Self::Ok
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -17211,7 +17852,7 @@ pub mod get_download_reporting_data_job_identifier {
 /// Operation `getExportReportingDataGetDatasets` (the reference gives no operationId; this one is derived from the method and path).
 pub mod get_export_reporting_data_get_datasets {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[105usize]
     }
     /// The responses of `getExportReportingDataGetDatasets`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -17219,10 +17860,10 @@ pub mod get_export_reporting_data_get_datasets {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: List of datasets (schema `get_export_reporting_data_get_datasets_response_200`)
-        Ok(super::super::types::GetExportReportingDataGetDatasetsResponse200),
+        Ok(Box<super::super::types::GetExportReportingDataGetDatasetsResponse200>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -17232,22 +17873,24 @@ pub mod get_export_reporting_data_get_datasets {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "get_export_reporting_data_get_datasets_response_200",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "get_export_reporting_data_get_datasets_response_200",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -17270,7 +17913,7 @@ pub mod get_export_reporting_data_get_datasets {
 /// Operation `getExportReportingDataJobIdentifier` (the reference gives no operationId; this one is derived from the method and path).
 pub mod get_export_reporting_data_job_identifier {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[106usize]
     }
     /// The responses of `getExportReportingDataJobIdentifier`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -17278,12 +17921,12 @@ pub mod get_export_reporting_data_job_identifier {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Job status returned successfully (schema `get_export_reporting_data_job_identifier_response_200`)
-        Ok(super::super::types::GetExportReportingDataJobIdentifierResponse200),
+        Ok(Box<super::super::types::GetExportReportingDataJobIdentifierResponse200>),
         /// `404`: When job not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -17293,31 +17936,35 @@ pub mod get_export_reporting_data_job_identifier {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "get_export_reporting_data_job_identifier_response_200",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "get_export_reporting_data_job_identifier_response_200",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -17341,7 +17988,7 @@ pub mod get_export_reporting_data_job_identifier {
 /// Operation `getExternalPage`.
 pub mod get_external_page {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[107usize]
     }
     /// The responses of `getExternalPage`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -17349,12 +17996,12 @@ pub mod get_external_page {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `external_page`)
-        Ok(super::super::types::ExternalPage),
+        Ok(Box<super::super::types::ExternalPage>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -17364,31 +18011,35 @@ pub mod get_external_page {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "external_page",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "external_page",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -17412,7 +18063,7 @@ pub mod get_external_page {
 /// Operation `getIpAllowlist`.
 pub mod get_ip_allowlist {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[108usize]
     }
     /// The responses of `getIpAllowlist`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -17420,12 +18071,12 @@ pub mod get_ip_allowlist {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `ip_allowlist`)
-        Ok(super::super::types::IpAllowlist),
+        Ok(Box<super::super::types::IpAllowlist>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -17435,31 +18086,35 @@ pub mod get_ip_allowlist {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ip_allowlist",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ip_allowlist",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -17483,7 +18138,7 @@ pub mod get_ip_allowlist {
 /// Operation `getMacro`.
 pub mod get_macro {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[109usize]
     }
     /// The responses of `getMacro`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -17491,16 +18146,16 @@ pub mod get_macro {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Macro found (schema `macro`)
-        Ok(super::super::types::Macro),
+        Ok(Box<super::super::types::Macro>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `403`: Forbidden - missing required OAuth scope (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// `404`: Macro not found or not accessible (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -17510,49 +18165,57 @@ pub mod get_macro {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "macro",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "macro",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -17578,7 +18241,7 @@ pub mod get_macro {
 /// Operation `getOfficeHoursException`.
 pub mod get_office_hours_exception {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[110usize]
     }
     /// The responses of `getOfficeHoursException`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -17586,14 +18249,14 @@ pub mod get_office_hours_exception {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Office hours exception found (schema `office_hours_exception`)
-        Ok(super::super::types::OfficeHoursException),
+        Ok(Box<super::super::types::OfficeHoursException>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -17603,40 +18266,46 @@ pub mod get_office_hours_exception {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "office_hours_exception",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "office_hours_exception",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -17661,7 +18330,7 @@ pub mod get_office_hours_exception {
 /// Operation `getOfficeHoursSchedule`.
 pub mod get_office_hours_schedule {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[111usize]
     }
     /// The responses of `getOfficeHoursSchedule`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -17669,14 +18338,14 @@ pub mod get_office_hours_schedule {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Office hours schedule found (schema `office_hours_schedule`)
-        Ok(super::super::types::OfficeHoursSchedule),
+        Ok(Box<super::super::types::OfficeHoursSchedule>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -17686,40 +18355,46 @@ pub mod get_office_hours_schedule {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "office_hours_schedule",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "office_hours_schedule",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -17744,7 +18419,7 @@ pub mod get_office_hours_schedule {
 /// Operation `getTeamMetrics`.
 pub mod get_team_metrics {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[112usize]
     }
     /// The responses of `getTeamMetrics`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -17752,16 +18427,16 @@ pub mod get_team_metrics {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `team_metric_list`)
-        Ok(super::super::types::TeamMetricList),
+        Ok(Box<super::super::types::TeamMetricList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `403`: Feature not enabled (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// `404`: Team not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -17771,49 +18446,57 @@ pub mod get_team_metrics {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "team_metric_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "team_metric_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -17839,7 +18522,7 @@ pub mod get_team_metrics {
 /// Operation `getTicket`.
 pub mod get_ticket {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[113usize]
     }
     /// The responses of `getTicket`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -17847,12 +18530,12 @@ pub mod get_ticket {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Ticket found (schema `ticket`)
-        Ok(super::super::types::Ticket),
+        Ok(Box<super::super::types::Ticket>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -17862,31 +18545,35 @@ pub mod get_ticket {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ticket",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ticket",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -17910,7 +18597,7 @@ pub mod get_ticket {
 /// Operation `getTicketType`.
 pub mod get_ticket_type {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[114usize]
     }
     /// The responses of `getTicketType`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -17918,12 +18605,12 @@ pub mod get_ticket_type {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Ticket type found (schema `ticket_type`)
-        Ok(super::super::types::TicketType),
+        Ok(Box<super::super::types::TicketType>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -17933,31 +18620,35 @@ pub mod get_ticket_type {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ticket_type",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ticket_type",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -17981,7 +18672,7 @@ pub mod get_ticket_type {
 /// Operation `getWhatsAppMessageStatus`.
 pub mod get_whats_app_message_status {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[115usize]
     }
     /// The responses of `getWhatsAppMessageStatus`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -17989,18 +18680,18 @@ pub mod get_whats_app_message_status {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `whatsapp_message_status_list`)
-        Ok(super::super::types::WhatsappMessageStatusList),
+        Ok(Box<super::super::types::WhatsappMessageStatusList>),
         /// `400`: Bad request - missing required parameters (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `403`: API plan restricted (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// `500`: Internal server error (schema `error`)
-        InternalServerError(super::super::types::Error),
+        InternalServerError(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -18010,58 +18701,68 @@ pub mod get_whats_app_message_status {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "whatsapp_message_status_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "whatsapp_message_status_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     500u16 => {
                         Self::InternalServerError(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -18088,7 +18789,7 @@ pub mod get_whats_app_message_status {
 /// Operation `identifyAdmin`.
 pub mod identify_admin {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[116usize]
     }
     /// The responses of `identifyAdmin`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -18096,10 +18797,10 @@ pub mod identify_admin {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `admin_with_app`)
-        Ok(super::super::types::AdminWithApp),
+        Ok(Box<super::super::types::AdminWithApp>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -18109,22 +18810,24 @@ pub mod identify_admin {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "admin_with_app",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "admin_with_app",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -18147,7 +18850,7 @@ pub mod identify_admin {
 /// Operation `jobsStatus`.
 pub mod jobs_status {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[117usize]
     }
     /// The responses of `jobsStatus`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -18155,14 +18858,14 @@ pub mod jobs_status {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Job execution status (schema `jobs`)
-        Ok(super::super::types::Jobs),
+        Ok(Box<super::super::types::Jobs>),
         /// `404`: Job not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -18172,40 +18875,46 @@ pub mod jobs_status {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "jobs",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "jobs",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -18230,7 +18939,7 @@ pub mod jobs_status {
 /// Operation `linkConversationToTicket`.
 pub mod link_conversation_to_ticket {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[118usize]
     }
     /// The request body (`application/json`, schema `link_conversation_to_ticket_request`, optional).
@@ -18240,16 +18949,16 @@ pub mod link_conversation_to_ticket {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `conversation`)
-        Ok(super::super::types::Conversation),
+        Ok(Box<super::super::types::Conversation>),
         /// `400`: Bad request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `404`: Not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -18259,49 +18968,57 @@ pub mod link_conversation_to_ticket {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -18327,7 +19044,7 @@ pub mod link_conversation_to_ticket {
 /// Operation `lisDataAttributes`.
 pub mod lis_data_attributes {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[119usize]
     }
     /// The responses of `lisDataAttributes`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -18335,14 +19052,14 @@ pub mod lis_data_attributes {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `data_attribute_list`)
-        Ok(super::super::types::DataAttributeList),
+        Ok(Box<super::super::types::DataAttributeList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `422`: Unprocessable entity - model=conversation is no longer supported (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -18352,40 +19069,46 @@ pub mod lis_data_attributes {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "data_attribute_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "data_attribute_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -18410,7 +19133,7 @@ pub mod lis_data_attributes {
 /// Operation `lisDataEvents`.
 pub mod lis_data_events {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[120usize]
     }
     /// The responses of `lisDataEvents`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -18418,12 +19141,12 @@ pub mod lis_data_events {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `data_event_summary`)
-        Ok(super::super::types::DataEventSummary),
+        Ok(Box<super::super::types::DataEventSummary>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -18433,31 +19156,35 @@ pub mod lis_data_events {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "data_event_summary",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "data_event_summary",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -18481,7 +19208,7 @@ pub mod lis_data_events {
 /// Operation `listActivityLogEventTypes`.
 pub mod list_activity_log_event_types {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[121usize]
     }
     /// The responses of `listActivityLogEventTypes`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -18489,12 +19216,12 @@ pub mod list_activity_log_event_types {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `activity_log_event_type_list`)
-        Ok(super::super::types::ActivityLogEventTypeList),
+        Ok(Box<super::super::types::ActivityLogEventTypeList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -18504,31 +19231,35 @@ pub mod list_activity_log_event_types {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "activity_log_event_type_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "activity_log_event_type_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -18552,7 +19283,7 @@ pub mod list_activity_log_event_types {
 /// Operation `listActivityLogs`.
 pub mod list_activity_logs {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[122usize]
     }
     /// The responses of `listActivityLogs`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -18560,12 +19291,12 @@ pub mod list_activity_logs {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `activity_log_list`)
-        Ok(super::super::types::ActivityLogList),
+        Ok(Box<super::super::types::ActivityLogList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -18575,31 +19306,35 @@ pub mod list_activity_logs {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "activity_log_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "activity_log_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -18623,7 +19358,7 @@ pub mod list_activity_logs {
 /// Operation `listAdmins`.
 pub mod list_admins {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[123usize]
     }
     /// The responses of `listAdmins`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -18631,12 +19366,12 @@ pub mod list_admins {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `admin_list`)
-        Ok(super::super::types::AdminList),
+        Ok(Box<super::super::types::AdminList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -18646,31 +19381,35 @@ pub mod list_admins {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "admin_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "admin_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -18694,7 +19433,7 @@ pub mod list_admins {
 /// Operation `listAllCollections`.
 pub mod list_all_collections {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[124usize]
     }
     /// The responses of `listAllCollections`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -18702,12 +19441,12 @@ pub mod list_all_collections {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `collection_list`)
-        Ok(super::super::types::CollectionList),
+        Ok(Box<super::super::types::CollectionList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -18717,31 +19456,35 @@ pub mod list_all_collections {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "collection_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "collection_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -18765,7 +19508,7 @@ pub mod list_all_collections {
 /// Operation `listAllCompanies`.
 pub mod list_all_companies {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[125usize]
     }
     /// The responses of `listAllCompanies`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -18773,12 +19516,12 @@ pub mod list_all_companies {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `company_list`)
-        Ok(super::super::types::CompanyList),
+        Ok(Box<super::super::types::CompanyList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -18788,31 +19531,35 @@ pub mod list_all_companies {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "company_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "company_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -18836,7 +19583,7 @@ pub mod list_all_companies {
 /// Operation `listArticleVersions`.
 pub mod list_article_versions {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[126usize]
     }
     /// The responses of `listArticleVersions`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -18844,16 +19591,16 @@ pub mod list_article_versions {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Versions found (schema `article_version_list`)
-        Ok(super::super::types::ArticleVersionList),
+        Ok(Box<super::super::types::ArticleVersionList>),
         /// `400`: Unknown locale (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -18863,49 +19610,57 @@ pub mod list_article_versions {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "article_version_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "article_version_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -18931,7 +19686,7 @@ pub mod list_article_versions {
 /// Operation `listArticles`.
 pub mod list_articles {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[127usize]
     }
     /// The responses of `listArticles`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -18939,12 +19694,12 @@ pub mod list_articles {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `article_list`)
-        Ok(super::super::types::ArticleList),
+        Ok(Box<super::super::types::ArticleList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -18954,31 +19709,35 @@ pub mod list_articles {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "article_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "article_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -19002,7 +19761,7 @@ pub mod list_articles {
 /// Operation `listAudiences`.
 pub mod list_audiences {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[128usize]
     }
     /// The responses of `listAudiences`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -19010,12 +19769,12 @@ pub mod list_audiences {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `audience_list`)
-        Ok(super::super::types::AudienceList),
+        Ok(Box<super::super::types::AudienceList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -19025,31 +19784,35 @@ pub mod list_audiences {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "audience_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "audience_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -19073,7 +19836,7 @@ pub mod list_audiences {
 /// Operation `listAwayStatusReasons`.
 pub mod list_away_status_reasons {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[129usize]
     }
     /// The responses of `listAwayStatusReasons`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -19081,12 +19844,12 @@ pub mod list_away_status_reasons {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `away_status_reason_list`)
-        Ok(super::super::types::AwayStatusReasonList),
+        Ok(Box<super::super::types::AwayStatusReasonList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -19096,31 +19859,35 @@ pub mod list_away_status_reasons {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "away_status_reason_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "away_status_reason_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -19144,7 +19911,7 @@ pub mod list_away_status_reasons {
 /// Operation `listBrands`.
 pub mod list_brands {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[130usize]
     }
     /// The responses of `listBrands`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -19152,12 +19919,12 @@ pub mod list_brands {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `brand_list`)
-        Ok(super::super::types::BrandList),
+        Ok(Box<super::super::types::BrandList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -19167,31 +19934,35 @@ pub mod list_brands {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "brand_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "brand_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -19215,7 +19986,7 @@ pub mod list_brands {
 /// Operation `listCalls`.
 pub mod list_calls {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[131usize]
     }
     /// The responses of `listCalls`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -19223,12 +19994,12 @@ pub mod list_calls {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `call_list`)
-        Ok(super::super::types::CallList),
+        Ok(Box<super::super::types::CallList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -19238,31 +20009,35 @@ pub mod list_calls {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "call_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "call_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -19286,7 +20061,7 @@ pub mod list_calls {
 /// Operation `listCallsWithTranscripts`.
 pub mod list_calls_with_transcripts {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[132usize]
     }
     /// The request body (`application/json`, schema `list_calls_with_transcripts_request`, required).
@@ -19296,14 +20071,14 @@ pub mod list_calls_with_transcripts {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `list_calls_with_transcripts_response_200`)
-        Ok(super::super::types::ListCallsWithTranscriptsResponse200),
+        Ok(Box<super::super::types::ListCallsWithTranscriptsResponse200>),
         /// `400`: Bad Request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -19313,40 +20088,46 @@ pub mod list_calls_with_transcripts {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "list_calls_with_transcripts_response_200",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "list_calls_with_transcripts_response_200",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -19371,7 +20152,7 @@ pub mod list_calls_with_transcripts {
 /// Operation `listCompaniesForAContact`.
 pub mod list_companies_for_a_contact {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[133usize]
     }
     /// The responses of `listCompaniesForAContact`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -19379,14 +20160,14 @@ pub mod list_companies_for_a_contact {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `contact_attached_companies`)
-        Ok(super::super::types::ContactAttachedCompanies),
+        Ok(Box<super::super::types::ContactAttachedCompanies>),
         /// `404`: Contact not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -19396,40 +20177,46 @@ pub mod list_companies_for_a_contact {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "contact_attached_companies",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "contact_attached_companies",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -19454,7 +20241,7 @@ pub mod list_companies_for_a_contact {
 /// Operation `listCompanyNotes`.
 pub mod list_company_notes {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[134usize]
     }
     /// The responses of `listCompanyNotes`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -19462,12 +20249,12 @@ pub mod list_company_notes {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `note_list`)
-        Ok(super::super::types::NoteList),
+        Ok(Box<super::super::types::NoteList>),
         /// `404`: Company not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -19477,31 +20264,35 @@ pub mod list_company_notes {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "note_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "note_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -19525,7 +20316,7 @@ pub mod list_company_notes {
 /// Operation `listContactBanners`.
 pub mod list_contact_banners {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[135usize]
     }
     /// The responses of `listContactBanners`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -19533,12 +20324,12 @@ pub mod list_contact_banners {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `banner_list`)
-        Ok(super::super::types::BannerList),
+        Ok(Box<super::super::types::BannerList>),
         /// `404`: Contact not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -19548,31 +20339,35 @@ pub mod list_contact_banners {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "banner_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "banner_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -19596,7 +20391,7 @@ pub mod list_contact_banners {
 /// Operation `listContentImportSources`.
 pub mod list_content_import_sources {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[136usize]
     }
     /// The responses of `listContentImportSources`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -19604,12 +20399,12 @@ pub mod list_content_import_sources {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `content_import_sources_list`)
-        Ok(super::super::types::ContentImportSourcesList),
+        Ok(Box<super::super::types::ContentImportSourcesList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -19619,31 +20414,35 @@ pub mod list_content_import_sources {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "content_import_sources_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "content_import_sources_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -19667,7 +20466,7 @@ pub mod list_content_import_sources {
 /// Operation `listContentSnippets`.
 pub mod list_content_snippets {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[137usize]
     }
     /// The responses of `listContentSnippets`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -19675,10 +20474,10 @@ pub mod list_content_snippets {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `content_snippet_list`)
-        Ok(super::super::types::ContentSnippetList),
+        Ok(Box<super::super::types::ContentSnippetList>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -19688,22 +20487,24 @@ pub mod list_content_snippets {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "content_snippet_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "content_snippet_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -19726,7 +20527,7 @@ pub mod list_content_snippets {
 /// Operation `listConversationAttributes`.
 pub mod list_conversation_attributes {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[138usize]
     }
     /// The responses of `listConversationAttributes`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -19734,12 +20535,12 @@ pub mod list_conversation_attributes {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `conversation_attribute_list`)
-        Ok(super::super::types::ConversationAttributeList),
+        Ok(Box<super::super::types::ConversationAttributeList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -19749,31 +20550,35 @@ pub mod list_conversation_attributes {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation_attribute_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation_attribute_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -19797,7 +20602,7 @@ pub mod list_conversation_attributes {
 /// Operation `listConversations`.
 pub mod list_conversations {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[139usize]
     }
     /// The responses of `listConversations`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -19805,14 +20610,14 @@ pub mod list_conversations {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `conversation_list`)
-        Ok(super::super::types::ConversationList),
+        Ok(Box<super::super::types::ConversationList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `403`: API plan restricted (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -19822,40 +20627,46 @@ pub mod list_conversations {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -19880,7 +20691,7 @@ pub mod list_conversations {
 /// Operation `listCustomObjectInstances`.
 pub mod list_custom_object_instances {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[140usize]
     }
     /// The responses of `listCustomObjectInstances`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -19888,14 +20699,14 @@ pub mod list_custom_object_instances {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `custom_object_instances_paginated_list`)
-        Ok(super::super::types::CustomObjectInstancesPaginatedList),
+        Ok(Box<super::super::types::CustomObjectInstancesPaginatedList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -19905,40 +20716,46 @@ pub mod list_custom_object_instances {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "custom_object_instances_paginated_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "custom_object_instances_paginated_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -19963,7 +20780,7 @@ pub mod list_custom_object_instances {
 /// Operation `listDataConnectorExecutionResults`.
 pub mod list_data_connector_execution_results {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[141usize]
     }
     /// The responses of `listDataConnectorExecutionResults`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -19971,16 +20788,16 @@ pub mod list_data_connector_execution_results {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `data_connector_execution_result_list`)
-        Ok(super::super::types::DataConnectorExecutionResultList),
+        Ok(Box<super::super::types::DataConnectorExecutionResultList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `400`: Invalid parameter (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `404`: Data connector not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -19990,49 +20807,57 @@ pub mod list_data_connector_execution_results {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "data_connector_execution_result_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "data_connector_execution_result_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -20058,7 +20883,7 @@ pub mod list_data_connector_execution_results {
 /// Operation `listDataConnectors`.
 pub mod list_data_connectors {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[142usize]
     }
     /// The responses of `listDataConnectors`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -20066,14 +20891,14 @@ pub mod list_data_connectors {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `data_connector_list`)
-        Ok(super::super::types::DataConnectorList),
+        Ok(Box<super::super::types::DataConnectorList>),
         /// `400`: Bad Request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -20083,40 +20908,46 @@ pub mod list_data_connectors {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "data_connector_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "data_connector_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -20141,7 +20972,7 @@ pub mod list_data_connectors {
 /// Operation `listDeletedConversationIds`.
 pub mod list_deleted_conversation_ids {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[143usize]
     }
     /// The responses of `listDeletedConversationIds`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -20149,14 +20980,14 @@ pub mod list_deleted_conversation_ids {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: View all deleted conversation IDs (schema `deleted_conversation_list`)
-        Ok(super::super::types::DeletedConversationList),
+        Ok(Box<super::super::types::DeletedConversationList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `400`: Resource not available (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -20166,40 +20997,46 @@ pub mod list_deleted_conversation_ids {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "deleted_conversation_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "deleted_conversation_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -20224,7 +21061,7 @@ pub mod list_deleted_conversation_ids {
 /// Operation `listEmails`.
 pub mod list_emails {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[144usize]
     }
     /// The responses of `listEmails`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -20232,12 +21069,12 @@ pub mod list_emails {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `email_list`)
-        Ok(super::super::types::EmailList),
+        Ok(Box<super::super::types::EmailList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -20247,31 +21084,35 @@ pub mod list_emails {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "email_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "email_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -20295,7 +21136,7 @@ pub mod list_emails {
 /// Operation `listExternalPages`.
 pub mod list_external_pages {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[145usize]
     }
     /// The responses of `listExternalPages`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -20303,12 +21144,12 @@ pub mod list_external_pages {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `external_pages_list`)
-        Ok(super::super::types::ExternalPagesList),
+        Ok(Box<super::super::types::ExternalPagesList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -20318,31 +21159,35 @@ pub mod list_external_pages {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "external_pages_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "external_pages_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -20366,7 +21211,7 @@ pub mod list_external_pages {
 /// Operation `listHandlingEvents`.
 pub mod list_handling_events {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[146usize]
     }
     /// The responses of `listHandlingEvents`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -20374,14 +21219,14 @@ pub mod list_handling_events {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `handling_event_list`)
-        Ok(super::super::types::HandlingEventList),
+        Ok(Box<super::super::types::HandlingEventList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Conversation not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -20391,40 +21236,46 @@ pub mod list_handling_events {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "handling_event_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "handling_event_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -20449,7 +21300,7 @@ pub mod list_handling_events {
 /// Operation `listHelpCenterRedirects`.
 pub mod list_help_center_redirects {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[147usize]
     }
     /// The responses of `listHelpCenterRedirects`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -20457,14 +21308,14 @@ pub mod list_help_center_redirects {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `help_center_redirect_list`)
-        Ok(super::super::types::HelpCenterRedirectList),
+        Ok(Box<super::super::types::HelpCenterRedirectList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Help center not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -20474,40 +21325,46 @@ pub mod list_help_center_redirects {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "help_center_redirect_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "help_center_redirect_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -20532,7 +21389,7 @@ pub mod list_help_center_redirects {
 /// Operation `listHelpCenters`.
 pub mod list_help_centers {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[148usize]
     }
     /// The responses of `listHelpCenters`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -20540,12 +21397,12 @@ pub mod list_help_centers {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Help Centers found (schema `help_center_list`)
-        Ok(super::super::types::HelpCenterList),
+        Ok(Box<super::super::types::HelpCenterList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -20555,31 +21412,35 @@ pub mod list_help_centers {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "help_center_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "help_center_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -20603,7 +21464,7 @@ pub mod list_help_centers {
 /// Operation `listInternalArticles`.
 pub mod list_internal_articles {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[149usize]
     }
     /// The responses of `listInternalArticles`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -20611,12 +21472,12 @@ pub mod list_internal_articles {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `internal_article_list`)
-        Ok(super::super::types::InternalArticleList),
+        Ok(Box<super::super::types::InternalArticleList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -20626,31 +21487,35 @@ pub mod list_internal_articles {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "internal_article_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "internal_article_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -20674,7 +21539,7 @@ pub mod list_internal_articles {
 /// Operation `listLiveNewsfeedItems`.
 pub mod list_live_newsfeed_items {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[150usize]
     }
     /// The responses of `listLiveNewsfeedItems`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -20682,12 +21547,12 @@ pub mod list_live_newsfeed_items {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `paginated_response`)
-        Ok(super::super::types::PaginatedResponse),
+        Ok(Box<super::super::types::PaginatedResponse>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -20697,31 +21562,35 @@ pub mod list_live_newsfeed_items {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "paginated_response",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "paginated_response",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -20745,7 +21614,7 @@ pub mod list_live_newsfeed_items {
 /// Operation `listMacros`.
 pub mod list_macros {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[151usize]
     }
     /// The responses of `listMacros`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -20753,16 +21622,16 @@ pub mod list_macros {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `macro_list`)
-        Ok(super::super::types::MacroList),
+        Ok(Box<super::super::types::MacroList>),
         /// `400`: Bad Request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `403`: Forbidden - missing required OAuth scope (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -20772,49 +21641,57 @@ pub mod list_macros {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "macro_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "macro_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -20840,7 +21717,7 @@ pub mod list_macros {
 /// Operation `listNewsItems`.
 pub mod list_news_items {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[152usize]
     }
     /// The responses of `listNewsItems`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -20848,12 +21725,12 @@ pub mod list_news_items {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `paginated_response`)
-        Ok(super::super::types::PaginatedResponse),
+        Ok(Box<super::super::types::PaginatedResponse>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -20863,31 +21740,35 @@ pub mod list_news_items {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "paginated_response",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "paginated_response",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -20911,7 +21792,7 @@ pub mod list_news_items {
 /// Operation `listNewsfeeds`.
 pub mod list_newsfeeds {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[153usize]
     }
     /// The responses of `listNewsfeeds`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -20919,12 +21800,12 @@ pub mod list_newsfeeds {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `paginated_response`)
-        Ok(super::super::types::PaginatedResponse),
+        Ok(Box<super::super::types::PaginatedResponse>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -20934,31 +21815,35 @@ pub mod list_newsfeeds {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "paginated_response",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "paginated_response",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -20982,7 +21867,7 @@ pub mod list_newsfeeds {
 /// Operation `listNotes`.
 pub mod list_notes {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[154usize]
     }
     /// The responses of `listNotes`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -20990,12 +21875,12 @@ pub mod list_notes {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `note_list`)
-        Ok(super::super::types::NoteList),
+        Ok(Box<super::super::types::NoteList>),
         /// `404`: Contact not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -21005,31 +21890,35 @@ pub mod list_notes {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "note_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "note_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -21053,7 +21942,7 @@ pub mod list_notes {
 /// Operation `listOfficeHoursExceptions`.
 pub mod list_office_hours_exceptions {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[155usize]
     }
     /// The responses of `listOfficeHoursExceptions`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -21061,14 +21950,14 @@ pub mod list_office_hours_exceptions {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `office_hours_exception_list`)
-        Ok(super::super::types::OfficeHoursExceptionList),
+        Ok(Box<super::super::types::OfficeHoursExceptionList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -21078,40 +21967,46 @@ pub mod list_office_hours_exceptions {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "office_hours_exception_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "office_hours_exception_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -21136,7 +22031,7 @@ pub mod list_office_hours_exceptions {
 /// Operation `listOfficeHoursSchedules`.
 pub mod list_office_hours_schedules {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[156usize]
     }
     /// The responses of `listOfficeHoursSchedules`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -21144,12 +22039,12 @@ pub mod list_office_hours_schedules {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `office_hours_schedule_list`)
-        Ok(super::super::types::OfficeHoursScheduleList),
+        Ok(Box<super::super::types::OfficeHoursScheduleList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -21159,31 +22054,35 @@ pub mod list_office_hours_schedules {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "office_hours_schedule_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "office_hours_schedule_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -21207,7 +22106,7 @@ pub mod list_office_hours_schedules {
 /// Operation `listSegments`.
 pub mod list_segments {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[157usize]
     }
     /// The responses of `listSegments`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -21215,12 +22114,12 @@ pub mod list_segments {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `segment_list`)
-        Ok(super::super::types::SegmentList),
+        Ok(Box<super::super::types::SegmentList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -21230,31 +22129,35 @@ pub mod list_segments {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "segment_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "segment_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -21278,7 +22181,7 @@ pub mod list_segments {
 /// Operation `listSegmentsForAContact`.
 pub mod list_segments_for_a_contact {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[158usize]
     }
     /// The responses of `listSegmentsForAContact`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -21286,14 +22189,14 @@ pub mod list_segments_for_a_contact {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `contact_segments`)
-        Ok(super::super::types::ContactSegments),
+        Ok(Box<super::super::types::ContactSegments>),
         /// `404`: Contact not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -21303,40 +22206,46 @@ pub mod list_segments_for_a_contact {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "contact_segments",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "contact_segments",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -21361,7 +22270,7 @@ pub mod list_segments_for_a_contact {
 /// Operation `listSideConversations`.
 pub mod list_side_conversations {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[159usize]
     }
     /// The responses of `listSideConversations`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -21369,14 +22278,14 @@ pub mod list_side_conversations {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `side_conversation_list`)
-        Ok(super::super::types::SideConversationList),
+        Ok(Box<super::super::types::SideConversationList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Conversation not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -21386,40 +22295,46 @@ pub mod list_side_conversations {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "side_conversation_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "side_conversation_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -21444,7 +22359,7 @@ pub mod list_side_conversations {
 /// Operation `listSubscriptionTypes`.
 pub mod list_subscription_types {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[160usize]
     }
     /// The responses of `listSubscriptionTypes`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -21452,12 +22367,12 @@ pub mod list_subscription_types {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `subscription_type_list`)
-        Ok(super::super::types::SubscriptionTypeList),
+        Ok(Box<super::super::types::SubscriptionTypeList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -21467,31 +22382,35 @@ pub mod list_subscription_types {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "subscription_type_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "subscription_type_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -21515,7 +22434,7 @@ pub mod list_subscription_types {
 /// Operation `listSubscriptionsForAContact`.
 pub mod list_subscriptions_for_a_contact {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[161usize]
     }
     /// The responses of `listSubscriptionsForAContact`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -21523,14 +22442,14 @@ pub mod list_subscriptions_for_a_contact {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `subscription_type_list`)
-        Ok(super::super::types::SubscriptionTypeList),
+        Ok(Box<super::super::types::SubscriptionTypeList>),
         /// `404`: Contact not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -21540,40 +22459,46 @@ pub mod list_subscriptions_for_a_contact {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "subscription_type_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "subscription_type_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -21598,7 +22523,7 @@ pub mod list_subscriptions_for_a_contact {
 /// Operation `listTags`.
 pub mod list_tags {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[162usize]
     }
     /// The responses of `listTags`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -21606,12 +22531,12 @@ pub mod list_tags {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `tag_list`)
-        Ok(super::super::types::TagList),
+        Ok(Box<super::super::types::TagList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -21621,31 +22546,35 @@ pub mod list_tags {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "tag_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "tag_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -21669,7 +22598,7 @@ pub mod list_tags {
 /// Operation `listTagsForAContact`.
 pub mod list_tags_for_a_contact {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[163usize]
     }
     /// The responses of `listTagsForAContact`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -21677,14 +22606,14 @@ pub mod list_tags_for_a_contact {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `tag_list`)
-        Ok(super::super::types::TagList),
+        Ok(Box<super::super::types::TagList>),
         /// `404`: Contact not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -21694,40 +22623,46 @@ pub mod list_tags_for_a_contact {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "tag_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "tag_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -21752,7 +22687,7 @@ pub mod list_tags_for_a_contact {
 /// Operation `listTeams`.
 pub mod list_teams {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[164usize]
     }
     /// The responses of `listTeams`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -21760,12 +22695,12 @@ pub mod list_teams {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `team_list`)
-        Ok(super::super::types::TeamList),
+        Ok(Box<super::super::types::TeamList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -21775,31 +22710,35 @@ pub mod list_teams {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "team_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "team_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -21823,7 +22762,7 @@ pub mod list_teams {
 /// Operation `listTicketStates`.
 pub mod list_ticket_states {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[165usize]
     }
     /// The responses of `listTicketStates`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -21831,12 +22770,12 @@ pub mod list_ticket_states {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `ticket_state_list`)
-        Ok(super::super::types::TicketStateList),
+        Ok(Box<super::super::types::TicketStateList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -21846,31 +22785,35 @@ pub mod list_ticket_states {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ticket_state_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ticket_state_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -21894,7 +22837,7 @@ pub mod list_ticket_states {
 /// Operation `listTicketTypes`.
 pub mod list_ticket_types {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[166usize]
     }
     /// The responses of `listTicketTypes`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -21902,12 +22845,12 @@ pub mod list_ticket_types {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `ticket_type_list`)
-        Ok(super::super::types::TicketTypeList),
+        Ok(Box<super::super::types::TicketTypeList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -21917,31 +22860,35 @@ pub mod list_ticket_types {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ticket_type_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ticket_type_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -21965,7 +22912,7 @@ pub mod list_ticket_types {
 /// Operation `manageConversation`.
 pub mod manage_conversation {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[167usize]
     }
     /// The request body (`application/json`, schema `manage_conversation_request`, optional).
@@ -21975,16 +22922,16 @@ pub mod manage_conversation {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Assign a conversation (schema `conversation`)
-        Ok(super::super::types::Conversation),
+        Ok(Box<super::super::types::Conversation>),
         /// `404`: Not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `403`: API plan restricted (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -21994,49 +22941,57 @@ pub mod manage_conversation {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -22062,7 +23017,7 @@ pub mod manage_conversation {
 /// Operation `mergeConversation`.
 pub mod merge_conversation {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[168usize]
     }
     /// The request body (`application/json`, schema `merge_conversations_request`, optional).
@@ -22072,18 +23027,18 @@ pub mod merge_conversation {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Conversation merged (schema `conversation`)
-        Ok(super::super::types::Conversation),
+        Ok(Box<super::super::types::Conversation>),
         /// `400`: Bad request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `403`: Forbidden (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// `422`: Merge failed (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -22093,58 +23048,68 @@ pub mod merge_conversation {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -22171,7 +23136,7 @@ pub mod merge_conversation {
 /// Operation `postExportReportingDataEnqueue` (the reference gives no operationId; this one is derived from the method and path).
 pub mod post_export_reporting_data_enqueue {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[169usize]
     }
     /// The request body (`application/json`, schema `post_export_reporting_data_enqueue_request`, required).
@@ -22181,16 +23146,16 @@ pub mod post_export_reporting_data_enqueue {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Job enqueued successfully (schema `post_export_reporting_data_enqueue_response_200`)
-        Ok(super::super::types::PostExportReportingDataEnqueueResponse200),
+        Ok(Box<super::super::types::PostExportReportingDataEnqueueResponse200>),
         /// `400`: Bad request (e.g. validation errors) (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `429`: Too many jobs in progress (schema `error`)
-        TooManyRequests(super::super::types::Error),
+        TooManyRequests(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -22200,49 +23165,57 @@ pub mod post_export_reporting_data_enqueue {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "post_export_reporting_data_enqueue_response_200",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "post_export_reporting_data_enqueue_response_200",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     429u16 => {
                         Self::TooManyRequests(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -22268,7 +23241,7 @@ pub mod post_export_reporting_data_enqueue {
 /// Operation `publishArticleDraft`.
 pub mod publish_article_draft {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[170usize]
     }
     /// The request body (`application/json`, schema `publish_article_draft_request`, optional).
@@ -22278,16 +23251,16 @@ pub mod publish_article_draft {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Draft published (schema `article`)
-        Ok(super::super::types::Article),
+        Ok(Box<super::super::types::Article>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `422`: No draft to publish, locales not specified on a multilingual workspace, or a requested locale has no pending changes (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -22297,49 +23270,57 @@ pub mod publish_article_draft {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "article",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "article",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -22365,7 +23346,7 @@ pub mod publish_article_draft {
 /// Operation `redactConversation`.
 pub mod redact_conversation {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[171usize]
     }
     /// The request body (`application/json`, schema `redact_conversation_request`, optional).
@@ -22375,14 +23356,14 @@ pub mod redact_conversation {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Redact a conversation part (schema `conversation`)
-        Ok(super::super::types::Conversation),
+        Ok(Box<super::super::types::Conversation>),
         /// `404`: Not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -22392,40 +23373,46 @@ pub mod redact_conversation {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -22450,7 +23437,7 @@ pub mod redact_conversation {
 /// Operation `registerFinVoiceCall`.
 pub mod register_fin_voice_call {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[172usize]
     }
     /// The request body (`application/json`, schema `register_fin_voice_call_request`, optional).
@@ -22460,16 +23447,16 @@ pub mod register_fin_voice_call {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `ai_call_response`)
-        Ok(super::super::types::AiCallResponse),
+        Ok(Box<super::super::types::AiCallResponse>),
         /// `400`: bad request - missing phone_number or call_id (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `409`: conflict - duplicate call registration (schema `error`)
-        Conflict(super::super::types::Error),
+        Conflict(Box<super::super::types::Error>),
         /// `default`: Unexpected error (schema `error`)
-        Default { status: u16, body: super::super::types::Error },
+        Default { status: u16, body: Box<super::super::types::Error> },
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -22479,44 +23466,52 @@ pub mod register_fin_voice_call {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ai_call_response",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ai_call_response",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     409u16 => {
                         Self::Conflict(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Default {
                             status,
-                            body: intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            body: Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         }
                     }
                 },
@@ -22539,7 +23534,7 @@ pub mod register_fin_voice_call {
 /// Operation `replyConversation`.
 pub mod reply_conversation {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[173usize]
     }
     /// The request body (`application/json`, schema `reply_conversation_request`, optional).
@@ -22549,16 +23544,16 @@ pub mod reply_conversation {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: User last conversation reply (schema `conversation`)
-        Ok(super::super::types::Conversation),
+        Ok(Box<super::super::types::Conversation>),
         /// `404`: Not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `403`: API plan restricted (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -22568,49 +23563,57 @@ pub mod reply_conversation {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -22636,7 +23639,7 @@ pub mod reply_conversation {
 /// Operation `replyTicket`.
 pub mod reply_ticket {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[174usize]
     }
     /// The request body (`application/json`, schema `reply_ticket_request`, optional).
@@ -22646,16 +23649,16 @@ pub mod reply_ticket {
     #[non_exhaustive]
     pub enum Response {
         /// `400`: User reply (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `200`: Admin Reply to send Quick Reply Options (schema `ticket_reply`)
-        Ok(super::super::types::TicketReply),
+        Ok(Box<super::super::types::TicketReply>),
         /// `404`: Not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -22665,49 +23668,57 @@ pub mod reply_ticket {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ticket_reply",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ticket_reply",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -22733,7 +23744,7 @@ pub mod reply_ticket {
 /// Operation `replyToFin`.
 pub mod reply_to_fin {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[175usize]
     }
     /// The request body (`application/json`, schema `reply_to_fin_request`, required).
@@ -22743,14 +23754,14 @@ pub mod reply_to_fin {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Reply sent successfully (schema `reply_to_fin_response_200`)
-        Ok(super::super::types::ReplyToFinResponse200),
+        Ok(Box<super::super::types::ReplyToFinResponse200>),
         /// `400`: Bad Request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -22760,40 +23771,46 @@ pub mod reply_to_fin {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "reply_to_fin_response_200",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "reply_to_fin_response_200",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -22818,7 +23835,7 @@ pub mod reply_to_fin {
 /// Operation `retrieveAdmin`.
 pub mod retrieve_admin {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[176usize]
     }
     /// The responses of `retrieveAdmin`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -22826,14 +23843,14 @@ pub mod retrieve_admin {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Admin found (schema `admin`)
-        Ok(super::super::types::Admin),
+        Ok(Box<super::super::types::Admin>),
         /// `404`: Admin not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -22843,40 +23860,46 @@ pub mod retrieve_admin {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "admin",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "admin",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -22901,7 +23924,7 @@ pub mod retrieve_admin {
 /// Operation `retrieveArticle`.
 pub mod retrieve_article {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[177usize]
     }
     /// The responses of `retrieveArticle`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -22909,14 +23932,14 @@ pub mod retrieve_article {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Article found (schema `article`)
-        Ok(super::super::types::Article),
+        Ok(Box<super::super::types::Article>),
         /// `404`: Article not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -22926,40 +23949,46 @@ pub mod retrieve_article {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "article",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "article",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -22984,7 +24013,7 @@ pub mod retrieve_article {
 /// Operation `retrieveArticleDraft`.
 pub mod retrieve_article_draft {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[178usize]
     }
     /// The responses of `retrieveArticleDraft`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -22992,14 +24021,14 @@ pub mod retrieve_article_draft {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Article draft found (schema `article`)
-        Ok(super::super::types::Article),
+        Ok(Box<super::super::types::Article>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -23009,40 +24038,46 @@ pub mod retrieve_article_draft {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "article",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "article",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -23067,7 +24102,7 @@ pub mod retrieve_article_draft {
 /// Operation `retrieveArticleVersion`.
 pub mod retrieve_article_version {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[179usize]
     }
     /// The responses of `retrieveArticleVersion`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -23075,16 +24110,16 @@ pub mod retrieve_article_version {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Version found (schema `article_version`)
-        Ok(super::super::types::ArticleVersion),
+        Ok(Box<super::super::types::ArticleVersion>),
         /// `400`: Unknown locale (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -23094,49 +24129,57 @@ pub mod retrieve_article_version {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "article_version",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "article_version",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -23162,7 +24205,7 @@ pub mod retrieve_article_version {
 /// Operation `retrieveAudience`.
 pub mod retrieve_audience {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[180usize]
     }
     /// The responses of `retrieveAudience`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -23170,14 +24213,14 @@ pub mod retrieve_audience {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Audience found (schema `audience`)
-        Ok(super::super::types::Audience),
+        Ok(Box<super::super::types::Audience>),
         /// `404`: Audience not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -23187,40 +24230,46 @@ pub mod retrieve_audience {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "audience",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "audience",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -23245,7 +24294,7 @@ pub mod retrieve_audience {
 /// Operation `retrieveBrand`.
 pub mod retrieve_brand {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[181usize]
     }
     /// The responses of `retrieveBrand`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -23253,14 +24302,14 @@ pub mod retrieve_brand {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `brand`)
-        Ok(super::super::types::Brand),
+        Ok(Box<super::super::types::Brand>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Brand not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -23270,40 +24319,46 @@ pub mod retrieve_brand {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "brand",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "brand",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -23328,7 +24383,7 @@ pub mod retrieve_brand {
 /// Operation `retrieveCollection`.
 pub mod retrieve_collection {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[182usize]
     }
     /// The responses of `retrieveCollection`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -23336,14 +24391,14 @@ pub mod retrieve_collection {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Collection found (schema `collection`)
-        Ok(super::super::types::Collection),
+        Ok(Box<super::super::types::Collection>),
         /// `404`: Collection not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -23353,40 +24408,46 @@ pub mod retrieve_collection {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "collection",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "collection",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -23411,7 +24472,7 @@ pub mod retrieve_collection {
 /// Operation `retrieveCompany`.
 pub mod retrieve_company {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[183usize]
     }
     /// The responses of `retrieveCompany`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -23419,14 +24480,14 @@ pub mod retrieve_company {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `company_list`)
-        Ok(super::super::types::CompanyList),
+        Ok(Box<super::super::types::CompanyList>),
         /// `404`: Company Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -23436,40 +24497,46 @@ pub mod retrieve_company {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "company_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "company_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -23494,7 +24561,7 @@ pub mod retrieve_company {
 /// Operation `retrieveConversation`.
 pub mod retrieve_conversation {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[184usize]
     }
     /// The responses of `retrieveConversation`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -23502,16 +24569,16 @@ pub mod retrieve_conversation {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: conversation found (schema `conversation`)
-        Ok(super::super::types::Conversation),
+        Ok(Box<super::super::types::Conversation>),
         /// `404`: Not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `403`: API plan restricted (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -23521,49 +24588,57 @@ pub mod retrieve_conversation {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -23589,7 +24664,7 @@ pub mod retrieve_conversation {
 /// Operation `retrieveEmail`.
 pub mod retrieve_email {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[185usize]
     }
     /// The responses of `retrieveEmail`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -23597,14 +24672,14 @@ pub mod retrieve_email {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `email_setting`)
-        Ok(super::super::types::EmailSetting),
+        Ok(Box<super::super::types::EmailSetting>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Email setting not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -23614,40 +24689,46 @@ pub mod retrieve_email {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "email_setting",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "email_setting",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -23672,7 +24753,7 @@ pub mod retrieve_email {
 /// Operation `retrieveHelpCenter`.
 pub mod retrieve_help_center {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[186usize]
     }
     /// The responses of `retrieveHelpCenter`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -23680,14 +24761,14 @@ pub mod retrieve_help_center {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Collection found (schema `help_center`)
-        Ok(super::super::types::HelpCenter),
+        Ok(Box<super::super::types::HelpCenter>),
         /// `404`: Collection not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -23697,40 +24778,46 @@ pub mod retrieve_help_center {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "help_center",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "help_center",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -23755,7 +24842,7 @@ pub mod retrieve_help_center {
 /// Operation `retrieveHelpCenterRedirect`.
 pub mod retrieve_help_center_redirect {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[187usize]
     }
     /// The responses of `retrieveHelpCenterRedirect`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -23763,14 +24850,14 @@ pub mod retrieve_help_center_redirect {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `help_center_redirect`)
-        Ok(super::super::types::HelpCenterRedirect),
+        Ok(Box<super::super::types::HelpCenterRedirect>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -23780,40 +24867,46 @@ pub mod retrieve_help_center_redirect {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "help_center_redirect",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "help_center_redirect",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -23838,7 +24931,7 @@ pub mod retrieve_help_center_redirect {
 /// Operation `retrieveInternalArticle`.
 pub mod retrieve_internal_article {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[188usize]
     }
     /// The responses of `retrieveInternalArticle`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -23846,14 +24939,14 @@ pub mod retrieve_internal_article {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Internal article found (schema `internal_article`)
-        Ok(super::super::types::InternalArticle),
+        Ok(Box<super::super::types::InternalArticle>),
         /// `404`: Internal article not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -23863,40 +24956,46 @@ pub mod retrieve_internal_article {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "internal_article",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "internal_article",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -23921,7 +25020,7 @@ pub mod retrieve_internal_article {
 /// Operation `retrieveNewsItem`.
 pub mod retrieve_news_item {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[189usize]
     }
     /// The responses of `retrieveNewsItem`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -23929,14 +25028,14 @@ pub mod retrieve_news_item {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `news_item`)
-        Ok(super::super::types::NewsItem),
+        Ok(Box<super::super::types::NewsItem>),
         /// `404`: News Item Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -23946,40 +25045,46 @@ pub mod retrieve_news_item {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "news_item",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "news_item",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -24004,7 +25109,7 @@ pub mod retrieve_news_item {
 /// Operation `retrieveNewsfeed`.
 pub mod retrieve_newsfeed {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[190usize]
     }
     /// The responses of `retrieveNewsfeed`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -24012,12 +25117,12 @@ pub mod retrieve_newsfeed {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `newsfeed`)
-        Ok(super::super::types::Newsfeed),
+        Ok(Box<super::super::types::Newsfeed>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -24027,31 +25132,35 @@ pub mod retrieve_newsfeed {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "newsfeed",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "newsfeed",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -24075,7 +25184,7 @@ pub mod retrieve_newsfeed {
 /// Operation `retrieveNote`.
 pub mod retrieve_note {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[191usize]
     }
     /// The responses of `retrieveNote`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -24083,14 +25192,14 @@ pub mod retrieve_note {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Note found (schema `note`)
-        Ok(super::super::types::Note),
+        Ok(Box<super::super::types::Note>),
         /// `404`: Note not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -24100,40 +25209,46 @@ pub mod retrieve_note {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "note",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "note",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -24158,7 +25273,7 @@ pub mod retrieve_note {
 /// Operation `retrieveSegment`.
 pub mod retrieve_segment {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[192usize]
     }
     /// The responses of `retrieveSegment`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -24166,14 +25281,14 @@ pub mod retrieve_segment {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `segment`)
-        Ok(super::super::types::Segment),
+        Ok(Box<super::super::types::Segment>),
         /// `404`: Segment not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -24183,40 +25298,46 @@ pub mod retrieve_segment {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "segment",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "segment",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -24241,7 +25362,7 @@ pub mod retrieve_segment {
 /// Operation `retrieveTeam`.
 pub mod retrieve_team {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[193usize]
     }
     /// The responses of `retrieveTeam`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -24249,14 +25370,14 @@ pub mod retrieve_team {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `team`)
-        Ok(super::super::types::Team),
+        Ok(Box<super::super::types::Team>),
         /// `404`: Team not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -24266,40 +25387,46 @@ pub mod retrieve_team {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "team",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "team",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -24324,7 +25451,7 @@ pub mod retrieve_team {
 /// Operation `retrieveVisitorWithUserId`.
 pub mod retrieve_visitor_with_user_id {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[194usize]
     }
     /// The responses of `retrieveVisitorWithUserId`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -24332,14 +25459,14 @@ pub mod retrieve_visitor_with_user_id {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `visitor`)
-        Ok(super::super::types::Visitor),
+        Ok(Box<super::super::types::Visitor>),
         /// `404`: Visitor not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -24349,40 +25476,46 @@ pub mod retrieve_visitor_with_user_id {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "visitor",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "visitor",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -24407,7 +25540,7 @@ pub mod retrieve_visitor_with_user_id {
 /// Operation `scrollOverAllCompanies`.
 pub mod scroll_over_all_companies {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[195usize]
     }
     /// The responses of `scrollOverAllCompanies`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -24415,12 +25548,12 @@ pub mod scroll_over_all_companies {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `company_scroll`)
-        Ok(super::super::types::CompanyScroll),
+        Ok(Box<super::super::types::CompanyScroll>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -24430,31 +25563,35 @@ pub mod scroll_over_all_companies {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "company_scroll",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "company_scroll",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -24478,7 +25615,7 @@ pub mod scroll_over_all_companies {
 /// Operation `searchActivityLogs`.
 pub mod search_activity_logs {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[196usize]
     }
     /// The request body (`application/json`, schema `search_activity_logs_request`, required).
@@ -24488,12 +25625,12 @@ pub mod search_activity_logs {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `activity_log_list`)
-        Ok(super::super::types::ActivityLogList),
+        Ok(Box<super::super::types::ActivityLogList>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -24503,31 +25640,35 @@ pub mod search_activity_logs {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "activity_log_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "activity_log_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -24551,7 +25692,7 @@ pub mod search_activity_logs {
 /// Operation `searchArticles`.
 pub mod search_articles {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[197usize]
     }
     /// The responses of `searchArticles`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -24559,12 +25700,12 @@ pub mod search_articles {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Search successful (schema `article_search_response`)
-        Ok(super::super::types::ArticleSearchResponse),
+        Ok(Box<super::super::types::ArticleSearchResponse>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -24574,31 +25715,35 @@ pub mod search_articles {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "article_search_response",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "article_search_response",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -24622,7 +25767,7 @@ pub mod search_articles {
 /// Operation `searchContent`.
 pub mod search_content {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[198usize]
     }
     /// The responses of `searchContent`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -24630,14 +25775,14 @@ pub mod search_content {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Search successful (schema `content_search_response`)
-        Ok(super::super::types::ContentSearchResponse),
+        Ok(Box<super::super::types::ContentSearchResponse>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `422`: Validation Error (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -24647,40 +25792,46 @@ pub mod search_content {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "content_search_response",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "content_search_response",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -24705,7 +25856,7 @@ pub mod search_content {
 /// Operation `searchConversations`.
 pub mod search_conversations {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[199usize]
     }
     /// The request body (`application/json`, schema `search_request`, optional).
@@ -24715,10 +25866,10 @@ pub mod search_conversations {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `conversation_list`)
-        Ok(super::super::types::ConversationList),
+        Ok(Box<super::super::types::ConversationList>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -24728,22 +25879,24 @@ pub mod search_conversations {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -24766,7 +25919,7 @@ pub mod search_conversations {
 /// Operation `searchInternalArticles`.
 pub mod search_internal_articles {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[200usize]
     }
     /// The responses of `searchInternalArticles`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -24774,12 +25927,12 @@ pub mod search_internal_articles {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Search successful (schema `internal_article_search_response`)
-        Ok(super::super::types::InternalArticleSearchResponse),
+        Ok(Box<super::super::types::InternalArticleSearchResponse>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -24789,31 +25942,35 @@ pub mod search_internal_articles {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "internal_article_search_response",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "internal_article_search_response",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -24837,7 +25994,7 @@ pub mod search_internal_articles {
 /// Operation `searchTickets`.
 pub mod search_tickets {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[201usize]
     }
     /// The request body (`application/json`, schema `search_request`, optional).
@@ -24847,10 +26004,10 @@ pub mod search_tickets {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `ticket_list`)
-        Ok(super::super::types::TicketList),
+        Ok(Box<super::super::types::TicketList>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -24860,22 +26017,24 @@ pub mod search_tickets {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ticket_list",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ticket_list",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -24898,7 +26057,7 @@ pub mod search_tickets {
 /// Operation `setAwayAdmin`.
 pub mod set_away_admin {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[202usize]
     }
     /// The request body (`application/json`, schema `set_away_admin_request`, optional).
@@ -24908,16 +26067,16 @@ pub mod set_away_admin {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `admin`)
-        Ok(super::super::types::Admin),
+        Ok(Box<super::super::types::Admin>),
         /// `404`: Admin not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `400`: Bad Request (any JSON)
-        BadRequest(serde_json::Value),
+        BadRequest(::serde_json::Value),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -24927,45 +26086,51 @@ pub mod set_away_admin {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "admin",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "admin",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_unknown(status, body)?,
+                            ::intercom_runtime::operations::read_unknown(status, body)?,
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -24991,7 +26156,7 @@ pub mod set_away_admin {
 /// Operation `showCall`.
 pub mod show_call {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[203usize]
     }
     /// The responses of `showCall`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -24999,14 +26164,14 @@ pub mod show_call {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `call`)
-        Ok(super::super::types::Call),
+        Ok(Box<super::super::types::Call>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -25016,40 +26181,46 @@ pub mod show_call {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "call",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "call",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -25074,7 +26245,7 @@ pub mod show_call {
 /// Operation `showCallRecording`.
 pub mod show_call_recording {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[204usize]
     }
     /// The responses of `showCallRecording`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -25084,12 +26255,12 @@ pub mod show_call_recording {
         /// `302`: Redirect to signed recording URL (no content)
         Found,
         /// `404`: Recording not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -25099,34 +26270,38 @@ pub mod show_call_recording {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
-                    302u16 if intercom_runtime::operations::is_empty_body(body) => {
+                    302u16 if ::intercom_runtime::operations::is_empty_body(body) => {
                         Self::Found
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -25151,7 +26326,7 @@ pub mod show_call_recording {
 /// Operation `showCallTranscript`.
 pub mod show_call_transcript {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[205usize]
     }
     /// The responses of `showCallTranscript`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -25161,10 +26336,10 @@ pub mod show_call_transcript {
         /// `200`: successful (text)
         Ok(String),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -25174,25 +26349,29 @@ pub mod show_call_transcript {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
-                        Self::Ok(intercom_runtime::operations::read_text(status, body)?)
+                        Self::Ok(
+                            ::intercom_runtime::operations::read_text(status, body)?,
+                        )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -25216,7 +26395,7 @@ pub mod show_call_transcript {
 /// Operation `showDataConnectorExecutionResult`.
 pub mod show_data_connector_execution_result {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[206usize]
     }
     /// The responses of `showDataConnectorExecutionResult`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -25224,14 +26403,14 @@ pub mod show_data_connector_execution_result {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `data_connector_execution_result`)
-        Ok(super::super::types::DataConnectorExecutionResult),
+        Ok(Box<super::super::types::DataConnectorExecutionResult>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Execution result not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -25241,40 +26420,46 @@ pub mod show_data_connector_execution_result {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "data_connector_execution_result",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "data_connector_execution_result",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -25299,7 +26484,7 @@ pub mod show_data_connector_execution_result {
 /// Operation `stageArticleDraft`.
 pub mod stage_article_draft {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[207usize]
     }
     /// The request body (`application/json`, schema `update_article_request`, optional).
@@ -25309,16 +26494,16 @@ pub mod stage_article_draft {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Draft staged (schema `article`)
-        Ok(super::super::types::Article),
+        Ok(Box<super::super::types::Article>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `422`: Article must be published before a draft can be staged (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -25328,49 +26513,57 @@ pub mod stage_article_draft {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "article",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "article",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -25396,7 +26589,7 @@ pub mod stage_article_draft {
 /// Operation `startFinConversation`.
 pub mod start_fin_conversation {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[208usize]
     }
     /// The request body (`application/json`, schema `start_fin_conversation_request`, required).
@@ -25406,14 +26599,14 @@ pub mod start_fin_conversation {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Fin conversation started successfully (schema `start_fin_conversation_response_200`)
-        Ok(super::super::types::StartFinConversationResponse200),
+        Ok(Box<super::super::types::StartFinConversationResponse200>),
         /// `400`: Bad Request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -25423,40 +26616,46 @@ pub mod start_fin_conversation {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "start_fin_conversation_response_200",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "start_fin_conversation_response_200",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -25481,7 +26680,7 @@ pub mod start_fin_conversation {
 /// Operation `submitFinCsat`.
 pub mod submit_fin_csat {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[209usize]
     }
     /// The request body (`application/json`, schema `submit_fin_csat_request`, required).
@@ -25491,17 +26690,17 @@ pub mod submit_fin_csat {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Rating recorded successfully (schema `submit_fin_csat_response_200`)
-        Ok(super::super::types::SubmitFinCsatResponse200),
+        Ok(Box<super::super::types::SubmitFinCsatResponse200>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /** `422`: The rating could not be recorded. Common causes: no conversation exists for the given
 `conversation_id`, Fin never requested a rating for it, the rating window has closed,
 the rating is locked because a remark was already submitted, or `rating` is not one of
 the supported values. (schema `submit_fin_csat_response_422`)*/
-        UnprocessableEntity(super::super::types::SubmitFinCsatResponse422),
+        UnprocessableEntity(Box<super::super::types::SubmitFinCsatResponse422>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -25511,40 +26710,46 @@ the supported values. (schema `submit_fin_csat_response_422`)*/
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "submit_fin_csat_response_200",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "submit_fin_csat_response_200",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "submit_fin_csat_response_422",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "submit_fin_csat_response_422",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -25569,7 +26774,7 @@ the supported values. (schema `submit_fin_csat_response_422`)*/
 /// Operation `unlinkConversationFromTicket`.
 pub mod unlink_conversation_from_ticket {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[210usize]
     }
     /// The responses of `unlinkConversationFromTicket`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.
@@ -25577,16 +26782,16 @@ pub mod unlink_conversation_from_ticket {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `conversation`)
-        Ok(super::super::types::Conversation),
+        Ok(Box<super::super::types::Conversation>),
         /// `400`: Bad request (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `404`: Not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -25596,49 +26801,57 @@ pub mod unlink_conversation_from_ticket {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -25664,7 +26877,7 @@ pub mod unlink_conversation_from_ticket {
 /// Operation `updateArticle`.
 pub mod update_article {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[211usize]
     }
     /// The request body (`application/json`, schema `update_article_request`, optional).
@@ -25674,14 +26887,14 @@ pub mod update_article {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `article`)
-        Ok(super::super::types::Article),
+        Ok(Box<super::super::types::Article>),
         /// `404`: Article Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -25691,40 +26904,46 @@ pub mod update_article {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "article",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "article",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -25749,7 +26968,7 @@ pub mod update_article {
 /// Operation `updateAudience`.
 pub mod update_audience {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[212usize]
     }
     /// The request body (`application/json`, schema `update_audience_request`, optional).
@@ -25759,16 +26978,16 @@ pub mod update_audience {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Audience updated (schema `audience`)
-        Ok(super::super::types::Audience),
+        Ok(Box<super::super::types::Audience>),
         /// `404`: Audience not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `422`: Validation error (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -25778,49 +26997,57 @@ pub mod update_audience {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "audience",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "audience",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -25846,7 +27073,7 @@ pub mod update_audience {
 /// Operation `updateCollection`.
 pub mod update_collection {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[213usize]
     }
     /// The request body (`application/json`, schema `update_collection_request`, optional).
@@ -25856,14 +27083,14 @@ pub mod update_collection {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `collection`)
-        Ok(super::super::types::Collection),
+        Ok(Box<super::super::types::Collection>),
         /// `404`: Collection Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -25873,40 +27100,46 @@ pub mod update_collection {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "collection",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "collection",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -25931,7 +27164,7 @@ pub mod update_collection {
 /// Operation `updateContentImportSource`.
 pub mod update_content_import_source {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[214usize]
     }
     /// The request body (`application/json`, schema `update_content_import_source_request`, optional).
@@ -25941,12 +27174,12 @@ pub mod update_content_import_source {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `content_import_source`)
-        Ok(super::super::types::ContentImportSource),
+        Ok(Box<super::super::types::ContentImportSource>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -25956,31 +27189,35 @@ pub mod update_content_import_source {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "content_import_source",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "content_import_source",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -26004,7 +27241,7 @@ pub mod update_content_import_source {
 /// Operation `updateContentSnippet`.
 pub mod update_content_snippet {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[215usize]
     }
     /// The request body (`application/json`, schema `content_snippet_update_request`, required).
@@ -26014,14 +27251,14 @@ pub mod update_content_snippet {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Content snippet updated (schema `content_snippet`)
-        Ok(super::super::types::ContentSnippet),
+        Ok(Box<super::super::types::ContentSnippet>),
         /// `404`: Content snippet or audience ID not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `422`: Validation error (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -26031,40 +27268,46 @@ pub mod update_content_snippet {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "content_snippet",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "content_snippet",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -26089,7 +27332,7 @@ pub mod update_content_snippet {
 /// Operation `updateConversation`.
 pub mod update_conversation {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[216usize]
     }
     /// The request body (`application/json`, schema `update_conversation_request`, optional).
@@ -26099,16 +27342,16 @@ pub mod update_conversation {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: update a conversation with an association to a custom object instance (schema `conversation`)
-        Ok(super::super::types::Conversation),
+        Ok(Box<super::super::types::Conversation>),
         /// `404`: Not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `403`: API plan restricted (schema `error`)
-        Forbidden(super::super::types::Error),
+        Forbidden(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -26118,49 +27361,57 @@ pub mod update_conversation {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     403u16 => {
                         Self::Forbidden(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -26186,7 +27437,7 @@ pub mod update_conversation {
 /// Operation `updateConversationAttribute`.
 pub mod update_conversation_attribute {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[217usize]
     }
     /// The request body (`application/json`, schema `update_conversation_attribute_request`, required).
@@ -26196,14 +27447,14 @@ pub mod update_conversation_attribute {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `conversation_attribute`)
-        Ok(super::super::types::ConversationAttribute),
+        Ok(Box<super::super::types::ConversationAttribute>),
         /// `404`: Conversation attribute not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -26213,40 +27464,46 @@ pub mod update_conversation_attribute {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation_attribute",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation_attribute",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -26271,7 +27528,7 @@ pub mod update_conversation_attribute {
 /// Operation `updateConversationAttributeOption`.
 pub mod update_conversation_attribute_option {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[218usize]
     }
     /// The request body (`application/json`, schema `update_conversation_attribute_option_request`, required).
@@ -26281,16 +27538,16 @@ pub mod update_conversation_attribute_option {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `conversation_attribute`)
-        Ok(super::super::types::ConversationAttribute),
+        Ok(Box<super::super::types::ConversationAttribute>),
         /// `404`: Conversation attribute or option not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `422`: Unprocessable entity (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -26300,49 +27557,57 @@ pub mod update_conversation_attribute_option {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "conversation_attribute",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "conversation_attribute",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -26368,7 +27633,7 @@ pub mod update_conversation_attribute_option {
 /// Operation `updateDataAttribute`.
 pub mod update_data_attribute {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[219usize]
     }
     /// The request body (`application/json`, schema `update_data_attribute_request`, optional).
@@ -26378,18 +27643,18 @@ pub mod update_data_attribute {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful (schema `data_attribute`)
-        Ok(super::super::types::DataAttribute),
+        Ok(Box<super::super::types::DataAttribute>),
         /// `400`: Too few options in list (schema `error`)
-        BadRequest(super::super::types::Error),
+        BadRequest(Box<super::super::types::Error>),
         /// `404`: Attribute Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `422`: Has Dependant Object (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -26399,58 +27664,68 @@ pub mod update_data_attribute {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "data_attribute",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "data_attribute",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -26477,7 +27752,7 @@ pub mod update_data_attribute {
 /// Operation `updateDataConnector`.
 pub mod update_data_connector {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[220usize]
     }
     /// The request body (`application/json`, schema `update_data_connector_request`, optional).
@@ -26487,18 +27762,18 @@ pub mod update_data_connector {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Data connector updated (schema `data_connector_detail`)
-        Ok(super::super::types::DataConnectorDetail),
+        Ok(Box<super::super::types::DataConnectorDetail>),
         /// `404`: Data connector not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `409`: Conflict (schema `error`)
-        Conflict(super::super::types::Error),
+        Conflict(Box<super::super::types::Error>),
         /// `422`: Invalid parameter (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -26508,58 +27783,68 @@ pub mod update_data_connector {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "data_connector_detail",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "data_connector_detail",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     409u16 => {
                         Self::Conflict(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -26586,7 +27871,7 @@ pub mod update_data_connector {
 /// Operation `updateExternalPage`.
 pub mod update_external_page {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[221usize]
     }
     /// The request body (`application/json`, schema `update_external_page_request`, optional).
@@ -26596,12 +27881,12 @@ pub mod update_external_page {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `external_page`)
-        Ok(super::super::types::ExternalPage),
+        Ok(Box<super::super::types::ExternalPage>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -26611,31 +27896,35 @@ pub mod update_external_page {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "external_page",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "external_page",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -26659,7 +27948,7 @@ pub mod update_external_page {
 /// Operation `updateInternalArticle`.
 pub mod update_internal_article {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[222usize]
     }
     /// The request body (`application/json`, schema `update_internal_article_request`, optional).
@@ -26669,14 +27958,14 @@ pub mod update_internal_article {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `internal_article`)
-        Ok(super::super::types::InternalArticle),
+        Ok(Box<super::super::types::InternalArticle>),
         /// `404`: Internal article not found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -26686,40 +27975,46 @@ pub mod update_internal_article {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "internal_article",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "internal_article",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -26744,7 +28039,7 @@ pub mod update_internal_article {
 /// Operation `updateIpAllowlist`.
 pub mod update_ip_allowlist {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[223usize]
     }
     /// The request body (`application/json`, schema `ip_allowlist`, optional).
@@ -26754,14 +28049,14 @@ pub mod update_ip_allowlist {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `ip_allowlist`)
-        Ok(super::super::types::IpAllowlist),
+        Ok(Box<super::super::types::IpAllowlist>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `422`: Validation error (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -26771,40 +28066,46 @@ pub mod update_ip_allowlist {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ip_allowlist",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ip_allowlist",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -26829,7 +28130,7 @@ pub mod update_ip_allowlist {
 /// Operation `updateNewsItem`.
 pub mod update_news_item {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[224usize]
     }
     /// The request body (`application/json`, schema `news_item_request`, optional).
@@ -26839,14 +28140,14 @@ pub mod update_news_item {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `news_item`)
-        Ok(super::super::types::NewsItem),
+        Ok(Box<super::super::types::NewsItem>),
         /// `404`: News Item Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -26856,40 +28157,46 @@ pub mod update_news_item {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "news_item",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "news_item",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -26914,7 +28221,7 @@ pub mod update_news_item {
 /// Operation `updateOfficeHoursException`.
 pub mod update_office_hours_exception {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[225usize]
     }
     /// The request body (`application/json`, schema `update_office_hours_exception_request`, optional).
@@ -26924,16 +28231,16 @@ pub mod update_office_hours_exception {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Office hours exception updated (schema `office_hours_exception`)
-        Ok(super::super::types::OfficeHoursException),
+        Ok(Box<super::super::types::OfficeHoursException>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `422`: Validation Error (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -26943,49 +28250,57 @@ pub mod update_office_hours_exception {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "office_hours_exception",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "office_hours_exception",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -27011,7 +28326,7 @@ pub mod update_office_hours_exception {
 /// Operation `updateOfficeHoursSchedule`.
 pub mod update_office_hours_schedule {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[226usize]
     }
     /// The request body (`application/json`, schema `update_office_hours_schedule_request`, optional).
@@ -27021,16 +28336,16 @@ pub mod update_office_hours_schedule {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Office hours schedule updated (schema `office_hours_schedule`)
-        Ok(super::super::types::OfficeHoursSchedule),
+        Ok(Box<super::super::types::OfficeHoursSchedule>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// `404`: Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `422`: Validation Error (schema `error`)
-        UnprocessableEntity(super::super::types::Error),
+        UnprocessableEntity(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -27040,49 +28355,57 @@ pub mod update_office_hours_schedule {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "office_hours_schedule",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "office_hours_schedule",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     422u16 => {
                         Self::UnprocessableEntity(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -27108,7 +28431,7 @@ pub mod update_office_hours_schedule {
 /// Operation `updateTicket`.
 pub mod update_ticket {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[227usize]
     }
     /// The request body (`application/json`, schema `update_ticket_request_body`, optional).
@@ -27118,16 +28441,16 @@ pub mod update_ticket {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Successful response (schema `ticket`)
-        Ok(super::super::types::Ticket),
+        Ok(Box<super::super::types::Ticket>),
         /// `404`: Assignee not found (any JSON)
-        NotFound(serde_json::Value),
+        NotFound(::serde_json::Value),
         /// `400`: Ticket state id is not valid or is not associated with the ticket type. (any JSON)
-        BadRequest(serde_json::Value),
+        BadRequest(::serde_json::Value),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -27137,41 +28460,45 @@ pub mod update_ticket {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ticket",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ticket",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_unknown(status, body)?,
+                            ::intercom_runtime::operations::read_unknown(status, body)?,
                         )
                     }
                     400u16 => {
                         Self::BadRequest(
-                            intercom_runtime::operations::read_unknown(status, body)?,
+                            ::intercom_runtime::operations::read_unknown(status, body)?,
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -27197,7 +28524,7 @@ pub mod update_ticket {
 /// Operation `updateTicketType`.
 pub mod update_ticket_type {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[228usize]
     }
     /// The request body (`application/json`, schema `update_ticket_type_request`, optional).
@@ -27207,12 +28534,12 @@ pub mod update_ticket_type {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Ticket type updated (schema `ticket_type`)
-        Ok(super::super::types::TicketType),
+        Ok(Box<super::super::types::TicketType>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -27222,31 +28549,35 @@ pub mod update_ticket_type {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ticket_type",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ticket_type",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -27270,7 +28601,7 @@ pub mod update_ticket_type {
 /// Operation `updateTicketTypeAttribute`.
 pub mod update_ticket_type_attribute {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[229usize]
     }
     /// The request body (`application/json`, schema `update_ticket_type_attribute_request`, optional).
@@ -27280,12 +28611,12 @@ pub mod update_ticket_type_attribute {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: Ticket Type Attribute updated (schema `ticket_type_attribute`)
-        Ok(super::super::types::TicketTypeAttribute),
+        Ok(Box<super::super::types::TicketTypeAttribute>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -27295,31 +28626,35 @@ pub mod update_ticket_type_attribute {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "ticket_type_attribute",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "ticket_type_attribute",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,
@@ -27343,7 +28678,7 @@ pub mod update_ticket_type_attribute {
 /// Operation `updateVisitor`.
 pub mod update_visitor {
     /// This operation in the registry.
-    pub fn operation() -> &'static intercom_runtime::operations::Operation {
+    pub fn operation() -> &'static ::intercom_runtime::operations::Operation {
         &super::OPERATIONS[230usize]
     }
     /// The request body (`application/json`, schema `update_visitor_request`, optional).
@@ -27353,14 +28688,14 @@ pub mod update_visitor {
     #[non_exhaustive]
     pub enum Response {
         /// `200`: successful (schema `visitor`)
-        Ok(super::super::types::Visitor),
+        Ok(Box<super::super::types::Visitor>),
         /// `404`: visitor Not Found (schema `error`)
-        NotFound(super::super::types::Error),
+        NotFound(Box<super::super::types::Error>),
         /// `401`: Unauthorized (schema `error`)
-        Unauthorized(super::super::types::Error),
+        Unauthorized(Box<super::super::types::Error>),
         /// A status the operation does not document (or a body where it
         /// documents none), kept whole: JSON as read, an empty body as `null`.
-        Unknown { status: u16, body: serde_json::Value },
+        Unknown { status: u16, body: ::serde_json::Value },
     }
     impl Response {
         /// Reads a response from its status code and its body's bytes:
@@ -27370,40 +28705,46 @@ pub mod update_visitor {
         pub fn from_response(
             status: u16,
             body: &[u8],
-        ) -> Result<Self, intercom_runtime::operations::ResponseError> {
+        ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
             Ok(
                 match status {
                     200u16 => {
                         Self::Ok(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "visitor",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "visitor",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     404u16 => {
                         Self::NotFound(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     401u16 => {
                         Self::Unauthorized(
-                            intercom_runtime::operations::read_json(
-                                status,
-                                "error",
-                                body,
-                            )?,
+                            Box::new(
+                                ::intercom_runtime::operations::read_json(
+                                    status,
+                                    "error",
+                                    body,
+                                )?,
+                            ),
                         )
                     }
                     _ => {
                         Self::Unknown {
                             status,
-                            body: intercom_runtime::operations::read_unknown(
+                            body: ::intercom_runtime::operations::read_unknown(
                                 status,
                                 body,
                             )?,

@@ -400,9 +400,9 @@ fn item<'f>(file: &'f syn::File, name: &str) -> Option<&'f syn::Item> {
 fn tokens(ty: &syn::Type) -> String {
     let mut text = quote::ToTokens::to_token_stream(ty).to_string();
     for path in [
-        "intercom_runtime :: ",
-        "serde_json :: ",
-        "std :: collections :: ",
+        ":: intercom_runtime :: ",
+        ":: serde_json :: ",
+        ":: std :: collections :: ",
     ] {
         text = text.replace(path, "");
     }

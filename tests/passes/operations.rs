@@ -271,3 +271,38 @@ fn no_content_and_default_responses() {
     };
     assert_eq!(serde_json::to_value(&body).unwrap(), error);
 }
+
+/// The fixture whose operations are named `std`, `serde`, `serde_json`,
+/// `core`, `intercom_runtime` and `regex` compiles (every path the generated
+/// code names is `::`-rooted), routes and reads its responses.
+#[test]
+fn names_that_collide_with_crates_compile_and_work() {
+    use intercom_tests::fixture_operations::colliding_names::operations::{
+        self as colliding, route,
+    };
+
+    let found = route("GET", "https://mock.test/core/7").expect("routes");
+    assert_eq!(found.operation.id, "core");
+    assert_eq!(found.params, vec![("core", "7".to_owned())]);
+    let read = colliding::serde::Response::from_response(200, br#"{"vec": ["a"], "box": {}}"#)
+        .expect("reads");
+    let colliding::serde::Response::Ok(body) = &read else {
+        panic!("200 is the documented success: {read:?}");
+    };
+    assert_eq!(body.vec.as_deref(), Some(&["a".to_owned()][..]));
+    // An exact code beside a range: 2XX takes the codes the operation does not
+    // document one by one.
+    let created =
+        colliding::serde_json::Response::from_response(201, br#"{"k": "v"}"#).expect("reads");
+    assert!(matches!(
+        created,
+        colliding::serde_json::Response::Success { status: 201, .. }
+    ));
+    let deleted = colliding::intercom_runtime::Response::from_response(204, b"").expect("reads");
+    assert_eq!(deleted.status(), 204);
+    let surprise = colliding::intercom_runtime::Response::from_response(204, b"{}").expect("reads");
+    assert!(matches!(
+        surprise,
+        colliding::intercom_runtime::Response::Unknown { status: 204, .. }
+    ));
+}

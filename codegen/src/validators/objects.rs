@@ -154,6 +154,9 @@ impl Emitter<'_> {
                     },
                 });
             }
+            let refuses_additional = k
+                .additional_properties
+                .is_some_and(|child| matches!(self.model.node(child).kind, NodeKind::Bool(false)));
             let additional = match k.additional_properties {
                 Some(child) if matches!(self.model.node(child).kind, NodeKind::Bool(false)) => {
                     let loc = location(pointer, "additionalProperties");
@@ -179,8 +182,16 @@ impl Emitter<'_> {
                     quote!(let mut matched = #is_declared;)
                 }
             });
+            // `additionalProperties: false` alone names the members it refuses
+            // and reads none of them.
+            let reads_children = !per_key.is_empty() || !refuses_additional;
+            let child = if reads_children {
+                quote!(child)
+            } else {
+                quote!(_)
+            };
             checks.push(Check::always(quote! {
-                for (key, child) in ::intercom_runtime::json::JsonObject::members(object) {
+                for (key, #child) in ::intercom_runtime::json::JsonObject::members(object) {
                     #declare
                     #(#per_key)*
                     #additional
