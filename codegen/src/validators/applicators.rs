@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Emitter, location};
+use super::{Emitter, checks_anything, location};
 use crate::model::{Keywords, NodeId};
 
 impl Emitter<'_> {
@@ -22,7 +22,12 @@ impl Emitter<'_> {
                 checks.push(call);
             }
         }
-        if !k.any_of.is_empty() {
+        // A branch that accepts everything satisfies `anyOf` whatever the value.
+        let any_of_always_holds = k
+            .any_of
+            .iter()
+            .any(|branch| !checks_anything(self.model, *branch));
+        if !k.any_of.is_empty() && !any_of_always_holds {
             checks.push(self.alternatives(pointer, "anyOf", &k.any_of));
         }
         if !k.one_of.is_empty() {

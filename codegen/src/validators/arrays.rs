@@ -83,7 +83,8 @@ impl Emitter<'_> {
                 }));
             }
         }
-        if let Some(min) = k.min_items {
+        // A minimum of 0 holds for every value.
+        if let Some(min) = k.min_items.filter(|min| *min > 0) {
             let loc = location(pointer, "minItems");
             checks.push(Check::when(
                 quote!((::intercom_runtime::json::JsonArray::len(items) as u64) < #min),

@@ -214,7 +214,8 @@ impl Emitter<'_> {
                 }
             }));
         }
-        if let Some(min) = k.min_properties {
+        // A minimum of 0 holds for every value.
+        if let Some(min) = k.min_properties.filter(|min| *min > 0) {
             let loc = location(pointer, "minProperties");
             checks.push(Check::when(
                 quote!((::intercom_runtime::json::JsonObject::len(object) as u64) < #min),

@@ -19,7 +19,8 @@ impl Emitter<'_> {
         k: &Keywords,
     ) -> Result<Option<TokenStream>, CodegenError> {
         let mut checks = Vec::new();
-        if let Some(min) = k.min_length {
+        // A minimum of 0 holds for every value.
+        if let Some(min) = k.min_length.filter(|min| *min > 0) {
             let loc = location(pointer, "minLength");
             let after = format!(" is shorter than {min} characters");
             checks.push(Check::when(
