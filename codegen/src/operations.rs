@@ -550,3 +550,26 @@ fn unique_variant(base: String, used: &mut HashSet<String>) -> String {
     used.insert(candidate.clone());
     candidate
 }
+
+#[cfg(test)]
+mod tests {
+    use super::codes_apart;
+
+    fn patterns(low: u16, high: u16, apart: &[u16]) -> Vec<String> {
+        codes_apart(low, high, apart)
+            .iter()
+            .map(|pattern| pattern.to_string().replace(' ', ""))
+            .collect()
+    }
+
+    #[test]
+    fn a_range_leaves_out_the_codes_documented_on_their_own() {
+        assert_eq!(patterns(200, 299, &[]), ["200u16..=299u16"]);
+        assert_eq!(patterns(200, 299, &[200, 404]), ["201u16..=299u16"]);
+        assert_eq!(
+            patterns(200, 299, &[201, 203, 299]),
+            ["200u16", "202u16", "204u16..=298u16"]
+        );
+        assert!(patterns(200, 201, &[200, 201]).is_empty());
+    }
+}
