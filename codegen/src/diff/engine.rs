@@ -278,24 +278,39 @@ impl<'a> Engine<'a> {
                 },
                 (None, None) => continue,
             };
-            let kind = if tightened {
-                Kind::ConstraintTightened
-            } else {
-                Kind::ConstraintLoosened
-            };
-            let verb = if tightened { "tightened" } else { "loosened" };
-            self.push(
-                kind,
+            self.push_constraint(
                 at,
-                format!(
-                    "`{key}` {verb}: {} → {}",
+                key,
+                tightened,
+                (
                     x.map_or("none".to_string(), Value::to_string),
-                    y.map_or("none".to_string(), Value::to_string)
+                    x.cloned().unwrap_or(Value::Null),
                 ),
-                x.cloned().unwrap_or(Value::Null),
-                y.cloned().unwrap_or(Value::Null),
+                (
+                    y.map_or("none".to_string(), Value::to_string),
+                    y.cloned().unwrap_or(Value::Null),
+                ),
             );
         }
+    }
+
+    /// A constraint `keyword` that changed from `before` to `after`, each
+    /// as the report's text and as its value.
+    fn push_constraint(
+        &mut self,
+        at: &At,
+        keyword: &str,
+        tightened: bool,
+        (before_text, before): (String, Value),
+        (after_text, after): (String, Value),
+    ) {
+        let (kind, verb) = if tightened {
+            (Kind::ConstraintTightened, "tightened")
+        } else {
+            (Kind::ConstraintLoosened, "loosened")
+        };
+        let message = format!("`{keyword}` {verb}: {before_text} → {after_text}");
+        self.push(kind, at, message, before, after);
     }
 
     fn additional(&mut self, at: &At, fa: &Flat, fb: &Flat, depth: usize) {
@@ -307,18 +322,12 @@ impl<'a> Engine<'a> {
             closed(self.new, fb.additional),
         );
         if ca != cb {
-            let kind = if cb {
-                Kind::ConstraintTightened
-            } else {
-                Kind::ConstraintLoosened
-            };
-            let verb = if cb { "tightened" } else { "loosened" };
-            self.push(
-                kind,
+            self.push_constraint(
                 at,
-                format!("`additionalProperties` {verb}: {} → {}", !ca, !cb),
-                json!(!ca),
-                json!(!cb),
+                "additionalProperties",
+                cb,
+                ((!ca).to_string(), json!(!ca)),
+                ((!cb).to_string(), json!(!cb)),
             );
             return;
         }

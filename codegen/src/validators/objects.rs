@@ -122,6 +122,9 @@ impl Emitter<'_> {
         let additional_checks = k
             .additional_properties
             .is_some_and(|n| checks_anything(self.model, n));
+        let refuses_additional = k
+            .additional_properties
+            .is_some_and(|child| matches!(self.model.node(child).kind, NodeKind::Bool(false)));
         let pattern_checks = !k.pattern_properties.is_empty();
         if additional_checks || pattern_checks {
             let declared: Vec<&String> = k.properties.iter().map(|(name, _)| name).collect();
@@ -131,10 +134,8 @@ impl Emitter<'_> {
                 quote!(matches!(key, #(#declared)|*))
             };
             let mut per_key = Vec::new();
-            let has_additional = k.additional_properties.is_some_and(|child| {
-                matches!(self.model.node(child).kind, NodeKind::Bool(false))
-                    || checks_anything(self.model, child)
-            });
+            // `additionalProperties: false` checks something too.
+            let has_additional = additional_checks;
             let mark = has_additional.then(|| quote!(matched = true;));
             for (index, (pattern_text, child)) in k.pattern_properties.iter().enumerate() {
                 let regex =
@@ -154,11 +155,8 @@ impl Emitter<'_> {
                     },
                 });
             }
-            let refuses_additional = k
-                .additional_properties
-                .is_some_and(|child| matches!(self.model.node(child).kind, NodeKind::Bool(false)));
             let additional = match k.additional_properties {
-                Some(child) if matches!(self.model.node(child).kind, NodeKind::Bool(false)) => {
+                Some(_) if refuses_additional => {
                     let loc = location(pointer, "additionalProperties");
                     quote! {
                         if !matched {
