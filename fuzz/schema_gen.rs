@@ -167,7 +167,16 @@ fn keyword(u: &mut Unstructured, depth: u32) -> Result<(&'static str, Value)> {
         15 => ("anyOf", schemas(u, deeper)?),
         16 => ("oneOf", schemas(u, deeper)?),
         17 => (
-            *u.choose(&["not", "if", "then", "else", "contains", "propertyNames"])?,
+            *u.choose(&[
+                "not",
+                "if",
+                "then",
+                "else",
+                "contains",
+                "propertyNames",
+                "unevaluatedProperties",
+                "unevaluatedItems",
+            ])?,
             schema(u, deeper)?,
         ),
         18 => ("$ref", reference(u)?),

@@ -32,6 +32,11 @@ pub struct Keywords {
     pub pattern_properties: Vec<(String, NodeId)>,
     pub additional_properties: Option<NodeId>,
     pub property_names: Option<NodeId>,
+    /// `unevaluatedItems`: the items no other keyword of this schema, nor of
+    /// a subschema applied to the same array that holds, evaluated.
+    pub unevaluated_items: Option<NodeId>,
+    /// `unevaluatedProperties`, the same for an object's members.
+    pub unevaluated_properties: Option<NodeId>,
 
     // Validation.
     /// `type`, in the order written; a single string is a list of one.
@@ -105,6 +110,8 @@ impl Keywords {
             pattern_properties,
             additional_properties,
             property_names,
+            unevaluated_items,
+            unevaluated_properties,
             types,
             enum_values,
             const_value,
@@ -175,7 +182,9 @@ impl Keywords {
                 || !properties.is_empty()
                 || !pattern_properties.is_empty()
                 || additional_properties.is_some()
-                || property_names.is_some())
+                || property_names.is_some()
+                || unevaluated_items.is_some()
+                || unevaluated_properties.is_some())
     }
 
     /// Whether these keywords give a value its Rust type, `$ref` aside: a
@@ -203,6 +212,9 @@ impl Keywords {
             pattern_properties: _,
             additional_properties,
             property_names: _,
+            // They narrow the values of a shape another keyword gives.
+            unevaluated_items: _,
+            unevaluated_properties: _,
             types,
             enum_values,
             const_value,
@@ -274,6 +286,8 @@ impl Keywords {
             pattern_properties: _,
             additional_properties: _,
             property_names: _,
+            unevaluated_items: _,
+            unevaluated_properties: _,
             types,
             enum_values: _,
             const_value: _,

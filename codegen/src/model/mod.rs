@@ -13,9 +13,11 @@
 //! parse       schema/ JSON -> Model, in the two phases
 //! uri         the RFC 3986 resolution `$ref` and `$id` need
 //! normalize   one reading of a node for the planner and the diff
+//! evaluation  which properties a node evaluates, where the schema tells
 //! operations  x-provenance and x-operations
 //! ```
 
+mod evaluation;
 mod keywords;
 mod normalize;
 mod operations;
@@ -249,6 +251,12 @@ impl Model {
             k.additional_properties,
         );
         single(&mut children, "propertyNames", k.property_names);
+        single(&mut children, "unevaluatedItems", k.unevaluated_items);
+        single(
+            &mut children,
+            "unevaluatedProperties",
+            k.unevaluated_properties,
+        );
         children
     }
 }

@@ -13,17 +13,9 @@ use crate::source::{escape_pointer_token, percent_decode};
 
 /// Keywords of draft 2020-12 that change a verdict and that this project does
 /// not implement. They are refused by name instead of being ignored.
-const UNSUPPORTED: [(&str, &str); 5] = [
+const UNSUPPORTED: [(&str, &str); 3] = [
     ("$dynamicRef", "dynamic scopes are not implemented"),
     ("$recursiveRef", "it belongs to draft 2019-09"),
-    (
-        "unevaluatedProperties",
-        "annotation-dependent evaluation is not implemented",
-    ),
-    (
-        "unevaluatedItems",
-        "annotation-dependent evaluation is not implemented",
-    ),
     ("$vocabulary", "custom vocabularies are not implemented"),
 ];
 
@@ -182,6 +174,12 @@ impl Parser<'_> {
                 }
                 "propertyNames" => {
                     k.property_names = Some(self.parse_node(raw, at(keyword), &base)?)
+                }
+                "unevaluatedItems" => {
+                    k.unevaluated_items = Some(self.parse_node(raw, at(keyword), &base)?)
+                }
+                "unevaluatedProperties" => {
+                    k.unevaluated_properties = Some(self.parse_node(raw, at(keyword), &base)?)
                 }
                 "type" => k.types = Some(parse_types(raw, &pointer)?),
                 "enum" => match raw {

@@ -19,6 +19,7 @@ mod objects;
 mod registry;
 mod strings;
 mod types;
+mod unevaluated;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -28,6 +29,7 @@ use quote::{format_ident, quote};
 use crate::model::{Keywords, Model, NodeId, NodeKind};
 use crate::types::CodegenError;
 use calls::Callee;
+use unevaluated::Evaluators;
 
 pub use formats::FORMATS;
 pub use registry::{validators_items, validators_tokens};
@@ -84,6 +86,8 @@ pub fn emit(
         statics: Vec::new(),
         callees: HashMap::new(),
         called: Vec::new(),
+        evaluators: Evaluators::default(),
+        statics_named: std::collections::HashSet::new(),
     };
     // A function for each root that checks anything, and for each node a
     // function calls: what the bodies reach, not every node of the model.
@@ -93,19 +97,34 @@ pub fn emit(
         .copied()
         .filter(|root| checks_anything(model, *root))
         .collect();
-    while let Some(node) = pending.pop() {
-        if functions.contains_key(&node) {
-            continue;
+    // Evaluators (`unevaluated`) call node functions to probe, and node
+    // functions call evaluators: both lists are worked off together.
+    loop {
+        if let Some(node) = pending.pop() {
+            if functions.contains_key(&node) {
+                continue;
+            }
+            let function = emitter.function(node)?;
+            functions.insert(node, function);
+            pending.append(&mut emitter.called);
+        } else if let Some(key) = emitter.evaluators.called.pop() {
+            if emitter.evaluators.functions.contains_key(&key) {
+                continue;
+            }
+            let evaluator = emitter.evaluator(key.0, key.1)?;
+            emitter.evaluators.functions.insert(key, evaluator);
+            pending.append(&mut emitter.called);
+        } else {
+            break;
         }
-        let function = emitter.function(node)?;
-        functions.insert(node, function);
-        pending.append(&mut emitter.called);
     }
     let statics = emitter.statics;
     let functions = functions.into_values();
+    let evaluators = emitter.evaluators.functions.into_values();
     Ok(quote! {
         #(#statics)*
         #(#functions)*
+        #(#evaluators)*
     })
 }
 
@@ -117,6 +136,10 @@ struct Emitter<'a> {
     callees: HashMap<NodeId, Callee>,
     /// Functions called by the bodies emitted so far, to emit in turn.
     called: Vec<NodeId>,
+    evaluators: Evaluators,
+    /// The names of the statics emitted so far: a regex that a check and an
+    /// evaluator both use is emitted once.
+    statics_named: std::collections::HashSet<Ident>,
 }
 
 fn location(pointer: &str, keyword: &str) -> String {
@@ -259,6 +282,8 @@ impl Emitter<'_> {
         checks.extend(self.string_checks(node, pointer, k)?);
         checks.extend(numbers::number_checks(pointer, k));
         self.applicator_checks(pointer, k, &mut checks);
+        // What the other keywords evaluated decides what these apply to.
+        checks.extend(self.unevaluated_checks(node, pointer, k)?);
         Ok(in_sequence(checks))
     }
 }
