@@ -35,7 +35,8 @@ impl Model {
         }
         let everything = k.additional_properties.is_some()
             || (!own_unevaluated_aside && k.unevaluated_properties.is_some());
-        if everything || !k.pattern_properties.is_empty() {
+        // The target of a `$dynamicRef` depends on how the value was reached.
+        if everything || !k.pattern_properties.is_empty() || k.dynamic_reference.is_some() {
             return None;
         }
         let mut names: BTreeSet<String> =

@@ -3,7 +3,7 @@
 
 use serde_json::{Number, Value};
 
-use super::{Discriminator, InstanceType, NodeId, Reference};
+use super::{Discriminator, DynamicReference, InstanceType, NodeId, Reference};
 
 /// Every keyword of a schema object, typed. Keywords that are absent are
 /// `None` or empty; `examples` and the annotations are kept for docs and diffs.
@@ -12,7 +12,9 @@ pub struct Keywords {
     // Core.
     pub id: Option<String>,
     pub anchor: Option<String>,
+    pub dynamic_anchor: Option<String>,
     pub reference: Option<Reference>,
+    pub dynamic_reference: Option<DynamicReference>,
     pub defs: Vec<(String, NodeId)>,
     pub comment: Option<String>,
 
@@ -91,7 +93,9 @@ impl Keywords {
         let Keywords {
             id: _,
             anchor: _,
+            dynamic_anchor: _,
             reference,
+            dynamic_reference,
             defs: _,
             comment: _,
             all_of,
@@ -149,6 +153,7 @@ impl Keywords {
         } = self;
         unresolved_ref.is_none()
             && (reference.is_some()
+                || dynamic_reference.is_some()
                 || types.is_some()
                 || enum_values.is_some()
                 || const_value.is_some()
@@ -194,7 +199,10 @@ impl Keywords {
         let Keywords {
             id: _,
             anchor: _,
+            dynamic_anchor: _,
             reference: _,
+            // Its target is known only as the value is checked: no shape.
+            dynamic_reference: _,
             defs: _,
             comment: _,
             all_of,
@@ -268,7 +276,9 @@ impl Keywords {
         let Keywords {
             id: _,
             anchor: _,
+            dynamic_anchor: _,
             reference,
+            dynamic_reference,
             defs: _,
             comment: _,
             all_of,
@@ -323,6 +333,7 @@ impl Keywords {
         } = self;
         types.as_deref() == Some(&[InstanceType::Null][..])
             && reference.is_none()
+            && dynamic_reference.is_none()
             && properties.is_empty()
             && any_of.is_empty()
             && one_of.is_empty()

@@ -30,6 +30,7 @@ use std::fmt;
 use crate::source::escape_pointer_token;
 
 pub use keywords::Keywords;
+
 pub use normalize::{Branch, Folded, Normalized, NullBranch, ObjectParts, Precedence};
 pub use operations::{Body, Operation, Provenance, RequestBody, Response};
 pub use uri::resolve_uri;
@@ -55,6 +56,10 @@ pub struct Model {
     pub provenance: Option<Provenance>,
     /// `x-operations` of a document written by `cargo xtask import`.
     pub operations: Vec<Operation>,
+    /// The roots of the schema resources that enter the dynamic scope: those
+    /// declaring a `$dynamicAnchor` that some `$dynamicRef` looks for. Empty
+    /// for a document without such a `$dynamicRef`.
+    pub scope_resources: std::collections::BTreeSet<NodeId>,
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +67,9 @@ pub struct Node {
     /// Where the schema stands in the document (a JSON pointer, `""` for the root).
     pub pointer: String,
     pub kind: NodeKind,
+    /// The root of the schema resource the node belongs to (the nearest
+    /// schema with `$id`, or the document's root).
+    pub resource: NodeId,
 }
 
 #[derive(Debug, Clone)]
@@ -122,6 +130,20 @@ pub struct Reference {
     /// The reference as written.
     pub written: String,
     pub target: NodeId,
+}
+
+/// A resolved `$dynamicRef`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DynamicReference {
+    /// The reference as written.
+    pub written: String,
+    /// Where it points as a `$ref` would.
+    pub target: NodeId,
+    /// When `target` declares the `$dynamicAnchor` the fragment names (the
+    /// reference is dynamic): each schema resource that declares that anchor
+    /// and the schema that does, by resource. The outermost of them in the
+    /// dynamic scope is the target; `target` when none is in it.
+    pub dynamic: Vec<(NodeId, NodeId)>,
 }
 
 /// OpenAPI's `discriminator`, kept by the importer.

@@ -7,14 +7,14 @@ use serde_json::{Number, Value};
 
 use super::uri::{resolve_uri, split_fragment};
 use super::{
-    Discriminator, InstanceType, Keywords, Model, ModelError, Node, NodeId, NodeKind, Reference,
+    Discriminator, DynamicReference, InstanceType, Keywords, Model, ModelError, Node, NodeId,
+    NodeKind, Reference,
 };
 use crate::source::{escape_pointer_token, percent_decode};
 
 /// Keywords of draft 2020-12 that change a verdict and that this project does
 /// not implement. They are refused by name instead of being ignored.
-const UNSUPPORTED: [(&str, &str); 3] = [
-    ("$dynamicRef", "dynamic scopes are not implemented"),
+const UNSUPPORTED: [(&str, &str); 2] = [
     ("$recursiveRef", "it belongs to draft 2019-09"),
     ("$vocabulary", "custom vocabularies are not implemented"),
 ];
@@ -28,11 +28,14 @@ impl Model {
             by_pointer: HashMap::new(),
             resources: HashMap::new(),
             anchors: HashMap::new(),
+            dynamic_anchors: Vec::new(),
             pending_refs: Vec::new(),
+            pending_dynamic_refs: Vec::new(),
             pending_mappings: Vec::new(),
         };
         let root = parser.parse_node(document, String::new(), DEFAULT_BASE)?;
         parser.resolve()?;
+        let scope_resources = parser.resolve_dynamic()?;
         let defs = match &parser.nodes[root.index()].kind {
             NodeKind::Schema(keywords) => keywords.defs.clone(),
             NodeKind::Bool(_) => Vec::new(),
@@ -44,6 +47,7 @@ impl Model {
             defs,
             provenance,
             operations,
+            scope_resources,
         })
     }
 }
@@ -61,8 +65,12 @@ struct Parser<'a> {
     resources: HashMap<String, String>,
     /// `uri#anchor` to the node that declares it.
     anchors: HashMap<String, NodeId>,
+    /// Every `$dynamicAnchor`: (its name, the root of its resource, the node).
+    dynamic_anchors: Vec<(String, NodeId, NodeId)>,
     /// `$ref`s to resolve once every node is known: (node, base URI, written reference).
     pending_refs: Vec<(NodeId, String, String)>,
+    /// `$dynamicRef`s, the same, resolved once every `$ref` is.
+    pending_dynamic_refs: Vec<(NodeId, String, String)>,
     /// Discriminator mappings to resolve: (node, index in mapping, base URI, reference).
     pending_mappings: Vec<(NodeId, usize, String, String)>,
 }
@@ -81,9 +89,11 @@ impl Parser<'_> {
         self.by_pointer.insert(pointer.clone(), id);
         let map = match value {
             Value::Bool(b) => {
+                let resource = self.resource_of(base, id);
                 self.nodes.push(Node {
                     pointer,
                     kind: NodeKind::Bool(*b),
+                    resource,
                 });
                 return Ok(id);
             }
@@ -99,6 +109,7 @@ impl Parser<'_> {
         self.nodes.push(Node {
             pointer: pointer.clone(),
             kind: NodeKind::Bool(true),
+            resource: id,
         });
         let mut k = Keywords::default();
 
@@ -114,15 +125,20 @@ impl Parser<'_> {
         } else if pointer.is_empty() {
             self.resources.insert(base.clone(), pointer.clone());
         }
+        self.nodes[id.index()].resource = self.resource_of(&base, id);
         if let Some(raw) = map.get("$anchor") {
             let anchor = expect_string(raw, &pointer, "$anchor")?;
             self.anchors.insert(format!("{base}#{anchor}"), id);
             k.anchor = Some(anchor.to_string());
         }
-        // Without `$dynamicRef`, a dynamic anchor is an ordinary anchor for `$ref`.
+        // A dynamic anchor is also an ordinary anchor, for `$ref`.
         if let Some(raw) = map.get("$dynamicAnchor") {
             let anchor = expect_string(raw, &pointer, "$dynamicAnchor")?;
             self.anchors.entry(format!("{base}#{anchor}")).or_insert(id);
+            let resource = self.nodes[id.index()].resource;
+            self.dynamic_anchors
+                .push((anchor.to_string(), resource, id));
+            k.dynamic_anchor = Some(anchor.to_string());
         }
 
         for (keyword, reason) in UNSUPPORTED {
@@ -141,6 +157,11 @@ impl Parser<'_> {
                 "$ref" => {
                     let written = expect_string(raw, &pointer, keyword)?;
                     self.pending_refs
+                        .push((id, base.clone(), written.to_string()));
+                }
+                "$dynamicRef" => {
+                    let written = expect_string(raw, &pointer, keyword)?;
+                    self.pending_dynamic_refs
                         .push((id, base.clone(), written.to_string()));
                 }
                 "$defs" => k.defs = self.schema_map(raw, &at(keyword), &base, keyword)?,
@@ -371,6 +392,58 @@ impl Parser<'_> {
             property_name,
             mapping,
         })
+    }
+
+    /// The root of the resource whose base URI is `base`.
+    fn resource_of(&self, base: &str, fallback: NodeId) -> NodeId {
+        self.resources
+            .get(base)
+            .and_then(|pointer| self.by_pointer.get(pointer))
+            .copied()
+            .unwrap_or(fallback)
+    }
+
+    /// Resolves each `$dynamicRef` as a `$ref` would, then, where its first
+    /// target declares the `$dynamicAnchor` its fragment names, lists every
+    /// resource that declares that anchor: those enter the dynamic scope.
+    fn resolve_dynamic(&mut self) -> Result<std::collections::BTreeSet<NodeId>, ModelError> {
+        let mut resolved = Vec::new();
+        // A target parsed here may hold references of its own.
+        while !self.pending_dynamic_refs.is_empty() {
+            for (id, base, written) in std::mem::take(&mut self.pending_dynamic_refs) {
+                let pointer = self.nodes[id.index()].pointer.clone();
+                let target = self.lookup(&base, &written, &format!("{pointer}/$dynamicRef"))?;
+                resolved.push((id, written, target));
+            }
+            self.resolve()?;
+        }
+        let mut scope_resources = std::collections::BTreeSet::new();
+        for (id, written, target) in resolved {
+            let (_, fragment) = split_fragment(&written);
+            let anchor = fragment.filter(|f| !f.is_empty() && !f.starts_with('/'));
+            let bookended = anchor.is_some_and(|anchor| {
+                matches!(&self.nodes[target.index()].kind,
+                    NodeKind::Schema(k) if k.dynamic_anchor.as_deref() == Some(anchor))
+            });
+            let mut dynamic: Vec<(NodeId, NodeId)> = Vec::new();
+            if bookended && let Some(anchor) = anchor {
+                for (name, resource, node) in &self.dynamic_anchors {
+                    if name == anchor && !dynamic.iter().any(|(r, _)| r == resource) {
+                        dynamic.push((*resource, *node));
+                    }
+                }
+                dynamic.sort();
+                scope_resources.extend(dynamic.iter().map(|(resource, _)| *resource));
+            }
+            if let NodeKind::Schema(k) = &mut self.nodes[id.index()].kind {
+                k.dynamic_reference = Some(DynamicReference {
+                    written,
+                    target,
+                    dynamic,
+                });
+            }
+        }
+        Ok(scope_resources)
     }
 
     fn resolve(&mut self) -> Result<(), ModelError> {

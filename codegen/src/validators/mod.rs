@@ -74,6 +74,19 @@ pub fn checks_anything(model: &Model, node: NodeId) -> bool {
     }
 }
 
+impl Emitter<'_> {
+    /// `body`, run with the node's schema resource in the dynamic scope
+    /// when that resource is one a `$dynamicRef` looks for.
+    fn in_scope(&self, node: NodeId, body: TokenStream) -> TokenStream {
+        let resource = self.model.node(node).resource;
+        if body.is_empty() || !self.model.scope_resources.contains(&resource) {
+            return body;
+        }
+        let resource = resource.0;
+        quote!(ctx.in_scope(#resource, |ctx| { #body });)
+    }
+}
+
 /// The functions that validate `roots` and every node they reach.
 pub fn emit(
     model: &Model,
@@ -244,6 +257,7 @@ impl Emitter<'_> {
                 }
             }
         };
+        let body = self.in_scope(node, body);
         // A node that checks nothing has a function only when another's
         // calls it by name; its parameters go unused.
         let (value, ctx) = if body.is_empty() {
@@ -271,6 +285,11 @@ impl Emitter<'_> {
         // `$ref` is a call of its target (`calls`).
         if let Some(reference) = &k.reference
             && let Some(call) = self.call(reference.target, quote!(value))
+        {
+            checks.push(call);
+        }
+        if let Some(reference) = &k.dynamic_reference
+            && let Some(call) = self.dynamic_call(reference, quote!(value))
         {
             checks.push(call);
         }

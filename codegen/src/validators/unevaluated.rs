@@ -17,7 +17,7 @@ use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 
 use super::{Check, DONE, Emitter, location, when_bound};
-use crate::model::{Keywords, NodeId, NodeKind};
+use crate::model::{DynamicReference, Keywords, NodeId, NodeKind};
 use crate::types::CodegenError;
 
 /// An object's members or an array's items: what an evaluator answers for.
@@ -293,6 +293,39 @@ impl Emitter<'_> {
         })
     }
 
+    /// Whether the target of a `$dynamicRef` evaluates the member: the
+    /// target is chosen as the check chose it.
+    fn dynamically_evaluated_by(
+        &mut self,
+        members: Members,
+        reference: &DynamicReference,
+    ) -> Evaluated {
+        let fallback = self.evaluated_by(members, reference.target);
+        if reference.dynamic.is_empty() {
+            return fallback;
+        }
+        let resources = reference.dynamic.iter().map(|(resource, _)| resource.0);
+        let arms: Vec<TokenStream> = reference
+            .dynamic
+            .iter()
+            .enumerate()
+            .map(|(i, (_, node))| {
+                let evaluated = self.evaluated_by(members, *node).expression();
+                quote!(Some(#i) => #evaluated,)
+            })
+            .collect();
+        let fallback = fallback.expression();
+        Evaluated::When(
+            quote! {
+                match ctx.outermost_scope(&[#(#resources),*]) {
+                    #(#arms)*
+                    _ => #fallback,
+                }
+            },
+            Form::Atom,
+        )
+    }
+
     /// What the node's keywords other than its own `unevaluated*` evaluate,
     /// with the functions its expression calls registered to be emitted.
     fn own_evaluation(
@@ -387,6 +420,9 @@ impl Emitter<'_> {
         if let Some(reference) = &k.reference {
             terms.push(self.evaluated_by(members, reference.target));
         }
+        if let Some(reference) = &k.dynamic_reference {
+            terms.push(self.dynamically_evaluated_by(members, reference));
+        }
         for child in &k.all_of {
             terms.push(self.evaluated_by(members, *child));
         }
@@ -462,6 +498,10 @@ impl Emitter<'_> {
             }
         };
         let mut in_place: Vec<NodeId> = k.reference.iter().map(|r| r.target).collect();
+        if let Some(reference) = &k.dynamic_reference {
+            in_place.push(reference.target);
+            in_place.extend(reference.dynamic.iter().map(|(_, node)| *node));
+        }
         in_place.extend(k.all_of.iter().chain(&k.any_of).chain(&k.one_of));
         in_place.extend([k.if_, k.then_, k.else_].into_iter().flatten());
         if members == Members::Properties {
@@ -483,6 +523,13 @@ impl Emitter<'_> {
         node: NodeId,
     ) -> Result<TokenStream, CodegenError> {
         let body = self.own_evaluation(members, node)?.expression();
+        let resource = self.model.node(node).resource;
+        let body = if self.model.scope_resources.contains(&resource) && mentions(&body, "ctx") {
+            let resource = resource.0;
+            quote!(ctx.in_scope(#resource, |ctx| #body))
+        } else {
+            body
+        };
         let name = members.function(node);
         let param = |name: &str| {
             let ident = if mentions(&body, name) {
