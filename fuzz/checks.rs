@@ -200,7 +200,8 @@ pub fn codegen_schema(schema: &serde_json::Value) {
                 let pointer = match &source {
                     intercom_codegen::model::ModelError::Invalid { pointer, .. }
                     | intercom_codegen::model::ModelError::Unsupported { pointer, .. }
-                    | intercom_codegen::model::ModelError::UnresolvedRef { pointer, .. } => {
+                    | intercom_codegen::model::ModelError::UnresolvedRef { pointer, .. }
+                    | intercom_codegen::model::ModelError::UnknownDocument { pointer, .. } => {
                         pointer.clone()
                     }
                 };

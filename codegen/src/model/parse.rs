@@ -456,7 +456,11 @@ impl<'a> Parser<'a> {
         if !self.resources.contains_key(resource) {
             self.load(resource, written, at)?;
         }
-        let root_pointer = self.resources.get(resource).cloned().ok_or_else(unresolved)?;
+        let root_pointer = self
+            .resources
+            .get(resource)
+            .cloned()
+            .ok_or_else(unresolved)?;
         let fragment = percent_decode(fragment.unwrap_or(""));
         if !fragment.is_empty() && !fragment.starts_with('/') {
             return self

@@ -38,7 +38,10 @@ const VOCABULARIES: [(&str, &[&str]); 6] = [
             "not",
         ],
     ),
-    ("unevaluated", &["unevaluatedItems", "unevaluatedProperties"]),
+    (
+        "unevaluated",
+        &["unevaluatedItems", "unevaluatedProperties"],
+    ),
     (
         "validation",
         &[
