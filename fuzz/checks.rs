@@ -201,9 +201,10 @@ pub fn codegen_schema(schema: &serde_json::Value) {
                     intercom_codegen::model::ModelError::Invalid { pointer, .. }
                     | intercom_codegen::model::ModelError::Unsupported { pointer, .. }
                     | intercom_codegen::model::ModelError::UnresolvedRef { pointer, .. }
-                    | intercom_codegen::model::ModelError::UnknownDocument { pointer, .. } => {
-                        pointer.clone()
-                    }
+                    | intercom_codegen::model::ModelError::UnknownDocument { pointer, .. }
+                    | intercom_codegen::model::ModelError::UnresolvedInDocument {
+                        pointer, ..
+                    } => pointer.clone(),
                 };
                 (pointer, source.keyword().to_owned(), source.to_string())
             }

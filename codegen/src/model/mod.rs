@@ -171,6 +171,15 @@ pub enum ModelError {
         reference: String,
         uri: String,
     },
+    #[error(
+        "{}: `$ref` `{reference}` points to nothing in {uri}",
+        display_pointer(pointer)
+    )]
+    UnresolvedInDocument {
+        pointer: String,
+        reference: String,
+        uri: String,
+    },
 }
 
 impl ModelError {
@@ -180,7 +189,9 @@ impl ModelError {
             ModelError::Invalid { keyword, .. } | ModelError::Unsupported { keyword, .. } => {
                 keyword
             }
-            ModelError::UnresolvedRef { .. } | ModelError::UnknownDocument { .. } => "$ref",
+            ModelError::UnresolvedRef { .. }
+            | ModelError::UnknownDocument { .. }
+            | ModelError::UnresolvedInDocument { .. } => "$ref",
         }
     }
 }

@@ -449,18 +449,28 @@ impl<'a> Parser<'a> {
     fn lookup(&mut self, base: &str, written: &str, at: &str) -> Result<NodeId, ModelError> {
         let resolved = resolve_uri(base, written);
         let (resource, fragment) = split_fragment(&resolved);
-        let unresolved = || ModelError::UnresolvedRef {
-            pointer: at.to_string(),
-            reference: written.to_string(),
-        };
         if !self.resources.contains_key(resource) {
             self.load(resource, written, at)?;
         }
-        let root_pointer = self
-            .resources
-            .get(resource)
-            .cloned()
-            .ok_or_else(unresolved)?;
+        let root_pointer = self.resources.get(resource).cloned();
+        let in_main = root_pointer
+            .as_ref()
+            .is_none_or(|p| p.is_empty() || p.starts_with('/'));
+        let unresolved = || {
+            if in_main {
+                ModelError::UnresolvedRef {
+                    pointer: at.to_string(),
+                    reference: written.to_string(),
+                }
+            } else {
+                ModelError::UnresolvedInDocument {
+                    pointer: at.to_string(),
+                    reference: written.to_string(),
+                    uri: resource.to_string(),
+                }
+            }
+        };
+        let root_pointer = root_pointer.ok_or_else(unresolved)?;
         let fragment = percent_decode(fragment.unwrap_or(""));
         if !fragment.is_empty() && !fragment.starts_with('/') {
             return self
@@ -507,7 +517,7 @@ impl<'a> Parser<'a> {
         self.roots.insert(prefix.clone(), uri.to_owned());
         // A document's dialect is its own, not the referring one's.
         let outer_vocabularies = std::mem::replace(&mut self.vocabularies, Vocabularies::ALL);
-        let parsed = self.parse_node(document, prefix, &uri.to_owned());
+        let parsed = self.parse_node(document, prefix, uri);
         self.vocabularies = outer_vocabularies;
         parsed.map(|_| ())
     }
