@@ -183,7 +183,7 @@ impl<'a> Parser<'a> {
         }
 
         for (keyword, reason) in UNSUPPORTED {
-            if map.contains_key(keyword) {
+            if map.contains_key(keyword) && self.vocabularies.enables(keyword) {
                 return Err(ModelError::Unsupported {
                     pointer: pointer.clone(),
                     keyword: keyword.into(),
@@ -489,8 +489,10 @@ impl<'a> Parser<'a> {
         }
         // The vocabularies of the resource the node stands in.
         let outer_vocabularies = self.vocabularies;
-        if let Some(&root) = self.by_pointer.get(&root_pointer) {
-            self.vocabularies = self.dialects[root.index()];
+        if let Some(&root) = self.by_pointer.get(&root_pointer)
+            && let Some(&vocabularies) = self.dialects.get(root.index())
+        {
+            self.vocabularies = vocabularies;
         }
         let parsed = self.parse_node(value, pointer, resource);
         self.vocabularies = outer_vocabularies;

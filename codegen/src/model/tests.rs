@@ -369,6 +369,16 @@ fn a_metaschema_without_the_validation_vocabulary_switches_its_keywords_off() {
 }
 
 #[test]
+fn a_keyword_outside_the_dialect_is_not_refused_either() {
+    let schema = json!({
+        "$schema": "http://example.com/no-validation.json",
+        "properties": {"a": {"unevaluatedProperties": false}}
+    });
+    let model = Model::parse_with(&schema, None, &metaschemas()).unwrap();
+    assert_eq!(model.keywords(model.root).unwrap().properties.len(), 1);
+}
+
+#[test]
 fn a_document_reached_by_ref_keeps_its_own_dialect() {
     let registry = {
         let mut registry = metaschemas();

@@ -97,10 +97,11 @@ impl Vocabularies {
     /// Whether `keyword` means what its vocabulary says. Keywords of no
     /// vocabulary (core, OpenAPI's, unknown ones) are not switched off here.
     pub(super) fn enables(self, keyword: &str) -> bool {
-        VOCABULARIES
-            .iter()
-            .position(|(_, keywords)| keywords.contains(&keyword))
-            .is_none_or(|bit| self.0 & (1 << bit) != 0)
+        self == Vocabularies::ALL
+            || VOCABULARIES
+                .iter()
+                .position(|(_, keywords)| keywords.contains(&keyword))
+                .is_none_or(|bit| self.0 & (1 << bit) != 0)
     }
 
     /// The vocabularies of the dialect `$schema` names, at `pointer`.
