@@ -125,6 +125,10 @@ impl<'a> Parser<'a> {
         }
         let id = NodeId(self.nodes.len() as u32);
         self.by_pointer.insert(pointer.clone(), id);
+        // A document's root is the resource it was retrieved as, whatever its `$id`.
+        if let Some(uri) = self.roots.get(&pointer).cloned() {
+            self.resources.insert(uri, pointer.clone());
+        }
         let map = match value {
             Value::Bool(b) => {
                 self.nodes.push(Node {
@@ -157,10 +161,6 @@ impl<'a> Parser<'a> {
         }
         self.dialects.push(self.vocabularies);
 
-        // A document's root is the resource it was retrieved as, whatever its `$id`.
-        if let Some(uri) = self.roots.get(&pointer).cloned() {
-            self.resources.insert(uri, pointer.clone());
-        }
         // `$id` changes the base URI for this node and everything below it.
         let mut base = base.to_string();
         if let Some(raw) = map.get("$id") {

@@ -173,6 +173,23 @@ fn relative_references_in_a_registered_document_resolve_against_its_uri() {
 }
 
 #[test]
+fn a_registered_document_may_be_a_boolean_schema() {
+    let registry = registry(&[("http://example.com/nothing.json", json!(false))]);
+    let model = Model::parse_with(
+        &json!({"$ref": "http://example.com/nothing.json"}),
+        None,
+        &registry,
+    )
+    .unwrap();
+    let nothing = target(&model, model.root);
+    assert!(matches!(model.node(nothing).kind, NodeKind::Bool(false)));
+    assert_eq!(
+        model.node(nothing).pointer,
+        "http://example.com/nothing.json#"
+    );
+}
+
+#[test]
 fn an_id_in_a_registered_document_changes_its_base_and_names_it() {
     let registry = registry(&[
         (
