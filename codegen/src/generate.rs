@@ -264,3 +264,55 @@ fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_uris_escape_what_a_uri_cannot_hold() {
+        assert_eq!(
+            file_uri(Path::new("/a b/ü#1?.json")),
+            "file:///a%20b/%C3%BC%231%3F.json"
+        );
+        assert_eq!(
+            file_uri(Path::new("/s/x-1_2.~json")),
+            "file:///s/x-1_2.~json"
+        );
+    }
+
+    #[test]
+    fn the_json_files_beside_the_schema_are_registered_by_their_uris_and_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write("intercom.schema.json", r#"{"$ref": "common.json"}"#);
+        write("common.json", r#"{"type": "string"}"#);
+        write("named.json", r#"{"$id": "https://example.com/named.json"}"#);
+        write("notes.yaml", "not: json");
+        std::fs::create_dir(dir.path().join("nested")).unwrap();
+        write("nested/deeper.json", "{}");
+        let (uri, registry) = schema_documents(&schema_file(dir.path())).unwrap();
+        let canonical = std::fs::canonicalize(dir.path()).unwrap();
+        assert_eq!(uri, file_uri(&canonical.join("intercom.schema.json")));
+        assert_eq!(registry.len(), 2);
+        let common = file_uri(&canonical.join("common.json"));
+        assert_eq!(registry.get(&common).map(|(u, _)| u), Some(common.as_str()));
+        let named = file_uri(&canonical.join("named.json"));
+        assert_eq!(
+            registry
+                .get("https://example.com/named.json")
+                .map(|(u, _)| u),
+            Some(named.as_str())
+        );
+        // The schema reaches the file beside it.
+        let generated = generate(dir.path(), "schema").unwrap();
+        let model = &generated.model;
+        let reference = model.keywords(model.root).unwrap().reference.as_ref();
+        let target = reference.unwrap().target;
+        assert_eq!(model.node(target).pointer, "common.json#");
+
+        write("broken.json", "{");
+        let error = schema_documents(&schema_file(dir.path())).unwrap_err();
+        assert!(error.to_string().contains("broken.json"), "{error}");
+    }
+}
