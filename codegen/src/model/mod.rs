@@ -11,6 +11,8 @@
 //! mod         the arena (Model, Node, NodeId), its errors and its lookups
 //! keywords    Keywords, and the questions codegen and the diff ask of them
 //! parse       schema/ JSON -> Model, in the two phases
+//! registry    the other documents a `$ref` or `$schema` may name
+//! vocabulary  the keywords a `$schema` switches on
 //! uri         the RFC 3986 resolution `$ref` and `$id` need
 //! normalize   one reading of a node for the planner and the diff
 //! evaluation  which properties a node evaluates, where the schema tells
@@ -22,7 +24,9 @@ mod keywords;
 mod normalize;
 mod operations;
 mod parse;
+mod registry;
 mod uri;
+mod vocabulary;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -33,6 +37,7 @@ pub use keywords::Keywords;
 
 pub use normalize::{Branch, Folded, Normalized, NullBranch, ObjectParts, Precedence};
 pub use operations::{Body, Operation, Provenance, RequestBody, Response};
+pub use registry::{Registry, RegistryError};
 pub use uri::resolve_uri;
 
 /// Index of a node in [`Model::nodes`].
@@ -64,7 +69,11 @@ pub struct Model {
 
 #[derive(Debug, Clone)]
 pub struct Node {
-    /// Where the schema stands in the document (a JSON pointer, `""` for the root).
+    /// Where the schema stands: a JSON pointer into the parsed document
+    /// (`""` for its root), or, for a node of another document of the
+    /// registry, that document's URI and a fragment
+    /// (`http://localhost:1234/integer.json#/type`; `other.json#/$defs/a`
+    /// when it stands beside the parsed one). [`display_pointer`] shows both.
     pub pointer: String,
     pub kind: NodeKind,
     /// The root of the schema resource the node belongs to (the nearest
@@ -177,6 +186,24 @@ pub enum ModelError {
         display_pointer(pointer)
     )]
     UnresolvedRef { pointer: String, reference: String },
+    #[error(
+        "{}: `$ref` `{reference}` points into {uri}, a document nothing registers (references reach this document and the documents registered beside it; nothing is fetched)",
+        display_pointer(pointer)
+    )]
+    UnknownDocument {
+        pointer: String,
+        reference: String,
+        uri: String,
+    },
+    #[error(
+        "{}: `$ref` `{reference}` points to nothing in {uri}",
+        display_pointer(pointer)
+    )]
+    UnresolvedInDocument {
+        pointer: String,
+        reference: String,
+        uri: String,
+    },
 }
 
 impl ModelError {
@@ -186,7 +213,9 @@ impl ModelError {
             ModelError::Invalid { keyword, .. } | ModelError::Unsupported { keyword, .. } => {
                 keyword
             }
-            ModelError::UnresolvedRef { .. } => "$ref",
+            ModelError::UnresolvedRef { .. }
+            | ModelError::UnknownDocument { .. }
+            | ModelError::UnresolvedInDocument { .. } => "$ref",
         }
     }
 }
@@ -199,9 +228,15 @@ fn reason_suffix(reason: &str) -> String {
     }
 }
 
-/// A JSON pointer as a URI fragment, the way errors show it.
+/// A node's pointer the way errors and keyword locations show it: a JSON
+/// pointer into the parsed document as a URI fragment (`#/$defs/a`), and
+/// the pointer of a node of another document as it is (it has its URI).
 pub fn display_pointer(pointer: &str) -> String {
-    format!("#{pointer}")
+    if pointer.is_empty() || pointer.starts_with('/') {
+        format!("#{pointer}")
+    } else {
+        pointer.to_owned()
+    }
 }
 
 impl Model {

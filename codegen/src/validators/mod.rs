@@ -156,7 +156,7 @@ struct Emitter<'a> {
 }
 
 fn location(pointer: &str, keyword: &str) -> String {
-    format!("#{pointer}/{keyword}")
+    format!("{}/{keyword}", crate::model::display_pointer(pointer))
 }
 
 const DONE: fn() -> TokenStream = || {
@@ -243,7 +243,7 @@ impl Emitter<'_> {
         let body = match &self.model.node(node).kind {
             NodeKind::Bool(true) => quote!(),
             NodeKind::Bool(false) => {
-                let loc = format!("#{pointer}");
+                let loc = crate::model::display_pointer(&pointer);
                 quote! {
                     ctx.fail(value, #loc, "false", || "no value is allowed here".to_owned());
                 }
