@@ -8,6 +8,7 @@
 pub mod exchanges;
 pub mod report;
 pub mod traffic;
+pub mod whole;
 
 use clap::ValueEnum;
 use intercom_runtime::{Position, SchemaEntry, SyntaxError, ValidationError};

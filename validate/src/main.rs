@@ -152,9 +152,18 @@ fn main() -> ExitCode {
             .as_ref()
             .map_or_else(|| "<stdin>".to_owned(), |p| p.display().to_string());
         reporter.begin_file(&label);
+        // A regular file's length lets a big payload be read in one go (`whole`).
+        let mut len = None;
         let read: Box<dyn Read> = match &input {
             Some(path) => match std::fs::File::open(path) {
-                Ok(file) => Box::new(file),
+                Ok(file) => {
+                    len = file
+                        .metadata()
+                        .ok()
+                        .filter(|metadata| metadata.is_file())
+                        .map(|metadata| metadata.len());
+                    Box::new(file)
+                }
                 Err(error) => {
                     reporter.file_error(&label, None, &format!("cannot read: {error}"));
                     reporter.end_file();
@@ -165,7 +174,7 @@ fn main() -> ExitCode {
         };
         let result = match schema {
             Some(schema) => {
-                check(read, cli.ndjson, schema, &label, &mut reporter).map_err(|m| (None, m))
+                check(read, len, cli.ndjson, schema, &label, &mut reporter).map_err(|m| (None, m))
             }
             None => traffic::check_file(read, cli.ndjson, &label, cli.unrouted, &mut reporter),
         };
@@ -251,16 +260,15 @@ fn suggestions<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Str
 
 /// Reads one input and reports each payload; `Err` when it cannot be read at all.
 fn check(
-    mut input: impl Read,
+    input: impl Read,
+    len: Option<u64>,
     ndjson: bool,
     schema: &SchemaEntry,
     label: &str,
     reporter: &mut Reporter<impl Write>,
 ) -> Result<(), String> {
     if !ndjson {
-        let mut bytes = Vec::new();
-        input
-            .read_to_end(&mut bytes)
+        let bytes = intercom_validate::whole::read_whole(input, len)
             .map_err(|e| format!("cannot read: {e}"))?;
         let outcome = judge(&bytes, schema, 0);
         reporter.payload(
