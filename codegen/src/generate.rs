@@ -70,7 +70,7 @@ pub fn generate_from_value(
         path: path.to_path_buf(),
         source,
     })?;
-    let parts = parts(&plan);
+    let parts = parts(&model, &plan);
     let printed = print_parts(&parts, &model, &plan, path);
     let mut contents: Vec<String> = FILES
         .iter()
@@ -107,13 +107,18 @@ const FILES: [&str; 4] = [
 /// 776 at once, 8 or 4 no less than 16), and the parts even out the threads.
 const TYPES_PER_PART: usize = 16;
 
+/// How many operations' modules one part of `operations.rs` holds, for the
+/// same reasons.
+const OPERATIONS_PER_PART: usize = 16;
+
 /// A piece of one generated file, emitted and printed on whichever thread
 /// takes it: token streams are not `Send`, so a part is emitted where it is
 /// printed, and only its text crosses threads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
     Validators,
-    Operations,
+    OperationsRegistry,
+    Operations(Range<usize>),
     Lib,
     TypesDocs,
     Types(Range<usize>),
@@ -126,7 +131,7 @@ impl Part {
             Part::Lib => 0,
             Part::TypesDocs | Part::Types(_) => 1,
             Part::Validators => 2,
-            Part::Operations => 3,
+            Part::OperationsRegistry | Part::Operations(_) => 3,
         }
     }
 }
@@ -135,20 +140,19 @@ impl Part {
 /// (`validators.rs` is emitted in one piece because its functions are found
 /// by a walk over the calls), then the small ones that fill the time the
 /// other threads spend on it. The parts of one file are in the file's order.
-fn parts(plan: &Plan) -> Vec<Part> {
-    let mut parts = vec![
-        Part::Validators,
-        Part::Operations,
-        Part::Lib,
-        Part::TypesDocs,
-    ];
-    let types = plan.types.len();
-    parts.extend(
-        (0..types)
-            .step_by(TYPES_PER_PART)
-            .map(|start| Part::Types(start..(start + TYPES_PER_PART).min(types))),
-    );
+fn parts(model: &Model, plan: &Plan) -> Vec<Part> {
+    let mut parts = vec![Part::Validators, Part::OperationsRegistry];
+    parts.extend(ranges(model.operations.len(), OPERATIONS_PER_PART).map(Part::Operations));
+    parts.extend([Part::Lib, Part::TypesDocs]);
+    parts.extend(ranges(plan.types.len(), TYPES_PER_PART).map(Part::Types));
     parts
+}
+
+/// `0..len` cut into consecutive ranges of `per` (the last may be shorter).
+fn ranges(len: usize, per: usize) -> impl Iterator<Item = Range<usize>> {
+    (0..len)
+        .step_by(per)
+        .map(move |start| start..(start + per).min(len))
 }
 
 /// Every part printed, in the order of `parts`, on as many threads as the
@@ -202,7 +206,8 @@ fn print_part(
                 source,
             })?
         }
-        Part::Operations => operations::emit(model, plan),
+        Part::OperationsRegistry => operations::emit_registry(model),
+        Part::Operations(range) => operations::emit_modules(model, plan, range.clone()),
         Part::Lib => lib_tokens(model, plan),
         Part::TypesDocs => types::emit_file_docs(),
         Part::Types(range) => types::emit_types(&plan.types[range.clone()]),
