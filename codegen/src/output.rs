@@ -23,8 +23,8 @@ pub fn render(tokens: TokenStream, source: &str) -> Result<String, RenderError> 
 ///
 /// Each item is parsed, printed and dropped before the next is parsed: the
 /// syntax tree of one item is small and still in the cache when printed,
-/// where that of a whole 3 MB file is not (measured: 6% less time for
-/// `validators.rs` than one `syn::File` printed whole).
+/// where that of a whole 3 MB file is not (measured on 2.16's `types.rs`
+/// from one token stream: 6% less time than one `syn::File` printed whole).
 pub fn print(tokens: TokenStream) -> Result<String, RenderError> {
     let print_items = |input: ParseStream| -> syn::Result<String> {
         let attrs = input.call(syn::Attribute::parse_inner)?;
