@@ -1,7 +1,8 @@
 //! `cargo xtask codegen` as a function: `schema/` in, the source files of the
 //! generated crate out. Reading, modelling, planning and printing are the
-//! other modules; this one only strings them together and names the errors
-//! after the file they are in.
+//! other modules; this one strings them together, shares the emitting and
+//! printing among the cores in parts of files, and names the errors after
+//! the file they are in.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
