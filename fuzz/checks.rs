@@ -200,9 +200,11 @@ pub fn codegen_schema(schema: &serde_json::Value) {
                 let pointer = match &source {
                     intercom_codegen::model::ModelError::Invalid { pointer, .. }
                     | intercom_codegen::model::ModelError::Unsupported { pointer, .. }
-                    | intercom_codegen::model::ModelError::UnresolvedRef { pointer, .. } => {
-                        pointer.clone()
-                    }
+                    | intercom_codegen::model::ModelError::UnresolvedRef { pointer, .. }
+                    | intercom_codegen::model::ModelError::UnknownDocument { pointer, .. }
+                    | intercom_codegen::model::ModelError::UnresolvedInDocument {
+                        pointer, ..
+                    } => pointer.clone(),
                 };
                 (pointer, source.keyword().to_owned(), source.to_string())
             }

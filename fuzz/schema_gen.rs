@@ -147,7 +147,7 @@ fn keyword(u: &mut Unstructured, depth: u32) -> Result<(&'static str, Value)> {
         return Ok((keyword, value(u)?));
     }
     let deeper = depth + 1;
-    Ok(match u.int_in_range(0..=33)? {
+    Ok(match u.int_in_range(0..=34)? {
         0..=3 => ("type", types(u)?),
         4..=6 => ("properties", properties(u, deeper)?),
         7 | 8 => ("required", names(u)?),
@@ -167,7 +167,16 @@ fn keyword(u: &mut Unstructured, depth: u32) -> Result<(&'static str, Value)> {
         15 => ("anyOf", schemas(u, deeper)?),
         16 => ("oneOf", schemas(u, deeper)?),
         17 => (
-            *u.choose(&["not", "if", "then", "else", "contains", "propertyNames"])?,
+            *u.choose(&[
+                "not",
+                "if",
+                "then",
+                "else",
+                "contains",
+                "propertyNames",
+                "unevaluatedProperties",
+                "unevaluatedItems",
+            ])?,
             schema(u, deeper)?,
         ),
         18 => ("$ref", reference(u)?),
@@ -231,10 +240,21 @@ fn keyword(u: &mut Unstructured, depth: u32) -> Result<(&'static str, Value)> {
         30 => ("discriminator", discriminator(u)?),
         31 => ("x-unresolved-ref", json!("#/components/schemas/gone")),
         32 => ("$defs", properties(u, deeper)?),
-        _ => (
+        33 => (
             *u.choose(&["$id", "$anchor"])?,
             json!(*u.choose(&["a", "http://example.com/a", "#a", "b.json"])?),
         ),
+        // A dynamic reference bookended by an anchor of the same name, or not.
+        _ => {
+            if u.arbitrary()? {
+                ("$dynamicAnchor", json!(*u.choose(&["node", "meta"])?))
+            } else {
+                (
+                    "$dynamicRef",
+                    json!(*u.choose(&["#node", "#meta", "#/$defs/a"])?),
+                )
+            }
+        }
     })
 }
 

@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::import::SCHEMA_FILE;
-use crate::model::{Model, ModelError};
+use crate::model::{Model, ModelError, Registry, RegistryError};
 use crate::operations;
 use crate::output::{self, GeneratedFile, RenderError};
 use crate::source::{self, LoadError};
@@ -42,6 +42,76 @@ pub enum GenerateError {
     Codegen { path: PathBuf, source: CodegenError },
     #[error("{0}")]
     Render(#[from] RenderError),
+    #[error(transparent)]
+    Siblings(#[from] SiblingError),
+}
+
+/// Why the documents beside a schema could not be registered.
+#[derive(Debug, thiserror::Error)]
+pub enum SiblingError {
+    #[error("{}: cannot list the directory: {source}", path.display())]
+    List {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("{}: {source}", path.display())]
+    Registry {
+        path: PathBuf,
+        source: RegistryError,
+    },
+}
+
+/// The `file:` URI of an absolute path, each byte outside the unreserved
+/// characters and `/` percent-encoded.
+pub fn file_uri(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut uri = String::from("file://");
+    if !text.starts_with('/') {
+        uri.push('/');
+    }
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'/' | b':' | b'-' | b'.' | b'_' | b'~') {
+            uri.push(byte as char);
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    uri
+}
+
+/// The schema file's URI, and the registry of the other `.json` files of its
+/// directory, each by its `file:` URI (and by its root `$id`, if it has
+/// one): what a `$ref` such as `common.schema.json#/$defs/person` reaches.
+pub fn schema_documents(schema_file: &Path) -> Result<(String, Registry), SiblingError> {
+    let dir = schema_file.parent().unwrap_or(Path::new("."));
+    let listing_error = |source| SiblingError::List {
+        path: dir.to_path_buf(),
+        source,
+    };
+    // Canonical, so that a relative or symlinked `--schema` names the files
+    // as the documents' own relative references do.
+    let dir = std::fs::canonicalize(dir).map_err(listing_error)?;
+    let main = schema_file.file_name().unwrap_or_default();
+    let mut siblings: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(listing_error)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| {
+            path.is_file()
+                && path.extension().is_some_and(|e| e == "json")
+                && path.file_name() != Some(main)
+        })
+        .collect();
+    siblings.sort();
+    let mut registry = Registry::new();
+    for path in siblings {
+        let document = source::load(&path)?;
+        registry
+            .insert(&file_uri(&path), document.value)
+            .map_err(|source| SiblingError::Registry { path, source })?;
+    }
+    Ok((file_uri(&dir.join(main)), registry))
 }
 
 /// The schema file inside a `schema/` directory.
@@ -49,24 +119,40 @@ pub fn schema_file(schema_dir: &Path) -> PathBuf {
     schema_dir.join(SCHEMA_FILE)
 }
 
-/// Generates the crate's sources from `schema_dir/intercom.schema.json`.
+/// Generates the crate's sources from `schema_dir/intercom.schema.json`,
+/// whose `$ref`s may reach the other `.json` files of `schema_dir`.
 /// `label` is how the headers name the schema (`schema/intercom.schema.json`).
 pub fn generate(schema_dir: &Path, label: &str) -> Result<Generated, GenerateError> {
     let path = schema_file(schema_dir);
     let document = source::load(&path)?;
-    generate_from_value(&document.value, &path, label)
+    let (uri, registry) = schema_documents(&path)?;
+    generate_with(&document.value, &path, label, Some(&uri), &registry)
 }
 
-/// As [`generate`], for a schema already in memory; `path` names it in errors.
+/// As [`generate`], for a schema already in memory that references no
+/// other document; `path` names it in errors.
 pub fn generate_from_value(
     schema: &serde_json::Value,
     path: &Path,
     label: &str,
 ) -> Result<Generated, GenerateError> {
-    let model = Model::parse(schema).map_err(|source| GenerateError::Model {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    generate_with(schema, path, label, None, &Registry::new())
+}
+
+/// As [`generate`], for a schema in memory retrieved from `uri`, whose
+/// `$ref`s may reach the documents of `registry`.
+pub fn generate_with(
+    schema: &serde_json::Value,
+    path: &Path,
+    label: &str,
+    uri: Option<&str>,
+    registry: &Registry,
+) -> Result<Generated, GenerateError> {
+    let model =
+        Model::parse_with(schema, uri, registry).map_err(|source| GenerateError::Model {
+            path: path.to_path_buf(),
+            source,
+        })?;
     let plan = types::plan(&model).map_err(|source| GenerateError::Codegen {
         path: path.to_path_buf(),
         source,
@@ -277,5 +363,57 @@ fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
         pub fn rust_schemas() -> Vec<(&'static str, ::schemars::Schema)> {
             vec![#(#schemas)*]
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_uris_escape_what_a_uri_cannot_hold() {
+        assert_eq!(
+            file_uri(Path::new("/a b/ü#1?.json")),
+            "file:///a%20b/%C3%BC%231%3F.json"
+        );
+        assert_eq!(
+            file_uri(Path::new("/s/x-1_2.~json")),
+            "file:///s/x-1_2.~json"
+        );
+    }
+
+    #[test]
+    fn the_json_files_beside_the_schema_are_registered_by_their_uris_and_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write("intercom.schema.json", r#"{"$ref": "common.json"}"#);
+        write("common.json", r#"{"type": "string"}"#);
+        write("named.json", r#"{"$id": "https://example.com/named.json"}"#);
+        write("notes.yaml", "not: json");
+        std::fs::create_dir(dir.path().join("nested")).unwrap();
+        write("nested/deeper.json", "{}");
+        let (uri, registry) = schema_documents(&schema_file(dir.path())).unwrap();
+        let canonical = std::fs::canonicalize(dir.path()).unwrap();
+        assert_eq!(uri, file_uri(&canonical.join("intercom.schema.json")));
+        assert_eq!(registry.len(), 2);
+        let common = file_uri(&canonical.join("common.json"));
+        assert_eq!(registry.get(&common).map(|(u, _)| u), Some(common.as_str()));
+        let named = file_uri(&canonical.join("named.json"));
+        assert_eq!(
+            registry
+                .get("https://example.com/named.json")
+                .map(|(u, _)| u),
+            Some(named.as_str())
+        );
+        // The schema reaches the file beside it.
+        let generated = generate(dir.path(), "schema").unwrap();
+        let model = &generated.model;
+        let reference = model.keywords(model.root).unwrap().reference.as_ref();
+        let target = reference.unwrap().target;
+        assert_eq!(model.node(target).pointer, "common.json#");
+
+        write("broken.json", "{");
+        let error = schema_documents(&schema_file(dir.path())).unwrap_err();
+        assert!(error.to_string().contains("broken.json"), "{error}");
     }
 }

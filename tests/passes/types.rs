@@ -285,6 +285,46 @@ fn a_lone_alternative_beside_an_open_one_shapes_no_type() {
 }
 
 #[test]
+fn unevaluated_properties_close_a_struct_only_where_the_schema_tells_which() {
+    use ft::unevaluated::*;
+    let file = "types/unevaluated.json";
+    // The properties of the merged `allOf` are the only ones evaluated: the
+    // struct has no room for others, and the validator refuses them.
+    let closed: ClosedAllOf = round_trip(json!({"id": "1", "name": "n"}));
+    assert_eq!(closed.name.as_deref(), Some("n"));
+    assert!(!accepted_by(
+        file,
+        "closed_all_of",
+        &json!({"id": "1", "other": 1})
+    ));
+    // A schema for the others types them.
+    let rest: TypedRest = round_trip(json!({"id": "1", "count": 2}));
+    assert_eq!(rest.extra["count"], 2);
+    assert!(!accepted_by(
+        file,
+        "typed_rest",
+        &json!({"id": "1", "count": "2"})
+    ));
+    // A pattern, or a condition, evaluates names the schema does not list:
+    // the struct keeps unknown properties, and every accepted payload reads.
+    for (name, payload) in [
+        ("closed_by_pattern", json!({"id": "1", "x-trace": "t"})),
+        ("closed_by_condition", json!({"id": "1", "note": "n"})),
+    ] {
+        assert!(accepted_by(file, name, &payload), "{name} {payload}");
+    }
+    let pattern: ClosedByPattern = round_trip(json!({"id": "1", "x-trace": "t"}));
+    assert_eq!(pattern.extra["x-trace"], "t");
+    let condition: ClosedByCondition = round_trip(json!({"id": "1", "note": "n"}));
+    assert_eq!(condition.extra["note"], "n");
+    assert!(!accepted_by(
+        file,
+        "closed_by_condition",
+        &json!({"id": "2", "note": "n"})
+    ));
+}
+
+#[test]
 fn recursion_is_boxed() {
     use ft::recursion::*;
     let filter: Filter = round_trip(

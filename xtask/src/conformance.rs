@@ -3,7 +3,9 @@
 //! modelled and generated into a module of one crate (built once, in
 //! `target/conformance`), which then gives its verdict on each test's data,
 //! both collecting every error and stopping at the first. A schema the
-//! generator refuses is skipped, and the refused keyword is named.
+//! generator refuses is skipped, and the refused keyword is named. The
+//! suite's `remotes/` are what `http://localhost:1234/` serves, through the
+//! model's registry: nothing is fetched.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,7 +13,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use intercom_codegen::model::Model;
+use intercom_codegen::model::{Model, Registry};
 use intercom_codegen::output;
 use intercom_codegen::validators::{self, ValidatorOptions};
 use proc_macro2::TokenStream;
@@ -54,9 +56,10 @@ pub fn run(suite: &Path) -> anyhow::Result<ExitCode> {
             true,
         ));
     }
+    let registry = remotes(&suite.join("remotes")).map_err(input_error)?;
     let mut files = Vec::new();
     for (path, assert_formats) in &paths {
-        files.push(load(&tests_dir, path, *assert_formats).map_err(input_error)?);
+        files.push(load(&tests_dir, path, *assert_formats, &registry).map_err(input_error)?);
     }
 
     let binary = build(&toolkit_root().join("target").join("conformance"), &files)?;
@@ -246,7 +249,76 @@ fn verdict(valid: Option<bool>) -> &'static str {
     }
 }
 
-fn load(tests_dir: &Path, path: &Path, assert_formats: bool) -> anyhow::Result<SuiteFile> {
+/// The URI the suite's tests retrieve its remotes from.
+const REMOTES_URI: &str = "http://localhost:1234/";
+
+/// Every `.json` under `dir`, registered as `http://localhost:1234/<its path
+/// under dir>`, as the suite's README asks a test runner to serve them.
+fn remotes(dir: &Path) -> anyhow::Result<Registry> {
+    let mut registry = Registry::new();
+    let mut stack = vec![dir.to_path_buf()];
+    let mut files = Vec::new();
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current)
+            .with_context(|| format!("{}: cannot read the suite's remotes", current.display()))?
+        {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+        let document: Value =
+            serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
+        let relative = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        registry
+            .insert(&format!("{REMOTES_URI}{relative}"), document)
+            .with_context(|| format!("{}", path.display()))?;
+    }
+    // The suite's groups that validate schemas against the metaschema expect
+    // it to be known without fetching it: the copy the `referencing` crate
+    // (the `jsonschema` crate's) bundles, under the `$id` each part declares.
+    use referencing::meta;
+    for part in [
+        &meta::DRAFT202012,
+        &meta::DRAFT202012_CORE,
+        &meta::DRAFT202012_APPLICATOR,
+        &meta::DRAFT202012_UNEVALUATED,
+        &meta::DRAFT202012_VALIDATION,
+        &meta::DRAFT202012_META_DATA,
+        &meta::DRAFT202012_FORMAT_ANNOTATION,
+        &meta::DRAFT202012_FORMAT_ASSERTION,
+        &meta::DRAFT202012_CONTENT,
+    ] {
+        let document: &Value = part;
+        let id = document["$id"]
+            .as_str()
+            .context("a bundled metaschema declares its $id")?;
+        registry
+            .insert(id, document.clone())
+            .with_context(|| format!("the bundled metaschema {id}"))?;
+    }
+    Ok(registry)
+}
+
+fn load(
+    tests_dir: &Path,
+    path: &Path,
+    assert_formats: bool,
+    registry: &Registry,
+) -> anyhow::Result<SuiteFile> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read", path.display()))?;
     let groups: Value =
@@ -277,7 +349,7 @@ fn load(tests_dir: &Path, path: &Path, assert_formats: bool) -> anyhow::Result<S
                     .collect()
             })
             .unwrap_or_default();
-        let generated = match Model::parse(&group["schema"]) {
+        let generated = match Model::parse_with(&group["schema"], None, registry) {
             Err(error) => Err(error.keyword().to_owned()),
             Ok(model) => validators::emit(&model, &[model.root], &options)
                 .map(|functions| {

@@ -164,3 +164,94 @@ fn a_failure_while_writing_leaves_the_crate_as_it_was() {
         );
     }
 }
+
+/// The generated sources without their header, which names the schema's path.
+fn without_header(text: &str) -> String {
+    text.lines()
+        .skip_while(|line| line.starts_with("// "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_ref_to_a_file_beside_the_schema_is_followed_into_it() {
+    let schema = root().join("tests/fixtures/codegen_siblings");
+    let out = tempfile::tempdir().unwrap();
+    let run = xtask(&[
+        "codegen",
+        "--schema",
+        schema.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let types = std::fs::read_to_string(out.path().join("src/types.rs")).unwrap();
+    let validators = std::fs::read_to_string(out.path().join("src/validators.rs")).unwrap();
+    // The schema common.schema.json holds becomes a type, shared by both
+    // properties that reference it, and says where it comes from.
+    for expected in [
+        "pub author: TicketAuthor,",
+        "pub watchers: Option<Vec<TicketAuthor>>,",
+        "/// At `common.schema.json#/$defs/person`.",
+        "pub struct TicketAuthor {",
+        "pub email: Option<String>,",
+    ] {
+        assert!(types.contains(expected), "no `{expected}` in\n{types}");
+    }
+    // Its checks are generated with locations in that file; `#/$defs/email`,
+    // written in common.schema.json, resolves there and not in the schema.
+    for expected in [
+        "\"common.schema.json#/$defs/person/properties/name/minLength\"",
+        "\"common.schema.json#/$defs/person/required\"",
+        "\"common.schema.json#/$defs/email/format\"",
+    ] {
+        assert!(
+            validators.contains(expected),
+            "no {expected} in\n{validators}"
+        );
+    }
+
+    // Where the directory stands changes nothing but the header.
+    let elsewhere = tempfile::tempdir().unwrap();
+    for file in ["intercom.schema.json", "common.schema.json"] {
+        std::fs::copy(schema.join(file), elsewhere.path().join(file)).unwrap();
+    }
+    let out_elsewhere = tempfile::tempdir().unwrap();
+    let moved = xtask(&[
+        "codegen",
+        "--schema",
+        elsewhere.path().to_str().unwrap(),
+        "--out",
+        out_elsewhere.path().to_str().unwrap(),
+    ]);
+    assert_eq!(moved.status.code(), Some(0), "{}", text(&moved.stderr));
+    for file in ["src/types.rs", "src/validators.rs"] {
+        assert_eq!(
+            without_header(&std::fs::read_to_string(out_elsewhere.path().join(file)).unwrap()),
+            without_header(&std::fs::read_to_string(out.path().join(file)).unwrap()),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn a_ref_to_a_url_nothing_registers_is_an_error_naming_it() {
+    let schema = root().join("tests/fixtures/bad/codegen_unregistered_ref");
+    let out = tempfile::tempdir().unwrap();
+    let run = xtask(&[
+        "codegen",
+        "--schema",
+        schema.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = text(&run.stderr);
+    assert!(
+        stderr.contains(
+            "intercom.schema.json: not a schema: #/$defs/ticket/properties/author/$ref: `$ref` `https://example.com/schemas/person.json#/$defs/person` points into https://example.com/schemas/person.json, a document nothing registers"
+        ),
+        "{stderr}"
+    );
+    assert!(!out.path().join("src").exists());
+}

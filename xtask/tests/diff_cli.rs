@@ -340,3 +340,37 @@ fn real_whole_version_markdown_fits_one_pull_request_comment() {
     assert!(text.len() < 65_536, "{} characters", text.len());
     assert!(text.contains("<details>"), "long groups are folded");
 }
+
+#[test]
+fn a_schema_directory_is_read_with_the_files_beside_its_schema() {
+    let old = fixtures().join("codegen_siblings");
+    let new = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        old.join("intercom.schema.json"),
+        new.path().join("intercom.schema.json"),
+    )
+    .unwrap();
+    let common = std::fs::read_to_string(old.join("common.schema.json")).unwrap();
+    let changed = common.replace(
+        "\"name\": { \"type\": \"string\", \"minLength\": 1 }",
+        "\"name\": { \"type\": \"integer\" }",
+    );
+    assert_ne!(
+        changed, common,
+        "the fixture has the property this test changes"
+    );
+    std::fs::write(new.path().join("common.schema.json"), changed).unwrap();
+    let output = diff(&old, new.path(), &[]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{}{text}", stderr(&output));
+    // What changed in common.schema.json is seen through the `$ref` of the schema.
+    assert!(
+        line_of(
+            &text,
+            "type-changed",
+            "ticket#/properties/author/properties/name"
+        )
+        .contains("type changed from string to integer"),
+        "{text}"
+    );
+}

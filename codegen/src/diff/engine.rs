@@ -232,7 +232,21 @@ impl<'a> Engine<'a> {
                 self.compare(&child, x, y, depth + 1, false);
             }
         }
-        self.additional(at, &fa, &fb, depth);
+        for (keyword, x, y) in [
+            ("additionalProperties", fa.additional, fb.additional),
+            (
+                "unevaluatedProperties",
+                fa.unevaluated_properties,
+                fb.unevaluated_properties,
+            ),
+            (
+                "unevaluatedItems",
+                fa.unevaluated_items,
+                fb.unevaluated_items,
+            ),
+        ] {
+            self.others(at, keyword, (x, y), depth);
+        }
         self.branches(at, &fa, &fb, depth);
     }
 
@@ -313,26 +327,32 @@ impl<'a> Engine<'a> {
         self.push(kind, at, message, before, after);
     }
 
-    fn additional(&mut self, at: &At, fa: &Flat, fb: &Flat, depth: usize) {
+    /// A keyword for the members no other keyword names
+    /// (`additionalProperties`, `unevaluatedProperties`, `unevaluatedItems`):
+    /// closed (`false`) or open, then its schema.
+    fn others(
+        &mut self,
+        at: &At,
+        keyword: &str,
+        (x, y): (Option<NodeId>, Option<NodeId>),
+        depth: usize,
+    ) {
         let closed = |model: &Model, id: Option<NodeId>| {
             id.is_some_and(|id| matches!(model.node(id).kind, NodeKind::Bool(false)))
         };
-        let (ca, cb) = (
-            closed(self.old, fa.additional),
-            closed(self.new, fb.additional),
-        );
+        let (ca, cb) = (closed(self.old, x), closed(self.new, y));
         if ca != cb {
             self.push_constraint(
                 at,
-                "additionalProperties",
+                keyword,
                 cb,
                 ((!ca).to_string(), json!(!ca)),
                 ((!cb).to_string(), json!(!cb)),
             );
             return;
         }
-        if let (Some(x), Some(y)) = (fa.additional, fb.additional) {
-            let child = at.child("/additionalProperties", self.old, self.new, x, y);
+        if let (Some(x), Some(y)) = (x, y) {
+            let child = at.child(&format!("/{keyword}"), self.old, self.new, x, y);
             self.compare(&child, x, y, depth + 1, false);
         }
     }

@@ -38,6 +38,8 @@ impl<'a> Equality<'a> {
             && fa.branches.len() == fb.branches.len()
             && self.optional(fa.items, fb.items)
             && self.optional(fa.additional, fb.additional)
+            && self.optional(fa.unevaluated_properties, fb.unevaluated_properties)
+            && self.optional(fa.unevaluated_items, fb.unevaluated_items)
             && fa
                 .properties
                 .values()

@@ -26,6 +26,8 @@ pub(super) struct Flat {
     pub required: BTreeSet<String>,
     pub items: Option<NodeId>,
     pub additional: Option<NodeId>,
+    pub unevaluated_properties: Option<NodeId>,
+    pub unevaluated_items: Option<NodeId>,
     pub branches: Vec<Branch>,
     pub discriminator: Option<(String, BTreeMap<String, String>)>,
     pub constraints: BTreeMap<&'static str, Value>,
@@ -101,6 +103,12 @@ impl Merger<'_> {
         self.object.merge(ObjectParts::of(k), Precedence::First);
         if flat.items.is_none() {
             flat.items = k.items;
+        }
+        if flat.unevaluated_properties.is_none() {
+            flat.unevaluated_properties = k.unevaluated_properties;
+        }
+        if flat.unevaluated_items.is_none() {
+            flat.unevaluated_items = k.unevaluated_items;
         }
         for (name, value) in [
             ("maxLength", k.max_length.map(Value::from)),

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::generate::{SiblingError, schema_documents};
 use crate::import::{self, Options, Selection, Warning};
 use crate::model::{Model, ModelError};
 use crate::overlay::{self, Overlay, OverlayError, Unmatched};
@@ -43,6 +44,8 @@ pub enum LoadSideError {
     NotImportOutput { path: PathBuf },
     #[error("{}: {source}", path.display())]
     Model { path: PathBuf, source: ModelError },
+    #[error(transparent)]
+    Siblings(#[from] SiblingError),
 }
 
 impl Side {
@@ -68,9 +71,13 @@ impl Side {
                 });
             }
             let doc = source::load(&file)?;
-            let model = Model::parse(&doc.value).map_err(|source| LoadSideError::Model {
-                path: file.clone(),
-                source,
+            // As codegen reads it: with the documents beside it.
+            let (uri, registry) = schema_documents(&file)?;
+            let model = Model::parse_with(&doc.value, Some(&uri), &registry).map_err(|source| {
+                LoadSideError::Model {
+                    path: file.clone(),
+                    source,
+                }
             })?;
             let side = Side {
                 input: input.to_path_buf(),

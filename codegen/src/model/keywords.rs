@@ -3,7 +3,7 @@
 
 use serde_json::{Number, Value};
 
-use super::{Discriminator, InstanceType, NodeId, Reference};
+use super::{Discriminator, DynamicReference, InstanceType, NodeId, Reference};
 
 /// Every keyword of a schema object, typed. Keywords that are absent are
 /// `None` or empty; `examples` and the annotations are kept for docs and diffs.
@@ -12,7 +12,9 @@ pub struct Keywords {
     // Core.
     pub id: Option<String>,
     pub anchor: Option<String>,
+    pub dynamic_anchor: Option<String>,
     pub reference: Option<Reference>,
+    pub dynamic_reference: Option<DynamicReference>,
     pub defs: Vec<(String, NodeId)>,
     pub comment: Option<String>,
 
@@ -32,6 +34,11 @@ pub struct Keywords {
     pub pattern_properties: Vec<(String, NodeId)>,
     pub additional_properties: Option<NodeId>,
     pub property_names: Option<NodeId>,
+    /// `unevaluatedItems`: the items no other keyword of this schema, nor of
+    /// a subschema applied to the same array that holds, evaluated.
+    pub unevaluated_items: Option<NodeId>,
+    /// `unevaluatedProperties`, the same for an object's members.
+    pub unevaluated_properties: Option<NodeId>,
 
     // Validation.
     /// `type`, in the order written; a single string is a list of one.
@@ -86,7 +93,9 @@ impl Keywords {
         let Keywords {
             id: _,
             anchor: _,
+            dynamic_anchor: _,
             reference,
+            dynamic_reference,
             defs: _,
             comment: _,
             all_of,
@@ -105,6 +114,8 @@ impl Keywords {
             pattern_properties,
             additional_properties,
             property_names,
+            unevaluated_items,
+            unevaluated_properties,
             types,
             enum_values,
             const_value,
@@ -142,6 +153,7 @@ impl Keywords {
         } = self;
         unresolved_ref.is_none()
             && (reference.is_some()
+                || dynamic_reference.is_some()
                 || types.is_some()
                 || enum_values.is_some()
                 || const_value.is_some()
@@ -175,7 +187,9 @@ impl Keywords {
                 || !properties.is_empty()
                 || !pattern_properties.is_empty()
                 || additional_properties.is_some()
-                || property_names.is_some())
+                || property_names.is_some()
+                || unevaluated_items.is_some()
+                || unevaluated_properties.is_some())
     }
 
     /// Whether these keywords give a value its Rust type, `$ref` aside: a
@@ -185,7 +199,10 @@ impl Keywords {
         let Keywords {
             id: _,
             anchor: _,
+            dynamic_anchor: _,
             reference: _,
+            // Its target is known only as the value is checked: no shape.
+            dynamic_reference: _,
             defs: _,
             comment: _,
             all_of,
@@ -203,6 +220,9 @@ impl Keywords {
             pattern_properties: _,
             additional_properties,
             property_names: _,
+            // They narrow the values of a shape another keyword gives.
+            unevaluated_items: _,
+            unevaluated_properties: _,
             types,
             enum_values,
             const_value,
@@ -256,7 +276,9 @@ impl Keywords {
         let Keywords {
             id: _,
             anchor: _,
+            dynamic_anchor: _,
             reference,
+            dynamic_reference,
             defs: _,
             comment: _,
             all_of,
@@ -274,6 +296,8 @@ impl Keywords {
             pattern_properties: _,
             additional_properties: _,
             property_names: _,
+            unevaluated_items: _,
+            unevaluated_properties: _,
             types,
             enum_values: _,
             const_value: _,
@@ -309,6 +333,7 @@ impl Keywords {
         } = self;
         types.as_deref() == Some(&[InstanceType::Null][..])
             && reference.is_none()
+            && dynamic_reference.is_none()
             && properties.is_empty()
             && any_of.is_empty()
             && one_of.is_empty()

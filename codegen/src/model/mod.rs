@@ -11,16 +11,22 @@
 //! mod         the arena (Model, Node, NodeId), its errors and its lookups
 //! keywords    Keywords, and the questions codegen and the diff ask of them
 //! parse       schema/ JSON -> Model, in the two phases
+//! registry    the other documents a `$ref` or `$schema` may name
+//! vocabulary  the keywords a `$schema` switches on
 //! uri         the RFC 3986 resolution `$ref` and `$id` need
 //! normalize   one reading of a node for the planner and the diff
+//! evaluation  which properties a node evaluates, where the schema tells
 //! operations  x-provenance and x-operations
 //! ```
 
+mod evaluation;
 mod keywords;
 mod normalize;
 mod operations;
 mod parse;
+mod registry;
 mod uri;
+mod vocabulary;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -28,8 +34,10 @@ use std::fmt;
 use crate::source::escape_pointer_token;
 
 pub use keywords::Keywords;
+
 pub use normalize::{Branch, Folded, Normalized, NullBranch, ObjectParts, Precedence};
 pub use operations::{Body, Operation, Provenance, RequestBody, Response};
+pub use registry::{Registry, RegistryError};
 pub use uri::resolve_uri;
 
 /// Index of a node in [`Model::nodes`].
@@ -53,13 +61,24 @@ pub struct Model {
     pub provenance: Option<Provenance>,
     /// `x-operations` of a document written by `cargo xtask import`.
     pub operations: Vec<Operation>,
+    /// The roots of the schema resources that enter the dynamic scope: those
+    /// declaring a `$dynamicAnchor` that some `$dynamicRef` looks for. Empty
+    /// for a document without such a `$dynamicRef`.
+    pub scope_resources: std::collections::BTreeSet<NodeId>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Node {
-    /// Where the schema stands in the document (a JSON pointer, `""` for the root).
+    /// Where the schema stands: a JSON pointer into the parsed document
+    /// (`""` for its root), or, for a node of another document of the
+    /// registry, that document's URI and a fragment
+    /// (`http://localhost:1234/integer.json#/type`; `other.json#/$defs/a`
+    /// when it stands beside the parsed one). [`display_pointer`] shows both.
     pub pointer: String,
     pub kind: NodeKind,
+    /// The root of the schema resource the node belongs to (the nearest
+    /// schema with `$id`, or the document's root).
+    pub resource: NodeId,
 }
 
 #[derive(Debug, Clone)]
@@ -122,6 +141,20 @@ pub struct Reference {
     pub target: NodeId,
 }
 
+/// A resolved `$dynamicRef`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DynamicReference {
+    /// The reference as written.
+    pub written: String,
+    /// Where it points as a `$ref` would.
+    pub target: NodeId,
+    /// When `target` declares the `$dynamicAnchor` the fragment names (the
+    /// reference is dynamic): each schema resource that declares that anchor
+    /// and the schema that does, by resource. The outermost of them in the
+    /// dynamic scope is the target; `target` when none is in it.
+    pub dynamic: Vec<(NodeId, NodeId)>,
+}
+
 /// OpenAPI's `discriminator`, kept by the importer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Discriminator {
@@ -153,6 +186,24 @@ pub enum ModelError {
         display_pointer(pointer)
     )]
     UnresolvedRef { pointer: String, reference: String },
+    #[error(
+        "{}: `$ref` `{reference}` points into {uri}, a document nothing registers (references reach this document and the documents registered beside it; nothing is fetched)",
+        display_pointer(pointer)
+    )]
+    UnknownDocument {
+        pointer: String,
+        reference: String,
+        uri: String,
+    },
+    #[error(
+        "{}: `$ref` `{reference}` points to nothing in {uri}",
+        display_pointer(pointer)
+    )]
+    UnresolvedInDocument {
+        pointer: String,
+        reference: String,
+        uri: String,
+    },
 }
 
 impl ModelError {
@@ -162,7 +213,9 @@ impl ModelError {
             ModelError::Invalid { keyword, .. } | ModelError::Unsupported { keyword, .. } => {
                 keyword
             }
-            ModelError::UnresolvedRef { .. } => "$ref",
+            ModelError::UnresolvedRef { .. }
+            | ModelError::UnknownDocument { .. }
+            | ModelError::UnresolvedInDocument { .. } => "$ref",
         }
     }
 }
@@ -175,9 +228,15 @@ fn reason_suffix(reason: &str) -> String {
     }
 }
 
-/// A JSON pointer as a URI fragment, the way errors show it.
+/// A node's pointer the way errors and keyword locations show it: a JSON
+/// pointer into the parsed document as a URI fragment (`#/$defs/a`), and
+/// the pointer of a node of another document as it is (it has its URI).
 pub fn display_pointer(pointer: &str) -> String {
-    format!("#{pointer}")
+    if pointer.is_empty() || pointer.starts_with('/') {
+        format!("#{pointer}")
+    } else {
+        pointer.to_owned()
+    }
 }
 
 impl Model {
@@ -249,6 +308,12 @@ impl Model {
             k.additional_properties,
         );
         single(&mut children, "propertyNames", k.property_names);
+        single(&mut children, "unevaluatedItems", k.unevaluated_items);
+        single(
+            &mut children,
+            "unevaluatedProperties",
+            k.unevaluated_properties,
+        );
         children
     }
 }

@@ -5,42 +5,62 @@ use std::collections::HashMap;
 
 use serde_json::{Number, Value};
 
-use super::uri::{resolve_uri, split_fragment};
+use super::uri::{has_scheme, relative_to, resolve_uri, split_fragment};
+use super::vocabulary::Vocabularies;
 use super::{
-    Discriminator, InstanceType, Keywords, Model, ModelError, Node, NodeId, NodeKind, Reference,
+    Discriminator, DynamicReference, InstanceType, Keywords, Model, ModelError, Node, NodeId,
+    NodeKind, Reference, Registry,
 };
 use crate::source::{escape_pointer_token, percent_decode};
 
 /// Keywords of draft 2020-12 that change a verdict and that this project does
 /// not implement. They are refused by name instead of being ignored.
-const UNSUPPORTED: [(&str, &str); 5] = [
-    ("$dynamicRef", "dynamic scopes are not implemented"),
-    ("$recursiveRef", "it belongs to draft 2019-09"),
-    (
-        "unevaluatedProperties",
-        "annotation-dependent evaluation is not implemented",
-    ),
-    (
-        "unevaluatedItems",
-        "annotation-dependent evaluation is not implemented",
-    ),
-    ("$vocabulary", "custom vocabularies are not implemented"),
-];
+const UNSUPPORTED: [(&str, &str); 1] = [("$recursiveRef", "it belongs to draft 2019-09")];
 
 impl Model {
-    /// Parses a JSON Schema document.
+    /// Parses a JSON Schema document that references no other document.
     pub fn parse(document: &Value) -> Result<Model, ModelError> {
+        Model::parse_with(document, None, &Registry::new())
+    }
+
+    /// Parses a JSON Schema document retrieved from `uri` (an absolute URI,
+    /// the base of its relative references unless its root has an `$id`),
+    /// whose `$ref`s and `$schema` may name the documents of `registry`.
+    /// The nodes of those documents reached from this one join the model;
+    /// their pointers say which document they stand in.
+    pub fn parse_with(
+        document: &Value,
+        uri: Option<&str>,
+        registry: &Registry,
+    ) -> Result<Model, ModelError> {
+        let main_uri = uri.unwrap_or(DEFAULT_BASE);
+        if !has_scheme(main_uri) || main_uri.contains('#') {
+            return Err(invalid(
+                "",
+                "$id",
+                &format!("an absolute URI without a fragment for the document, not `{main_uri}`"),
+            ));
+        }
         let mut parser = Parser {
             document,
+            registry,
+            main_uri: main_uri.to_owned(),
+            documents: HashMap::new(),
+            roots: HashMap::from([(String::new(), main_uri.to_owned())]),
+            vocabularies: Vocabularies::ALL,
+            dialects: Vec::new(),
             nodes: Vec::new(),
             by_pointer: HashMap::new(),
             resources: HashMap::new(),
             anchors: HashMap::new(),
+            dynamic_anchors: Vec::new(),
             pending_refs: Vec::new(),
+            pending_dynamic_refs: Vec::new(),
             pending_mappings: Vec::new(),
         };
-        let root = parser.parse_node(document, String::new(), DEFAULT_BASE)?;
+        let root = parser.parse_node(document, String::new(), main_uri)?;
         parser.resolve()?;
+        let scope_resources = parser.resolve_dynamic()?;
         let defs = match &parser.nodes[root.index()].kind {
             NodeKind::Schema(keywords) => keywords.defs.clone(),
             NodeKind::Bool(_) => Vec::new(),
@@ -52,30 +72,45 @@ impl Model {
             defs,
             provenance,
             operations,
+            scope_resources,
         })
     }
 }
 
-/// The one dialect this project reads.
-const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
-
+/// The retrieval URI of a document parsed without one.
 const DEFAULT_BASE: &str = "urn:intercom-codegen:document";
 
 struct Parser<'a> {
+    /// The document being parsed; its pointers are plain JSON pointers.
     document: &'a Value,
+    registry: &'a Registry,
+    main_uri: String,
+    /// The other documents reached so far, by the prefix of their nodes'
+    /// pointers (`other.json#`, or an absolute `http://host/other.json#`).
+    documents: HashMap<String, &'a Value>,
+    /// The pointer of each document's root to its retrieval URI.
+    roots: HashMap<String, String>,
+    /// The vocabularies of the schema being parsed, from the nearest `$schema`.
+    vocabularies: Vocabularies,
+    /// The vocabularies each node was parsed with, by [`NodeId`].
+    dialects: Vec<Vocabularies>,
     nodes: Vec<Node>,
     by_pointer: HashMap<String, NodeId>,
     /// Absolute URI of each schema resource (without fragment) to its root pointer.
     resources: HashMap<String, String>,
     /// `uri#anchor` to the node that declares it.
     anchors: HashMap<String, NodeId>,
+    /// Every `$dynamicAnchor`: (its name, the root of its resource, the node).
+    dynamic_anchors: Vec<(String, NodeId, NodeId)>,
     /// `$ref`s to resolve once every node is known: (node, base URI, written reference).
     pending_refs: Vec<(NodeId, String, String)>,
+    /// `$dynamicRef`s, the same, resolved once every `$ref` is.
+    pending_dynamic_refs: Vec<(NodeId, String, String)>,
     /// Discriminator mappings to resolve: (node, index in mapping, base URI, reference).
     pending_mappings: Vec<(NodeId, usize, String, String)>,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn parse_node(
         &mut self,
         value: &Value,
@@ -87,12 +122,19 @@ impl Parser<'_> {
         }
         let id = NodeId(self.nodes.len() as u32);
         self.by_pointer.insert(pointer.clone(), id);
+        // A document's root is the resource it was retrieved as, whatever its `$id`.
+        if let Some(uri) = self.roots.get(&pointer).cloned() {
+            self.resources.insert(uri, pointer.clone());
+        }
         let map = match value {
             Value::Bool(b) => {
+                let resource = self.resource_of(base, id);
                 self.nodes.push(Node {
                     pointer,
                     kind: NodeKind::Bool(*b),
+                    resource,
                 });
+                self.dialects.push(self.vocabularies);
                 return Ok(id);
             }
             Value::Object(map) => map,
@@ -107,8 +149,17 @@ impl Parser<'_> {
         self.nodes.push(Node {
             pointer: pointer.clone(),
             kind: NodeKind::Bool(true),
+            resource: id,
         });
         let mut k = Keywords::default();
+
+        // `$schema` chooses the vocabularies of this node and everything below it.
+        let outer_vocabularies = self.vocabularies;
+        if let Some(raw) = map.get("$schema") {
+            let dialect = expect_string(raw, &pointer, "$schema")?;
+            self.vocabularies = Vocabularies::of_dialect(dialect, self.registry, &pointer)?;
+        }
+        self.dialects.push(self.vocabularies);
 
         // `$id` changes the base URI for this node and everything below it.
         let mut base = base.to_string();
@@ -119,22 +170,25 @@ impl Parser<'_> {
             base = resource.to_string();
             self.resources.insert(base.clone(), pointer.clone());
             k.id = Some(written.to_string());
-        } else if pointer.is_empty() {
-            self.resources.insert(base.clone(), pointer.clone());
         }
+        self.nodes[id.index()].resource = self.resource_of(&base, id);
         if let Some(raw) = map.get("$anchor") {
             let anchor = expect_string(raw, &pointer, "$anchor")?;
             self.anchors.insert(format!("{base}#{anchor}"), id);
             k.anchor = Some(anchor.to_string());
         }
-        // Without `$dynamicRef`, a dynamic anchor is an ordinary anchor for `$ref`.
+        // A dynamic anchor is also an ordinary anchor, for `$ref`.
         if let Some(raw) = map.get("$dynamicAnchor") {
             let anchor = expect_string(raw, &pointer, "$dynamicAnchor")?;
             self.anchors.entry(format!("{base}#{anchor}")).or_insert(id);
+            let resource = self.nodes[id.index()].resource;
+            self.dynamic_anchors
+                .push((anchor.to_string(), resource, id));
+            k.dynamic_anchor = Some(anchor.to_string());
         }
 
         for (keyword, reason) in UNSUPPORTED {
-            if map.contains_key(keyword) {
+            if map.contains_key(keyword) && self.vocabularies.enables(keyword) {
                 return Err(ModelError::Unsupported {
                     pointer: pointer.clone(),
                     keyword: keyword.into(),
@@ -145,10 +199,19 @@ impl Parser<'_> {
 
         let at = |keyword: &str| format!("{pointer}/{}", escape_pointer_token(keyword));
         for (keyword, raw) in map {
+            // Outside the dialect's vocabularies, a keyword is an unknown one.
+            if !self.vocabularies.enables(keyword) {
+                continue;
+            }
             match keyword.as_str() {
                 "$ref" => {
                     let written = expect_string(raw, &pointer, keyword)?;
                     self.pending_refs
+                        .push((id, base.clone(), written.to_string()));
+                }
+                "$dynamicRef" => {
+                    let written = expect_string(raw, &pointer, keyword)?;
+                    self.pending_dynamic_refs
                         .push((id, base.clone(), written.to_string()));
                 }
                 "$defs" => k.defs = self.schema_map(raw, &at(keyword), &base, keyword)?,
@@ -182,6 +245,12 @@ impl Parser<'_> {
                 }
                 "propertyNames" => {
                     k.property_names = Some(self.parse_node(raw, at(keyword), &base)?)
+                }
+                "unevaluatedItems" => {
+                    k.unevaluated_items = Some(self.parse_node(raw, at(keyword), &base)?)
+                }
+                "unevaluatedProperties" => {
+                    k.unevaluated_properties = Some(self.parse_node(raw, at(keyword), &base)?)
                 }
                 "type" => k.types = Some(parse_types(raw, &pointer)?),
                 "enum" => match raw {
@@ -257,18 +326,8 @@ impl Parser<'_> {
                 "x-unresolved-ref" => {
                     k.unresolved_ref = Some(expect_string(raw, &pointer, keyword)?.to_string())
                 }
-                "$schema" => {
-                    let dialect = expect_string(raw, &pointer, keyword)?;
-                    if dialect.trim_end_matches('#') != DRAFT_2020_12 {
-                        return Err(ModelError::Unsupported {
-                            pointer,
-                            keyword: keyword.to_owned(),
-                            reason: format!(
-                                "only the draft 2020-12 dialect ({DRAFT_2020_12}) is implemented, not {dialect}"
-                            ),
-                        });
-                    }
-                }
+                // Read above, before the keywords it switches on or off.
+                "$schema" => {}
                 // Identity keywords, read above.
                 "$id" | "$anchor" | "$dynamicAnchor" => {}
                 // Anything else is an annotation with no effect on validation
@@ -277,6 +336,7 @@ impl Parser<'_> {
             }
         }
         self.nodes[id.index()].kind = NodeKind::Schema(Box::new(k));
+        self.vocabularies = outer_vocabularies;
         Ok(id)
     }
 
@@ -375,6 +435,58 @@ impl Parser<'_> {
         })
     }
 
+    /// The root of the resource whose base URI is `base`.
+    fn resource_of(&self, base: &str, fallback: NodeId) -> NodeId {
+        self.resources
+            .get(base)
+            .and_then(|pointer| self.by_pointer.get(pointer))
+            .copied()
+            .unwrap_or(fallback)
+    }
+
+    /// Resolves each `$dynamicRef` as a `$ref` would, then, where its first
+    /// target declares the `$dynamicAnchor` its fragment names, lists every
+    /// resource that declares that anchor: those enter the dynamic scope.
+    fn resolve_dynamic(&mut self) -> Result<std::collections::BTreeSet<NodeId>, ModelError> {
+        let mut resolved = Vec::new();
+        // A target parsed here may hold references of its own.
+        while !self.pending_dynamic_refs.is_empty() {
+            for (id, base, written) in std::mem::take(&mut self.pending_dynamic_refs) {
+                let pointer = self.nodes[id.index()].pointer.clone();
+                let target = self.lookup(&base, &written, &format!("{pointer}/$dynamicRef"))?;
+                resolved.push((id, written, target));
+            }
+            self.resolve()?;
+        }
+        let mut scope_resources = std::collections::BTreeSet::new();
+        for (id, written, target) in resolved {
+            let (_, fragment) = split_fragment(&written);
+            let anchor = fragment.filter(|f| !f.is_empty() && !f.starts_with('/'));
+            let bookended = anchor.is_some_and(|anchor| {
+                matches!(&self.nodes[target.index()].kind,
+                    NodeKind::Schema(k) if k.dynamic_anchor.as_deref() == Some(anchor))
+            });
+            let mut dynamic: Vec<(NodeId, NodeId)> = Vec::new();
+            if bookended && let Some(anchor) = anchor {
+                for (name, resource, node) in &self.dynamic_anchors {
+                    if name == anchor && !dynamic.iter().any(|(r, _)| r == resource) {
+                        dynamic.push((*resource, *node));
+                    }
+                }
+                dynamic.sort();
+                scope_resources.extend(dynamic.iter().map(|(resource, _)| *resource));
+            }
+            if let NodeKind::Schema(k) = &mut self.nodes[id.index()].kind {
+                k.dynamic_reference = Some(DynamicReference {
+                    written,
+                    target,
+                    dynamic,
+                });
+            }
+        }
+        Ok(scope_resources)
+    }
+
     fn resolve(&mut self) -> Result<(), ModelError> {
         for (id, base, written) in std::mem::take(&mut self.pending_refs) {
             let pointer = self.nodes[id.index()].pointer.clone();
@@ -400,28 +512,33 @@ impl Parser<'_> {
     }
 
     /// Finds the node a reference points to, parsing it if it stands somewhere
-    /// no schema keyword reached (inside an unknown keyword, say).
+    /// no schema keyword reached (inside an unknown keyword, say), and
+    /// parsing the registered document it points into the first time.
     fn lookup(&mut self, base: &str, written: &str, at: &str) -> Result<NodeId, ModelError> {
         let resolved = resolve_uri(base, written);
         let (resource, fragment) = split_fragment(&resolved);
-        let unresolved = || ModelError::UnresolvedRef {
-            pointer: at.to_string(),
-            reference: written.to_string(),
-        };
-        let Some(root_pointer) = self.resources.get(resource).cloned() else {
-            let remote = !resource.starts_with(DEFAULT_BASE);
-            return Err(if remote {
-                ModelError::Unsupported {
+        if !self.resources.contains_key(resource) {
+            self.load(resource, written, at)?;
+        }
+        let root_pointer = self.resources.get(resource).cloned();
+        let in_main = root_pointer
+            .as_ref()
+            .is_none_or(|p| p.is_empty() || p.starts_with('/'));
+        let unresolved = || {
+            if in_main {
+                ModelError::UnresolvedRef {
                     pointer: at.to_string(),
-                    keyword: "$ref".into(),
-                    reason: format!(
-                        "`{written}` points into another document; only references within the document are supported"
-                    ),
+                    reference: written.to_string(),
                 }
             } else {
-                unresolved()
-            });
+                ModelError::UnresolvedInDocument {
+                    pointer: at.to_string(),
+                    reference: written.to_string(),
+                    uri: resource.to_string(),
+                }
+            }
         };
+        let root_pointer = root_pointer.ok_or_else(unresolved)?;
         let fragment = percent_decode(fragment.unwrap_or(""));
         if !fragment.is_empty() && !fragment.starts_with('/') {
             return self
@@ -434,11 +551,55 @@ impl Parser<'_> {
         if let Some(&id) = self.by_pointer.get(&pointer) {
             return Ok(id);
         }
-        let value = self.document.pointer(&pointer).ok_or_else(unresolved)?;
+        let value = self.value_at(&pointer).ok_or_else(unresolved)?;
         if !(value.is_object() || value.is_boolean()) {
             return Err(unresolved());
         }
-        self.parse_node(value, pointer, resource)
+        // The vocabularies of the resource the node stands in.
+        let outer_vocabularies = self.vocabularies;
+        if let Some(&root) = self.by_pointer.get(&root_pointer)
+            && let Some(&vocabularies) = self.dialects.get(root.index())
+        {
+            self.vocabularies = vocabularies;
+        }
+        let parsed = self.parse_node(value, pointer, resource);
+        self.vocabularies = outer_vocabularies;
+        parsed
+    }
+
+    /// Parses the registered document `resource` names, from its root, so
+    /// that its `$id`s and anchors are known; an error naming `resource`
+    /// when nothing registers it.
+    fn load(&mut self, resource: &str, written: &str, at: &str) -> Result<(), ModelError> {
+        let Some((uri, document)) = self.registry.get(resource) else {
+            return Err(ModelError::UnknownDocument {
+                pointer: at.to_string(),
+                reference: written.to_string(),
+                uri: resource.to_string(),
+            });
+        };
+        let prefix = format!("{}#", relative_to(&self.main_uri, uri));
+        if self.documents.contains_key(&prefix) {
+            // Parsed already, and `resource` is none of its resources.
+            return Ok(());
+        }
+        self.documents.insert(prefix.clone(), document);
+        self.roots.insert(prefix.clone(), uri.to_owned());
+        // A document's dialect is its own, not the referring one's.
+        let outer_vocabularies = std::mem::replace(&mut self.vocabularies, Vocabularies::ALL);
+        let parsed = self.parse_node(document, prefix, uri);
+        self.vocabularies = outer_vocabularies;
+        parsed.map(|_| ())
+    }
+
+    /// The JSON at a node's pointer, in whichever document it names.
+    fn value_at(&self, pointer: &str) -> Option<&'a Value> {
+        if pointer.is_empty() || pointer.starts_with('/') {
+            return self.document.pointer(pointer);
+        }
+        let hash = pointer.find('#')?;
+        let (prefix, fragment) = pointer.split_at(hash + 1);
+        self.documents.get(prefix)?.pointer(fragment)
     }
 }
 

@@ -7,7 +7,7 @@ pub(super) fn split_fragment(uri: &str) -> (&str, Option<&str>) {
     }
 }
 
-fn has_scheme(uri: &str) -> bool {
+pub(super) fn has_scheme(uri: &str) -> bool {
     let Some(colon) = uri.find(':') else {
         return false;
     };
@@ -98,4 +98,21 @@ fn remove_dot_segments(path: &str) -> String {
         joined.push('/');
     }
     format!("{joined}{suffix}")
+}
+
+/// `uri` as short as it can be written from `base`: the name alone when
+/// both stand in the same folder, else `uri` itself. How the nodes of
+/// another document name where they are.
+pub(super) fn relative_to(base: &str, uri: &str) -> String {
+    let (base, _) = split_fragment(base);
+    if let Some(slash) = base.rfind('/')
+        && base[..slash].contains("//")
+        && let Some(name) = uri.strip_prefix(&base[..=slash])
+        && !name.is_empty()
+        && !name.contains('/')
+        && !has_scheme(name)
+    {
+        return name.to_owned();
+    }
+    uri.to_owned()
 }

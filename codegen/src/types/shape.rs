@@ -45,6 +45,40 @@ pub(super) fn shape(model: &Model, node: NodeId) -> Result<Shape, CodegenError> 
 }
 
 fn shape_at_depth(model: &Model, node: NodeId, depth: usize) -> Result<Shape, CodegenError> {
+    let mut shape = shape_of_keywords(model, node, depth)?;
+    close_unevaluated(model, node, &mut shape);
+    Ok(shape)
+}
+
+/// `unevaluatedProperties` becomes the object's `additionalProperties`
+/// (a struct that refuses unknown properties, for `false`) when the schema
+/// alone tells which properties the object's parts evaluate, and they are
+/// the object's own. Otherwise the type keeps unknown properties as they
+/// are: the validator decides which it accepts, and nothing it accepts is lost.
+fn close_unevaluated(model: &Model, node: NodeId, shape: &mut Shape) {
+    let Some(k) = model.keywords(node) else {
+        return;
+    };
+    let (Some(unevaluated), ShapeKind::Object(object)) =
+        (k.unevaluated_properties, &mut shape.kind)
+    else {
+        return;
+    };
+    if object.additional.is_some() {
+        return;
+    }
+    let Some(evaluated) = model.properties_evaluated(node) else {
+        return;
+    };
+    if evaluated
+        .iter()
+        .all(|name| object.properties.iter().any(|(p, _)| p == name))
+    {
+        object.additional = Some(unevaluated);
+    }
+}
+
+fn shape_of_keywords(model: &Model, node: NodeId, depth: usize) -> Result<Shape, CodegenError> {
     if depth > MAX_DEPTH {
         return Err(CodegenError::at(
             model,

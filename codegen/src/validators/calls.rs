@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::types::type_mask;
 use super::{Emitter, FORMATS, checks_anything, location, node_fn};
-use crate::model::{NodeId, NodeKind};
+use crate::model::{DynamicReference, NodeId, NodeKind};
 
 /// What checking a value against a node comes down to where the node is
 /// used. Most nodes of a real reference are a bare `$ref` or a bare `type`;
@@ -50,6 +50,7 @@ impl Emitter<'_> {
             if let Some(reference) = others.reference.take()
                 && !others.check_anything(&FORMATS)
                 && hops < 64
+                && !self.in_scope_resource(target)
             {
                 target = reference.target;
                 hops += 1;
@@ -71,6 +72,43 @@ impl Emitter<'_> {
         };
         self.callees.insert(node, callee.clone());
         callee
+    }
+
+    /// Whether a node belongs to a schema resource of the dynamic scope:
+    /// its function must run, to enter the resource, however it is reached.
+    fn in_scope_resource(&self, node: NodeId) -> bool {
+        let resource = self.model.node(node).resource;
+        self.model.scope_resources.contains(&resource)
+    }
+
+    /// The statement that checks `value` against the target of a
+    /// `$dynamicRef`: the schema of the outermost resource in the dynamic
+    /// scope that declares the anchor, or its first target.
+    pub(super) fn dynamic_call(
+        &mut self,
+        reference: &DynamicReference,
+        value: TokenStream,
+    ) -> Option<TokenStream> {
+        let fallback = self.call(reference.target, value.clone());
+        if reference.dynamic.is_empty() {
+            return fallback;
+        }
+        let resources = reference.dynamic.iter().map(|(resource, _)| resource.0);
+        let arms: Vec<TokenStream> = reference
+            .dynamic
+            .iter()
+            .enumerate()
+            .map(|(i, (_, node))| {
+                let call = self.call(*node, value.clone());
+                quote!(Some(#i) => { #call })
+            })
+            .collect();
+        Some(quote! {
+            match ctx.outermost_scope(&[#(#resources),*]) {
+                #(#arms)*
+                _ => { #fallback }
+            }
+        })
     }
 
     /// The statement that checks `value` against `node` in the walk `ctx`,

@@ -19,6 +19,7 @@ mod objects;
 mod registry;
 mod strings;
 mod types;
+mod unevaluated;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -28,6 +29,7 @@ use quote::{format_ident, quote};
 use crate::model::{Keywords, Model, NodeId, NodeKind};
 use crate::types::CodegenError;
 use calls::Callee;
+use unevaluated::Evaluators;
 
 pub use formats::FORMATS;
 pub use registry::{validators_items, validators_tokens};
@@ -72,6 +74,19 @@ pub fn checks_anything(model: &Model, node: NodeId) -> bool {
     }
 }
 
+impl Emitter<'_> {
+    /// `body`, run with the node's schema resource in the dynamic scope
+    /// when that resource is one a `$dynamicRef` looks for.
+    fn in_scope(&self, node: NodeId, body: TokenStream) -> TokenStream {
+        let resource = self.model.node(node).resource;
+        if body.is_empty() || !self.model.scope_resources.contains(&resource) {
+            return body;
+        }
+        let resource = resource.0;
+        quote!(ctx.in_scope(#resource, |ctx| { #body });)
+    }
+}
+
 /// The functions that validate `roots` and every node they reach.
 pub fn emit(
     model: &Model,
@@ -84,6 +99,8 @@ pub fn emit(
         statics: Vec::new(),
         callees: HashMap::new(),
         called: Vec::new(),
+        evaluators: Evaluators::default(),
+        statics_named: std::collections::HashSet::new(),
     };
     // A function for each root that checks anything, and for each node a
     // function calls: what the bodies reach, not every node of the model.
@@ -93,19 +110,34 @@ pub fn emit(
         .copied()
         .filter(|root| checks_anything(model, *root))
         .collect();
-    while let Some(node) = pending.pop() {
-        if functions.contains_key(&node) {
-            continue;
+    // Evaluators (`unevaluated`) call node functions to probe, and node
+    // functions call evaluators: both lists are worked off together.
+    loop {
+        if let Some(node) = pending.pop() {
+            if functions.contains_key(&node) {
+                continue;
+            }
+            let function = emitter.function(node)?;
+            functions.insert(node, function);
+            pending.append(&mut emitter.called);
+        } else if let Some(key) = emitter.evaluators.called.pop() {
+            if emitter.evaluators.functions.contains_key(&key) {
+                continue;
+            }
+            let evaluator = emitter.evaluator(key.0, key.1)?;
+            emitter.evaluators.functions.insert(key, evaluator);
+            pending.append(&mut emitter.called);
+        } else {
+            break;
         }
-        let function = emitter.function(node)?;
-        functions.insert(node, function);
-        pending.append(&mut emitter.called);
     }
     let statics = emitter.statics;
     let functions = functions.into_values();
+    let evaluators = emitter.evaluators.functions.into_values();
     Ok(quote! {
         #(#statics)*
         #(#functions)*
+        #(#evaluators)*
     })
 }
 
@@ -117,10 +149,14 @@ struct Emitter<'a> {
     callees: HashMap<NodeId, Callee>,
     /// Functions called by the bodies emitted so far, to emit in turn.
     called: Vec<NodeId>,
+    evaluators: Evaluators,
+    /// The names of the statics emitted so far: a regex that a check and an
+    /// evaluator both use is emitted once.
+    statics_named: std::collections::HashSet<Ident>,
 }
 
 fn location(pointer: &str, keyword: &str) -> String {
-    format!("#{pointer}/{keyword}")
+    format!("{}/{keyword}", crate::model::display_pointer(pointer))
 }
 
 const DONE: fn() -> TokenStream = || {
@@ -207,7 +243,7 @@ impl Emitter<'_> {
         let body = match &self.model.node(node).kind {
             NodeKind::Bool(true) => quote!(),
             NodeKind::Bool(false) => {
-                let loc = format!("#{pointer}");
+                let loc = crate::model::display_pointer(&pointer);
                 quote! {
                     ctx.fail(value, #loc, "false", || "no value is allowed here".to_owned());
                 }
@@ -221,6 +257,7 @@ impl Emitter<'_> {
                 }
             }
         };
+        let body = self.in_scope(node, body);
         // A node that checks nothing has a function only when another's
         // calls it by name; its parameters go unused.
         let (value, ctx) = if body.is_empty() {
@@ -251,6 +288,11 @@ impl Emitter<'_> {
         {
             checks.push(call);
         }
+        if let Some(reference) = &k.dynamic_reference
+            && let Some(call) = self.dynamic_call(reference, quote!(value))
+        {
+            checks.push(call);
+        }
         checks.extend(types::type_check(pointer, k));
         checks.extend(self.enum_check(node, pointer, k));
         checks.extend(self.const_check(node, pointer, k));
@@ -259,6 +301,8 @@ impl Emitter<'_> {
         checks.extend(self.string_checks(node, pointer, k)?);
         checks.extend(numbers::number_checks(pointer, k));
         self.applicator_checks(pointer, k, &mut checks);
+        // What the other keywords evaluated decides what these apply to.
+        checks.extend(self.unevaluated_checks(node, pointer, k)?);
         Ok(in_sequence(checks))
     }
 }

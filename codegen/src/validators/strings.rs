@@ -72,6 +72,9 @@ impl Emitter<'_> {
                 message: format!("the pattern cannot be compiled: {error}"),
             });
         }
+        if !self.statics_named.insert(name.clone()) {
+            return Ok(name);
+        }
         self.statics.push(quote! {
             static #name: ::std::sync::LazyLock<::regex::Regex> =
                 ::std::sync::LazyLock::new(|| ::regex::Regex::new(#translated).expect("checked by codegen"));

@@ -68,6 +68,11 @@ pub struct Ctx<'v> {
     deepest: usize,
     /// A walk that does not write its errors still reports "too deep" once.
     too_deep: bool,
+    /// The dynamic scope: the schema resources that declare a
+    /// `$dynamicAnchor` some `$dynamicRef` looks for, outermost first, as
+    /// the walk entered them. Empty, and never touched, for schemas without
+    /// `$dynamicRef`.
+    scopes: Vec<u32>,
 }
 
 impl<'v> Ctx<'v> {
@@ -80,6 +85,7 @@ impl<'v> Ctx<'v> {
             failures: 0,
             deepest: 0,
             too_deep: false,
+            scopes: Vec::new(),
         }
     }
 
@@ -98,6 +104,7 @@ impl<'v> Ctx<'v> {
     pub fn branch(&self) -> Self {
         Ctx {
             path: self.path.clone(),
+            scopes: self.scopes.clone(),
             ..Ctx::new(self.mode, self.depth)
         }
     }
@@ -148,6 +155,29 @@ impl<'v> Ctx<'v> {
         self.failures = saved.failures;
         self.deepest = saved.deepest;
         self.too_deep = saved.too_deep;
+    }
+
+    /// Runs `walk` with the schema resource `resource` in the dynamic scope:
+    /// entered unless the walk is in it already.
+    #[inline]
+    pub fn in_scope<T>(&mut self, resource: u32, walk: impl FnOnce(&mut Ctx<'v>) -> T) -> T {
+        let enters = self.scopes.last() != Some(&resource);
+        if enters {
+            self.scopes.push(resource);
+        }
+        let result = walk(self);
+        if enters {
+            self.scopes.pop();
+        }
+        result
+    }
+
+    /// Which of `resources` (those that declare the `$dynamicAnchor` a
+    /// `$dynamicRef` looks for) the walk entered first: its index.
+    pub fn outermost_scope(&self, resources: &[u32]) -> Option<usize> {
+        self.scopes
+            .iter()
+            .find_map(|scope| resources.iter().position(|resource| resource == scope))
     }
 
     /// Whether this walk reports errors (rather than only a verdict or a
