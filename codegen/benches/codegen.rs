@@ -7,6 +7,11 @@ use std::path::{Path, PathBuf};
 use criterion::{Criterion, criterion_group, criterion_main};
 use intercom_codegen::generate;
 
+// The allocator `cargo xtask` runs codegen with, so that this measures what
+// the command does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn codegen(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/intercom.schema.json");
     let text = std::fs::read_to_string(&path).expect("schema/ is checked in");

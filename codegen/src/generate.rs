@@ -1,9 +1,12 @@
 //! `cargo xtask codegen` as a function: `schema/` in, the source files of the
 //! generated crate out. Reading, modelling, planning and printing are the
-//! other modules; this one only strings them together and names the errors
-//! after the file they are in.
+//! other modules; this one strings them together, shares the emitting and
+//! printing among the cores in parts of files, and names the errors after
+//! the file they are in.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -154,51 +157,149 @@ pub fn generate_with(
         path: path.to_path_buf(),
         source,
     })?;
-    // validators.rs is the largest file: it is emitted and printed on a
-    // thread of its own while this one does the rest (token streams are not
-    // `Send`, so each thread prints what it emits).
-    let (validators, others) = std::thread::scope(|scope| {
-        let validators = scope.spawn(|| -> Result<String, GenerateError> {
-            let tokens =
-                validators_tokens(&model, &plan).map_err(|source| GenerateError::Codegen {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-            Ok(output::render(tokens, label)?)
-        });
-        let others = (|| -> Result<[String; 3], GenerateError> {
-            Ok([
-                output::render(lib_tokens(&model, &plan), label)?,
-                output::render(types::emit(&plan), label)?,
-                output::render(operations::emit(&model, &plan), label)?,
-            ])
-        })();
-        let validators = validators
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (validators, others)
-    });
-    let validators = validators?;
-    let [lib, types, operations] = others?;
-    let files = vec![
-        GeneratedFile {
-            path: PathBuf::from("src/lib.rs"),
-            contents: lib,
-        },
-        GeneratedFile {
-            path: PathBuf::from("src/types.rs"),
-            contents: types,
-        },
-        GeneratedFile {
-            path: PathBuf::from("src/validators.rs"),
-            contents: validators,
-        },
-        GeneratedFile {
-            path: PathBuf::from("src/operations.rs"),
-            contents: operations,
-        },
-    ];
+    let parts = parts(&model, &plan);
+    let printed = print_parts(&parts, &model, &plan, path);
+    let mut contents: Vec<String> = FILES
+        .iter()
+        .map(|_| format!("{}\n", output::header(label)))
+        .collect();
+    // The first error in the order of `parts` (validators first), whichever
+    // thread met it first.
+    for (part, text) in parts.iter().zip(printed) {
+        contents[part.file()].push_str(&text?);
+    }
+    let files = FILES
+        .iter()
+        .zip(contents)
+        .map(|(path, contents)| GeneratedFile {
+            path: PathBuf::from(path),
+            contents,
+        })
+        .collect();
     Ok(Generated { model, plan, files })
+}
+
+/// The files of the generated crate, relative to its root, in the order
+/// [`Generated::files`] lists them.
+const FILES: [&str; 4] = [
+    "src/lib.rs",
+    "src/types.rs",
+    "src/validators.rs",
+    "src/operations.rs",
+];
+
+/// How many of the plan's types one part of `types.rs` holds. Emitting and
+/// printing a few types at a time keeps their tokens and syntax trees in
+/// the cache (measured on 2.16: 16 at a time took 15% less time than all
+/// 776 at once, 8 or 4 no less than 16), and the parts even out the threads.
+const TYPES_PER_PART: usize = 16;
+
+/// How many operations' modules one part of `operations.rs` holds, for the
+/// same reasons.
+const OPERATIONS_PER_PART: usize = 16;
+
+/// A piece of one generated file, emitted and printed on whichever thread
+/// takes it: token streams are not `Send`, so a part is emitted where it is
+/// printed, and only its text crosses threads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Validators,
+    OperationsRegistry,
+    Operations(Range<usize>),
+    Lib,
+    TypesDocs,
+    Types(Range<usize>),
+}
+
+impl Part {
+    /// The index in [`FILES`] of the file the part is a piece of.
+    fn file(&self) -> usize {
+        match self {
+            Part::Lib => 0,
+            Part::TypesDocs | Part::Types(_) => 1,
+            Part::Validators => 2,
+            Part::OperationsRegistry | Part::Operations(_) => 3,
+        }
+    }
+}
+
+/// The parts in the order threads take them: the largest first
+/// (`validators.rs` is emitted in one piece because its functions are found
+/// by a walk over the calls), then the small ones that fill the time the
+/// other threads spend on it. The parts of one file are in the file's order.
+fn parts(model: &Model, plan: &Plan) -> Vec<Part> {
+    let mut parts = vec![Part::Validators, Part::OperationsRegistry];
+    parts.extend(ranges(model.operations.len(), OPERATIONS_PER_PART).map(Part::Operations));
+    parts.extend([Part::Lib, Part::TypesDocs]);
+    parts.extend(ranges(plan.types.len(), TYPES_PER_PART).map(Part::Types));
+    parts
+}
+
+/// `0..len` cut into consecutive ranges of `per` (the last may be shorter).
+fn ranges(len: usize, per: usize) -> impl Iterator<Item = Range<usize>> {
+    (0..len)
+        .step_by(per)
+        .map(move |start| start..(start + per).min(len))
+}
+
+/// Every part printed, in the order of `parts`, on as many threads as the
+/// machine has (at most 4: `validators.rs` alone is a third of the work).
+/// Each thread takes the next part not yet taken, so which thread prints a
+/// part varies from run to run, and the text of each does not.
+fn print_parts(
+    parts: &[Part],
+    model: &Model,
+    plan: &Plan,
+    path: &Path,
+) -> Vec<Result<String, GenerateError>> {
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut printed = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(part) = parts.get(index) else {
+                return printed;
+            };
+            printed.push((index, print_part(part, model, plan, path)));
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let mut printed: Vec<(usize, Result<String, GenerateError>)> = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut printed = work();
+        for other in others {
+            printed.extend(
+                other
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        printed
+    });
+    printed.sort_by_key(|(index, _)| *index);
+    printed.into_iter().map(|(_, text)| text).collect()
+}
+
+fn print_part(
+    part: &Part,
+    model: &Model,
+    plan: &Plan,
+    path: &Path,
+) -> Result<String, GenerateError> {
+    let tokens = match part {
+        Part::Validators => {
+            validators_tokens(model, plan).map_err(|source| GenerateError::Codegen {
+                path: path.to_path_buf(),
+                source,
+            })?
+        }
+        Part::OperationsRegistry => operations::emit_registry(model),
+        Part::Operations(range) => operations::emit_modules(model, plan, range.clone()),
+        Part::Lib => lib_tokens(model, plan),
+        Part::TypesDocs => types::emit_file_docs(),
+        Part::Types(range) => types::emit_types(&plan.types[range.clone()]),
+    };
+    Ok(output::print(tokens)?)
 }
 
 fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {

@@ -4,6 +4,7 @@
 //! responses, read from a status code and the body's bytes.
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use heck::ToSnakeCase;
 use proc_macro2::{Span, TokenStream};
@@ -17,14 +18,24 @@ use crate::types::Plan;
 /// The tokens of the generated crate's `operations.rs`. Types are named
 /// through `super::types` (the file is a module beside `types`).
 pub fn emit(model: &Model, plan: &Plan) -> TokenStream {
+    let registry = emit_registry(model);
+    let modules = emit_modules(model, plan, 0..model.operations.len());
+    quote!(#registry #modules)
+}
+
+/// The operations in the order the file lists them, sorted by id.
+fn sorted(model: &Model) -> Vec<&Operation> {
     let mut operations: Vec<&Operation> = model.operations.iter().collect();
     operations.sort_by(|a, b| a.operation_id.cmp(&b.operation_id));
+    operations
+}
+
+/// The beginning of `operations.rs`: its doc, the registry and the lookups.
+/// With [`emit_modules`] over consecutive ranges, the parts that print one
+/// after another as [`emit`] prints whole.
+pub fn emit_registry(model: &Model) -> TokenStream {
+    let operations = sorted(model);
     let entries = operations.iter().map(|op| registry_entry(op));
-    let mut module_names = HashSet::new();
-    let modules = operations.iter().enumerate().map(|(index, op)| {
-        let name = unique(module_name(&op.operation_id), &mut module_names);
-        operation_module(op, index, &name, plan)
-    });
     quote! {
         //! Every operation of the API: the registry ([`OPERATIONS`], looked up
         //! by id with [`operation`] and by method and path with [`route`]),
@@ -55,9 +66,24 @@ pub fn emit(model: &Model, plan: &Plan) -> TokenStream {
                 .get_or_init(|| Router::new(OPERATIONS))
                 .route(method, path_or_url)
         }
-
-        #(#modules)*
     }
+}
+
+/// The modules of the operations at `range` of the sorted operations.
+pub fn emit_modules(model: &Model, plan: &Plan, range: Range<usize>) -> TokenStream {
+    let operations = sorted(model);
+    // Names are given in order over all operations: a later one that
+    // clashes with an earlier one gets the suffix, whichever part it is in.
+    let mut module_names = HashSet::new();
+    let names: Vec<Ident> = operations
+        .iter()
+        .map(|op| unique(module_name(&op.operation_id), &mut module_names))
+        .collect();
+    let modules = range.filter_map(|index| {
+        let op = operations.get(index)?;
+        Some(operation_module(op, index, &names[index], plan))
+    });
+    quote!(#(#modules)*)
 }
 
 fn registry_entry(op: &Operation) -> TokenStream {

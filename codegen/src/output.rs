@@ -7,16 +7,46 @@
 use std::path::{Path, PathBuf};
 
 use proc_macro2::TokenStream;
+use syn::parse::{ParseStream, Parser};
 
 /// Prints `tokens` as a Rust file that begins with the `@generated` header.
 ///
 /// `source` names what the file was generated from, e.g. `schema/intercom.schema.json`.
 pub fn render(tokens: TokenStream, source: &str) -> Result<String, RenderError> {
-    let file: syn::File = syn::parse2(tokens).map_err(|error| RenderError {
-        message: error.to_string(),
-    })?;
-    let body = prettyplease::unparse(&file);
+    let body = print(tokens)?;
     Ok(format!("{}\n{body}", header(source)))
+}
+
+/// Prints `tokens` as a Rust file without the header. Every top-level item
+/// ends its own lines, so an item prints the same alone as beside others:
+/// a file may be printed in parts, one after another, and the parts joined.
+///
+/// Each item is parsed, printed and dropped before the next is parsed: the
+/// syntax tree of one item is small and still in the cache when printed,
+/// where that of a whole 3 MB file is not (measured on 2.16's `types.rs`
+/// from one token stream: 6% less time than one `syn::File` printed whole).
+pub fn print(tokens: TokenStream) -> Result<String, RenderError> {
+    let print_items = |input: ParseStream| -> syn::Result<String> {
+        let attrs = input.call(syn::Attribute::parse_inner)?;
+        let mut printed = prettyplease::unparse(&file(attrs, Vec::new()));
+        while !input.is_empty() {
+            let item: syn::Item = input.parse()?;
+            printed.push_str(&prettyplease::unparse(&file(Vec::new(), vec![item])));
+        }
+        Ok(printed)
+    };
+    print_items.parse2(tokens).map_err(|error| RenderError {
+        message: error.to_string(),
+    })
+}
+
+fn file(attrs: Vec<syn::Attribute>, items: Vec<syn::Item>) -> syn::File {
+    syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs,
+        items,
+    }
 }
 
 /// The first lines of every generated file.

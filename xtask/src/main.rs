@@ -20,6 +20,12 @@ use intercom_codegen::{diff, generate, import, overlay, pinned, source};
 
 use crate::all_or_nothing::{Target, write_all};
 
+// Most of codegen's time is syn and prettyplease making and dropping small
+// nodes: mimalloc does it in a quarter fewer instructions than the system
+// allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "cargo xtask",

@@ -11,17 +11,29 @@ use crate::model::display_pointer;
 
 /// The tokens of `types.rs`: every type of the plan, in plan order.
 pub fn emit(plan: &Plan) -> TokenStream {
+    let docs = emit_file_docs();
     let items = emit_items(plan);
+    quote!(#docs #items)
+}
+
+/// The inner doc comment that opens `types.rs`. With [`emit_types`] over
+/// consecutive slices of the plan's types, the parts that print one after
+/// another as [`emit`] prints whole.
+pub fn emit_file_docs() -> TokenStream {
     quote! {
         //! The types of every schema in `schema/`, one per `$defs` entry and
         //! one per inline object, enum or set of alternatives.
-        #items
     }
 }
 
 /// The items alone, for a caller that puts them in a module of its own.
 pub fn emit_items(plan: &Plan) -> TokenStream {
-    let items = plan.types.iter().map(emit_type);
+    emit_types(&plan.types)
+}
+
+/// The items of some of a plan's types, in their order.
+pub fn emit_types(types: &[TypeDef]) -> TokenStream {
+    let items = types.iter().map(emit_type);
     quote!(#(#items)*)
 }
 

@@ -35,7 +35,7 @@ mod shape;
 
 use crate::model::{Model, NodeId, display_pointer};
 
-pub use emit::{emit, emit_items};
+pub use emit::{emit, emit_file_docs, emit_items, emit_types};
 pub use ir::{
     Alternative, AlternativesDef, EnumDef, EnumVariant, Extra, Field, Plan, RustType, StructDef,
     TypeDef, TypeId, TypeKind,
