@@ -25,15 +25,32 @@ pub fn emit(model: &Model, plan: &Plan) -> TokenStream {
         let name = unique(module_name(&op.operation_id), &mut module_names);
         operation_module(op, index, &name, plan)
     });
+    // Only the runtime's names the registry uses: a schema without request
+    // or response bodies (or without operations) would import some unused.
+    let requests = operations.iter().any(|op| op.request.is_some());
+    let responses = operations.iter().any(|op| !op.responses.is_empty());
+    let bodies = requests
+        || operations
+            .iter()
+            .any(|op| op.responses.iter().any(|response| response.body.is_some()));
+    let imports = [
+        ("Body", bodies),
+        ("Operation", true),
+        ("OperationRequest", requests),
+        ("OperationResponse", responses),
+        ("Route", true),
+        ("Router", true),
+    ]
+    .into_iter()
+    .filter(|(_, used)| *used)
+    .map(|(name, _)| format_ident!("{name}"));
     quote! {
         //! Every operation of the API: the registry ([`OPERATIONS`], looked up
         //! by id with [`operation`] and by method and path with [`route`]),
         //! and a module per operation with its `Request` body type and its
         //! `Response` enum, one variant per documented status.
 
-        use ::intercom_runtime::operations::{
-            Body, Operation, OperationRequest, OperationResponse, Route, Router,
-        };
+        use ::intercom_runtime::operations::{#(#imports),*};
 
         /// Every operation, sorted by id.
         pub static OPERATIONS: &[Operation] = &[#(#entries)*];
@@ -553,7 +570,37 @@ fn unique_variant(base: String, used: &mut HashSet<String>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::codes_apart;
+    use super::{codes_apart, emit};
+    use crate::model::Model;
+    use serde_json::json;
+
+    /// The first line of the rendered `operations.rs` that imports from the runtime.
+    fn runtime_import(schema: &serde_json::Value) -> String {
+        let model = Model::parse(schema).unwrap();
+        let plan = crate::types::plan(&model).unwrap();
+        let file = crate::output::render(emit(&model, &plan), "test").unwrap();
+        file.lines()
+            .find(|line| line.starts_with("use ::intercom_runtime::operations::"))
+            .unwrap()
+            .to_owned()
+    }
+
+    #[test]
+    fn the_registry_imports_only_the_runtime_names_it_uses() {
+        // Unused imports fail a crate built with `#![deny(warnings)]`.
+        let defs = json!({"a": {"type": "string"}});
+        assert_eq!(
+            runtime_import(&json!({"$defs": defs})),
+            "use ::intercom_runtime::operations::{Operation, Route, Router};"
+        );
+        let no_bodies = json!({"$defs": defs, "x-operations": [
+            {"method": "get", "path": "/a", "responses": {"204": {}}}
+        ]});
+        assert_eq!(
+            runtime_import(&no_bodies),
+            "use ::intercom_runtime::operations::{Operation, OperationResponse, Route, Router};"
+        );
+    }
 
     fn patterns(low: u16, high: u16, apart: &[u16]) -> Vec<String> {
         codes_apart(low, high, apart)
