@@ -371,6 +371,7 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
     let mut range_arms = Vec::new();
     let mut default_arm = None;
     let mut default_takes_all = false;
+    let mut default_construct = None;
     let mut status_arms = Vec::new();
     let mut seen = HashSet::new();
     let exact_codes: Vec<u16> = op
@@ -466,17 +467,34 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
             StatusMatch::Default => {
                 default_takes_all = guard.is_none();
                 default_arm = Some(quote!(_ #guard => #construct,));
+                default_construct = Some(construct.clone());
                 status_arms.push(quote!(#status_of => *status,));
             }
         }
     }
+    let unknown = quote! {
+        Self::Unknown {
+            status,
+            body: ::intercom_runtime::operations::read_unknown(status, body)?,
+        }
+    };
     // A `default` that takes every body leaves nothing to `Unknown` here.
-    let unknown_arm = (!default_takes_all).then(|| {
+    let unknown_arm = (!default_takes_all).then(|| quote!(_ => #unknown,));
+    // A `match` with a lone catch-all arm is its body (clippy: match_single_binding).
+    let read = match (&default_construct, default_takes_all) {
+        _ if !exact_arms.is_empty() || !range_arms.is_empty() => None,
+        (None, _) => Some(unknown),
+        (Some(construct), true) => Some(construct.clone()),
+        (Some(_), false) => None,
+    };
+    let read = read.unwrap_or_else(|| {
         quote! {
-            _ => Self::Unknown {
-                status,
-                body: ::intercom_runtime::operations::read_unknown(status, body)?,
-            },
+            match status {
+                #(#exact_arms)*
+                #(#range_arms)*
+                #default_arm
+                #unknown_arm
+            }
         }
     });
     let doc = format!(
@@ -505,12 +523,7 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
                 status: u16,
                 body: &[u8],
             ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
-                Ok(match status {
-                    #(#exact_arms)*
-                    #(#range_arms)*
-                    #default_arm
-                    #unknown_arm
-                })
+                Ok(#read)
             }
 
             /// The status code the response came with.
@@ -583,6 +596,19 @@ mod tests {
             .find(|line| line.starts_with("use ::intercom_runtime::operations::"))
             .unwrap()
             .to_owned()
+    }
+
+    #[test]
+    fn a_response_enum_without_documented_statuses_reads_every_one_as_unknown() {
+        // A `match` with a lone catch-all arm fails clippy's match_single_binding.
+        let model = Model::parse(&json!({"$defs": {}, "x-operations": [
+            {"operation_id": "a", "method": "get", "path": "/a", "responses": {}}
+        ]}))
+        .unwrap();
+        let plan = crate::types::plan(&model).unwrap();
+        let file = crate::output::render(emit(&model, &plan), "test").unwrap();
+        assert!(!file.contains("match status"), "{file}");
+        assert!(file.contains("Ok(Self::Unknown {"), "{file}");
     }
 
     #[test]
