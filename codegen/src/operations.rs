@@ -36,15 +36,32 @@ fn sorted(model: &Model) -> Vec<&Operation> {
 pub fn emit_registry(model: &Model) -> TokenStream {
     let operations = sorted(model);
     let entries = operations.iter().map(|op| registry_entry(op));
+    // Only the runtime's names the registry uses: a schema without request
+    // or response bodies (or without operations) would import some unused.
+    let requests = operations.iter().any(|op| op.request.is_some());
+    let responses = operations.iter().any(|op| !op.responses.is_empty());
+    let bodies = requests
+        || operations
+            .iter()
+            .any(|op| op.responses.iter().any(|response| response.body.is_some()));
+    let imports = [
+        ("Body", bodies),
+        ("Operation", true),
+        ("OperationRequest", requests),
+        ("OperationResponse", responses),
+        ("Route", true),
+        ("Router", true),
+    ]
+    .into_iter()
+    .filter(|(_, used)| *used)
+    .map(|(name, _)| format_ident!("{name}"));
     quote! {
         //! Every operation of the API: the registry ([`OPERATIONS`], looked up
         //! by id with [`operation`] and by method and path with [`route`]),
         //! and a module per operation with its `Request` body type and its
         //! `Response` enum, one variant per documented status.
 
-        use ::intercom_runtime::operations::{
-            Body, Operation, OperationRequest, OperationResponse, Route, Router,
-        };
+        use ::intercom_runtime::operations::{#(#imports),*};
 
         /// Every operation, sorted by id.
         pub static OPERATIONS: &[Operation] = &[#(#entries)*];
@@ -380,6 +397,7 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
     let mut range_arms = Vec::new();
     let mut default_arm = None;
     let mut default_takes_all = false;
+    let mut default_construct = None;
     let mut status_arms = Vec::new();
     let mut seen = HashSet::new();
     let exact_codes: Vec<u16> = op
@@ -475,17 +493,34 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
             StatusMatch::Default => {
                 default_takes_all = guard.is_none();
                 default_arm = Some(quote!(_ #guard => #construct,));
+                default_construct = Some(construct.clone());
                 status_arms.push(quote!(#status_of => *status,));
             }
         }
     }
+    let unknown = quote! {
+        Self::Unknown {
+            status,
+            body: ::intercom_runtime::operations::read_unknown(status, body)?,
+        }
+    };
     // A `default` that takes every body leaves nothing to `Unknown` here.
-    let unknown_arm = (!default_takes_all).then(|| {
+    let unknown_arm = (!default_takes_all).then(|| quote!(_ => #unknown,));
+    // A `match` with a lone catch-all arm is its body (clippy: match_single_binding).
+    let read = match (&default_construct, default_takes_all) {
+        _ if !exact_arms.is_empty() || !range_arms.is_empty() => None,
+        (None, _) => Some(unknown),
+        (Some(construct), true) => Some(construct.clone()),
+        (Some(_), false) => None,
+    };
+    let read = read.unwrap_or_else(|| {
         quote! {
-            _ => Self::Unknown {
-                status,
-                body: ::intercom_runtime::operations::read_unknown(status, body)?,
-            },
+            match status {
+                #(#exact_arms)*
+                #(#range_arms)*
+                #default_arm
+                #unknown_arm
+            }
         }
     });
     let doc = format!(
@@ -514,12 +549,7 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
                 status: u16,
                 body: &[u8],
             ) -> Result<Self, ::intercom_runtime::operations::ResponseError> {
-                Ok(match status {
-                    #(#exact_arms)*
-                    #(#range_arms)*
-                    #default_arm
-                    #unknown_arm
-                })
+                Ok(#read)
             }
 
             /// The status code the response came with.
@@ -579,7 +609,50 @@ fn unique_variant(base: String, used: &mut HashSet<String>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::codes_apart;
+    use super::{codes_apart, emit};
+    use crate::model::Model;
+    use serde_json::json;
+
+    /// The first line of the rendered `operations.rs` that imports from the runtime.
+    fn runtime_import(schema: &serde_json::Value) -> String {
+        let model = Model::parse(schema).unwrap();
+        let plan = crate::types::plan(&model).unwrap();
+        let file = crate::output::render(emit(&model, &plan), "test").unwrap();
+        file.lines()
+            .find(|line| line.starts_with("use ::intercom_runtime::operations::"))
+            .unwrap()
+            .to_owned()
+    }
+
+    #[test]
+    fn a_response_enum_without_documented_statuses_reads_every_one_as_unknown() {
+        // A `match` with a lone catch-all arm fails clippy's match_single_binding.
+        let model = Model::parse(&json!({"$defs": {}, "x-operations": [
+            {"operation_id": "a", "method": "get", "path": "/a", "responses": {}}
+        ]}))
+        .unwrap();
+        let plan = crate::types::plan(&model).unwrap();
+        let file = crate::output::render(emit(&model, &plan), "test").unwrap();
+        assert!(!file.contains("match status"), "{file}");
+        assert!(file.contains("Ok(Self::Unknown {"), "{file}");
+    }
+
+    #[test]
+    fn the_registry_imports_only_the_runtime_names_it_uses() {
+        // Unused imports fail a crate built with `#![deny(warnings)]`.
+        let defs = json!({"a": {"type": "string"}});
+        assert_eq!(
+            runtime_import(&json!({"$defs": defs})),
+            "use ::intercom_runtime::operations::{Operation, Route, Router};"
+        );
+        let no_bodies = json!({"$defs": defs, "x-operations": [
+            {"method": "get", "path": "/a", "responses": {"204": {}}}
+        ]});
+        assert_eq!(
+            runtime_import(&no_bodies),
+            "use ::intercom_runtime::operations::{Operation, OperationResponse, Route, Router};"
+        );
+    }
 
     fn patterns(low: u16, high: u16, apart: &[u16]) -> Vec<String> {
         codes_apart(low, high, apart)

@@ -61,6 +61,13 @@ impl Model {
         let root = parser.parse_node(document, String::new(), main_uri)?;
         parser.resolve()?;
         let scope_resources = parser.resolve_dynamic()?;
+        if let Some(looping) = dynamic_loop(&parser.nodes) {
+            return Err(invalid(
+                &parser.nodes[looping.index()].pointer,
+                "$dynamicRef",
+                "a target that does not apply this schema again to the same value (an endless loop)",
+            ));
+        }
         let defs = match &parser.nodes[root.index()].kind {
             NodeKind::Schema(keywords) => keywords.defs.clone(),
             NodeKind::Bool(_) => Vec::new(),
@@ -601,6 +608,50 @@ impl<'a> Parser<'a> {
         let (prefix, fragment) = pointer.split_at(hash + 1);
         self.documents.get(prefix)?.pointer(fragment)
     }
+}
+
+/// A schema whose `$dynamicRef` comes back to it through subschemas applied
+/// to the same value (`$ref`, `$dynamicRef`, `allOf`, `not`, `if`, …):
+/// checking a value against it would never end, and its validator would
+/// call itself unconditionally. Loops of `$ref` alone are refused where the
+/// types are planned, which does not follow `$dynamicRef`.
+fn dynamic_loop(nodes: &[Node]) -> Option<NodeId> {
+    let in_place = |node: NodeId| -> Vec<NodeId> {
+        let NodeKind::Schema(k) = &nodes[node.index()].kind else {
+            return Vec::new();
+        };
+        let mut children: Vec<NodeId> = k.reference.iter().map(|r| r.target).collect();
+        if let Some(reference) = &k.dynamic_reference {
+            children.push(reference.target);
+            children.extend(reference.dynamic.iter().map(|(_, target)| *target));
+        }
+        children.extend(k.all_of.iter().chain(&k.any_of).chain(&k.one_of));
+        children.extend([k.not, k.if_, k.then_, k.else_].into_iter().flatten());
+        children.extend(k.dependent_schemas.iter().map(|(_, child)| *child));
+        children
+    };
+    (0..nodes.len())
+        .map(|index| NodeId(index as u32))
+        .find(|&start| {
+            let NodeKind::Schema(k) = &nodes[start.index()].kind else {
+                return false;
+            };
+            let Some(reference) = &k.dynamic_reference else {
+                return false;
+            };
+            let mut seen = std::collections::HashSet::new();
+            let mut stack = vec![reference.target];
+            stack.extend(reference.dynamic.iter().map(|(_, target)| *target));
+            while let Some(node) = stack.pop() {
+                if node == start {
+                    return true;
+                }
+                if seen.insert(node) {
+                    stack.extend(in_place(node));
+                }
+            }
+            false
+        })
 }
 
 fn parent(pointer: &str) -> &str {

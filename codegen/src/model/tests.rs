@@ -98,6 +98,47 @@ fn dangling_references_are_errors() {
 }
 
 #[test]
+fn a_dynamic_reference_that_applies_its_own_schema_again_is_refused() {
+    // Found by the codegen fuzz target: the validator called itself
+    // unconditionally. Directly, through a `$ref`, through `not`, and as
+    // its own outermost dynamic anchor.
+    for (schema, at) in [
+        (
+            json!({"$defs": {"a": {"$dynamicRef": "#/$defs/a"}}}),
+            "#/$defs/a",
+        ),
+        (
+            json!({"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$dynamicRef": "#/$defs/a"}}}),
+            "#/$defs/b",
+        ),
+        (
+            json!({"$defs": {"a": {"not": {"$dynamicRef": "#/$defs/a"}}}}),
+            "#/$defs/a/not",
+        ),
+        (
+            json!({"$defs": {"a": {"$dynamicAnchor": "node", "$dynamicRef": "#node"}}}),
+            "#/$defs/a",
+        ),
+    ] {
+        let error = Model::parse(&schema).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{at}: `$dynamicRef`: expected a target that does not apply this schema again \
+                 to the same value (an endless loop)"
+            ),
+            "{schema}"
+        );
+    }
+    // Through a property it is a recursive type, not a loop.
+    let tree = json!({"$defs": {"tree": {
+        "$dynamicAnchor": "node",
+        "properties": {"children": {"items": {"$dynamicRef": "#node"}}}
+    }}});
+    Model::parse(&tree).unwrap();
+}
+
+#[test]
 fn counts_accept_integral_floats() {
     let model = Model::parse(&json!({"maxLength": 2.0})).unwrap();
     assert_eq!(model.keywords(model.root).unwrap().max_length, Some(2));

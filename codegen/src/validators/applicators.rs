@@ -84,7 +84,9 @@ impl Emitter<'_> {
                 Some(call) => quote! {{ let mut branch = ctx.branch(); #call branch.errors }},
                 None => quote!(Vec::new()),
             };
-            if i + 1 == count {
+            if count == 1 {
+                walk
+            } else if i + 1 == count {
                 quote!(_ => #walk)
             } else {
                 quote!(#i => #walk,)
@@ -92,9 +94,19 @@ impl Emitter<'_> {
         });
         let none_after =
             format!(" matches none of the {count} alternatives; the closest fails with:");
+        // One alternative is the closest: a `match` with a lone catch-all
+        // arm is its body (clippy: match_single_binding).
+        let context = if count == 1 {
+            let walk = walks.into_iter().next();
+            quote!(let context = #walk;)
+        } else {
+            quote! {
+                let closest = ::intercom_runtime::check::closest(&distances);
+                let context = match closest { #(#walks)* };
+            }
+        };
         let none_matches = quote! {
-            let closest = ::intercom_runtime::check::closest(&distances);
-            let context = match closest { #(#walks)* };
+            #context
             ctx.fail_with_context(value, #loc, #keyword, ::intercom_runtime::check::describe("", value, #none_after), context);
         };
         // When errors are wanted, each alternative is tallied, which also

@@ -93,22 +93,37 @@ impl Emitter<'_> {
         if reference.dynamic.is_empty() {
             return fallback;
         }
-        let resources = reference.dynamic.iter().map(|(resource, _)| resource.0);
-        let arms: Vec<TokenStream> = reference
+        let calls: Vec<Option<TokenStream>> = reference
             .dynamic
             .iter()
-            .enumerate()
-            .map(|(i, (_, node))| {
-                let call = self.call(*node, value.clone());
-                quote!(Some(#i) => { #call })
-            })
+            .map(|(_, node)| self.call(*node, value.clone()))
             .collect();
-        Some(quote! {
-            match ctx.outermost_scope(&[#(#resources),*]) {
-                #(#arms)*
-                _ => { #fallback }
+        // Targets that check nothing leave no arm: an empty `match` would
+        // leave `value` unread, and clippy wants `if` for one arm.
+        let resources = reference.dynamic.iter().map(|(resource, _)| resource.0);
+        let scope = quote!(ctx.outermost_scope(&[#(#resources),*]));
+        let checking: Vec<(usize, &TokenStream)> = calls
+            .iter()
+            .enumerate()
+            .filter_map(|(i, call)| call.as_ref().map(|call| (i, call)))
+            .collect();
+        match (&fallback, checking.as_slice()) {
+            (None, []) => None,
+            (None, [(i, call)]) => Some(quote!(if #scope == Some(#i) { #call })),
+            (Some(fallback), []) => Some(quote!(if #scope.is_none() { #fallback })),
+            _ => {
+                let arms = calls.iter().enumerate().map(|(i, call)| match call {
+                    Some(call) => quote!(Some(#i) => { #call }),
+                    None => quote!(Some(#i) => {}),
+                });
+                Some(quote! {
+                    match #scope {
+                        #(#arms)*
+                        _ => { #fallback }
+                    }
+                })
             }
-        })
+        }
     }
 
     /// The statement that checks `value` against `node` in the walk `ctx`,

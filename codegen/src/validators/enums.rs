@@ -25,8 +25,13 @@ impl Emitter<'_> {
             .collect::<Vec<_>>()
             .join(", ")
             + if values.len() > 12 { ", …" } else { "" };
-        let test = self.membership(node, "ENUM", values);
         let after = format!(" is not one of {listed}");
+        // An empty enum refuses every value: `if !(false)` is clippy's nonminimal_bool.
+        if values.is_empty() {
+            let after = " is not allowed: the enum lists no value";
+            return Some(quote!(ctx.fail_showing(value, #loc, "enum", "", #after);));
+        }
+        let test = self.membership(node, "ENUM", values);
         Some(quote! {
             if !(#test) {
                 ctx.fail_showing(value, #loc, "enum", "", #after);
@@ -58,7 +63,12 @@ impl Emitter<'_> {
             return quote!(false);
         }
         if values.iter().all(Value::is_string) {
-            let strings = values.iter().filter_map(Value::as_str);
+            // A value listed twice would be an unreachable pattern.
+            let mut seen = std::collections::HashSet::new();
+            let strings = values
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|string| seen.insert(*string));
             return quote!(value.as_str().is_some_and(|s| matches!(s, #(#strings)|*)));
         }
         let name = format_ident!("{}_{}", what, node.0);

@@ -304,20 +304,51 @@ impl Emitter<'_> {
         if reference.dynamic.is_empty() {
             return fallback;
         }
-        let resources = reference.dynamic.iter().map(|(resource, _)| resource.0);
-        let arms: Vec<TokenStream> = reference
+        let arms: Vec<Evaluated> = reference
             .dynamic
             .iter()
-            .enumerate()
-            .map(|(i, (_, node))| {
-                let evaluated = self.evaluated_by(members, *node).expression();
-                quote!(Some(#i) => #evaluated,)
-            })
+            .map(|(_, node)| self.evaluated_by(members, *node))
             .collect();
+        let fallback_expression = fallback.expression().to_string();
+        if arms
+            .iter()
+            .all(|arm| arm.expression().to_string() == fallback_expression)
+        {
+            return fallback;
+        }
+        let resources = reference.dynamic.iter().map(|(resource, _)| resource.0);
+        let scope = quote!(ctx.outermost_scope(&[#(#resources),*]));
+        let constant = |evaluated: &Evaluated| match evaluated {
+            Evaluated::Never => Some(false),
+            Evaluated::Always => Some(true),
+            Evaluated::When(..) => None,
+        };
+        // Only constants: the anchors whose target differs from the
+        // fallback, as `matches!` (which clippy wants for a `match` of bools).
+        if let Some(otherwise) = constant(&fallback)
+            && arms.iter().all(|arm| constant(arm).is_some())
+        {
+            let differing = arms
+                .iter()
+                .enumerate()
+                .filter(|(_, arm)| constant(arm) != Some(otherwise))
+                .map(|(i, _)| quote!(Some(#i)));
+            let test = quote!(matches!(#scope, #(#differing)|*));
+            // Negated, its negation is written out as for a comparison.
+            return if otherwise {
+                Evaluated::When(quote!(!#test), Form::Comparison(test))
+            } else {
+                Evaluated::atom(test)
+            };
+        }
+        let arms = arms.iter().enumerate().map(|(i, arm)| {
+            let evaluated = arm.expression();
+            quote!(Some(#i) => #evaluated,)
+        });
         let fallback = fallback.expression();
         Evaluated::When(
             quote! {
-                match ctx.outermost_scope(&[#(#resources),*]) {
+                match #scope {
                     #(#arms)*
                     _ => #fallback,
                 }
