@@ -24,12 +24,17 @@ files=$(ls "$dir"/tickets/*.json | tr '\n' ' ')
 
 case_pair() {
   local name=$1 ours_args=$2 peer_args=$3
-  echo "## $name"
-  hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$dir/$name.md" \
+  printf '%s ' "$name"
+  hyperfine -N --warmup 3 --runs "$runs" --export-json "$dir/$name.json" \
     -n ours "$ours $ours_args" \
     -n jsonschema-cli "$peer validate --assert-format --offline $peer_args" > /dev/null
-  cat "$dir/$name.md"
-  echo
+  # Medians, and the peer's median over ours.
+  python3 - "$dir/$name.json" <<'PY'
+import json, sys
+results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+ours, peer = results["ours"]["median"], results["jsonschema-cli"]["median"]
+print(f"| ours | {ours * 1000:.1f} ms | jsonschema-cli | {peer * 1000:.1f} ms | {peer / ours:.1f}x |")
+PY
 }
 
 case_pair big-file "--schema ticket_list $dir/ticket_list.json" \

@@ -42,10 +42,7 @@ pub fn read_whole(mut input: impl Read, len: Option<u64>) -> io::Result<Whole> {
         input.read_to_end(&mut bytes)?;
         return Ok(Whole::Read(bytes));
     };
-    let mut map = memmap2::MmapOptions::new()
-        .len(len)
-        .populate()
-        .map_anon()?;
+    let mut map = memmap2::MmapOptions::new().len(len).populate().map_anon()?;
     let mut filled = 0;
     while filled < len {
         match input.read(&mut map[filled..]) {
