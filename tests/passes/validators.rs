@@ -121,20 +121,22 @@ fn unevaluated_members_fail_where_they_stand() {
             .unwrap_or_else(|| panic!("no schema {name}"))
     };
     let errors = (entry("typed_rest").validate_value)(&json!({"id": "1", "count": "2"}));
-    let found: Vec<(&str, &str)> = errors
-        .iter()
-        .map(|e| (e.instance_location.as_str(), e.keyword_location))
-        .collect();
+    let found = locations(&errors);
     assert_eq!(
         found,
         [("/count", "#/$defs/typed_rest/unevaluatedProperties/type")]
     );
     let errors = (entry("tuple_rest").validate_value)(&json!(["a", true, "x"]));
-    let found: Vec<(&str, &str)> = errors
+    let found = locations(&errors);
+    assert_eq!(found, [("/2", "#/$defs/tuple_rest/unevaluatedItems/type")]);
+}
+
+/// Each error's instance and keyword locations.
+fn locations(errors: &[intercom_runtime::ValidationError]) -> Vec<(&str, &str)> {
+    errors
         .iter()
         .map(|e| (e.instance_location.as_str(), e.keyword_location))
-        .collect();
-    assert_eq!(found, [("/2", "#/$defs/tuple_rest/unevaluatedItems/type")]);
+        .collect()
 }
 
 #[test]
@@ -168,10 +170,7 @@ fn errors_carry_instance_and_keyword_locations() {
         &json!({"time_to_assignment": "x", "assigned_team_first_response_time": [{"team_id": "y"}]}),
     )
     .unwrap();
-    let found: Vec<(&str, &str)> = errors
-        .iter()
-        .map(|e| (e.instance_location.as_str(), e.keyword_location))
-        .collect();
+    let found = locations(&errors);
     assert_eq!(
         found,
         [
