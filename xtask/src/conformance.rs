@@ -4,8 +4,9 @@
 //! `target/conformance`), which then gives its verdict on each test's data,
 //! both collecting every error and stopping at the first. A schema the
 //! generator refuses is skipped, and the refused keyword is named. The
-//! suite's `remotes/` are what `http://localhost:1234/` serves, through the
-//! model's registry: nothing is fetched.
+//! suite's `remotes/` are what `http://localhost:1234/` serves, and the draft
+//! 2020-12 metaschemas are the copies the `referencing` crate bundles, all
+//! through the model's registry: nothing is fetched.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
