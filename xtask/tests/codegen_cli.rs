@@ -15,6 +15,21 @@ fn xtask(args: &[&str]) -> Output {
         .expect("the xtask binary runs")
 }
 
+/// `cargo xtask codegen --schema SCHEMA --out OUT`, with `--check` when asked.
+fn codegen(schema: &Path, out: &Path, check: bool) -> Output {
+    let mut args = vec!["codegen"];
+    if check {
+        args.push("--check");
+    }
+    args.extend([
+        "--schema",
+        schema.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    xtask(&args)
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -23,27 +38,13 @@ fn text(bytes: &[u8]) -> String {
 fn check_passes_on_the_checked_in_crate_and_names_stale_files() {
     let schema = root().join("schema");
     let generated = root().join("generated");
-    let ok = xtask(&[
-        "codegen",
-        "--check",
-        "--schema",
-        schema.to_str().unwrap(),
-        "--out",
-        generated.to_str().unwrap(),
-    ]);
+    let ok = codegen(&schema, &generated, true);
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
 
     let out = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(out.path().join("src")).unwrap();
     std::fs::write(out.path().join("src/types.rs"), "// edited by hand\n").unwrap();
-    let stale = xtask(&[
-        "codegen",
-        "--check",
-        "--schema",
-        schema.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let stale = codegen(&schema, out.path(), true);
     assert_eq!(stale.status.code(), Some(1));
     let stderr = text(&stale.stderr);
     for file in ["src/lib.rs", "src/types.rs", "src/validators.rs"] {
@@ -59,13 +60,7 @@ fn check_passes_on_the_checked_in_crate_and_names_stale_files() {
         "// edited by hand\n"
     );
 
-    let written = xtask(&[
-        "codegen",
-        "--schema",
-        schema.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let written = codegen(&schema, out.path(), false);
     assert_eq!(written.status.code(), Some(0), "{}", text(&written.stderr));
     for file in ["src/lib.rs", "src/types.rs", "src/validators.rs"] {
         assert_eq!(
@@ -80,13 +75,7 @@ fn check_passes_on_the_checked_in_crate_and_names_stale_files() {
 fn an_unsupported_construct_is_an_error_with_its_location() {
     let schema = root().join("tests/fixtures/bad/codegen_unsupported");
     let out = tempfile::tempdir().unwrap();
-    let run = xtask(&[
-        "codegen",
-        "--schema",
-        schema.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let run = codegen(&schema, out.path(), false);
     assert_eq!(run.status.code(), Some(2));
     let stderr = text(&run.stderr);
     assert!(
@@ -99,13 +88,7 @@ fn an_unsupported_construct_is_an_error_with_its_location() {
 #[test]
 fn a_missing_schema_directory_is_an_error() {
     let out = tempfile::tempdir().unwrap();
-    let run = xtask(&[
-        "codegen",
-        "--schema",
-        "/nonexistent/schema",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let run = codegen(Path::new("/nonexistent/schema"), out.path(), false);
     assert_eq!(run.status.code(), Some(2));
     assert!(
         text(&run.stderr).contains("/nonexistent/schema/intercom.schema.json: cannot read"),
@@ -145,13 +128,7 @@ fn a_failure_while_writing_leaves_the_crate_as_it_was() {
     std::fs::create_dir_all(src.join("validators.rs/in-the-way")).unwrap();
     let before = listing(out.path());
 
-    let failed = xtask(&[
-        "codegen",
-        "--schema",
-        schema.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let failed = codegen(&schema, out.path(), false);
     assert_ne!(failed.status.code(), Some(0));
     let stderr = text(&failed.stderr);
     assert!(stderr.contains("validators.rs"), "{stderr}");
@@ -177,13 +154,7 @@ fn without_header(text: &str) -> String {
 fn a_ref_to_a_file_beside_the_schema_is_followed_into_it() {
     let schema = root().join("tests/fixtures/codegen_siblings");
     let out = tempfile::tempdir().unwrap();
-    let run = xtask(&[
-        "codegen",
-        "--schema",
-        schema.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let run = codegen(&schema, out.path(), false);
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
     let types = std::fs::read_to_string(out.path().join("src/types.rs")).unwrap();
     let validators = std::fs::read_to_string(out.path().join("src/validators.rs")).unwrap();
@@ -217,13 +188,7 @@ fn a_ref_to_a_file_beside_the_schema_is_followed_into_it() {
         std::fs::copy(schema.join(file), elsewhere.path().join(file)).unwrap();
     }
     let out_elsewhere = tempfile::tempdir().unwrap();
-    let moved = xtask(&[
-        "codegen",
-        "--schema",
-        elsewhere.path().to_str().unwrap(),
-        "--out",
-        out_elsewhere.path().to_str().unwrap(),
-    ]);
+    let moved = codegen(elsewhere.path(), out_elsewhere.path(), false);
     assert_eq!(moved.status.code(), Some(0), "{}", text(&moved.stderr));
     for file in ["src/types.rs", "src/validators.rs"] {
         assert_eq!(
@@ -238,13 +203,7 @@ fn a_ref_to_a_file_beside_the_schema_is_followed_into_it() {
 fn a_ref_to_a_url_nothing_registers_is_an_error_naming_it() {
     let schema = root().join("tests/fixtures/bad/codegen_unregistered_ref");
     let out = tempfile::tempdir().unwrap();
-    let run = xtask(&[
-        "codegen",
-        "--schema",
-        schema.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let run = codegen(&schema, out.path(), false);
     assert_eq!(run.status.code(), Some(2));
     let stderr = text(&run.stderr);
     assert!(

@@ -82,6 +82,28 @@ pub struct Keywords {
     pub unresolved_ref: Option<String>,
 }
 
+impl Keywords {
+    /// The subschemas applied to the same value as this schema whose
+    /// annotations count (for `unevaluated*`) where they hold: the `$ref`
+    /// target, each target a `$dynamicRef` may take, `allOf`, `anyOf`,
+    /// `oneOf`, `if`, `then`, `else`, and, when the value is an `object`,
+    /// `dependentSchemas`. `not` applies to the same value too, but what it
+    /// evaluates never counts.
+    pub fn annotating_subschemas(&self, object: bool) -> Vec<NodeId> {
+        let mut subschemas: Vec<NodeId> = self.reference.iter().map(|r| r.target).collect();
+        if let Some(reference) = &self.dynamic_reference {
+            subschemas.push(reference.target);
+            subschemas.extend(reference.dynamic.iter().map(|(_, target)| *target));
+        }
+        subschemas.extend(self.all_of.iter().chain(&self.any_of).chain(&self.one_of));
+        subschemas.extend([self.if_, self.then_, self.else_].into_iter().flatten());
+        if object {
+            subschemas.extend(self.dependent_schemas.iter().map(|(_, child)| *child));
+        }
+        subschemas
+    }
+}
+
 /// The questions codegen and the diff ask of a schema's keywords. Each
 /// destructures [`Keywords`] whole, with no `..`: a keyword added to the
 /// struct is a compile error here until each question has its answer for it.

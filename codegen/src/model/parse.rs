@@ -620,14 +620,8 @@ fn dynamic_loop(nodes: &[Node]) -> Option<NodeId> {
         let NodeKind::Schema(k) = &nodes[node.index()].kind else {
             return Vec::new();
         };
-        let mut children: Vec<NodeId> = k.reference.iter().map(|r| r.target).collect();
-        if let Some(reference) = &k.dynamic_reference {
-            children.push(reference.target);
-            children.extend(reference.dynamic.iter().map(|(_, target)| *target));
-        }
-        children.extend(k.all_of.iter().chain(&k.any_of).chain(&k.one_of));
-        children.extend([k.not, k.if_, k.then_, k.else_].into_iter().flatten());
-        children.extend(k.dependent_schemas.iter().map(|(_, child)| *child));
+        let mut children = k.annotating_subschemas(true);
+        children.extend(k.not);
         children
     };
     (0..nodes.len())

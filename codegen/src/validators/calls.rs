@@ -100,8 +100,7 @@ impl Emitter<'_> {
             .collect();
         // Targets that check nothing leave no arm: an empty `match` would
         // leave `value` unread, and clippy wants `if` for one arm.
-        let resources = reference.dynamic.iter().map(|(resource, _)| resource.0);
-        let scope = quote!(ctx.outermost_scope(&[#(#resources),*]));
+        let scope = outermost_scope(reference);
         let checking: Vec<(usize, &TokenStream)> = calls
             .iter()
             .enumerate()
@@ -162,4 +161,11 @@ impl Emitter<'_> {
             None => quote!(true),
         }
     }
+}
+
+/// Which of the resources that declare a `$dynamicRef`'s anchor the walk
+/// entered first, as the index into `reference.dynamic`: `Option<usize>`.
+pub(super) fn outermost_scope(reference: &DynamicReference) -> TokenStream {
+    let resources = reference.dynamic.iter().map(|(resource, _)| resource.0);
+    quote!(ctx.outermost_scope(&[#(#resources),*]))
 }

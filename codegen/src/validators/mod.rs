@@ -74,19 +74,6 @@ pub fn checks_anything(model: &Model, node: NodeId) -> bool {
     }
 }
 
-impl Emitter<'_> {
-    /// `body`, run with the node's schema resource in the dynamic scope
-    /// when that resource is one a `$dynamicRef` looks for.
-    fn in_scope(&self, node: NodeId, body: TokenStream) -> TokenStream {
-        let resource = self.model.node(node).resource;
-        if body.is_empty() || !self.model.scope_resources.contains(&resource) {
-            return body;
-        }
-        let resource = resource.0;
-        quote!(ctx.in_scope(#resource, |ctx| { #body });)
-    }
-}
-
 /// The functions that validate `roots` and every node they reach.
 pub fn emit(
     model: &Model,
@@ -270,6 +257,17 @@ impl Emitter<'_> {
                 #body
             }
         })
+    }
+
+    /// `body`, run with the node's schema resource in the dynamic scope
+    /// when that resource is one a `$dynamicRef` looks for.
+    fn in_scope(&self, node: NodeId, body: TokenStream) -> TokenStream {
+        let resource = self.model.node(node).resource;
+        if body.is_empty() || !self.model.scope_resources.contains(&resource) {
+            return body;
+        }
+        let resource = resource.0;
+        quote!(ctx.in_scope(#resource, |ctx| { #body });)
     }
 
     /// The checks of a schema node, keyword family by family. The order is

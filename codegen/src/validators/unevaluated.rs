@@ -16,6 +16,7 @@ use std::collections::{BTreeSet, HashMap};
 use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 
+use super::calls::outermost_scope;
 use super::{Check, DONE, Emitter, location, when_bound};
 use crate::model::{DynamicReference, Keywords, NodeId, NodeKind};
 use crate::types::CodegenError;
@@ -201,71 +202,57 @@ impl Emitter<'_> {
             evaluated => Some(evaluated.negated()),
         };
         let refuses = matches!(self.model.node(schema).kind, NodeKind::Bool(false));
-        let done = DONE();
-        let check = match members {
-            Members::Properties => {
-                let apply = if refuses {
-                    quote!(ctx.fail_naming(value, #loc, #keyword, "property \"", key, "\" is not allowed: no schema that applies here declares it");)
-                } else {
-                    let Some(call) = self.call(schema, quote!(child)) else {
-                        return Ok(None);
-                    };
-                    let enter = quote!(ctx.enter_key(key, child, #loc));
-                    let condition = match &evaluated {
-                        Some(unevaluated) => quote!(#unevaluated && #enter),
-                        None => enter,
-                    };
-                    quote!(if #condition { #call ctx.leave(child); })
-                };
-                let child = if refuses { quote!(_) } else { quote!(child) };
-                let apply = match (refuses, evaluated) {
-                    (true, Some(unevaluated)) => quote!(if #unevaluated { #apply }),
-                    _ => apply,
-                };
-                Check::always(quote! {
-                    for (key, #child) in ::intercom_runtime::json::JsonObject::members(object) {
-                        #apply
-                        #done
-                    }
-                })
-            }
-            Members::Items => {
-                let apply = if refuses {
-                    quote!(ctx.fail(value, #loc, #keyword, || format!("item {index} is not allowed: no schema that applies here covers it"));)
-                } else {
-                    let Some(call) = self.call(schema, quote!(item)) else {
-                        return Ok(None);
-                    };
-                    let enter = quote!(ctx.enter_index(index, item, #loc));
-                    let condition = match &evaluated {
-                        Some(unevaluated) => quote!(#unevaluated && #enter),
-                        None => enter,
-                    };
-                    quote!(if #condition { #call ctx.leave(item); })
-                };
-                let apply = match (refuses, evaluated) {
-                    (true, Some(unevaluated)) => quote!(if #unevaluated { #apply }),
-                    _ => apply,
-                };
-                let item = if mentions(&apply, "item") {
-                    quote!(item)
-                } else {
-                    quote!(_)
-                };
-                Check::always(quote! {
-                    for (index, #item) in ::intercom_runtime::json::JsonArray::items(items).enumerate() {
-                        #apply
-                        #done
-                    }
-                })
-            }
+        // What differs between an object's members and an array's items.
+        let (member, enter, refused) = match members {
+            Members::Properties => (
+                format_ident!("child"),
+                quote!(ctx.enter_key(key, child, #loc)),
+                quote!(ctx.fail_naming(value, #loc, #keyword, "property \"", key, "\" is not allowed: no schema that applies here declares it");),
+            ),
+            Members::Items => (
+                format_ident!("item"),
+                quote!(ctx.enter_index(index, item, #loc)),
+                quote!(ctx.fail(value, #loc, #keyword, || format!("item {index} is not allowed: no schema that applies here covers it"));),
+            ),
         };
-        Ok(match members {
-            Members::Properties => {
-                when_bound(quote!(Some(object) = value.as_object()), vec![check], true)
+        let apply = if refuses {
+            match evaluated {
+                Some(unevaluated) => quote!(if #unevaluated { #refused }),
+                None => refused,
             }
-            Members::Items => when_bound(quote!(Some(items) = value.as_array()), vec![check], true),
-        })
+        } else {
+            let Some(call) = self.call(schema, quote!(#member)) else {
+                return Ok(None);
+            };
+            let condition = match evaluated {
+                Some(unevaluated) => quote!(#unevaluated && #enter),
+                None => enter,
+            };
+            quote!(if #condition { #call ctx.leave(#member); })
+        };
+        let bound = if mentions(&apply, &member.to_string()) {
+            quote!(#member)
+        } else {
+            quote!(_)
+        };
+        let done = DONE();
+        let (binding, each) = match members {
+            Members::Properties => (
+                quote!(Some(object) = value.as_object()),
+                quote!((key, #bound) in ::intercom_runtime::json::JsonObject::members(object)),
+            ),
+            Members::Items => (
+                quote!(Some(items) = value.as_array()),
+                quote!((index, #bound) in ::intercom_runtime::json::JsonArray::items(items).enumerate()),
+            ),
+        };
+        let check = Check::always(quote! {
+            for #each {
+                #apply
+                #done
+            }
+        });
+        Ok(when_bound(binding, vec![check], true))
     }
 
     /// Whether `node`, applied in place and holding, evaluates the member:
@@ -316,8 +303,7 @@ impl Emitter<'_> {
         {
             return fallback;
         }
-        let resources = reference.dynamic.iter().map(|(resource, _)| resource.0);
-        let scope = quote!(ctx.outermost_scope(&[#(#resources),*]));
+        let scope = outermost_scope(reference);
         let constant = |evaluated: &Evaluated| match evaluated {
             Evaluated::Never => Some(false),
             Evaluated::Always => Some(true),
@@ -415,8 +401,9 @@ impl Emitter<'_> {
         {
             return Ok(names_test(&names));
         }
-        let k = k.clone();
-        let pointer = self.model.node(node).pointer.clone();
+        // The model outlives the emitter's borrow: no copy of the keywords.
+        let model = self.model;
+        let pointer = &model.node(node).pointer;
         let mut terms = Vec::new();
         match members {
             Members::Properties => {
@@ -427,7 +414,7 @@ impl Emitter<'_> {
                 terms.push(names_test(&names.collect()));
                 for (index, (pattern, _)) in k.pattern_properties.iter().enumerate() {
                     let regex =
-                        self.regex(node, index + 1, pattern, &pointer, "patternProperties")?;
+                        self.regex(node, index + 1, pattern, pointer, "patternProperties")?;
                     terms.push(Evaluated::atom(quote!(#regex.is_match(key))));
                 }
             }
@@ -528,16 +515,7 @@ impl Emitter<'_> {
                     || k.unevaluated_items.is_some()
             }
         };
-        let mut in_place: Vec<NodeId> = k.reference.iter().map(|r| r.target).collect();
-        if let Some(reference) = &k.dynamic_reference {
-            in_place.push(reference.target);
-            in_place.extend(reference.dynamic.iter().map(|(_, node)| *node));
-        }
-        in_place.extend(k.all_of.iter().chain(&k.any_of).chain(&k.one_of));
-        in_place.extend([k.if_, k.then_, k.else_].into_iter().flatten());
-        if members == Members::Properties {
-            in_place.extend(k.dependent_schemas.iter().map(|(_, child)| *child));
-        }
+        let in_place = k.annotating_subschemas(members == Members::Properties);
         let reaches = own
             || in_place
                 .into_iter()
