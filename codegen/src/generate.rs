@@ -1,5 +1,5 @@
 //! `cargo xtask codegen` as a function: `schema/` in, the source files of the
-//! generated crate out. Reading, modelling, planning and printing are the
+//! generated crates out. Reading, modelling, planning and printing are the
 //! other modules; this one strings them together, shares the emitting and
 //! printing among the cores in parts of files, and names the errors after
 //! the file they are in.
@@ -28,7 +28,8 @@ pub use crate::validators::{validators_items, validators_tokens};
 pub struct Generated {
     pub model: Model,
     pub plan: Plan,
-    /// Paths relative to the generated crate's root: `src/lib.rs`, `src/types.rs`.
+    /// Paths relative to the generated crate's root: `src/lib.rs`,
+    /// `types/src/types.rs`.
     pub files: Vec<GeneratedFile>,
 }
 
@@ -179,13 +180,25 @@ pub fn generate_with(
     Ok(Generated { model, plan, files })
 }
 
-/// The files of the generated crate, relative to its root, in the order
-/// [`Generated::files`] lists them.
-const FILES: [&str; 4] = [
+/// The files of the generated crates, relative to the root of
+/// `intercom-models`, in the order [`Generated::files`] lists them.
+///
+/// The types, the validators and the operations are crates of their own
+/// under it, so that cargo compiles them side by side: none of the three
+/// needs the validators, and the validators need none of them (on 2.16, the
+/// types and the validators each took about half of the one crate's build).
+/// `intercom-models` puts them together under the module paths a single crate
+/// would have (`types`, `validators`, `operations`), and each file of theirs
+/// reads as that module of one crate, which is how the tests compile the
+/// fixtures' code.
+const FILES: [&str; 7] = [
     "src/lib.rs",
-    "src/types.rs",
-    "src/validators.rs",
-    "src/operations.rs",
+    "types/src/lib.rs",
+    "types/src/types.rs",
+    "validators/src/lib.rs",
+    "validators/src/validators.rs",
+    "operations/src/lib.rs",
+    "operations/src/operations.rs",
 ];
 
 /// How many of the plan's types one part of `types.rs` holds. Emitting and
@@ -207,8 +220,17 @@ enum Part {
     OperationsRegistry,
     Operations(Range<usize>),
     Lib,
+    Roots(Root),
     TypesDocs,
     Types(Range<usize>),
+}
+
+/// The root of a crate under `intercom-models`, which declares its one module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Root {
+    Types,
+    Validators,
+    Operations,
 }
 
 impl Part {
@@ -216,9 +238,12 @@ impl Part {
     fn file(&self) -> usize {
         match self {
             Part::Lib => 0,
-            Part::TypesDocs | Part::Types(_) => 1,
-            Part::Validators => 2,
-            Part::OperationsRegistry | Part::Operations(_) => 3,
+            Part::Roots(Root::Types) => 1,
+            Part::TypesDocs | Part::Types(_) => 2,
+            Part::Roots(Root::Validators) => 3,
+            Part::Validators => 4,
+            Part::Roots(Root::Operations) => 5,
+            Part::OperationsRegistry | Part::Operations(_) => 6,
         }
     }
 }
@@ -230,7 +255,13 @@ impl Part {
 fn parts(model: &Model, plan: &Plan) -> Vec<Part> {
     let mut parts = vec![Part::Validators, Part::OperationsRegistry];
     parts.extend(ranges(model.operations.len(), OPERATIONS_PER_PART).map(Part::Operations));
-    parts.extend([Part::Lib, Part::TypesDocs]);
+    parts.extend([
+        Part::Lib,
+        Part::Roots(Root::Types),
+        Part::Roots(Root::Validators),
+        Part::Roots(Root::Operations),
+        Part::TypesDocs,
+    ]);
     parts.extend(ranges(plan.types.len(), TYPES_PER_PART).map(Part::Types));
     parts
 }
@@ -296,6 +327,7 @@ fn print_part(
         Part::OperationsRegistry => operations::emit_registry(model),
         Part::Operations(range) => operations::emit_modules(model, plan, range.clone()),
         Part::Lib => lib_tokens(model, plan),
+        Part::Roots(root) => root_tokens(*root),
         Part::TypesDocs => types::emit_file_docs(),
         Part::Types(range) => types::emit_types(&plan.types[range.clone()]),
     };
@@ -333,6 +365,7 @@ fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
             quote! { (#name, ::schemars::schema_for!(#ty)), }
         })
     });
+    let validate_trait = crate::validators::validate_trait(plan);
     quote! {
         //! Rust types for the Intercom REST API, one per schema in `schema/`.
         #![doc = #origin]
@@ -341,19 +374,28 @@ fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
         //! properties are kept in each struct's `extra`, unknown enum values in
         //! the enum's catch-all variant, and an absent property stays apart
         //! from a `null` one (`Option<Nullable<T>>`).
+        //!
+        //! The modules `types`, `validators` and `operations` are crates of
+        //! their own, generated with this one, so that cargo compiles them side
+        //! by side; depend on this crate, which puts them together.
         #![forbid(unsafe_code)]
 
-        pub mod operations;
-        pub mod types;
-        pub mod validators;
+        #[doc(inline)]
+        pub use ::intercom_models_operations::operations;
+        #[doc(inline)]
+        pub use ::intercom_models_types::types;
+        #[doc(inline)]
+        pub use ::intercom_models_validators::validators;
 
         pub use ::intercom_runtime::{
-            Nullable, Position, SchemaEntry, SyntaxError, Timestamp, Validate, ValidationError,
+            Nullable, Position, SchemaEntry, SyntaxError, Timestamp, ValidationError,
         };
         pub use ::intercom_runtime::operations::{Operation, ResponseError, Route};
         pub use operations::{OPERATIONS, operation, route};
         pub use types::*;
         pub use validators::{SCHEMAS, schema, schema_names, validate};
+
+        #validate_trait
 
         /// For each schema name, the JSON Schema that schemars derives from its
         /// Rust type: what the types promise, to compare with `schema/`. With
@@ -363,6 +405,38 @@ fn lib_tokens(model: &Model, plan: &Plan) -> TokenStream {
         pub fn rust_schemas() -> Vec<(&'static str, ::schemars::Schema)> {
             vec![#(#schemas)*]
         }
+    }
+}
+
+/// The root of one of the crates that `intercom-models` puts together.
+fn root_tokens(root: Root) -> TokenStream {
+    match root {
+        Root::Types => quote! {
+            //! The types of `intercom-models`, a crate of their own so that they
+            //! compile beside the validators; use them through `intercom-models`.
+            #![forbid(unsafe_code)]
+
+            pub mod types;
+        },
+        Root::Validators => quote! {
+            //! The validators of `intercom-models`, a crate of their own so that
+            //! they compile beside the types; use them through `intercom-models`.
+            #![forbid(unsafe_code)]
+
+            pub mod validators;
+        },
+        Root::Operations => quote! {
+            //! The operations of `intercom-models`, a crate of their own so that
+            //! they compile beside the validators; use them through
+            //! `intercom-models`.
+            #![forbid(unsafe_code)]
+
+            // Where the operations' modules find the types (`super::super::types`),
+            // as in one crate.
+            use ::intercom_models_types::types;
+
+            pub mod operations;
+        },
     }
 }
 

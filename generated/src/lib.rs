@@ -8,17 +8,4530 @@
 //! properties are kept in each struct's `extra`, unknown enum values in
 //! the enum's catch-all variant, and an absent property stays apart
 //! from a `null` one (`Option<Nullable<T>>`).
+//!
+//! The modules `types`, `validators` and `operations` are crates of
+//! their own, generated with this one, so that cargo compiles them side
+//! by side; depend on this crate, which puts them together.
 #![forbid(unsafe_code)]
-pub mod operations;
-pub mod types;
-pub mod validators;
+#[doc(inline)]
+pub use ::intercom_models_operations::operations;
+#[doc(inline)]
+pub use ::intercom_models_types::types;
+#[doc(inline)]
+pub use ::intercom_models_validators::validators;
 pub use ::intercom_runtime::{
-    Nullable, Position, SchemaEntry, SyntaxError, Timestamp, Validate, ValidationError,
+    Nullable, Position, SchemaEntry, SyntaxError, Timestamp, ValidationError,
 };
 pub use ::intercom_runtime::operations::{Operation, ResponseError, Route};
 pub use operations::{OPERATIONS, operation, route};
 pub use types::*;
 pub use validators::{SCHEMAS, schema, schema_names, validate};
+/// Validation against the schema a type was generated from, for every
+/// struct and enum: `Ticket::validate(&value)`.
+pub trait Validate {
+    /// The schema's name in `schema/`.
+    const SCHEMA: &'static str;
+    /// Every error of a parsed payload.
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError>;
+    /// The verdict alone, stopping at the first error.
+    fn is_valid(value: &::serde_json::Value) -> bool;
+    /// Every error of a payload given as bytes, each with its line and column.
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError>;
+}
+impl Validate for types::ActivityLog {
+    const SCHEMA: &'static str = "activity_log";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_activity_log(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_activity_log(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_activity_log(bytes)
+    }
+}
+impl Validate for types::ActivityLogEventTypeList {
+    const SCHEMA: &'static str = "activity_log_event_type_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_activity_log_event_type_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_activity_log_event_type_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_activity_log_event_type_list(bytes)
+    }
+}
+impl Validate for types::ActivityLogList {
+    const SCHEMA: &'static str = "activity_log_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_activity_log_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_activity_log_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_activity_log_list(bytes)
+    }
+}
+impl Validate for types::ActivityLogMetadata {
+    const SCHEMA: &'static str = "activity_log_metadata";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_activity_log_metadata(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_activity_log_metadata(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_activity_log_metadata(bytes)
+    }
+}
+impl Validate for types::AddressableList {
+    const SCHEMA: &'static str = "addressable_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_addressable_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_addressable_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_addressable_list(bytes)
+    }
+}
+impl Validate for types::Admin {
+    const SCHEMA: &'static str = "admin";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_admin(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_admin(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_admin(bytes)
+    }
+}
+impl Validate for types::AdminList {
+    const SCHEMA: &'static str = "admin_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_admin_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_admin_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_admin_list(bytes)
+    }
+}
+impl Validate for types::AdminPriorityLevel {
+    const SCHEMA: &'static str = "admin_priority_level";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_admin_priority_level(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_admin_priority_level(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_admin_priority_level(bytes)
+    }
+}
+impl Validate for types::AdminReplyConversationRequest {
+    const SCHEMA: &'static str = "admin_reply_conversation_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_admin_reply_conversation_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_admin_reply_conversation_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_admin_reply_conversation_request(bytes)
+    }
+}
+impl Validate for types::AdminReplyTicketRequest {
+    const SCHEMA: &'static str = "admin_reply_ticket_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_admin_reply_ticket_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_admin_reply_ticket_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_admin_reply_ticket_request(bytes)
+    }
+}
+impl Validate for types::AdminWithApp {
+    const SCHEMA: &'static str = "admin_with_app";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_admin_with_app(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_admin_with_app(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_admin_with_app(bytes)
+    }
+}
+impl Validate for types::AiAgent {
+    const SCHEMA: &'static str = "ai_agent";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ai_agent(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ai_agent(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ai_agent(bytes)
+    }
+}
+impl Validate for types::AiCallResponse {
+    const SCHEMA: &'static str = "ai_call_response";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ai_call_response(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ai_call_response(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ai_call_response(bytes)
+    }
+}
+impl Validate for types::App {
+    const SCHEMA: &'static str = "app";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_app(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_app(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_app(bytes)
+    }
+}
+impl Validate for types::Article {
+    const SCHEMA: &'static str = "article";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_article(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_article(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_article(bytes)
+    }
+}
+impl Validate for types::ArticleContent {
+    const SCHEMA: &'static str = "article_content";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_article_content(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_article_content(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_article_content(bytes)
+    }
+}
+impl Validate for types::ArticleList {
+    const SCHEMA: &'static str = "article_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_article_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_article_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_article_list(bytes)
+    }
+}
+impl Validate for types::ArticleListItem {
+    const SCHEMA: &'static str = "article_list_item";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_article_list_item(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_article_list_item(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_article_list_item(bytes)
+    }
+}
+impl Validate for types::ArticleSearchHighlights {
+    const SCHEMA: &'static str = "article_search_highlights";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_article_search_highlights(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_article_search_highlights(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_article_search_highlights(bytes)
+    }
+}
+impl Validate for types::ArticleSearchResponse {
+    const SCHEMA: &'static str = "article_search_response";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_article_search_response(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_article_search_response(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_article_search_response(bytes)
+    }
+}
+impl Validate for types::ArticleStatistics {
+    const SCHEMA: &'static str = "article_statistics";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_article_statistics(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_article_statistics(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_article_statistics(bytes)
+    }
+}
+impl Validate for types::ArticleTranslatedContent {
+    const SCHEMA: &'static str = "article_translated_content";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_article_translated_content(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_article_translated_content(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_article_translated_content(bytes)
+    }
+}
+impl Validate for types::ArticleVersion {
+    const SCHEMA: &'static str = "article_version";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_article_version(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_article_version(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_article_version(bytes)
+    }
+}
+impl Validate for types::ArticleVersionList {
+    const SCHEMA: &'static str = "article_version_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_article_version_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_article_version_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_article_version_list(bytes)
+    }
+}
+impl Validate for types::ArticleVersionSummary {
+    const SCHEMA: &'static str = "article_version_summary";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_article_version_summary(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_article_version_summary(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_article_version_summary(bytes)
+    }
+}
+impl Validate for types::AssignConversationRequest {
+    const SCHEMA: &'static str = "assign_conversation_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_assign_conversation_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_assign_conversation_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_assign_conversation_request(bytes)
+    }
+}
+impl Validate for types::AttachContactToACompanyRequest {
+    const SCHEMA: &'static str = "attach_contact_to_a_company_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_attach_contact_to_a_company_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_attach_contact_to_a_company_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_attach_contact_to_a_company_request(bytes)
+    }
+}
+impl Validate for types::AttachContactToConversationRequest {
+    const SCHEMA: &'static str = "attach_contact_to_conversation_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_attach_contact_to_conversation_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_attach_contact_to_conversation_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_attach_contact_to_conversation_request(bytes)
+    }
+}
+impl Validate for types::AttachSubscriptionTypeToContactRequest {
+    const SCHEMA: &'static str = "attach_subscription_type_to_contact_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_attach_subscription_type_to_contact_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_attach_subscription_type_to_contact_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_attach_subscription_type_to_contact_request(bytes)
+    }
+}
+impl Validate for types::AttachTagToArticleRequest {
+    const SCHEMA: &'static str = "attach_tag_to_article_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_attach_tag_to_article_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_attach_tag_to_article_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_attach_tag_to_article_request(bytes)
+    }
+}
+impl Validate for types::AttachTagToContactRequest {
+    const SCHEMA: &'static str = "attach_tag_to_contact_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_attach_tag_to_contact_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_attach_tag_to_contact_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_attach_tag_to_contact_request(bytes)
+    }
+}
+impl Validate for types::AttachTagToContentSnippetRequest {
+    const SCHEMA: &'static str = "attach_tag_to_content_snippet_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_attach_tag_to_content_snippet_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_attach_tag_to_content_snippet_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_attach_tag_to_content_snippet_request(bytes)
+    }
+}
+impl Validate for types::AttachTagToConversationRequest {
+    const SCHEMA: &'static str = "attach_tag_to_conversation_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_attach_tag_to_conversation_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_attach_tag_to_conversation_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_attach_tag_to_conversation_request(bytes)
+    }
+}
+impl Validate for types::AttachTagToInternalArticleRequest {
+    const SCHEMA: &'static str = "attach_tag_to_internal_article_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_attach_tag_to_internal_article_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_attach_tag_to_internal_article_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_attach_tag_to_internal_article_request(bytes)
+    }
+}
+impl Validate for types::AttachTagToTicketRequest {
+    const SCHEMA: &'static str = "attach_tag_to_ticket_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_attach_tag_to_ticket_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_attach_tag_to_ticket_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_attach_tag_to_ticket_request(bytes)
+    }
+}
+impl Validate for types::Audience {
+    const SCHEMA: &'static str = "audience";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_audience(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_audience(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_audience(bytes)
+    }
+}
+impl Validate for types::AudienceList {
+    const SCHEMA: &'static str = "audience_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_audience_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_audience_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_audience_list(bytes)
+    }
+}
+impl Validate for types::AwayStatusReason {
+    const SCHEMA: &'static str = "away_status_reason";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_away_status_reason(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_away_status_reason(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_away_status_reason(bytes)
+    }
+}
+impl Validate for types::AwayStatusReasonList {
+    const SCHEMA: &'static str = "away_status_reason_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_away_status_reason_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_away_status_reason_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_away_status_reason_list(bytes)
+    }
+}
+impl Validate for types::Banner {
+    const SCHEMA: &'static str = "banner";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_banner(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_banner(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_banner(bytes)
+    }
+}
+impl Validate for types::BannerDismiss {
+    const SCHEMA: &'static str = "banner_dismiss";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_banner_dismiss(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_banner_dismiss(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_banner_dismiss(bytes)
+    }
+}
+impl Validate for types::BannerList {
+    const SCHEMA: &'static str = "banner_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_banner_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_banner_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_banner_list(bytes)
+    }
+}
+impl Validate for types::Brand {
+    const SCHEMA: &'static str = "brand";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_brand(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_brand(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_brand(bytes)
+    }
+}
+impl Validate for types::BrandList {
+    const SCHEMA: &'static str = "brand_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_brand_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_brand_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_brand_list(bytes)
+    }
+}
+impl Validate for types::Call {
+    const SCHEMA: &'static str = "call";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_call(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_call(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_call(bytes)
+    }
+}
+impl Validate for types::CallList {
+    const SCHEMA: &'static str = "call_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_call_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_call_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_call_list(bytes)
+    }
+}
+impl Validate for types::ChangeTicketTypeRequest {
+    const SCHEMA: &'static str = "change_ticket_type_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_change_ticket_type_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_change_ticket_type_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_change_ticket_type_request(bytes)
+    }
+}
+impl Validate for types::CloseConversationRequest {
+    const SCHEMA: &'static str = "close_conversation_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_close_conversation_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_close_conversation_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_close_conversation_request(bytes)
+    }
+}
+impl Validate for types::Collection {
+    const SCHEMA: &'static str = "collection";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_collection(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_collection(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_collection(bytes)
+    }
+}
+impl Validate for types::CollectionList {
+    const SCHEMA: &'static str = "collection_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_collection_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_collection_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_collection_list(bytes)
+    }
+}
+impl Validate for types::Company {
+    const SCHEMA: &'static str = "company";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_company(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_company(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_company(bytes)
+    }
+}
+impl Validate for types::CompanyAttachedContacts {
+    const SCHEMA: &'static str = "company_attached_contacts";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_company_attached_contacts(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_company_attached_contacts(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_company_attached_contacts(bytes)
+    }
+}
+impl Validate for types::CompanyAttachedSegments {
+    const SCHEMA: &'static str = "company_attached_segments";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_company_attached_segments(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_company_attached_segments(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_company_attached_segments(bytes)
+    }
+}
+impl Validate for types::CompanyData {
+    const SCHEMA: &'static str = "company_data";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_company_data(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_company_data(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_company_data(bytes)
+    }
+}
+impl Validate for types::CompanyList {
+    const SCHEMA: &'static str = "company_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_company_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_company_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_company_list(bytes)
+    }
+}
+impl Validate for types::CompanyNote {
+    const SCHEMA: &'static str = "company_note";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_company_note(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_company_note(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_company_note(bytes)
+    }
+}
+impl Validate for types::CompanyScroll {
+    const SCHEMA: &'static str = "company_scroll";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_company_scroll(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_company_scroll(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_company_scroll(bytes)
+    }
+}
+impl Validate for types::Contact {
+    const SCHEMA: &'static str = "contact";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact(bytes)
+    }
+}
+impl Validate for types::ContactArchived {
+    const SCHEMA: &'static str = "contact_archived";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_archived(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_archived(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_archived(bytes)
+    }
+}
+impl Validate for types::ContactAttachedCompanies {
+    const SCHEMA: &'static str = "contact_attached_companies";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_attached_companies(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_attached_companies(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_attached_companies(bytes)
+    }
+}
+impl Validate for types::ContactBlocked {
+    const SCHEMA: &'static str = "contact_blocked";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_blocked(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_blocked(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_blocked(bytes)
+    }
+}
+impl Validate for types::ContactCompanies {
+    const SCHEMA: &'static str = "contact_companies";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_companies(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_companies(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_companies(bytes)
+    }
+}
+impl Validate for types::ContactDeleted {
+    const SCHEMA: &'static str = "contact_deleted";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_deleted(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_deleted(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_deleted(bytes)
+    }
+}
+impl Validate for types::ContactList {
+    const SCHEMA: &'static str = "contact_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_list(bytes)
+    }
+}
+impl Validate for types::ContactLocation {
+    const SCHEMA: &'static str = "contact_location";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_location(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_location(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_location(bytes)
+    }
+}
+impl Validate for types::ContactNotes {
+    const SCHEMA: &'static str = "contact_notes";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_notes(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_notes(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_notes(bytes)
+    }
+}
+impl Validate for types::ContactReference {
+    const SCHEMA: &'static str = "contact_reference";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_reference(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_reference(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_reference(bytes)
+    }
+}
+impl Validate for types::ContactReplyBaseRequest {
+    const SCHEMA: &'static str = "contact_reply_base_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_reply_base_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_reply_base_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_reply_base_request(bytes)
+    }
+}
+impl Validate for types::ContactReplyConversationRequest {
+    const SCHEMA: &'static str = "contact_reply_conversation_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_reply_conversation_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_reply_conversation_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_reply_conversation_request(bytes)
+    }
+}
+impl Validate for types::ContactReplyEmailRequest {
+    const SCHEMA: &'static str = "contact_reply_email_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_reply_email_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_reply_email_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_reply_email_request(bytes)
+    }
+}
+impl Validate for types::ContactReplyIntercomUserIdRequest {
+    const SCHEMA: &'static str = "contact_reply_intercom_user_id_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_reply_intercom_user_id_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_reply_intercom_user_id_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_reply_intercom_user_id_request(bytes)
+    }
+}
+impl Validate for types::ContactReplyTicketEmailRequest {
+    const SCHEMA: &'static str = "contact_reply_ticket_email_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_reply_ticket_email_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_reply_ticket_email_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_reply_ticket_email_request(bytes)
+    }
+}
+impl Validate for types::ContactReplyTicketIntercomUserIdRequest {
+    const SCHEMA: &'static str = "contact_reply_ticket_intercom_user_id_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_reply_ticket_intercom_user_id_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_reply_ticket_intercom_user_id_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_reply_ticket_intercom_user_id_request(bytes)
+    }
+}
+impl Validate for types::ContactReplyTicketRequest {
+    const SCHEMA: &'static str = "contact_reply_ticket_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_reply_ticket_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_reply_ticket_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_reply_ticket_request(bytes)
+    }
+}
+impl Validate for types::ContactReplyTicketUserIdRequest {
+    const SCHEMA: &'static str = "contact_reply_ticket_user_id_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_reply_ticket_user_id_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_reply_ticket_user_id_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_reply_ticket_user_id_request(bytes)
+    }
+}
+impl Validate for types::ContactReplyUserIdRequest {
+    const SCHEMA: &'static str = "contact_reply_user_id_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_reply_user_id_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_reply_user_id_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_reply_user_id_request(bytes)
+    }
+}
+impl Validate for types::ContactSearchRequest {
+    const SCHEMA: &'static str = "contact_search_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_search_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_search_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_search_request(bytes)
+    }
+}
+impl Validate for types::ContactSegments {
+    const SCHEMA: &'static str = "contact_segments";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_segments(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_segments(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_segments(bytes)
+    }
+}
+impl Validate for types::ContactSocialProfiles {
+    const SCHEMA: &'static str = "contact_social_profiles";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_social_profiles(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_social_profiles(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_social_profiles(bytes)
+    }
+}
+impl Validate for types::ContactSubscriptionTypes {
+    const SCHEMA: &'static str = "contact_subscription_types";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_subscription_types(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_subscription_types(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_subscription_types(bytes)
+    }
+}
+impl Validate for types::ContactTags {
+    const SCHEMA: &'static str = "contact_tags";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_tags(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_tags(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_tags(bytes)
+    }
+}
+impl Validate for types::ContactUnarchived {
+    const SCHEMA: &'static str = "contact_unarchived";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_contact_unarchived(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_contact_unarchived(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_contact_unarchived(bytes)
+    }
+}
+impl Validate for types::ContentBulkActionRequest {
+    const SCHEMA: &'static str = "content_bulk_action_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_content_bulk_action_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_content_bulk_action_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_content_bulk_action_request(bytes)
+    }
+}
+impl Validate for types::ContentBulkActionResponse {
+    const SCHEMA: &'static str = "content_bulk_action_response";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_content_bulk_action_response(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_content_bulk_action_response(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_content_bulk_action_response(bytes)
+    }
+}
+impl Validate for types::ContentImportSource {
+    const SCHEMA: &'static str = "content_import_source";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_content_import_source(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_content_import_source(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_content_import_source(bytes)
+    }
+}
+impl Validate for types::ContentImportSourcesList {
+    const SCHEMA: &'static str = "content_import_sources_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_content_import_sources_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_content_import_sources_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_content_import_sources_list(bytes)
+    }
+}
+impl Validate for types::ContentSearchArticleContentItem {
+    const SCHEMA: &'static str = "content_search_article_content_item";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_content_search_article_content_item(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_content_search_article_content_item(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_content_search_article_content_item(bytes)
+    }
+}
+impl Validate for types::ContentSearchArticleItem {
+    const SCHEMA: &'static str = "content_search_article_item";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_content_search_article_item(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_content_search_article_item(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_content_search_article_item(bytes)
+    }
+}
+impl Validate for types::ContentSearchDefaultItem {
+    const SCHEMA: &'static str = "content_search_default_item";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_content_search_default_item(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_content_search_default_item(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_content_search_default_item(bytes)
+    }
+}
+impl Validate for types::ContentSearchResponse {
+    const SCHEMA: &'static str = "content_search_response";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_content_search_response(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_content_search_response(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_content_search_response(bytes)
+    }
+}
+impl Validate for types::ContentSearchResult {
+    const SCHEMA: &'static str = "content_search_result";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_content_search_result(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_content_search_result(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_content_search_result(bytes)
+    }
+}
+impl Validate for types::ContentSnippet {
+    const SCHEMA: &'static str = "content_snippet";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_content_snippet(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_content_snippet(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_content_snippet(bytes)
+    }
+}
+impl Validate for types::ContentSnippetCreateRequest {
+    const SCHEMA: &'static str = "content_snippet_create_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_content_snippet_create_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_content_snippet_create_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_content_snippet_create_request(bytes)
+    }
+}
+impl Validate for types::ContentSnippetList {
+    const SCHEMA: &'static str = "content_snippet_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_content_snippet_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_content_snippet_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_content_snippet_list(bytes)
+    }
+}
+impl Validate for types::ContentSnippetUpdateRequest {
+    const SCHEMA: &'static str = "content_snippet_update_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_content_snippet_update_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_content_snippet_update_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_content_snippet_update_request(bytes)
+    }
+}
+impl Validate for types::ContentSource {
+    const SCHEMA: &'static str = "content_source";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_content_source(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_content_source(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_content_source(bytes)
+    }
+}
+impl Validate for types::ContentSourcesList {
+    const SCHEMA: &'static str = "content_sources_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_content_sources_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_content_sources_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_content_sources_list(bytes)
+    }
+}
+impl Validate for types::Conversation {
+    const SCHEMA: &'static str = "conversation";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation(bytes)
+    }
+}
+impl Validate for types::ConversationAttachmentFiles {
+    const SCHEMA: &'static str = "conversation_attachment_files";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_attachment_files(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_attachment_files(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_attachment_files(bytes)
+    }
+}
+impl Validate for types::ConversationAttribute {
+    const SCHEMA: &'static str = "conversation_attribute";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_attribute(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_attribute(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_attribute(bytes)
+    }
+}
+impl Validate for types::ConversationAttributeBase {
+    const SCHEMA: &'static str = "conversation_attribute_base";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_attribute_base(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_attribute_base(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_attribute_base(bytes)
+    }
+}
+impl Validate for types::ConversationAttributeBooleanType {
+    const SCHEMA: &'static str = "conversation_attribute_boolean_type";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_attribute_boolean_type(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_attribute_boolean_type(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_attribute_boolean_type(bytes)
+    }
+}
+impl Validate for types::ConversationAttributeDatetimeType {
+    const SCHEMA: &'static str = "conversation_attribute_datetime_type";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_attribute_datetime_type(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_attribute_datetime_type(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_attribute_datetime_type(bytes)
+    }
+}
+impl Validate for types::ConversationAttributeDecimalType {
+    const SCHEMA: &'static str = "conversation_attribute_decimal_type";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_attribute_decimal_type(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_attribute_decimal_type(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_attribute_decimal_type(bytes)
+    }
+}
+impl Validate for types::ConversationAttributeFilesType {
+    const SCHEMA: &'static str = "conversation_attribute_files_type";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_attribute_files_type(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_attribute_files_type(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_attribute_files_type(bytes)
+    }
+}
+impl Validate for types::ConversationAttributeIntegerType {
+    const SCHEMA: &'static str = "conversation_attribute_integer_type";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_attribute_integer_type(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_attribute_integer_type(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_attribute_integer_type(bytes)
+    }
+}
+impl Validate for types::ConversationAttributeList {
+    const SCHEMA: &'static str = "conversation_attribute_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_attribute_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_attribute_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_attribute_list(bytes)
+    }
+}
+impl Validate for types::ConversationAttributeListType {
+    const SCHEMA: &'static str = "conversation_attribute_list_type";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_attribute_list_type(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_attribute_list_type(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_attribute_list_type(bytes)
+    }
+}
+impl Validate for types::ConversationAttributeOption {
+    const SCHEMA: &'static str = "conversation_attribute_option";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_attribute_option(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_attribute_option(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_attribute_option(bytes)
+    }
+}
+impl Validate for types::ConversationAttributeRelationshipType {
+    const SCHEMA: &'static str = "conversation_attribute_relationship_type";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_attribute_relationship_type(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_attribute_relationship_type(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_attribute_relationship_type(bytes)
+    }
+}
+impl Validate for types::ConversationAttributeStringType {
+    const SCHEMA: &'static str = "conversation_attribute_string_type";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_attribute_string_type(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_attribute_string_type(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_attribute_string_type(bytes)
+    }
+}
+impl Validate for types::ConversationAttributeUpdatedByAdmin {
+    const SCHEMA: &'static str = "conversation_attribute_updated_by_admin";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_attribute_updated_by_admin(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_attribute_updated_by_admin(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_attribute_updated_by_admin(bytes)
+    }
+}
+impl Validate for types::ConversationAttributeUpdatedByUser {
+    const SCHEMA: &'static str = "conversation_attribute_updated_by_user";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_attribute_updated_by_user(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_attribute_updated_by_user(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_attribute_updated_by_user(bytes)
+    }
+}
+impl Validate for types::ConversationAttributeUpdatedByWorkflow {
+    const SCHEMA: &'static str = "conversation_attribute_updated_by_workflow";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_attribute_updated_by_workflow(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_attribute_updated_by_workflow(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_attribute_updated_by_workflow(bytes)
+    }
+}
+impl Validate for types::ConversationChannel {
+    const SCHEMA: &'static str = "conversation_channel";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_channel(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_channel(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_channel(bytes)
+    }
+}
+impl Validate for types::ConversationContacts {
+    const SCHEMA: &'static str = "conversation_contacts";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_contacts(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_contacts(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_contacts(bytes)
+    }
+}
+impl Validate for types::ConversationDeleted {
+    const SCHEMA: &'static str = "conversation_deleted";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_deleted(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_deleted(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_deleted(bytes)
+    }
+}
+impl Validate for types::ConversationExternalReference {
+    const SCHEMA: &'static str = "conversation_external_reference";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_external_reference(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_external_reference(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_external_reference(bytes)
+    }
+}
+impl Validate for types::ConversationFirstContactReply {
+    const SCHEMA: &'static str = "conversation_first_contact_reply";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_first_contact_reply(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_first_contact_reply(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_first_contact_reply(bytes)
+    }
+}
+impl Validate for types::ConversationList {
+    const SCHEMA: &'static str = "conversation_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_list(bytes)
+    }
+}
+impl Validate for types::ConversationListItem {
+    const SCHEMA: &'static str = "conversation_list_item";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_list_item(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_list_item(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_list_item(bytes)
+    }
+}
+impl Validate for types::ConversationMonitorEvaluation {
+    const SCHEMA: &'static str = "conversation_monitor_evaluation";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_monitor_evaluation(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_monitor_evaluation(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_monitor_evaluation(bytes)
+    }
+}
+impl Validate for types::ConversationPart {
+    const SCHEMA: &'static str = "conversation_part";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_part(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_part(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_part(bytes)
+    }
+}
+impl Validate for types::ConversationPartAuthor {
+    const SCHEMA: &'static str = "conversation_part_author";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_part_author(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_part_author(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_part_author(bytes)
+    }
+}
+impl Validate for types::ConversationPartMetadata {
+    const SCHEMA: &'static str = "conversation_part_metadata";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_part_metadata(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_part_metadata(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_part_metadata(bytes)
+    }
+}
+impl Validate for types::ConversationParts {
+    const SCHEMA: &'static str = "conversation_parts";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_parts(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_parts(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_parts(bytes)
+    }
+}
+impl Validate for types::ConversationRating {
+    const SCHEMA: &'static str = "conversation_rating";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_rating(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_rating(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_rating(bytes)
+    }
+}
+impl Validate for types::ConversationResponseTime {
+    const SCHEMA: &'static str = "conversation_response_time";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_response_time(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_response_time(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_response_time(bytes)
+    }
+}
+impl Validate for types::ConversationScorecard {
+    const SCHEMA: &'static str = "conversation_scorecard";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_scorecard(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_scorecard(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_scorecard(bytes)
+    }
+}
+impl Validate for types::ConversationScorecardEvaluator {
+    const SCHEMA: &'static str = "conversation_scorecard_evaluator";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_scorecard_evaluator(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_scorecard_evaluator(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_scorecard_evaluator(bytes)
+    }
+}
+impl Validate for types::ConversationScorecardEvaluatorResult {
+    const SCHEMA: &'static str = "conversation_scorecard_evaluator_result";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_scorecard_evaluator_result(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_scorecard_evaluator_result(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_scorecard_evaluator_result(bytes)
+    }
+}
+impl Validate for types::ConversationScorecardReviewedTeammate {
+    const SCHEMA: &'static str = "conversation_scorecard_reviewed_teammate";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_scorecard_reviewed_teammate(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_scorecard_reviewed_teammate(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_scorecard_reviewed_teammate(bytes)
+    }
+}
+impl Validate for types::ConversationSource {
+    const SCHEMA: &'static str = "conversation_source";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_source(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_source(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_source(bytes)
+    }
+}
+impl Validate for types::ConversationSourceAuthor {
+    const SCHEMA: &'static str = "conversation_source_author";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_source_author(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_source_author(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_source_author(bytes)
+    }
+}
+impl Validate for types::ConversationStatistics {
+    const SCHEMA: &'static str = "conversation_statistics";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_statistics(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_statistics(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_statistics(bytes)
+    }
+}
+impl Validate for types::ConversationTeammates {
+    const SCHEMA: &'static str = "conversation_teammates";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_conversation_teammates(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_conversation_teammates(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_conversation_teammates(bytes)
+    }
+}
+impl Validate for types::ConvertConversationToTicketRequest {
+    const SCHEMA: &'static str = "convert_conversation_to_ticket_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_convert_conversation_to_ticket_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_convert_conversation_to_ticket_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_convert_conversation_to_ticket_request(bytes)
+    }
+}
+impl Validate for types::ConvertVisitorRequest {
+    const SCHEMA: &'static str = "convert_visitor_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_convert_visitor_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_convert_visitor_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_convert_visitor_request(bytes)
+    }
+}
+impl Validate for types::CreateArticleRequest {
+    const SCHEMA: &'static str = "create_article_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_article_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_article_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_article_request(bytes)
+    }
+}
+impl Validate for types::CreateAudienceRequest {
+    const SCHEMA: &'static str = "create_audience_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_audience_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_audience_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_audience_request(bytes)
+    }
+}
+impl Validate for types::CreateCollectionRequest {
+    const SCHEMA: &'static str = "create_collection_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_collection_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_collection_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_collection_request(bytes)
+    }
+}
+impl Validate for types::CreateCompanyNoteRequest {
+    const SCHEMA: &'static str = "create_company_note_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_company_note_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_company_note_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_company_note_request(bytes)
+    }
+}
+impl Validate for types::CreateContactRequest {
+    const SCHEMA: &'static str = "create_contact_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_contact_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_contact_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_contact_request(bytes)
+    }
+}
+impl Validate for types::CreateContactResponse200 {
+    const SCHEMA: &'static str = "create_contact_response_200";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_contact_response200(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_contact_response200(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_contact_response200(bytes)
+    }
+}
+impl Validate for types::CreateContentImportSourceRequest {
+    const SCHEMA: &'static str = "create_content_import_source_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_content_import_source_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_content_import_source_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_content_import_source_request(bytes)
+    }
+}
+impl Validate for types::CreateConversationAttributeBooleanRequest {
+    const SCHEMA: &'static str = "create_conversation_attribute_boolean_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_conversation_attribute_boolean_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_conversation_attribute_boolean_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_conversation_attribute_boolean_request(bytes)
+    }
+}
+impl Validate for types::CreateConversationAttributeDatetimeRequest {
+    const SCHEMA: &'static str = "create_conversation_attribute_datetime_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_conversation_attribute_datetime_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_conversation_attribute_datetime_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_conversation_attribute_datetime_request(bytes)
+    }
+}
+impl Validate for types::CreateConversationAttributeDecimalRequest {
+    const SCHEMA: &'static str = "create_conversation_attribute_decimal_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_conversation_attribute_decimal_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_conversation_attribute_decimal_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_conversation_attribute_decimal_request(bytes)
+    }
+}
+impl Validate for types::CreateConversationAttributeFilesRequest {
+    const SCHEMA: &'static str = "create_conversation_attribute_files_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_conversation_attribute_files_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_conversation_attribute_files_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_conversation_attribute_files_request(bytes)
+    }
+}
+impl Validate for types::CreateConversationAttributeIntegerRequest {
+    const SCHEMA: &'static str = "create_conversation_attribute_integer_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_conversation_attribute_integer_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_conversation_attribute_integer_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_conversation_attribute_integer_request(bytes)
+    }
+}
+impl Validate for types::CreateConversationAttributeListRequest {
+    const SCHEMA: &'static str = "create_conversation_attribute_list_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_conversation_attribute_list_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_conversation_attribute_list_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_conversation_attribute_list_request(bytes)
+    }
+}
+impl Validate for types::CreateConversationAttributeOptionRequest {
+    const SCHEMA: &'static str = "create_conversation_attribute_option_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_conversation_attribute_option_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_conversation_attribute_option_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_conversation_attribute_option_request(bytes)
+    }
+}
+impl Validate for types::CreateConversationAttributeRelationshipRequest {
+    const SCHEMA: &'static str = "create_conversation_attribute_relationship_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_conversation_attribute_relationship_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_conversation_attribute_relationship_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_conversation_attribute_relationship_request(
+            bytes,
+        )
+    }
+}
+impl Validate for types::CreateConversationAttributeRequest {
+    const SCHEMA: &'static str = "create_conversation_attribute_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_conversation_attribute_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_conversation_attribute_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_conversation_attribute_request(bytes)
+    }
+}
+impl Validate for types::CreateConversationAttributeRequestBase {
+    const SCHEMA: &'static str = "create_conversation_attribute_request_base";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_conversation_attribute_request_base(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_conversation_attribute_request_base(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_conversation_attribute_request_base(bytes)
+    }
+}
+impl Validate for types::CreateConversationAttributeStringRequest {
+    const SCHEMA: &'static str = "create_conversation_attribute_string_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_conversation_attribute_string_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_conversation_attribute_string_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_conversation_attribute_string_request(bytes)
+    }
+}
+impl Validate for types::CreateConversationRequest {
+    const SCHEMA: &'static str = "create_conversation_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_conversation_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_conversation_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_conversation_request(bytes)
+    }
+}
+impl Validate for types::CreateDataAttributeRequest {
+    const SCHEMA: &'static str = "create_data_attribute_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_data_attribute_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_data_attribute_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_data_attribute_request(bytes)
+    }
+}
+impl Validate for types::CreateDataConnectorRequest {
+    const SCHEMA: &'static str = "create_data_connector_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_data_connector_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_data_connector_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_data_connector_request(bytes)
+    }
+}
+impl Validate for types::CreateDataEventRequest {
+    const SCHEMA: &'static str = "create_data_event_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_data_event_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_data_event_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_data_event_request(bytes)
+    }
+}
+impl Validate for types::CreateDataEventSummariesRequest {
+    const SCHEMA: &'static str = "create_data_event_summaries_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_data_event_summaries_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_data_event_summaries_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_data_event_summaries_request(bytes)
+    }
+}
+impl Validate for types::CreateDataExportsRequest {
+    const SCHEMA: &'static str = "create_data_exports_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_data_exports_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_data_exports_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_data_exports_request(bytes)
+    }
+}
+impl Validate for types::CreateExternalPageRequest {
+    const SCHEMA: &'static str = "create_external_page_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_external_page_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_external_page_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_external_page_request(bytes)
+    }
+}
+impl Validate for types::CreateHelpCenterRedirectRequest {
+    const SCHEMA: &'static str = "create_help_center_redirect_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_help_center_redirect_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_help_center_redirect_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_help_center_redirect_request(bytes)
+    }
+}
+impl Validate for types::CreateInternalArticleRequest {
+    const SCHEMA: &'static str = "create_internal_article_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_internal_article_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_internal_article_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_internal_article_request(bytes)
+    }
+}
+impl Validate for types::CreateMessageRequest {
+    const SCHEMA: &'static str = "create_message_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_message_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_message_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_message_request(bytes)
+    }
+}
+impl Validate for types::CreateNoteRequest {
+    const SCHEMA: &'static str = "create_note_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_note_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_note_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_note_request(bytes)
+    }
+}
+impl Validate for types::CreateOfficeHoursExceptionRequest {
+    const SCHEMA: &'static str = "create_office_hours_exception_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_office_hours_exception_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_office_hours_exception_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_office_hours_exception_request(bytes)
+    }
+}
+impl Validate for types::CreateOfficeHoursScheduleRequest {
+    const SCHEMA: &'static str = "create_office_hours_schedule_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_office_hours_schedule_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_office_hours_schedule_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_office_hours_schedule_request(bytes)
+    }
+}
+impl Validate for types::CreateOrUpdateCompanyRequest {
+    const SCHEMA: &'static str = "create_or_update_company_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_or_update_company_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_or_update_company_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_or_update_company_request(bytes)
+    }
+}
+impl Validate for types::CreateOrUpdateCustomObjectInstanceRequest {
+    const SCHEMA: &'static str = "create_or_update_custom_object_instance_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_or_update_custom_object_instance_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_or_update_custom_object_instance_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_or_update_custom_object_instance_request(bytes)
+    }
+}
+impl Validate for types::CreateOrUpdateTagRequest {
+    const SCHEMA: &'static str = "create_or_update_tag_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_or_update_tag_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_or_update_tag_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_or_update_tag_request(bytes)
+    }
+}
+impl Validate for types::CreatePhoneSwitchRequest {
+    const SCHEMA: &'static str = "create_phone_switch_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_phone_switch_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_phone_switch_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_phone_switch_request(bytes)
+    }
+}
+impl Validate for types::CreateTagRequest {
+    const SCHEMA: &'static str = "create_tag_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_tag_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_tag_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_tag_request(bytes)
+    }
+}
+impl Validate for types::CreateTicketReplyWithCommentRequest {
+    const SCHEMA: &'static str = "create_ticket_reply_with_comment_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_ticket_reply_with_comment_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_ticket_reply_with_comment_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_ticket_reply_with_comment_request(bytes)
+    }
+}
+impl Validate for types::CreateTicketRequest {
+    const SCHEMA: &'static str = "create_ticket_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_ticket_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_ticket_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_ticket_request(bytes)
+    }
+}
+impl Validate for types::CreateTicketRequestBody {
+    const SCHEMA: &'static str = "create_ticket_request_body";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_ticket_request_body(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_ticket_request_body(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_ticket_request_body(bytes)
+    }
+}
+impl Validate for types::CreateTicketTypeAttributeRequest {
+    const SCHEMA: &'static str = "create_ticket_type_attribute_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_ticket_type_attribute_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_ticket_type_attribute_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_ticket_type_attribute_request(bytes)
+    }
+}
+impl Validate for types::CreateTicketTypeRequest {
+    const SCHEMA: &'static str = "create_ticket_type_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_create_ticket_type_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_create_ticket_type_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_create_ticket_type_request(bytes)
+    }
+}
+impl Validate for types::CursorPages {
+    const SCHEMA: &'static str = "cursor_pages";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_cursor_pages(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_cursor_pages(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_cursor_pages(bytes)
+    }
+}
+impl Validate for types::CustomActionFinished {
+    const SCHEMA: &'static str = "custom_action_finished";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_custom_action_finished(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_custom_action_finished(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_custom_action_finished(bytes)
+    }
+}
+impl Validate for types::CustomActionStarted {
+    const SCHEMA: &'static str = "custom_action_started";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_custom_action_started(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_custom_action_started(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_custom_action_started(bytes)
+    }
+}
+impl Validate for types::CustomObjectInstance {
+    const SCHEMA: &'static str = "custom_object_instance";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_custom_object_instance(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_custom_object_instance(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_custom_object_instance(bytes)
+    }
+}
+impl Validate for types::CustomObjectInstanceDeleted {
+    const SCHEMA: &'static str = "custom_object_instance_deleted";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_custom_object_instance_deleted(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_custom_object_instance_deleted(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_custom_object_instance_deleted(bytes)
+    }
+}
+impl Validate for types::CustomObjectInstanceList {
+    const SCHEMA: &'static str = "custom_object_instance_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_custom_object_instance_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_custom_object_instance_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_custom_object_instance_list(bytes)
+    }
+}
+impl Validate for types::CustomObjectInstancesPaginatedList {
+    const SCHEMA: &'static str = "custom_object_instances_paginated_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_custom_object_instances_paginated_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_custom_object_instances_paginated_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_custom_object_instances_paginated_list(bytes)
+    }
+}
+impl Validate for types::CustomerRequest {
+    const SCHEMA: &'static str = "customer_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_customer_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_customer_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_customer_request(bytes)
+    }
+}
+impl Validate for types::DataAttribute {
+    const SCHEMA: &'static str = "data_attribute";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_data_attribute(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_data_attribute(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_data_attribute(bytes)
+    }
+}
+impl Validate for types::DataAttributeList {
+    const SCHEMA: &'static str = "data_attribute_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_data_attribute_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_data_attribute_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_data_attribute_list(bytes)
+    }
+}
+impl Validate for types::DataConnector {
+    const SCHEMA: &'static str = "data_connector";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_data_connector(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_data_connector(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_data_connector(bytes)
+    }
+}
+impl Validate for types::DataConnectorDetail {
+    const SCHEMA: &'static str = "data_connector_detail";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_data_connector_detail(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_data_connector_detail(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_data_connector_detail(bytes)
+    }
+}
+impl Validate for types::DataConnectorExecutionResult {
+    const SCHEMA: &'static str = "data_connector_execution_result";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_data_connector_execution_result(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_data_connector_execution_result(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_data_connector_execution_result(bytes)
+    }
+}
+impl Validate for types::DataConnectorExecutionResultList {
+    const SCHEMA: &'static str = "data_connector_execution_result_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_data_connector_execution_result_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_data_connector_execution_result_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_data_connector_execution_result_list(bytes)
+    }
+}
+impl Validate for types::DataConnectorList {
+    const SCHEMA: &'static str = "data_connector_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_data_connector_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_data_connector_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_data_connector_list(bytes)
+    }
+}
+impl Validate for types::DataEvent {
+    const SCHEMA: &'static str = "data_event";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_data_event(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_data_event(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_data_event(bytes)
+    }
+}
+impl Validate for types::DataEventList {
+    const SCHEMA: &'static str = "data_event_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_data_event_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_data_event_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_data_event_list(bytes)
+    }
+}
+impl Validate for types::DataEventSummary {
+    const SCHEMA: &'static str = "data_event_summary";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_data_event_summary(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_data_event_summary(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_data_event_summary(bytes)
+    }
+}
+impl Validate for types::DataEventSummaryItem {
+    const SCHEMA: &'static str = "data_event_summary_item";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_data_event_summary_item(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_data_event_summary_item(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_data_event_summary_item(bytes)
+    }
+}
+impl Validate for types::DataExport {
+    const SCHEMA: &'static str = "data_export";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_data_export(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_data_export(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_data_export(bytes)
+    }
+}
+impl Validate for types::DataExportCsv {
+    const SCHEMA: &'static str = "data_export_csv";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_data_export_csv(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_data_export_csv(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_data_export_csv(bytes)
+    }
+}
+impl Validate for types::Datetime {
+    const SCHEMA: &'static str = "datetime";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_datetime(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_datetime(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_datetime(bytes)
+    }
+}
+impl Validate for types::DeleteOfficeHoursExceptionResponse200 {
+    const SCHEMA: &'static str = "delete_office_hours_exception_response_200";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_delete_office_hours_exception_response200(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_delete_office_hours_exception_response200(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_delete_office_hours_exception_response200(bytes)
+    }
+}
+impl Validate for types::DeleteOfficeHoursScheduleResponse200 {
+    const SCHEMA: &'static str = "delete_office_hours_schedule_response_200";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_delete_office_hours_schedule_response200(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_delete_office_hours_schedule_response200(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_delete_office_hours_schedule_response200(bytes)
+    }
+}
+impl Validate for types::DeletedArticleObject {
+    const SCHEMA: &'static str = "deleted_article_object";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_deleted_article_object(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_deleted_article_object(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_deleted_article_object(bytes)
+    }
+}
+impl Validate for types::DeletedCollectionObject {
+    const SCHEMA: &'static str = "deleted_collection_object";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_deleted_collection_object(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_deleted_collection_object(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_deleted_collection_object(bytes)
+    }
+}
+impl Validate for types::DeletedCompanyObject {
+    const SCHEMA: &'static str = "deleted_company_object";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_deleted_company_object(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_deleted_company_object(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_deleted_company_object(bytes)
+    }
+}
+impl Validate for types::DeletedConversationItem {
+    const SCHEMA: &'static str = "deleted_conversation_item";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_deleted_conversation_item(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_deleted_conversation_item(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_deleted_conversation_item(bytes)
+    }
+}
+impl Validate for types::DeletedConversationList {
+    const SCHEMA: &'static str = "deleted_conversation_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_deleted_conversation_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_deleted_conversation_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_deleted_conversation_list(bytes)
+    }
+}
+impl Validate for types::DeletedDataConnectorObject {
+    const SCHEMA: &'static str = "deleted_data_connector_object";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_deleted_data_connector_object(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_deleted_data_connector_object(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_deleted_data_connector_object(bytes)
+    }
+}
+impl Validate for types::DeletedHelpCenterRedirectObject {
+    const SCHEMA: &'static str = "deleted_help_center_redirect_object";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_deleted_help_center_redirect_object(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_deleted_help_center_redirect_object(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_deleted_help_center_redirect_object(bytes)
+    }
+}
+impl Validate for types::DeletedInternalArticleObject {
+    const SCHEMA: &'static str = "deleted_internal_article_object";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_deleted_internal_article_object(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_deleted_internal_article_object(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_deleted_internal_article_object(bytes)
+    }
+}
+impl Validate for types::DeletedObject {
+    const SCHEMA: &'static str = "deleted_object";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_deleted_object(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_deleted_object(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_deleted_object(bytes)
+    }
+}
+impl Validate for types::DetachContactFromConversationRequest {
+    const SCHEMA: &'static str = "detach_contact_from_conversation_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_detach_contact_from_conversation_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_detach_contact_from_conversation_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_detach_contact_from_conversation_request(bytes)
+    }
+}
+impl Validate for types::DetachTagFromConversationRequest {
+    const SCHEMA: &'static str = "detach_tag_from_conversation_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_detach_tag_from_conversation_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_detach_tag_from_conversation_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_detach_tag_from_conversation_request(bytes)
+    }
+}
+impl Validate for types::DetachTagFromTicketRequest {
+    const SCHEMA: &'static str = "detach_tag_from_ticket_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_detach_tag_from_ticket_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_detach_tag_from_ticket_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_detach_tag_from_ticket_request(bytes)
+    }
+}
+impl Validate for types::EmailAddressHeader {
+    const SCHEMA: &'static str = "email_address_header";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_email_address_header(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_email_address_header(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_email_address_header(bytes)
+    }
+}
+impl Validate for types::EmailList {
+    const SCHEMA: &'static str = "email_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_email_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_email_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_email_list(bytes)
+    }
+}
+impl Validate for types::EmailMessageMetadata {
+    const SCHEMA: &'static str = "email_message_metadata";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_email_message_metadata(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_email_message_metadata(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_email_message_metadata(bytes)
+    }
+}
+impl Validate for types::EmailSetting {
+    const SCHEMA: &'static str = "email_setting";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_email_setting(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_email_setting(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_email_setting(bytes)
+    }
+}
+impl Validate for types::EnqueueCreateTicketRequest {
+    const SCHEMA: &'static str = "enqueue_create_ticket_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_enqueue_create_ticket_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_enqueue_create_ticket_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_enqueue_create_ticket_request(bytes)
+    }
+}
+impl Validate for types::Error {
+    const SCHEMA: &'static str = "error";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_error(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_error(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_error(bytes)
+    }
+}
+impl Validate for types::EventDetails {
+    const SCHEMA: &'static str = "event_details";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_event_details(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_event_details(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_event_details(bytes)
+    }
+}
+impl Validate for types::ExternalPage {
+    const SCHEMA: &'static str = "external_page";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_external_page(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_external_page(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_external_page(bytes)
+    }
+}
+impl Validate for types::ExternalPagesList {
+    const SCHEMA: &'static str = "external_pages_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_external_pages_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_external_pages_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_external_pages_list(bytes)
+    }
+}
+impl Validate for types::FileAttribute {
+    const SCHEMA: &'static str = "file_attribute";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_file_attribute(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_file_attribute(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_file_attribute(bytes)
+    }
+}
+impl Validate for types::FinAgentAttachment {
+    const SCHEMA: &'static str = "fin_agent_attachment";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_fin_agent_attachment(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_fin_agent_attachment(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_fin_agent_attachment(bytes)
+    }
+}
+impl Validate for types::FinAgentAttributeErrors {
+    const SCHEMA: &'static str = "fin_agent_attribute_errors";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_fin_agent_attribute_errors(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_fin_agent_attribute_errors(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_fin_agent_attribute_errors(bytes)
+    }
+}
+impl Validate for types::FinAgentConversationMetadata {
+    const SCHEMA: &'static str = "fin_agent_conversation_metadata";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_fin_agent_conversation_metadata(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_fin_agent_conversation_metadata(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_fin_agent_conversation_metadata(bytes)
+    }
+}
+impl Validate for types::FinAgentCsatRequestedEvent {
+    const SCHEMA: &'static str = "fin_agent_csat_requested_event";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_fin_agent_csat_requested_event(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_fin_agent_csat_requested_event(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_fin_agent_csat_requested_event(bytes)
+    }
+}
+impl Validate for types::FinAgentMessage {
+    const SCHEMA: &'static str = "fin_agent_message";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_fin_agent_message(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_fin_agent_message(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_fin_agent_message(bytes)
+    }
+}
+impl Validate for types::FinAgentRepliedEvent {
+    const SCHEMA: &'static str = "fin_agent_replied_event";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_fin_agent_replied_event(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_fin_agent_replied_event(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_fin_agent_replied_event(bytes)
+    }
+}
+impl Validate for types::FinAgentReplyChunkEvent {
+    const SCHEMA: &'static str = "fin_agent_reply_chunk_event";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_fin_agent_reply_chunk_event(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_fin_agent_reply_chunk_event(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_fin_agent_reply_chunk_event(bytes)
+    }
+}
+impl Validate for types::FinAgentStatusUpdatedEvent {
+    const SCHEMA: &'static str = "fin_agent_status_updated_event";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_fin_agent_status_updated_event(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_fin_agent_status_updated_event(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_fin_agent_status_updated_event(bytes)
+    }
+}
+impl Validate for types::FinAgentUser {
+    const SCHEMA: &'static str = "fin_agent_user";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_fin_agent_user(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_fin_agent_user(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_fin_agent_user(bytes)
+    }
+}
+impl Validate for types::GetExportReportingDataGetDatasetsResponse200 {
+    const SCHEMA: &'static str = "get_export_reporting_data_get_datasets_response_200";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_get_export_reporting_data_get_datasets_response200(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_get_export_reporting_data_get_datasets_response200(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_get_export_reporting_data_get_datasets_response200(
+            bytes,
+        )
+    }
+}
+impl Validate for types::GetExportReportingDataJobIdentifierResponse200 {
+    const SCHEMA: &'static str = "get_export_reporting_data_job_identifier_response_200";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_get_export_reporting_data_job_identifier_response200(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_get_export_reporting_data_job_identifier_response200(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_get_export_reporting_data_job_identifier_response200(
+            bytes,
+        )
+    }
+}
+impl Validate for types::GroupContent {
+    const SCHEMA: &'static str = "group_content";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_group_content(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_group_content(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_group_content(bytes)
+    }
+}
+impl Validate for types::GroupTranslatedContent {
+    const SCHEMA: &'static str = "group_translated_content";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_group_translated_content(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_group_translated_content(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_group_translated_content(bytes)
+    }
+}
+impl Validate for types::HandlingEvent {
+    const SCHEMA: &'static str = "handling_event";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_handling_event(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_handling_event(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_handling_event(bytes)
+    }
+}
+impl Validate for types::HandlingEventList {
+    const SCHEMA: &'static str = "handling_event_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_handling_event_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_handling_event_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_handling_event_list(bytes)
+    }
+}
+impl Validate for types::HelpCenter {
+    const SCHEMA: &'static str = "help_center";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_help_center(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_help_center(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_help_center(bytes)
+    }
+}
+impl Validate for types::HelpCenterList {
+    const SCHEMA: &'static str = "help_center_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_help_center_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_help_center_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_help_center_list(bytes)
+    }
+}
+impl Validate for types::HelpCenterRedirect {
+    const SCHEMA: &'static str = "help_center_redirect";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_help_center_redirect(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_help_center_redirect(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_help_center_redirect(bytes)
+    }
+}
+impl Validate for types::HelpCenterRedirectList {
+    const SCHEMA: &'static str = "help_center_redirect_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_help_center_redirect_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_help_center_redirect_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_help_center_redirect_list(bytes)
+    }
+}
+impl Validate for types::IntercomVersion {
+    const SCHEMA: &'static str = "intercom_version";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_intercom_version(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_intercom_version(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_intercom_version(bytes)
+    }
+}
+impl Validate for types::InternalArticleList {
+    const SCHEMA: &'static str = "internal_article_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_internal_article_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_internal_article_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_internal_article_list(bytes)
+    }
+}
+impl Validate for types::InternalArticleListItem {
+    const SCHEMA: &'static str = "internal_article_list_item";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_internal_article_list_item(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_internal_article_list_item(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_internal_article_list_item(bytes)
+    }
+}
+impl Validate for types::InternalArticleSearchResponse {
+    const SCHEMA: &'static str = "internal_article_search_response";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_internal_article_search_response(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_internal_article_search_response(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_internal_article_search_response(bytes)
+    }
+}
+impl Validate for types::IpAllowlist {
+    const SCHEMA: &'static str = "ip_allowlist";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ip_allowlist(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ip_allowlist(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ip_allowlist(bytes)
+    }
+}
+impl Validate for types::Jobs {
+    const SCHEMA: &'static str = "jobs";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_jobs(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_jobs(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_jobs(bytes)
+    }
+}
+impl Validate for types::LinkConversationToTicketRequest {
+    const SCHEMA: &'static str = "link_conversation_to_ticket_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_link_conversation_to_ticket_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_link_conversation_to_ticket_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_link_conversation_to_ticket_request(bytes)
+    }
+}
+impl Validate for types::LinkedObject {
+    const SCHEMA: &'static str = "linked_object";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_linked_object(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_linked_object(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_linked_object(bytes)
+    }
+}
+impl Validate for types::LinkedObjectList {
+    const SCHEMA: &'static str = "linked_object_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_linked_object_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_linked_object_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_linked_object_list(bytes)
+    }
+}
+impl Validate for types::ListCallsWithTranscriptsRequest {
+    const SCHEMA: &'static str = "list_calls_with_transcripts_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_list_calls_with_transcripts_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_list_calls_with_transcripts_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_list_calls_with_transcripts_request(bytes)
+    }
+}
+impl Validate for types::ListCallsWithTranscriptsResponse200 {
+    const SCHEMA: &'static str = "list_calls_with_transcripts_response_200";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_list_calls_with_transcripts_response200(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_list_calls_with_transcripts_response200(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_list_calls_with_transcripts_response200(bytes)
+    }
+}
+impl Validate for types::Macro {
+    const SCHEMA: &'static str = "macro";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_macro(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_macro(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_macro(bytes)
+    }
+}
+impl Validate for types::MacroList {
+    const SCHEMA: &'static str = "macro_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_macro_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_macro_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_macro_list(bytes)
+    }
+}
+impl Validate for types::ManageConversationRequest {
+    const SCHEMA: &'static str = "manage_conversation_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_manage_conversation_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_manage_conversation_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_manage_conversation_request(bytes)
+    }
+}
+impl Validate for types::MergeContactResponse200 {
+    const SCHEMA: &'static str = "merge_contact_response_200";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_merge_contact_response200(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_merge_contact_response200(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_merge_contact_response200(bytes)
+    }
+}
+impl Validate for types::MergeContactsRequest {
+    const SCHEMA: &'static str = "merge_contacts_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_merge_contacts_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_merge_contacts_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_merge_contacts_request(bytes)
+    }
+}
+impl Validate for types::MergeConversationsRequest {
+    const SCHEMA: &'static str = "merge_conversations_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_merge_conversations_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_merge_conversations_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_merge_conversations_request(bytes)
+    }
+}
+impl Validate for types::MergeHistoryItem {
+    const SCHEMA: &'static str = "merge_history_item";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_merge_history_item(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_merge_history_item(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_merge_history_item(bytes)
+    }
+}
+impl Validate for types::MergeHistoryList {
+    const SCHEMA: &'static str = "merge_history_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_merge_history_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_merge_history_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_merge_history_list(bytes)
+    }
+}
+impl Validate for types::Message {
+    const SCHEMA: &'static str = "message";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_message(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_message(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_message(bytes)
+    }
+}
+impl Validate for types::MultipleFilterSearchRequest {
+    const SCHEMA: &'static str = "multiple_filter_search_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_multiple_filter_search_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_multiple_filter_search_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_multiple_filter_search_request(bytes)
+    }
+}
+impl Validate for types::NewsItem {
+    const SCHEMA: &'static str = "news_item";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_news_item(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_news_item(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_news_item(bytes)
+    }
+}
+impl Validate for types::NewsItemRequest {
+    const SCHEMA: &'static str = "news_item_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_news_item_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_news_item_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_news_item_request(bytes)
+    }
+}
+impl Validate for types::Newsfeed {
+    const SCHEMA: &'static str = "newsfeed";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_newsfeed(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_newsfeed(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_newsfeed(bytes)
+    }
+}
+impl Validate for types::NewsfeedAssignment {
+    const SCHEMA: &'static str = "newsfeed_assignment";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_newsfeed_assignment(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_newsfeed_assignment(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_newsfeed_assignment(bytes)
+    }
+}
+impl Validate for types::Note {
+    const SCHEMA: &'static str = "note";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_note(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_note(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_note(bytes)
+    }
+}
+impl Validate for types::NoteList {
+    const SCHEMA: &'static str = "note_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_note_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_note_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_note_list(bytes)
+    }
+}
+impl Validate for types::OfficeHoursException {
+    const SCHEMA: &'static str = "office_hours_exception";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_office_hours_exception(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_office_hours_exception(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_office_hours_exception(bytes)
+    }
+}
+impl Validate for types::OfficeHoursExceptionList {
+    const SCHEMA: &'static str = "office_hours_exception_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_office_hours_exception_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_office_hours_exception_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_office_hours_exception_list(bytes)
+    }
+}
+impl Validate for types::OfficeHoursSchedule {
+    const SCHEMA: &'static str = "office_hours_schedule";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_office_hours_schedule(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_office_hours_schedule(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_office_hours_schedule(bytes)
+    }
+}
+impl Validate for types::OfficeHoursScheduleList {
+    const SCHEMA: &'static str = "office_hours_schedule_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_office_hours_schedule_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_office_hours_schedule_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_office_hours_schedule_list(bytes)
+    }
+}
+impl Validate for types::OfficeHoursTimeInterval {
+    const SCHEMA: &'static str = "office_hours_time_interval";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_office_hours_time_interval(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_office_hours_time_interval(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_office_hours_time_interval(bytes)
+    }
+}
+impl Validate for types::OpenConversationRequest {
+    const SCHEMA: &'static str = "open_conversation_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_open_conversation_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_open_conversation_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_open_conversation_request(bytes)
+    }
+}
+impl Validate for types::OperatorWorkflowEvent {
+    const SCHEMA: &'static str = "operator_workflow_event";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_operator_workflow_event(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_operator_workflow_event(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_operator_workflow_event(bytes)
+    }
+}
+impl Validate for types::PagesLink {
+    const SCHEMA: &'static str = "pages_link";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_pages_link(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_pages_link(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_pages_link(bytes)
+    }
+}
+impl Validate for types::PaginatedResponse {
+    const SCHEMA: &'static str = "paginated_response";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_paginated_response(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_paginated_response(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_paginated_response(bytes)
+    }
+}
+impl Validate for types::PartAttachment {
+    const SCHEMA: &'static str = "part_attachment";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_part_attachment(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_part_attachment(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_part_attachment(bytes)
+    }
+}
+impl Validate for types::PhoneSwitch {
+    const SCHEMA: &'static str = "phone_switch";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_phone_switch(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_phone_switch(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_phone_switch(bytes)
+    }
+}
+impl Validate for types::PostExportReportingDataEnqueueRequest {
+    const SCHEMA: &'static str = "post_export_reporting_data_enqueue_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_post_export_reporting_data_enqueue_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_post_export_reporting_data_enqueue_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_post_export_reporting_data_enqueue_request(bytes)
+    }
+}
+impl Validate for types::PostExportReportingDataEnqueueResponse200 {
+    const SCHEMA: &'static str = "post_export_reporting_data_enqueue_response_200";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_post_export_reporting_data_enqueue_response200(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_post_export_reporting_data_enqueue_response200(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_post_export_reporting_data_enqueue_response200(bytes)
+    }
+}
+impl Validate for types::Predicate {
+    const SCHEMA: &'static str = "predicate";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_predicate(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_predicate(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_predicate(bytes)
+    }
+}
+impl Validate for types::PublishArticleDraftRequest {
+    const SCHEMA: &'static str = "publish_article_draft_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_publish_article_draft_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_publish_article_draft_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_publish_article_draft_request(bytes)
+    }
+}
+impl Validate for types::QuickReplyOption {
+    const SCHEMA: &'static str = "quick_reply_option";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_quick_reply_option(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_quick_reply_option(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_quick_reply_option(bytes)
+    }
+}
+impl Validate for types::Recipient {
+    const SCHEMA: &'static str = "recipient";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_recipient(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_recipient(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_recipient(bytes)
+    }
+}
+impl Validate for types::RedactConversationRequest {
+    const SCHEMA: &'static str = "redact_conversation_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_redact_conversation_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_redact_conversation_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_redact_conversation_request(bytes)
+    }
+}
+impl Validate for types::Reference {
+    const SCHEMA: &'static str = "reference";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_reference(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_reference(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_reference(bytes)
+    }
+}
+impl Validate for types::RegisterFinVoiceCallRequest {
+    const SCHEMA: &'static str = "register_fin_voice_call_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_register_fin_voice_call_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_register_fin_voice_call_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_register_fin_voice_call_request(bytes)
+    }
+}
+impl Validate for types::ReplyConversationRequest {
+    const SCHEMA: &'static str = "reply_conversation_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_reply_conversation_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_reply_conversation_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_reply_conversation_request(bytes)
+    }
+}
+impl Validate for types::ReplyTicketRequest {
+    const SCHEMA: &'static str = "reply_ticket_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_reply_ticket_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_reply_ticket_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_reply_ticket_request(bytes)
+    }
+}
+impl Validate for types::ReplyToFinRequest {
+    const SCHEMA: &'static str = "reply_to_fin_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_reply_to_fin_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_reply_to_fin_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_reply_to_fin_request(bytes)
+    }
+}
+impl Validate for types::ReplyToFinResponse200 {
+    const SCHEMA: &'static str = "reply_to_fin_response_200";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_reply_to_fin_response200(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_reply_to_fin_response200(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_reply_to_fin_response200(bytes)
+    }
+}
+impl Validate for types::SalesAgent {
+    const SCHEMA: &'static str = "sales_agent";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_sales_agent(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_sales_agent(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_sales_agent(bytes)
+    }
+}
+impl Validate for types::SearchActivityLogsRequest {
+    const SCHEMA: &'static str = "search_activity_logs_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_search_activity_logs_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_search_activity_logs_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_search_activity_logs_request(bytes)
+    }
+}
+impl Validate for types::SearchRequest {
+    const SCHEMA: &'static str = "search_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_search_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_search_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_search_request(bytes)
+    }
+}
+impl Validate for types::Segment {
+    const SCHEMA: &'static str = "segment";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_segment(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_segment(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_segment(bytes)
+    }
+}
+impl Validate for types::SegmentList {
+    const SCHEMA: &'static str = "segment_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_segment_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_segment_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_segment_list(bytes)
+    }
+}
+impl Validate for types::SetAwayAdminRequest {
+    const SCHEMA: &'static str = "set_away_admin_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_set_away_admin_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_set_away_admin_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_set_away_admin_request(bytes)
+    }
+}
+impl Validate for types::ShowContactByExternalIdResponse200 {
+    const SCHEMA: &'static str = "show_contact_by_external_id_response_200";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_show_contact_by_external_id_response200(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_show_contact_by_external_id_response200(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_show_contact_by_external_id_response200(bytes)
+    }
+}
+impl Validate for types::ShowContactResponse200 {
+    const SCHEMA: &'static str = "show_contact_response_200";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_show_contact_response200(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_show_contact_response200(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_show_contact_response200(bytes)
+    }
+}
+impl Validate for types::SideConversationList {
+    const SCHEMA: &'static str = "side_conversation_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_side_conversation_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_side_conversation_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_side_conversation_list(bytes)
+    }
+}
+impl Validate for types::SideConversationSummary {
+    const SCHEMA: &'static str = "side_conversation_summary";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_side_conversation_summary(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_side_conversation_summary(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_side_conversation_summary(bytes)
+    }
+}
+impl Validate for types::SingleFilterSearchRequest {
+    const SCHEMA: &'static str = "single_filter_search_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_single_filter_search_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_single_filter_search_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_single_filter_search_request(bytes)
+    }
+}
+impl Validate for types::SlaApplied {
+    const SCHEMA: &'static str = "sla_applied";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_sla_applied(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_sla_applied(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_sla_applied(bytes)
+    }
+}
+impl Validate for types::SnoozeConversationRequest {
+    const SCHEMA: &'static str = "snooze_conversation_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_snooze_conversation_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_snooze_conversation_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_snooze_conversation_request(bytes)
+    }
+}
+impl Validate for types::SocialProfile {
+    const SCHEMA: &'static str = "social_profile";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_social_profile(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_social_profile(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_social_profile(bytes)
+    }
+}
+impl Validate for types::SourceEmailMessageMetadata {
+    const SCHEMA: &'static str = "source_email_message_metadata";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_source_email_message_metadata(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_source_email_message_metadata(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_source_email_message_metadata(bytes)
+    }
+}
+impl Validate for types::StartFinConversationRequest {
+    const SCHEMA: &'static str = "start_fin_conversation_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_start_fin_conversation_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_start_fin_conversation_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_start_fin_conversation_request(bytes)
+    }
+}
+impl Validate for types::StartFinConversationResponse200 {
+    const SCHEMA: &'static str = "start_fin_conversation_response_200";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_start_fin_conversation_response200(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_start_fin_conversation_response200(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_start_fin_conversation_response200(bytes)
+    }
+}
+impl Validate for types::StartingAfterPaging {
+    const SCHEMA: &'static str = "starting_after_paging";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_starting_after_paging(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_starting_after_paging(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_starting_after_paging(bytes)
+    }
+}
+impl Validate for types::SubmitFinCsatRequest {
+    const SCHEMA: &'static str = "submit_fin_csat_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_submit_fin_csat_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_submit_fin_csat_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_submit_fin_csat_request(bytes)
+    }
+}
+impl Validate for types::SubmitFinCsatResponse200 {
+    const SCHEMA: &'static str = "submit_fin_csat_response_200";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_submit_fin_csat_response200(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_submit_fin_csat_response200(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_submit_fin_csat_response200(bytes)
+    }
+}
+impl Validate for types::SubmitFinCsatResponse422 {
+    const SCHEMA: &'static str = "submit_fin_csat_response_422";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_submit_fin_csat_response422(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_submit_fin_csat_response422(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_submit_fin_csat_response422(bytes)
+    }
+}
+impl Validate for types::SubscriptionType {
+    const SCHEMA: &'static str = "subscription_type";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_subscription_type(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_subscription_type(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_subscription_type(bytes)
+    }
+}
+impl Validate for types::SubscriptionTypeList {
+    const SCHEMA: &'static str = "subscription_type_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_subscription_type_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_subscription_type_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_subscription_type_list(bytes)
+    }
+}
+impl Validate for types::Tag {
+    const SCHEMA: &'static str = "tag";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_tag(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_tag(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_tag(bytes)
+    }
+}
+impl Validate for types::TagBasic {
+    const SCHEMA: &'static str = "tag_basic";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_tag_basic(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_tag_basic(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_tag_basic(bytes)
+    }
+}
+impl Validate for types::TagCompanyRequest {
+    const SCHEMA: &'static str = "tag_company_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_tag_company_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_tag_company_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_tag_company_request(bytes)
+    }
+}
+impl Validate for types::TagCreateResponse {
+    const SCHEMA: &'static str = "tag_create_response";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_tag_create_response(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_tag_create_response(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_tag_create_response(bytes)
+    }
+}
+impl Validate for types::TagList {
+    const SCHEMA: &'static str = "tag_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_tag_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_tag_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_tag_list(bytes)
+    }
+}
+impl Validate for types::TagMultipleUsersRequest {
+    const SCHEMA: &'static str = "tag_multiple_users_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_tag_multiple_users_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_tag_multiple_users_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_tag_multiple_users_request(bytes)
+    }
+}
+impl Validate for types::Tags {
+    const SCHEMA: &'static str = "tags";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_tags(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_tags(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_tags(bytes)
+    }
+}
+impl Validate for types::Team {
+    const SCHEMA: &'static str = "team";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_team(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_team(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_team(bytes)
+    }
+}
+impl Validate for types::TeamList {
+    const SCHEMA: &'static str = "team_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_team_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_team_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_team_list(bytes)
+    }
+}
+impl Validate for types::TeamMetric {
+    const SCHEMA: &'static str = "team_metric";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_team_metric(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_team_metric(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_team_metric(bytes)
+    }
+}
+impl Validate for types::TeamMetricList {
+    const SCHEMA: &'static str = "team_metric_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_team_metric_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_team_metric_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_team_metric_list(bytes)
+    }
+}
+impl Validate for types::TeamPriorityLevel {
+    const SCHEMA: &'static str = "team_priority_level";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_team_priority_level(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_team_priority_level(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_team_priority_level(bytes)
+    }
+}
+impl Validate for types::TeammateReference {
+    const SCHEMA: &'static str = "teammate_reference";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_teammate_reference(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_teammate_reference(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_teammate_reference(bytes)
+    }
+}
+impl Validate for types::Ticket {
+    const SCHEMA: &'static str = "ticket";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ticket(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ticket(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ticket(bytes)
+    }
+}
+impl Validate for types::TicketContacts {
+    const SCHEMA: &'static str = "ticket_contacts";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ticket_contacts(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ticket_contacts(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ticket_contacts(bytes)
+    }
+}
+impl Validate for types::TicketDeleted {
+    const SCHEMA: &'static str = "ticket_deleted";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ticket_deleted(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ticket_deleted(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ticket_deleted(bytes)
+    }
+}
+impl Validate for types::TicketList {
+    const SCHEMA: &'static str = "ticket_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ticket_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ticket_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ticket_list(bytes)
+    }
+}
+impl Validate for types::TicketPart {
+    const SCHEMA: &'static str = "ticket_part";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ticket_part(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ticket_part(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ticket_part(bytes)
+    }
+}
+impl Validate for types::TicketPartAuthor {
+    const SCHEMA: &'static str = "ticket_part_author";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ticket_part_author(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ticket_part_author(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ticket_part_author(bytes)
+    }
+}
+impl Validate for types::TicketParts {
+    const SCHEMA: &'static str = "ticket_parts";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ticket_parts(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ticket_parts(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ticket_parts(bytes)
+    }
+}
+impl Validate for types::TicketReply {
+    const SCHEMA: &'static str = "ticket_reply";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ticket_reply(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ticket_reply(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ticket_reply(bytes)
+    }
+}
+impl Validate for types::TicketState {
+    const SCHEMA: &'static str = "ticket_state";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ticket_state(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ticket_state(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ticket_state(bytes)
+    }
+}
+impl Validate for types::TicketStateDetailed {
+    const SCHEMA: &'static str = "ticket_state_detailed";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ticket_state_detailed(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ticket_state_detailed(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ticket_state_detailed(bytes)
+    }
+}
+impl Validate for types::TicketStateList {
+    const SCHEMA: &'static str = "ticket_state_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ticket_state_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ticket_state_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ticket_state_list(bytes)
+    }
+}
+impl Validate for types::TicketType {
+    const SCHEMA: &'static str = "ticket_type";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ticket_type(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ticket_type(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ticket_type(bytes)
+    }
+}
+impl Validate for types::TicketTypeAttribute {
+    const SCHEMA: &'static str = "ticket_type_attribute";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ticket_type_attribute(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ticket_type_attribute(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ticket_type_attribute(bytes)
+    }
+}
+impl Validate for types::TicketTypeAttributeList {
+    const SCHEMA: &'static str = "ticket_type_attribute_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ticket_type_attribute_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ticket_type_attribute_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ticket_type_attribute_list(bytes)
+    }
+}
+impl Validate for types::TicketTypeList {
+    const SCHEMA: &'static str = "ticket_type_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_ticket_type_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_ticket_type_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_ticket_type_list(bytes)
+    }
+}
+impl Validate for types::Translation {
+    const SCHEMA: &'static str = "translation";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_translation(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_translation(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_translation(bytes)
+    }
+}
+impl Validate for types::UntagCompanyRequest {
+    const SCHEMA: &'static str = "untag_company_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_untag_company_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_untag_company_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_untag_company_request(bytes)
+    }
+}
+impl Validate for types::UpdateArticleRequest {
+    const SCHEMA: &'static str = "update_article_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_article_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_article_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_article_request(bytes)
+    }
+}
+impl Validate for types::UpdateAudienceRequest {
+    const SCHEMA: &'static str = "update_audience_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_audience_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_audience_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_audience_request(bytes)
+    }
+}
+impl Validate for types::UpdateCollectionRequest {
+    const SCHEMA: &'static str = "update_collection_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_collection_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_collection_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_collection_request(bytes)
+    }
+}
+impl Validate for types::UpdateCompanyRequest {
+    const SCHEMA: &'static str = "update_company_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_company_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_company_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_company_request(bytes)
+    }
+}
+impl Validate for types::UpdateContactRequest {
+    const SCHEMA: &'static str = "update_contact_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_contact_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_contact_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_contact_request(bytes)
+    }
+}
+impl Validate for types::UpdateContactResponse200 {
+    const SCHEMA: &'static str = "update_contact_response_200";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_contact_response200(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_contact_response200(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_contact_response200(bytes)
+    }
+}
+impl Validate for types::UpdateContentImportSourceRequest {
+    const SCHEMA: &'static str = "update_content_import_source_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_content_import_source_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_content_import_source_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_content_import_source_request(bytes)
+    }
+}
+impl Validate for types::UpdateConversationAttributeOptionRequest {
+    const SCHEMA: &'static str = "update_conversation_attribute_option_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_conversation_attribute_option_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_conversation_attribute_option_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_conversation_attribute_option_request(bytes)
+    }
+}
+impl Validate for types::UpdateConversationAttributeRequest {
+    const SCHEMA: &'static str = "update_conversation_attribute_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_conversation_attribute_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_conversation_attribute_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_conversation_attribute_request(bytes)
+    }
+}
+impl Validate for types::UpdateConversationRequest {
+    const SCHEMA: &'static str = "update_conversation_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_conversation_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_conversation_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_conversation_request(bytes)
+    }
+}
+impl Validate for types::UpdateDataAttributeRequest {
+    const SCHEMA: &'static str = "update_data_attribute_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_data_attribute_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_data_attribute_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_data_attribute_request(bytes)
+    }
+}
+impl Validate for types::UpdateDataConnectorRequest {
+    const SCHEMA: &'static str = "update_data_connector_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_data_connector_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_data_connector_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_data_connector_request(bytes)
+    }
+}
+impl Validate for types::UpdateExternalPageRequest {
+    const SCHEMA: &'static str = "update_external_page_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_external_page_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_external_page_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_external_page_request(bytes)
+    }
+}
+impl Validate for types::UpdateInternalArticleRequest {
+    const SCHEMA: &'static str = "update_internal_article_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_internal_article_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_internal_article_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_internal_article_request(bytes)
+    }
+}
+impl Validate for types::UpdateOfficeHoursExceptionRequest {
+    const SCHEMA: &'static str = "update_office_hours_exception_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_office_hours_exception_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_office_hours_exception_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_office_hours_exception_request(bytes)
+    }
+}
+impl Validate for types::UpdateOfficeHoursScheduleRequest {
+    const SCHEMA: &'static str = "update_office_hours_schedule_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_office_hours_schedule_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_office_hours_schedule_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_office_hours_schedule_request(bytes)
+    }
+}
+impl Validate for types::UpdateTicketRequest {
+    const SCHEMA: &'static str = "update_ticket_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_ticket_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_ticket_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_ticket_request(bytes)
+    }
+}
+impl Validate for types::UpdateTicketRequestBody {
+    const SCHEMA: &'static str = "update_ticket_request_body";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_ticket_request_body(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_ticket_request_body(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_ticket_request_body(bytes)
+    }
+}
+impl Validate for types::UpdateTicketTypeAttributeRequest {
+    const SCHEMA: &'static str = "update_ticket_type_attribute_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_ticket_type_attribute_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_ticket_type_attribute_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_ticket_type_attribute_request(bytes)
+    }
+}
+impl Validate for types::UpdateTicketTypeRequest {
+    const SCHEMA: &'static str = "update_ticket_type_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_ticket_type_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_ticket_type_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_ticket_type_request(bytes)
+    }
+}
+impl Validate for types::UpdateVisitorRequest {
+    const SCHEMA: &'static str = "update_visitor_request";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_update_visitor_request(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_update_visitor_request(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_update_visitor_request(bytes)
+    }
+}
+impl Validate for types::Visitor {
+    const SCHEMA: &'static str = "visitor";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_visitor(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_visitor(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_visitor(bytes)
+    }
+}
+impl Validate for types::VisitorDeletedObject {
+    const SCHEMA: &'static str = "visitor_deleted_object";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_visitor_deleted_object(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_visitor_deleted_object(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_visitor_deleted_object(bytes)
+    }
+}
+impl Validate for types::WhatsappMessageStatus {
+    const SCHEMA: &'static str = "whatsapp_message_status";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_whatsapp_message_status(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_whatsapp_message_status(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_whatsapp_message_status(bytes)
+    }
+}
+impl Validate for types::WhatsappMessageStatusList {
+    const SCHEMA: &'static str = "whatsapp_message_status_list";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_whatsapp_message_status_list(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_whatsapp_message_status_list(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_whatsapp_message_status_list(bytes)
+    }
+}
+impl Validate for types::WorkflowExport {
+    const SCHEMA: &'static str = "workflow_export";
+    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+        validators::validate_workflow_export(value)
+    }
+    fn is_valid(value: &::serde_json::Value) -> bool {
+        validators::is_valid_workflow_export(value)
+    }
+    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+        validators::validate_bytes_workflow_export(bytes)
+    }
+}
 /// For each schema name, the JSON Schema that schemars derives from its
 /// Rust type: what the types promise, to compare with `schema/`. With
 /// the crate's `schemars` feature, which derives `schemars::JsonSchema`

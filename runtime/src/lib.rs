@@ -24,4 +24,4 @@ pub mod workflow;
 
 pub use nullable::Nullable;
 pub use timestamp::Timestamp;
-pub use validate::{Position, SchemaEntry, SyntaxError, Validate, ValidationError};
+pub use validate::{Position, SchemaEntry, SyntaxError, ValidationError};

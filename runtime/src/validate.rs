@@ -104,19 +104,3 @@ impl fmt::Debug for SchemaEntry {
             .finish_non_exhaustive()
     }
 }
-
-/// Validation of a generated type's schema, implemented by the generated crate
-/// for every struct and enum: `Ticket::validate(&value)`.
-pub trait Validate {
-    /// The schema's name in `schema/`.
-    const SCHEMA: &'static str;
-
-    /// Every error of a parsed payload.
-    fn validate(value: &serde_json::Value) -> Vec<ValidationError>;
-
-    /// The verdict alone, stopping at the first error.
-    fn is_valid(value: &serde_json::Value) -> bool;
-
-    /// Every error of a payload given as bytes, each with its line and column.
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError>;
-}

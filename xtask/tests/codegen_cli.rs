@@ -34,6 +34,17 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Every file codegen writes, relative to `--out`, in the order it writes them.
+const GENERATED: [&str; 7] = [
+    "src/lib.rs",
+    "types/src/lib.rs",
+    "types/src/types.rs",
+    "validators/src/lib.rs",
+    "validators/src/validators.rs",
+    "operations/src/lib.rs",
+    "operations/src/operations.rs",
+];
+
 #[test]
 fn check_passes_on_the_checked_in_crate_and_names_stale_files() {
     let schema = root().join("schema");
@@ -42,12 +53,12 @@ fn check_passes_on_the_checked_in_crate_and_names_stale_files() {
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
 
     let out = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(out.path().join("src")).unwrap();
-    std::fs::write(out.path().join("src/types.rs"), "// edited by hand\n").unwrap();
+    std::fs::create_dir_all(out.path().join("types/src")).unwrap();
+    std::fs::write(out.path().join("types/src/types.rs"), "// edited by hand\n").unwrap();
     let stale = codegen(&schema, out.path(), true);
     assert_eq!(stale.status.code(), Some(1));
     let stderr = text(&stale.stderr);
-    for file in ["src/lib.rs", "src/types.rs", "src/validators.rs"] {
+    for file in GENERATED {
         assert!(
             stderr.contains(&format!("stale: {}", out.path().join(file).display())),
             "{stderr}"
@@ -56,13 +67,13 @@ fn check_passes_on_the_checked_in_crate_and_names_stale_files() {
     assert!(stderr.contains("run `cargo xtask codegen`"), "{stderr}");
     // --check wrote nothing.
     assert_eq!(
-        std::fs::read_to_string(out.path().join("src/types.rs")).unwrap(),
+        std::fs::read_to_string(out.path().join("types/src/types.rs")).unwrap(),
         "// edited by hand\n"
     );
 
     let written = codegen(&schema, out.path(), false);
     assert_eq!(written.status.code(), Some(0), "{}", text(&written.stderr));
-    for file in ["src/lib.rs", "src/types.rs", "src/validators.rs"] {
+    for file in GENERATED {
         assert_eq!(
             std::fs::read_to_string(out.path().join(file)).unwrap(),
             std::fs::read_to_string(generated.join(file)).unwrap(),
@@ -118,24 +129,25 @@ fn listing(dir: &Path) -> Vec<String> {
 fn a_failure_while_writing_leaves_the_crate_as_it_was() {
     let schema = root().join("schema");
     let out = tempfile::tempdir().unwrap();
-    let src = out.path().join("src");
-    std::fs::create_dir_all(&src).unwrap();
-    for file in ["lib.rs", "operations.rs", "types.rs"] {
-        std::fs::write(src.join(file), format!("// {file} before\n")).unwrap();
+    let (last, others) = GENERATED.split_last().unwrap();
+    for file in others {
+        let path = out.path().join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, format!("// {file} before\n")).unwrap();
     }
     // The last file to write cannot be: a folder stands where it goes, so
     // the run fails after the other files' new contents were written.
-    std::fs::create_dir_all(src.join("validators.rs/in-the-way")).unwrap();
+    std::fs::create_dir_all(out.path().join(last).join("in-the-way")).unwrap();
     let before = listing(out.path());
 
     let failed = codegen(&schema, out.path(), false);
     assert_ne!(failed.status.code(), Some(0));
     let stderr = text(&failed.stderr);
-    assert!(stderr.contains("validators.rs"), "{stderr}");
+    assert!(stderr.contains(last), "{stderr}");
     assert_eq!(listing(out.path()), before, "no temporary file is left");
-    for file in ["lib.rs", "operations.rs", "types.rs"] {
+    for file in others {
         assert_eq!(
-            std::fs::read_to_string(src.join(file)).unwrap(),
+            std::fs::read_to_string(out.path().join(file)).unwrap(),
             format!("// {file} before\n"),
             "{file} is as it was"
         );
@@ -156,8 +168,9 @@ fn a_ref_to_a_file_beside_the_schema_is_followed_into_it() {
     let out = tempfile::tempdir().unwrap();
     let run = codegen(&schema, out.path(), false);
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
-    let types = std::fs::read_to_string(out.path().join("src/types.rs")).unwrap();
-    let validators = std::fs::read_to_string(out.path().join("src/validators.rs")).unwrap();
+    let types = std::fs::read_to_string(out.path().join("types/src/types.rs")).unwrap();
+    let validators =
+        std::fs::read_to_string(out.path().join("validators/src/validators.rs")).unwrap();
     // The schema common.schema.json holds becomes a type, shared by both
     // properties that reference it, and says where it comes from.
     for expected in [
@@ -190,7 +203,7 @@ fn a_ref_to_a_file_beside_the_schema_is_followed_into_it() {
     let out_elsewhere = tempfile::tempdir().unwrap();
     let moved = codegen(elsewhere.path(), out_elsewhere.path(), false);
     assert_eq!(moved.status.code(), Some(0), "{}", text(&moved.stderr));
-    for file in ["src/types.rs", "src/validators.rs"] {
+    for file in ["types/src/types.rs", "validators/src/validators.rs"] {
         assert_eq!(
             without_header(&std::fs::read_to_string(out_elsewhere.path().join(file)).unwrap()),
             without_header(&std::fs::read_to_string(out.path().join(file)).unwrap()),

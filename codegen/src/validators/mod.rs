@@ -32,7 +32,7 @@ use calls::Callee;
 use unevaluated::Evaluators;
 
 pub use formats::FORMATS;
-pub use registry::{validators_items, validators_tokens};
+pub use registry::{validate_trait, validators_items, validators_tokens};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ValidatorOptions {

@@ -1,7 +1,8 @@
 //! What `validators.rs` holds beside the node functions: per `$defs` entry
 //! its public functions (`validate_*`, `is_valid_*`, `validate_bytes_*`) and
-//! the `Validate` impl of its type, and the registry of every schema
-//! (`SCHEMAS`, `schema`, `schema_names`, `validate`).
+//! the registry of every schema (`SCHEMAS`, `schema`, `schema_names`,
+//! `validate`); and the `Validate` trait with an impl per type, which the
+//! crate that holds both the types and the validators declares.
 
 use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
@@ -12,8 +13,7 @@ use crate::model::Model;
 use crate::types::{CodegenError, Plan, TypeKind};
 
 /// The tokens of `validators.rs`: a function per schema node, then per
-/// `$defs` entry the public functions, the `Validate` impl of its type, and
-/// the registry.
+/// `$defs` entry the public functions, and the registry.
 pub fn validators_tokens(model: &Model, plan: &Plan) -> Result<TokenStream, CodegenError> {
     let items = validators_items(model, plan)?;
     Ok(quote! {
@@ -75,26 +75,6 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
                 ::intercom_runtime::bytes::validate_bytes(bytes, #bytes_closure)
             }
         });
-        if !matches!(def.kind, TypeKind::Alias(_)) {
-            let ty = format_ident!("{}", def.name);
-            public.push(quote! {
-                impl ::intercom_runtime::Validate for super::types::#ty {
-                    const SCHEMA: &'static str = #name;
-
-                    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-                        #validate(value)
-                    }
-
-                    fn is_valid(value: &::serde_json::Value) -> bool {
-                        #is_valid(value)
-                    }
-
-                    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-                        #validate_bytes(bytes)
-                    }
-                }
-            });
-        }
         entries.push(quote! {
             SchemaEntry {
                 name: #name,
@@ -134,4 +114,59 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
 
         #functions
     })
+}
+
+/// The `Validate` trait and its impl for every type but an alias (the type
+/// it names has one), for the crate root where the modules `types` and
+/// `validators` meet. The types and the validators are crates of their own
+/// that compile side by side, so neither can implement a trait for the
+/// other's items: the trait is declared where both are known.
+pub fn validate_trait(plan: &Plan) -> TokenStream {
+    let impls = plan.defs.iter().filter_map(|(name, id)| {
+        let def = plan.get(*id);
+        if matches!(def.kind, TypeKind::Alias(_)) {
+            return None;
+        }
+        let ty = format_ident!("{}", def.name);
+        let snake = def.name.to_snake_case();
+        let validate = format_ident!("validate_{}", snake);
+        let is_valid = format_ident!("is_valid_{}", snake);
+        let validate_bytes = format_ident!("validate_bytes_{}", snake);
+        Some(quote! {
+            impl Validate for types::#ty {
+                const SCHEMA: &'static str = #name;
+
+                fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
+                    validators::#validate(value)
+                }
+
+                fn is_valid(value: &::serde_json::Value) -> bool {
+                    validators::#is_valid(value)
+                }
+
+                fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
+                    validators::#validate_bytes(bytes)
+                }
+            }
+        })
+    });
+    quote! {
+        /// Validation against the schema a type was generated from, for every
+        /// struct and enum: `Ticket::validate(&value)`.
+        pub trait Validate {
+            /// The schema's name in `schema/`.
+            const SCHEMA: &'static str;
+
+            /// Every error of a parsed payload.
+            fn validate(value: &::serde_json::Value) -> Vec<ValidationError>;
+
+            /// The verdict alone, stopping at the first error.
+            fn is_valid(value: &::serde_json::Value) -> bool;
+
+            /// Every error of a payload given as bytes, each with its line and column.
+            fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError>;
+        }
+
+        #(#impls)*
+    }
 }

@@ -2722,18 +2722,6 @@ pub fn validate_bytes_activity_log(
         |root| ::intercom_runtime::check::errors(|ctx| n1(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ActivityLog {
-    const SCHEMA: &'static str = "activity_log";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_activity_log(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_activity_log(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_activity_log(bytes)
-    }
-}
 /// Validates a payload against `activity_log_event_type_list`, collecting every error.
 pub fn validate_activity_log_event_type_list(
     value: &::serde_json::Value,
@@ -2758,18 +2746,6 @@ pub fn validate_bytes_activity_log_event_type_list(
         |root| ::intercom_runtime::check::errors(|ctx| n12(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ActivityLogEventTypeList {
-    const SCHEMA: &'static str = "activity_log_event_type_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_activity_log_event_type_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_activity_log_event_type_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_activity_log_event_type_list(bytes)
-    }
-}
 /// Validates a payload against `activity_log_list`, collecting every error.
 pub fn validate_activity_log_list(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n16(value, ctx))
@@ -2791,18 +2767,6 @@ pub fn validate_bytes_activity_log_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n16(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ActivityLogList {
-    const SCHEMA: &'static str = "activity_log_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_activity_log_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_activity_log_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_activity_log_list(bytes)
-    }
 }
 /// Validates a payload against `activity_log_metadata`, collecting every error.
 pub fn validate_activity_log_metadata(
@@ -2828,18 +2792,6 @@ pub fn validate_bytes_activity_log_metadata(
         |root| ::intercom_runtime::check::errors(|ctx| n21(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ActivityLogMetadata {
-    const SCHEMA: &'static str = "activity_log_metadata";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_activity_log_metadata(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_activity_log_metadata(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_activity_log_metadata(bytes)
-    }
-}
 /// Validates a payload against `addressable_list`, collecting every error.
 pub fn validate_addressable_list(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n53(value, ctx))
@@ -2862,18 +2814,6 @@ pub fn validate_bytes_addressable_list(
         |root| ::intercom_runtime::check::errors(|ctx| n53(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::AddressableList {
-    const SCHEMA: &'static str = "addressable_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_addressable_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_addressable_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_addressable_list(bytes)
-    }
-}
 /// Validates a payload against `admin`, collecting every error.
 pub fn validate_admin(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n57(value, ctx))
@@ -2893,18 +2833,6 @@ pub fn validate_bytes_admin(bytes: &[u8]) -> Result<Vec<ValidationError>, Syntax
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n57(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Admin {
-    const SCHEMA: &'static str = "admin";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_admin(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_admin(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_admin(bytes)
-    }
 }
 /// Validates a payload against `admin_list`, collecting every error.
 pub fn validate_admin_list(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -2927,18 +2855,6 @@ pub fn validate_bytes_admin_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n75(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::AdminList {
-    const SCHEMA: &'static str = "admin_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_admin_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_admin_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_admin_list(bytes)
-    }
 }
 /// Validates a payload against `admin_priority_level`, collecting every error.
 pub fn validate_admin_priority_level(
@@ -2964,18 +2880,6 @@ pub fn validate_bytes_admin_priority_level(
         |root| ::intercom_runtime::check::errors(|ctx| n79(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::AdminPriorityLevel {
-    const SCHEMA: &'static str = "admin_priority_level";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_admin_priority_level(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_admin_priority_level(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_admin_priority_level(bytes)
-    }
-}
 /// Validates a payload against `admin_reply_conversation_request`, collecting every error.
 pub fn validate_admin_reply_conversation_request(
     value: &::serde_json::Value,
@@ -2999,18 +2903,6 @@ pub fn validate_bytes_admin_reply_conversation_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n84(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::AdminReplyConversationRequest {
-    const SCHEMA: &'static str = "admin_reply_conversation_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_admin_reply_conversation_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_admin_reply_conversation_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_admin_reply_conversation_request(bytes)
-    }
 }
 /// Validates a payload against `admin_reply_ticket_request`, collecting every error.
 pub fn validate_admin_reply_ticket_request(
@@ -3036,18 +2928,6 @@ pub fn validate_bytes_admin_reply_ticket_request(
         |root| ::intercom_runtime::check::errors(|ctx| n97(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::AdminReplyTicketRequest {
-    const SCHEMA: &'static str = "admin_reply_ticket_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_admin_reply_ticket_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_admin_reply_ticket_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_admin_reply_ticket_request(bytes)
-    }
-}
 /// Validates a payload against `admin_with_app`, collecting every error.
 pub fn validate_admin_with_app(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n112(value, ctx))
@@ -3069,18 +2949,6 @@ pub fn validate_bytes_admin_with_app(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n112(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::AdminWithApp {
-    const SCHEMA: &'static str = "admin_with_app";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_admin_with_app(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_admin_with_app(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_admin_with_app(bytes)
-    }
 }
 /// Validates a payload against `ai_agent`, collecting every error.
 pub fn validate_ai_agent(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -3104,18 +2972,6 @@ pub fn validate_bytes_ai_agent(
         |root| ::intercom_runtime::check::errors(|ctx| n130(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::AiAgent {
-    const SCHEMA: &'static str = "ai_agent";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ai_agent(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ai_agent(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ai_agent(bytes)
-    }
-}
 /// Validates a payload against `ai_call_response`, collecting every error.
 pub fn validate_ai_call_response(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n140(value, ctx))
@@ -3138,18 +2994,6 @@ pub fn validate_bytes_ai_call_response(
         |root| ::intercom_runtime::check::errors(|ctx| n140(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::AiCallResponse {
-    const SCHEMA: &'static str = "ai_call_response";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ai_call_response(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ai_call_response(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ai_call_response(bytes)
-    }
-}
 /// Validates a payload against `app`, collecting every error.
 pub fn validate_app(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n153(value, ctx))
@@ -3169,18 +3013,6 @@ pub fn validate_bytes_app(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxEr
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n153(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::App {
-    const SCHEMA: &'static str = "app";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_app(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_app(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_app(bytes)
-    }
 }
 /// Validates a payload against `article`, collecting every error.
 pub fn validate_article(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -3204,18 +3036,6 @@ pub fn validate_bytes_article(
         |root| ::intercom_runtime::check::errors(|ctx| n161(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::Article {
-    const SCHEMA: &'static str = "article";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_article(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_article(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_article(bytes)
-    }
-}
 /// Validates a payload against `article_content`, collecting every error.
 pub fn validate_article_content(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n166(value, ctx))
@@ -3237,18 +3057,6 @@ pub fn validate_bytes_article_content(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n166(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ArticleContent {
-    const SCHEMA: &'static str = "article_content";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_article_content(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_article_content(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_article_content(bytes)
-    }
 }
 /// Validates a payload against `article_list`, collecting every error.
 pub fn validate_article_list(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -3272,18 +3080,6 @@ pub fn validate_bytes_article_list(
         |root| ::intercom_runtime::check::errors(|ctx| n186(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ArticleList {
-    const SCHEMA: &'static str = "article_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_article_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_article_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_article_list(bytes)
-    }
-}
 /// Validates a payload against `article_list_item`, collecting every error.
 pub fn validate_article_list_item(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n192(value, ctx))
@@ -3305,18 +3101,6 @@ pub fn validate_bytes_article_list_item(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n192(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ArticleListItem {
-    const SCHEMA: &'static str = "article_list_item";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_article_list_item(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_article_list_item(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_article_list_item(bytes)
-    }
 }
 /// Validates a payload against `article_search_highlights`, collecting every error.
 pub fn validate_article_search_highlights(
@@ -3342,18 +3126,6 @@ pub fn validate_bytes_article_search_highlights(
         |root| ::intercom_runtime::check::errors(|ctx| n223(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ArticleSearchHighlights {
-    const SCHEMA: &'static str = "article_search_highlights";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_article_search_highlights(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_article_search_highlights(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_article_search_highlights(bytes)
-    }
-}
 /// Validates a payload against `article_search_response`, collecting every error.
 pub fn validate_article_search_response(
     value: &::serde_json::Value,
@@ -3378,18 +3150,6 @@ pub fn validate_bytes_article_search_response(
         |root| ::intercom_runtime::check::errors(|ctx| n234(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ArticleSearchResponse {
-    const SCHEMA: &'static str = "article_search_response";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_article_search_response(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_article_search_response(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_article_search_response(bytes)
-    }
-}
 /// Validates a payload against `article_statistics`, collecting every error.
 pub fn validate_article_statistics(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n243(value, ctx))
@@ -3411,18 +3171,6 @@ pub fn validate_bytes_article_statistics(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n243(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ArticleStatistics {
-    const SCHEMA: &'static str = "article_statistics";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_article_statistics(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_article_statistics(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_article_statistics(bytes)
-    }
 }
 /// Validates a payload against `article_translated_content`, collecting every error.
 pub fn validate_article_translated_content(
@@ -3448,18 +3196,6 @@ pub fn validate_bytes_article_translated_content(
         |root| ::intercom_runtime::check::errors(|ctx| n254(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ArticleTranslatedContent {
-    const SCHEMA: &'static str = "article_translated_content";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_article_translated_content(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_article_translated_content(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_article_translated_content(bytes)
-    }
-}
 /// Validates a payload against `article_version`, collecting every error.
 pub fn validate_article_version(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n293(value, ctx))
@@ -3481,18 +3217,6 @@ pub fn validate_bytes_article_version(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n293(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ArticleVersion {
-    const SCHEMA: &'static str = "article_version";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_article_version(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_article_version(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_article_version(bytes)
-    }
 }
 /// Validates a payload against `article_version_list`, collecting every error.
 pub fn validate_article_version_list(
@@ -3518,18 +3242,6 @@ pub fn validate_bytes_article_version_list(
         |root| ::intercom_runtime::check::errors(|ctx| n308(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ArticleVersionList {
-    const SCHEMA: &'static str = "article_version_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_article_version_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_article_version_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_article_version_list(bytes)
-    }
-}
 /// Validates a payload against `article_version_summary`, collecting every error.
 pub fn validate_article_version_summary(
     value: &::serde_json::Value,
@@ -3554,18 +3266,6 @@ pub fn validate_bytes_article_version_summary(
         |root| ::intercom_runtime::check::errors(|ctx| n314(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ArticleVersionSummary {
-    const SCHEMA: &'static str = "article_version_summary";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_article_version_summary(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_article_version_summary(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_article_version_summary(bytes)
-    }
-}
 /// Validates a payload against `assign_conversation_request`, collecting every error.
 pub fn validate_assign_conversation_request(
     value: &::serde_json::Value,
@@ -3589,18 +3289,6 @@ pub fn validate_bytes_assign_conversation_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n326(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::AssignConversationRequest {
-    const SCHEMA: &'static str = "assign_conversation_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_assign_conversation_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_assign_conversation_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_assign_conversation_request(bytes)
-    }
 }
 /// Validates a payload against `attach_contact_to_a_company_request`, collecting every error.
 pub fn validate_attach_contact_to_a_company_request(
@@ -3628,18 +3316,6 @@ pub fn validate_bytes_attach_contact_to_a_company_request(
         |root| ::intercom_runtime::check::errors(|ctx| n332(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::AttachContactToACompanyRequest {
-    const SCHEMA: &'static str = "attach_contact_to_a_company_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_attach_contact_to_a_company_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_attach_contact_to_a_company_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_attach_contact_to_a_company_request(bytes)
-    }
-}
 /// Validates a payload against `attach_contact_to_conversation_request`, collecting every error.
 pub fn validate_attach_contact_to_conversation_request(
     value: &::serde_json::Value,
@@ -3665,18 +3341,6 @@ pub fn validate_bytes_attach_contact_to_conversation_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n334(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::AttachContactToConversationRequest {
-    const SCHEMA: &'static str = "attach_contact_to_conversation_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_attach_contact_to_conversation_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_attach_contact_to_conversation_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_attach_contact_to_conversation_request(bytes)
-    }
 }
 /// Validates a payload against `attach_subscription_type_to_contact_request`, collecting every error.
 pub fn validate_attach_subscription_type_to_contact_request(
@@ -3704,19 +3368,6 @@ pub fn validate_bytes_attach_subscription_type_to_contact_request(
         |root| ::intercom_runtime::check::errors(|ctx| n346(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::AttachSubscriptionTypeToContactRequest {
-    const SCHEMA: &'static str = "attach_subscription_type_to_contact_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_attach_subscription_type_to_contact_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_attach_subscription_type_to_contact_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_attach_subscription_type_to_contact_request(bytes)
-    }
-}
 /// Validates a payload against `attach_tag_to_article_request`, collecting every error.
 pub fn validate_attach_tag_to_article_request(
     value: &::serde_json::Value,
@@ -3741,18 +3392,6 @@ pub fn validate_bytes_attach_tag_to_article_request(
         |root| ::intercom_runtime::check::errors(|ctx| n349(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::AttachTagToArticleRequest {
-    const SCHEMA: &'static str = "attach_tag_to_article_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_attach_tag_to_article_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_attach_tag_to_article_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_attach_tag_to_article_request(bytes)
-    }
-}
 /// Validates a payload against `attach_tag_to_contact_request`, collecting every error.
 pub fn validate_attach_tag_to_contact_request(
     value: &::serde_json::Value,
@@ -3776,18 +3415,6 @@ pub fn validate_bytes_attach_tag_to_contact_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n352(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::AttachTagToContactRequest {
-    const SCHEMA: &'static str = "attach_tag_to_contact_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_attach_tag_to_contact_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_attach_tag_to_contact_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_attach_tag_to_contact_request(bytes)
-    }
 }
 /// Validates a payload against `attach_tag_to_content_snippet_request`, collecting every error.
 pub fn validate_attach_tag_to_content_snippet_request(
@@ -3815,18 +3442,6 @@ pub fn validate_bytes_attach_tag_to_content_snippet_request(
         |root| ::intercom_runtime::check::errors(|ctx| n354(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::AttachTagToContentSnippetRequest {
-    const SCHEMA: &'static str = "attach_tag_to_content_snippet_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_attach_tag_to_content_snippet_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_attach_tag_to_content_snippet_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_attach_tag_to_content_snippet_request(bytes)
-    }
-}
 /// Validates a payload against `attach_tag_to_conversation_request`, collecting every error.
 pub fn validate_attach_tag_to_conversation_request(
     value: &::serde_json::Value,
@@ -3850,18 +3465,6 @@ pub fn validate_bytes_attach_tag_to_conversation_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n357(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::AttachTagToConversationRequest {
-    const SCHEMA: &'static str = "attach_tag_to_conversation_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_attach_tag_to_conversation_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_attach_tag_to_conversation_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_attach_tag_to_conversation_request(bytes)
-    }
 }
 /// Validates a payload against `attach_tag_to_internal_article_request`, collecting every error.
 pub fn validate_attach_tag_to_internal_article_request(
@@ -3889,18 +3492,6 @@ pub fn validate_bytes_attach_tag_to_internal_article_request(
         |root| ::intercom_runtime::check::errors(|ctx| n360(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::AttachTagToInternalArticleRequest {
-    const SCHEMA: &'static str = "attach_tag_to_internal_article_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_attach_tag_to_internal_article_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_attach_tag_to_internal_article_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_attach_tag_to_internal_article_request(bytes)
-    }
-}
 /// Validates a payload against `attach_tag_to_ticket_request`, collecting every error.
 pub fn validate_attach_tag_to_ticket_request(
     value: &::serde_json::Value,
@@ -3925,18 +3516,6 @@ pub fn validate_bytes_attach_tag_to_ticket_request(
         |root| ::intercom_runtime::check::errors(|ctx| n363(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::AttachTagToTicketRequest {
-    const SCHEMA: &'static str = "attach_tag_to_ticket_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_attach_tag_to_ticket_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_attach_tag_to_ticket_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_attach_tag_to_ticket_request(bytes)
-    }
-}
 /// Validates a payload against `audience`, collecting every error.
 pub fn validate_audience(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n366(value, ctx))
@@ -3958,18 +3537,6 @@ pub fn validate_bytes_audience(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n366(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Audience {
-    const SCHEMA: &'static str = "audience";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_audience(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_audience(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_audience(bytes)
-    }
 }
 /// Validates a payload against `audience_list`, collecting every error.
 pub fn validate_audience_list(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -3993,18 +3560,6 @@ pub fn validate_bytes_audience_list(
         |root| ::intercom_runtime::check::errors(|ctx| n376(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::AudienceList {
-    const SCHEMA: &'static str = "audience_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_audience_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_audience_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_audience_list(bytes)
-    }
-}
 /// Validates a payload against `away_status_reason`, collecting every error.
 pub fn validate_away_status_reason(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n384(value, ctx))
@@ -4026,18 +3581,6 @@ pub fn validate_bytes_away_status_reason(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n384(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::AwayStatusReason {
-    const SCHEMA: &'static str = "away_status_reason";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_away_status_reason(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_away_status_reason(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_away_status_reason(bytes)
-    }
 }
 /// Validates a payload against `away_status_reason_list`, collecting every error.
 pub fn validate_away_status_reason_list(
@@ -4063,18 +3606,6 @@ pub fn validate_bytes_away_status_reason_list(
         |root| ::intercom_runtime::check::errors(|ctx| n393(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::AwayStatusReasonList {
-    const SCHEMA: &'static str = "away_status_reason_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_away_status_reason_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_away_status_reason_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_away_status_reason_list(bytes)
-    }
-}
 /// Validates a payload against `banner`, collecting every error.
 pub fn validate_banner(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n397(value, ctx))
@@ -4094,18 +3625,6 @@ pub fn validate_bytes_banner(bytes: &[u8]) -> Result<Vec<ValidationError>, Synta
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n397(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Banner {
-    const SCHEMA: &'static str = "banner";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_banner(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_banner(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_banner(bytes)
-    }
 }
 /// Validates a payload against `banner_dismiss`, collecting every error.
 pub fn validate_banner_dismiss(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -4129,18 +3648,6 @@ pub fn validate_bytes_banner_dismiss(
         |root| ::intercom_runtime::check::errors(|ctx| n419(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::BannerDismiss {
-    const SCHEMA: &'static str = "banner_dismiss";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_banner_dismiss(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_banner_dismiss(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_banner_dismiss(bytes)
-    }
-}
 /// Validates a payload against `banner_list`, collecting every error.
 pub fn validate_banner_list(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n423(value, ctx))
@@ -4163,18 +3670,6 @@ pub fn validate_bytes_banner_list(
         |root| ::intercom_runtime::check::errors(|ctx| n423(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::BannerList {
-    const SCHEMA: &'static str = "banner_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_banner_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_banner_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_banner_list(bytes)
-    }
-}
 /// Validates a payload against `brand`, collecting every error.
 pub fn validate_brand(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n427(value, ctx))
@@ -4194,18 +3689,6 @@ pub fn validate_bytes_brand(bytes: &[u8]) -> Result<Vec<ValidationError>, Syntax
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n427(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Brand {
-    const SCHEMA: &'static str = "brand";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_brand(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_brand(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_brand(bytes)
-    }
 }
 /// Validates a payload against `brand_list`, collecting every error.
 pub fn validate_brand_list(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -4229,18 +3712,6 @@ pub fn validate_bytes_brand_list(
         |root| ::intercom_runtime::check::errors(|ctx| n436(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::BrandList {
-    const SCHEMA: &'static str = "brand_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_brand_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_brand_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_brand_list(bytes)
-    }
-}
 /// Validates a payload against `call`, collecting every error.
 pub fn validate_call(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n440(value, ctx))
@@ -4260,18 +3731,6 @@ pub fn validate_bytes_call(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxE
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n440(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Call {
-    const SCHEMA: &'static str = "call";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_call(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_call(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_call(bytes)
-    }
 }
 /// Validates a payload against `call_list`, collecting every error.
 pub fn validate_call_list(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -4294,18 +3753,6 @@ pub fn validate_bytes_call_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n460(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CallList {
-    const SCHEMA: &'static str = "call_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_call_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_call_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_call_list(bytes)
-    }
 }
 /// Validates a payload against `change_ticket_type_request`, collecting every error.
 pub fn validate_change_ticket_type_request(
@@ -4331,18 +3778,6 @@ pub fn validate_bytes_change_ticket_type_request(
         |root| ::intercom_runtime::check::errors(|ctx| n466(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ChangeTicketTypeRequest {
-    const SCHEMA: &'static str = "change_ticket_type_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_change_ticket_type_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_change_ticket_type_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_change_ticket_type_request(bytes)
-    }
-}
 /// Validates a payload against `close_conversation_request`, collecting every error.
 pub fn validate_close_conversation_request(
     value: &::serde_json::Value,
@@ -4366,18 +3801,6 @@ pub fn validate_bytes_close_conversation_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n470(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CloseConversationRequest {
-    const SCHEMA: &'static str = "close_conversation_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_close_conversation_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_close_conversation_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_close_conversation_request(bytes)
-    }
 }
 /// Validates a payload against `collect_fin_voice_calls_by_conversation_id_response_200`, collecting every error.
 pub fn validate_collect_fin_voice_calls_by_conversation_id_response200(
@@ -4427,18 +3850,6 @@ pub fn validate_bytes_collection(
         |root| ::intercom_runtime::check::errors(|ctx| n477(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::Collection {
-    const SCHEMA: &'static str = "collection";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_collection(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_collection(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_collection(bytes)
-    }
-}
 /// Validates a payload against `collection_list`, collecting every error.
 pub fn validate_collection_list(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n493(value, ctx))
@@ -4461,18 +3872,6 @@ pub fn validate_bytes_collection_list(
         |root| ::intercom_runtime::check::errors(|ctx| n493(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CollectionList {
-    const SCHEMA: &'static str = "collection_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_collection_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_collection_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_collection_list(bytes)
-    }
-}
 /// Validates a payload against `company`, collecting every error.
 pub fn validate_company(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n499(value, ctx))
@@ -4494,18 +3893,6 @@ pub fn validate_bytes_company(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n499(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Company {
-    const SCHEMA: &'static str = "company";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_company(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_company(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_company(bytes)
-    }
 }
 /// Validates a payload against `company_attached_contacts`, collecting every error.
 pub fn validate_company_attached_contacts(
@@ -4531,18 +3918,6 @@ pub fn validate_bytes_company_attached_contacts(
         |root| ::intercom_runtime::check::errors(|ctx| n533(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CompanyAttachedContacts {
-    const SCHEMA: &'static str = "company_attached_contacts";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_company_attached_contacts(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_company_attached_contacts(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_company_attached_contacts(bytes)
-    }
-}
 /// Validates a payload against `company_attached_segments`, collecting every error.
 pub fn validate_company_attached_segments(
     value: &::serde_json::Value,
@@ -4567,18 +3942,6 @@ pub fn validate_bytes_company_attached_segments(
         |root| ::intercom_runtime::check::errors(|ctx| n539(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CompanyAttachedSegments {
-    const SCHEMA: &'static str = "company_attached_segments";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_company_attached_segments(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_company_attached_segments(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_company_attached_segments(bytes)
-    }
-}
 /// Validates a payload against `company_data`, collecting every error.
 pub fn validate_company_data(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n543(value, ctx))
@@ -4600,18 +3963,6 @@ pub fn validate_bytes_company_data(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n543(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CompanyData {
-    const SCHEMA: &'static str = "company_data";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_company_data(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_company_data(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_company_data(bytes)
-    }
 }
 /// Validates a payload against `company_list`, collecting every error.
 pub fn validate_company_list(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -4635,18 +3986,6 @@ pub fn validate_bytes_company_list(
         |root| ::intercom_runtime::check::errors(|ctx| n547(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CompanyList {
-    const SCHEMA: &'static str = "company_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_company_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_company_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_company_list(bytes)
-    }
-}
 /// Validates a payload against `company_note`, collecting every error.
 pub fn validate_company_note(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n553(value, ctx))
@@ -4668,18 +4007,6 @@ pub fn validate_bytes_company_note(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n553(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CompanyNote {
-    const SCHEMA: &'static str = "company_note";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_company_note(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_company_note(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_company_note(bytes)
-    }
 }
 /// Validates a payload against `company_scroll`, collecting every error.
 pub fn validate_company_scroll(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -4703,18 +4030,6 @@ pub fn validate_bytes_company_scroll(
         |root| ::intercom_runtime::check::errors(|ctx| n562(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CompanyScroll {
-    const SCHEMA: &'static str = "company_scroll";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_company_scroll(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_company_scroll(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_company_scroll(bytes)
-    }
-}
 /// Validates a payload against `contact`, collecting every error.
 pub fn validate_contact(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n569(value, ctx))
@@ -4737,18 +4052,6 @@ pub fn validate_bytes_contact(
         |root| ::intercom_runtime::check::errors(|ctx| n569(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::Contact {
-    const SCHEMA: &'static str = "contact";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact(bytes)
-    }
-}
 /// Validates a payload against `contact_archived`, collecting every error.
 pub fn validate_contact_archived(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n619(value, ctx))
@@ -4770,18 +4073,6 @@ pub fn validate_bytes_contact_archived(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n619(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContactArchived {
-    const SCHEMA: &'static str = "contact_archived";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_archived(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_archived(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_archived(bytes)
-    }
 }
 /// Validates a payload against `contact_attached_companies`, collecting every error.
 pub fn validate_contact_attached_companies(
@@ -4807,18 +4098,6 @@ pub fn validate_bytes_contact_attached_companies(
         |root| ::intercom_runtime::check::errors(|ctx| n622(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContactAttachedCompanies {
-    const SCHEMA: &'static str = "contact_attached_companies";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_attached_companies(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_attached_companies(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_attached_companies(bytes)
-    }
-}
 /// Validates a payload against `contact_blocked`, collecting every error.
 pub fn validate_contact_blocked(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n628(value, ctx))
@@ -4840,18 +4119,6 @@ pub fn validate_bytes_contact_blocked(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n628(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContactBlocked {
-    const SCHEMA: &'static str = "contact_blocked";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_blocked(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_blocked(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_blocked(bytes)
-    }
 }
 /// Validates a payload against `contact_companies`, collecting every error.
 pub fn validate_contact_companies(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -4875,18 +4142,6 @@ pub fn validate_bytes_contact_companies(
         |root| ::intercom_runtime::check::errors(|ctx| n631(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContactCompanies {
-    const SCHEMA: &'static str = "contact_companies";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_companies(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_companies(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_companies(bytes)
-    }
-}
 /// Validates a payload against `contact_deleted`, collecting every error.
 pub fn validate_contact_deleted(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n637(value, ctx))
@@ -4908,18 +4163,6 @@ pub fn validate_bytes_contact_deleted(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n637(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContactDeleted {
-    const SCHEMA: &'static str = "contact_deleted";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_deleted(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_deleted(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_deleted(bytes)
-    }
 }
 /// Validates a payload against `contact_list`, collecting every error.
 pub fn validate_contact_list(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -4943,18 +4186,6 @@ pub fn validate_bytes_contact_list(
         |root| ::intercom_runtime::check::errors(|ctx| n640(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContactList {
-    const SCHEMA: &'static str = "contact_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_list(bytes)
-    }
-}
 /// Validates a payload against `contact_location`, collecting every error.
 pub fn validate_contact_location(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n646(value, ctx))
@@ -4976,18 +4207,6 @@ pub fn validate_bytes_contact_location(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n646(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContactLocation {
-    const SCHEMA: &'static str = "contact_location";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_location(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_location(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_location(bytes)
-    }
 }
 /// Validates a payload against `contact_notes`, collecting every error.
 pub fn validate_contact_notes(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -5011,18 +4230,6 @@ pub fn validate_bytes_contact_notes(
         |root| ::intercom_runtime::check::errors(|ctx| n651(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContactNotes {
-    const SCHEMA: &'static str = "contact_notes";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_notes(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_notes(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_notes(bytes)
-    }
-}
 /// Validates a payload against `contact_reference`, collecting every error.
 pub fn validate_contact_reference(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n657(value, ctx))
@@ -5044,18 +4251,6 @@ pub fn validate_bytes_contact_reference(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n657(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContactReference {
-    const SCHEMA: &'static str = "contact_reference";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_reference(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_reference(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_reference(bytes)
-    }
 }
 /// Validates a payload against `contact_reply_base_request`, collecting every error.
 pub fn validate_contact_reply_base_request(
@@ -5081,18 +4276,6 @@ pub fn validate_bytes_contact_reply_base_request(
         |root| ::intercom_runtime::check::errors(|ctx| n661(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContactReplyBaseRequest {
-    const SCHEMA: &'static str = "contact_reply_base_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_reply_base_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_reply_base_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_reply_base_request(bytes)
-    }
-}
 /// Validates a payload against `contact_reply_conversation_request`, collecting every error.
 pub fn validate_contact_reply_conversation_request(
     value: &::serde_json::Value,
@@ -5117,18 +4300,6 @@ pub fn validate_bytes_contact_reply_conversation_request(
         |root| ::intercom_runtime::check::errors(|ctx| n672(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContactReplyConversationRequest {
-    const SCHEMA: &'static str = "contact_reply_conversation_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_reply_conversation_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_reply_conversation_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_reply_conversation_request(bytes)
-    }
-}
 /// Validates a payload against `contact_reply_email_request`, collecting every error.
 pub fn validate_contact_reply_email_request(
     value: &::serde_json::Value,
@@ -5152,18 +4323,6 @@ pub fn validate_bytes_contact_reply_email_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n676(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContactReplyEmailRequest {
-    const SCHEMA: &'static str = "contact_reply_email_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_reply_email_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_reply_email_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_reply_email_request(bytes)
-    }
 }
 /// Validates a payload against `contact_reply_intercom_user_id_request`, collecting every error.
 pub fn validate_contact_reply_intercom_user_id_request(
@@ -5191,18 +4350,6 @@ pub fn validate_bytes_contact_reply_intercom_user_id_request(
         |root| ::intercom_runtime::check::errors(|ctx| n681(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContactReplyIntercomUserIdRequest {
-    const SCHEMA: &'static str = "contact_reply_intercom_user_id_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_reply_intercom_user_id_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_reply_intercom_user_id_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_reply_intercom_user_id_request(bytes)
-    }
-}
 /// Validates a payload against `contact_reply_ticket_email_request`, collecting every error.
 pub fn validate_contact_reply_ticket_email_request(
     value: &::serde_json::Value,
@@ -5226,18 +4373,6 @@ pub fn validate_bytes_contact_reply_ticket_email_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n686(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContactReplyTicketEmailRequest {
-    const SCHEMA: &'static str = "contact_reply_ticket_email_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_reply_ticket_email_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_reply_ticket_email_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_reply_ticket_email_request(bytes)
-    }
 }
 /// Validates a payload against `contact_reply_ticket_intercom_user_id_request`, collecting every error.
 pub fn validate_contact_reply_ticket_intercom_user_id_request(
@@ -5265,19 +4400,6 @@ pub fn validate_bytes_contact_reply_ticket_intercom_user_id_request(
         |root| ::intercom_runtime::check::errors(|ctx| n689(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::ContactReplyTicketIntercomUserIdRequest {
-    const SCHEMA: &'static str = "contact_reply_ticket_intercom_user_id_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_reply_ticket_intercom_user_id_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_reply_ticket_intercom_user_id_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_reply_ticket_intercom_user_id_request(bytes)
-    }
-}
 /// Validates a payload against `contact_reply_ticket_request`, collecting every error.
 pub fn validate_contact_reply_ticket_request(
     value: &::serde_json::Value,
@@ -5301,18 +4423,6 @@ pub fn validate_bytes_contact_reply_ticket_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n692(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContactReplyTicketRequest {
-    const SCHEMA: &'static str = "contact_reply_ticket_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_reply_ticket_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_reply_ticket_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_reply_ticket_request(bytes)
-    }
 }
 /// Validates a payload against `contact_reply_ticket_user_id_request`, collecting every error.
 pub fn validate_contact_reply_ticket_user_id_request(
@@ -5340,18 +4450,6 @@ pub fn validate_bytes_contact_reply_ticket_user_id_request(
         |root| ::intercom_runtime::check::errors(|ctx| n696(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContactReplyTicketUserIdRequest {
-    const SCHEMA: &'static str = "contact_reply_ticket_user_id_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_reply_ticket_user_id_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_reply_ticket_user_id_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_reply_ticket_user_id_request(bytes)
-    }
-}
 /// Validates a payload against `contact_reply_user_id_request`, collecting every error.
 pub fn validate_contact_reply_user_id_request(
     value: &::serde_json::Value,
@@ -5375,18 +4473,6 @@ pub fn validate_bytes_contact_reply_user_id_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n699(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContactReplyUserIdRequest {
-    const SCHEMA: &'static str = "contact_reply_user_id_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_reply_user_id_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_reply_user_id_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_reply_user_id_request(bytes)
-    }
 }
 /// Validates a payload against `contact_search_request`, collecting every error.
 pub fn validate_contact_search_request(
@@ -5412,18 +4498,6 @@ pub fn validate_bytes_contact_search_request(
         |root| ::intercom_runtime::check::errors(|ctx| n704(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContactSearchRequest {
-    const SCHEMA: &'static str = "contact_search_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_search_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_search_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_search_request(bytes)
-    }
-}
 /// Validates a payload against `contact_segments`, collecting every error.
 pub fn validate_contact_segments(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n712(value, ctx))
@@ -5445,18 +4519,6 @@ pub fn validate_bytes_contact_segments(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n712(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContactSegments {
-    const SCHEMA: &'static str = "contact_segments";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_segments(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_segments(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_segments(bytes)
-    }
 }
 /// Validates a payload against `contact_social_profiles`, collecting every error.
 pub fn validate_contact_social_profiles(
@@ -5482,18 +4544,6 @@ pub fn validate_bytes_contact_social_profiles(
         |root| ::intercom_runtime::check::errors(|ctx| n716(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContactSocialProfiles {
-    const SCHEMA: &'static str = "contact_social_profiles";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_social_profiles(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_social_profiles(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_social_profiles(bytes)
-    }
-}
 /// Validates a payload against `contact_subscription_types`, collecting every error.
 pub fn validate_contact_subscription_types(
     value: &::serde_json::Value,
@@ -5518,18 +4568,6 @@ pub fn validate_bytes_contact_subscription_types(
         |root| ::intercom_runtime::check::errors(|ctx| n719(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContactSubscriptionTypes {
-    const SCHEMA: &'static str = "contact_subscription_types";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_subscription_types(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_subscription_types(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_subscription_types(bytes)
-    }
-}
 /// Validates a payload against `contact_tags`, collecting every error.
 pub fn validate_contact_tags(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n725(value, ctx))
@@ -5552,18 +4590,6 @@ pub fn validate_bytes_contact_tags(
         |root| ::intercom_runtime::check::errors(|ctx| n725(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContactTags {
-    const SCHEMA: &'static str = "contact_tags";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_tags(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_tags(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_tags(bytes)
-    }
-}
 /// Validates a payload against `contact_unarchived`, collecting every error.
 pub fn validate_contact_unarchived(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n731(value, ctx))
@@ -5585,18 +4611,6 @@ pub fn validate_bytes_contact_unarchived(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n731(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContactUnarchived {
-    const SCHEMA: &'static str = "contact_unarchived";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_contact_unarchived(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_contact_unarchived(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_contact_unarchived(bytes)
-    }
 }
 /// Validates a payload against `content_bulk_action_request`, collecting every error.
 pub fn validate_content_bulk_action_request(
@@ -5622,18 +4636,6 @@ pub fn validate_bytes_content_bulk_action_request(
         |root| ::intercom_runtime::check::errors(|ctx| n734(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContentBulkActionRequest {
-    const SCHEMA: &'static str = "content_bulk_action_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_content_bulk_action_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_content_bulk_action_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_content_bulk_action_request(bytes)
-    }
-}
 /// Validates a payload against `content_bulk_action_response`, collecting every error.
 pub fn validate_content_bulk_action_response(
     value: &::serde_json::Value,
@@ -5657,18 +4659,6 @@ pub fn validate_bytes_content_bulk_action_response(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n755(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContentBulkActionResponse {
-    const SCHEMA: &'static str = "content_bulk_action_response";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_content_bulk_action_response(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_content_bulk_action_response(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_content_bulk_action_response(bytes)
-    }
 }
 /// Validates a payload against `content_import_source`, collecting every error.
 pub fn validate_content_import_source(
@@ -5694,18 +4684,6 @@ pub fn validate_bytes_content_import_source(
         |root| ::intercom_runtime::check::errors(|ctx| n758(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContentImportSource {
-    const SCHEMA: &'static str = "content_import_source";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_content_import_source(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_content_import_source(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_content_import_source(bytes)
-    }
-}
 /// Validates a payload against `content_import_sources_list`, collecting every error.
 pub fn validate_content_import_sources_list(
     value: &::serde_json::Value,
@@ -5729,18 +4707,6 @@ pub fn validate_bytes_content_import_sources_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n769(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContentImportSourcesList {
-    const SCHEMA: &'static str = "content_import_sources_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_content_import_sources_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_content_import_sources_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_content_import_sources_list(bytes)
-    }
 }
 /// Validates a payload against `content_search_article_content_item`, collecting every error.
 pub fn validate_content_search_article_content_item(
@@ -5768,18 +4734,6 @@ pub fn validate_bytes_content_search_article_content_item(
         |root| ::intercom_runtime::check::errors(|ctx| n775(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContentSearchArticleContentItem {
-    const SCHEMA: &'static str = "content_search_article_content_item";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_content_search_article_content_item(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_content_search_article_content_item(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_content_search_article_content_item(bytes)
-    }
-}
 /// Validates a payload against `content_search_article_item`, collecting every error.
 pub fn validate_content_search_article_item(
     value: &::serde_json::Value,
@@ -5803,18 +4757,6 @@ pub fn validate_bytes_content_search_article_item(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n780(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContentSearchArticleItem {
-    const SCHEMA: &'static str = "content_search_article_item";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_content_search_article_item(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_content_search_article_item(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_content_search_article_item(bytes)
-    }
 }
 /// Validates a payload against `content_search_default_item`, collecting every error.
 pub fn validate_content_search_default_item(
@@ -5840,18 +4782,6 @@ pub fn validate_bytes_content_search_default_item(
         |root| ::intercom_runtime::check::errors(|ctx| n786(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContentSearchDefaultItem {
-    const SCHEMA: &'static str = "content_search_default_item";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_content_search_default_item(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_content_search_default_item(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_content_search_default_item(bytes)
-    }
-}
 /// Validates a payload against `content_search_response`, collecting every error.
 pub fn validate_content_search_response(
     value: &::serde_json::Value,
@@ -5875,18 +4805,6 @@ pub fn validate_bytes_content_search_response(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n790(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContentSearchResponse {
-    const SCHEMA: &'static str = "content_search_response";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_content_search_response(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_content_search_response(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_content_search_response(bytes)
-    }
 }
 /// Validates a payload against `content_search_result`, collecting every error.
 pub fn validate_content_search_result(
@@ -5912,18 +4830,6 @@ pub fn validate_bytes_content_search_result(
         |root| ::intercom_runtime::check::errors(|ctx| n802(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContentSearchResult {
-    const SCHEMA: &'static str = "content_search_result";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_content_search_result(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_content_search_result(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_content_search_result(bytes)
-    }
-}
 /// Validates a payload against `content_snippet`, collecting every error.
 pub fn validate_content_snippet(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n805(value, ctx))
@@ -5945,18 +4851,6 @@ pub fn validate_bytes_content_snippet(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n805(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContentSnippet {
-    const SCHEMA: &'static str = "content_snippet";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_content_snippet(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_content_snippet(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_content_snippet(bytes)
-    }
 }
 /// Validates a payload against `content_snippet_create_request`, collecting every error.
 pub fn validate_content_snippet_create_request(
@@ -5982,18 +4876,6 @@ pub fn validate_bytes_content_snippet_create_request(
         |root| ::intercom_runtime::check::errors(|ctx| n822(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContentSnippetCreateRequest {
-    const SCHEMA: &'static str = "content_snippet_create_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_content_snippet_create_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_content_snippet_create_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_content_snippet_create_request(bytes)
-    }
-}
 /// Validates a payload against `content_snippet_list`, collecting every error.
 pub fn validate_content_snippet_list(
     value: &::serde_json::Value,
@@ -6017,18 +4899,6 @@ pub fn validate_bytes_content_snippet_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n833(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContentSnippetList {
-    const SCHEMA: &'static str = "content_snippet_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_content_snippet_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_content_snippet_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_content_snippet_list(bytes)
-    }
 }
 /// Validates a payload against `content_snippet_update_request`, collecting every error.
 pub fn validate_content_snippet_update_request(
@@ -6054,18 +4924,6 @@ pub fn validate_bytes_content_snippet_update_request(
         |root| ::intercom_runtime::check::errors(|ctx| n841(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContentSnippetUpdateRequest {
-    const SCHEMA: &'static str = "content_snippet_update_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_content_snippet_update_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_content_snippet_update_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_content_snippet_update_request(bytes)
-    }
-}
 /// Validates a payload against `content_source`, collecting every error.
 pub fn validate_content_source(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n852(value, ctx))
@@ -6087,18 +4945,6 @@ pub fn validate_bytes_content_source(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n852(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ContentSource {
-    const SCHEMA: &'static str = "content_source";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_content_source(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_content_source(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_content_source(bytes)
-    }
 }
 /// Validates a payload against `content_sources_list`, collecting every error.
 pub fn validate_content_sources_list(
@@ -6124,18 +4970,6 @@ pub fn validate_bytes_content_sources_list(
         |root| ::intercom_runtime::check::errors(|ctx| n857(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ContentSourcesList {
-    const SCHEMA: &'static str = "content_sources_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_content_sources_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_content_sources_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_content_sources_list(bytes)
-    }
-}
 /// Validates a payload against `conversation`, collecting every error.
 pub fn validate_conversation(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n862(value, ctx))
@@ -6157,18 +4991,6 @@ pub fn validate_bytes_conversation(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n862(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Conversation {
-    const SCHEMA: &'static str = "conversation";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation(bytes)
-    }
 }
 /// Validates a payload against `conversation_attachment_files`, collecting every error.
 pub fn validate_conversation_attachment_files(
@@ -6194,18 +5016,6 @@ pub fn validate_bytes_conversation_attachment_files(
         |root| ::intercom_runtime::check::errors(|ctx| n908(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationAttachmentFiles {
-    const SCHEMA: &'static str = "conversation_attachment_files";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_attachment_files(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_attachment_files(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_attachment_files(bytes)
-    }
-}
 /// Validates a payload against `conversation_attribute`, collecting every error.
 pub fn validate_conversation_attribute(
     value: &::serde_json::Value,
@@ -6230,18 +5040,6 @@ pub fn validate_bytes_conversation_attribute(
         |root| ::intercom_runtime::check::errors(|ctx| n912(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationAttribute {
-    const SCHEMA: &'static str = "conversation_attribute";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_attribute(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_attribute(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_attribute(bytes)
-    }
-}
 /// Validates a payload against `conversation_attribute_base`, collecting every error.
 pub fn validate_conversation_attribute_base(
     value: &::serde_json::Value,
@@ -6265,18 +5063,6 @@ pub fn validate_bytes_conversation_attribute_base(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n921(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ConversationAttributeBase {
-    const SCHEMA: &'static str = "conversation_attribute_base";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_attribute_base(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_attribute_base(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_attribute_base(bytes)
-    }
 }
 /// Validates a payload against `conversation_attribute_boolean_type`, collecting every error.
 pub fn validate_conversation_attribute_boolean_type(
@@ -6304,18 +5090,6 @@ pub fn validate_bytes_conversation_attribute_boolean_type(
         |root| ::intercom_runtime::check::errors(|ctx| n934(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationAttributeBooleanType {
-    const SCHEMA: &'static str = "conversation_attribute_boolean_type";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_attribute_boolean_type(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_attribute_boolean_type(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_attribute_boolean_type(bytes)
-    }
-}
 /// Validates a payload against `conversation_attribute_datetime_type`, collecting every error.
 pub fn validate_conversation_attribute_datetime_type(
     value: &::serde_json::Value,
@@ -6341,18 +5115,6 @@ pub fn validate_bytes_conversation_attribute_datetime_type(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n938(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ConversationAttributeDatetimeType {
-    const SCHEMA: &'static str = "conversation_attribute_datetime_type";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_attribute_datetime_type(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_attribute_datetime_type(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_attribute_datetime_type(bytes)
-    }
 }
 /// Validates a payload against `conversation_attribute_decimal_type`, collecting every error.
 pub fn validate_conversation_attribute_decimal_type(
@@ -6380,18 +5142,6 @@ pub fn validate_bytes_conversation_attribute_decimal_type(
         |root| ::intercom_runtime::check::errors(|ctx| n942(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationAttributeDecimalType {
-    const SCHEMA: &'static str = "conversation_attribute_decimal_type";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_attribute_decimal_type(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_attribute_decimal_type(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_attribute_decimal_type(bytes)
-    }
-}
 /// Validates a payload against `conversation_attribute_files_type`, collecting every error.
 pub fn validate_conversation_attribute_files_type(
     value: &::serde_json::Value,
@@ -6415,18 +5165,6 @@ pub fn validate_bytes_conversation_attribute_files_type(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n946(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ConversationAttributeFilesType {
-    const SCHEMA: &'static str = "conversation_attribute_files_type";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_attribute_files_type(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_attribute_files_type(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_attribute_files_type(bytes)
-    }
 }
 /// Validates a payload against `conversation_attribute_integer_type`, collecting every error.
 pub fn validate_conversation_attribute_integer_type(
@@ -6454,18 +5192,6 @@ pub fn validate_bytes_conversation_attribute_integer_type(
         |root| ::intercom_runtime::check::errors(|ctx| n950(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationAttributeIntegerType {
-    const SCHEMA: &'static str = "conversation_attribute_integer_type";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_attribute_integer_type(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_attribute_integer_type(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_attribute_integer_type(bytes)
-    }
-}
 /// Validates a payload against `conversation_attribute_list`, collecting every error.
 pub fn validate_conversation_attribute_list(
     value: &::serde_json::Value,
@@ -6489,18 +5215,6 @@ pub fn validate_bytes_conversation_attribute_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n954(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ConversationAttributeList {
-    const SCHEMA: &'static str = "conversation_attribute_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_attribute_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_attribute_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_attribute_list(bytes)
-    }
 }
 /// Validates a payload against `conversation_attribute_list_type`, collecting every error.
 pub fn validate_conversation_attribute_list_type(
@@ -6526,18 +5240,6 @@ pub fn validate_bytes_conversation_attribute_list_type(
         |root| ::intercom_runtime::check::errors(|ctx| n958(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationAttributeListType {
-    const SCHEMA: &'static str = "conversation_attribute_list_type";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_attribute_list_type(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_attribute_list_type(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_attribute_list_type(bytes)
-    }
-}
 /// Validates a payload against `conversation_attribute_option`, collecting every error.
 pub fn validate_conversation_attribute_option(
     value: &::serde_json::Value,
@@ -6561,18 +5263,6 @@ pub fn validate_bytes_conversation_attribute_option(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n964(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ConversationAttributeOption {
-    const SCHEMA: &'static str = "conversation_attribute_option";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_attribute_option(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_attribute_option(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_attribute_option(bytes)
-    }
 }
 /// Validates a payload against `conversation_attribute_relationship_type`, collecting every error.
 pub fn validate_conversation_attribute_relationship_type(
@@ -6600,19 +5290,6 @@ pub fn validate_bytes_conversation_attribute_relationship_type(
         |root| ::intercom_runtime::check::errors(|ctx| n968(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::ConversationAttributeRelationshipType {
-    const SCHEMA: &'static str = "conversation_attribute_relationship_type";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_attribute_relationship_type(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_attribute_relationship_type(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_attribute_relationship_type(bytes)
-    }
-}
 /// Validates a payload against `conversation_attribute_string_type`, collecting every error.
 pub fn validate_conversation_attribute_string_type(
     value: &::serde_json::Value,
@@ -6636,18 +5313,6 @@ pub fn validate_bytes_conversation_attribute_string_type(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n975(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ConversationAttributeStringType {
-    const SCHEMA: &'static str = "conversation_attribute_string_type";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_attribute_string_type(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_attribute_string_type(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_attribute_string_type(bytes)
-    }
 }
 /// Validates a payload against `conversation_attribute_updated_by_admin`, collecting every error.
 pub fn validate_conversation_attribute_updated_by_admin(
@@ -6675,18 +5340,6 @@ pub fn validate_bytes_conversation_attribute_updated_by_admin(
         |root| ::intercom_runtime::check::errors(|ctx| n980(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationAttributeUpdatedByAdmin {
-    const SCHEMA: &'static str = "conversation_attribute_updated_by_admin";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_attribute_updated_by_admin(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_attribute_updated_by_admin(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_attribute_updated_by_admin(bytes)
-    }
-}
 /// Validates a payload against `conversation_attribute_updated_by_user`, collecting every error.
 pub fn validate_conversation_attribute_updated_by_user(
     value: &::serde_json::Value,
@@ -6712,18 +5365,6 @@ pub fn validate_bytes_conversation_attribute_updated_by_user(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n986(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ConversationAttributeUpdatedByUser {
-    const SCHEMA: &'static str = "conversation_attribute_updated_by_user";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_attribute_updated_by_user(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_attribute_updated_by_user(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_attribute_updated_by_user(bytes)
-    }
 }
 /// Validates a payload against `conversation_attribute_updated_by_workflow`, collecting every error.
 pub fn validate_conversation_attribute_updated_by_workflow(
@@ -6751,19 +5392,6 @@ pub fn validate_bytes_conversation_attribute_updated_by_workflow(
         |root| ::intercom_runtime::check::errors(|ctx| n992(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::ConversationAttributeUpdatedByWorkflow {
-    const SCHEMA: &'static str = "conversation_attribute_updated_by_workflow";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_attribute_updated_by_workflow(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_attribute_updated_by_workflow(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_attribute_updated_by_workflow(bytes)
-    }
-}
 /// Validates a payload against `conversation_channel`, collecting every error.
 pub fn validate_conversation_channel(
     value: &::serde_json::Value,
@@ -6787,18 +5415,6 @@ pub fn validate_bytes_conversation_channel(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n999(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ConversationChannel {
-    const SCHEMA: &'static str = "conversation_channel";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_channel(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_channel(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_channel(bytes)
-    }
 }
 /// Validates a payload against `conversation_contacts`, collecting every error.
 pub fn validate_conversation_contacts(
@@ -6824,18 +5440,6 @@ pub fn validate_bytes_conversation_contacts(
         |root| ::intercom_runtime::check::errors(|ctx| n1002(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationContacts {
-    const SCHEMA: &'static str = "conversation_contacts";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_contacts(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_contacts(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_contacts(bytes)
-    }
-}
 /// Validates a payload against `conversation_deleted`, collecting every error.
 pub fn validate_conversation_deleted(
     value: &::serde_json::Value,
@@ -6859,18 +5463,6 @@ pub fn validate_bytes_conversation_deleted(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1006(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ConversationDeleted {
-    const SCHEMA: &'static str = "conversation_deleted";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_deleted(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_deleted(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_deleted(bytes)
-    }
 }
 /// Validates a payload against `conversation_external_reference`, collecting every error.
 pub fn validate_conversation_external_reference(
@@ -6896,18 +5488,6 @@ pub fn validate_bytes_conversation_external_reference(
         |root| ::intercom_runtime::check::errors(|ctx| n1010(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationExternalReference {
-    const SCHEMA: &'static str = "conversation_external_reference";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_external_reference(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_external_reference(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_external_reference(bytes)
-    }
-}
 /// Validates a payload against `conversation_first_contact_reply`, collecting every error.
 pub fn validate_conversation_first_contact_reply(
     value: &::serde_json::Value,
@@ -6932,18 +5512,6 @@ pub fn validate_bytes_conversation_first_contact_reply(
         |root| ::intercom_runtime::check::errors(|ctx| n1013(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationFirstContactReply {
-    const SCHEMA: &'static str = "conversation_first_contact_reply";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_first_contact_reply(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_first_contact_reply(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_first_contact_reply(bytes)
-    }
-}
 /// Validates a payload against `conversation_list`, collecting every error.
 pub fn validate_conversation_list(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1017(value, ctx))
@@ -6965,18 +5533,6 @@ pub fn validate_bytes_conversation_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1017(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ConversationList {
-    const SCHEMA: &'static str = "conversation_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_list(bytes)
-    }
 }
 /// Validates a payload against `conversation_list_item`, collecting every error.
 pub fn validate_conversation_list_item(
@@ -7002,18 +5558,6 @@ pub fn validate_bytes_conversation_list_item(
         |root| ::intercom_runtime::check::errors(|ctx| n1023(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationListItem {
-    const SCHEMA: &'static str = "conversation_list_item";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_list_item(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_list_item(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_list_item(bytes)
-    }
-}
 /// Validates a payload against `conversation_monitor_evaluation`, collecting every error.
 pub fn validate_conversation_monitor_evaluation(
     value: &::serde_json::Value,
@@ -7038,18 +5582,6 @@ pub fn validate_bytes_conversation_monitor_evaluation(
         |root| ::intercom_runtime::check::errors(|ctx| n1068(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationMonitorEvaluation {
-    const SCHEMA: &'static str = "conversation_monitor_evaluation";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_monitor_evaluation(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_monitor_evaluation(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_monitor_evaluation(bytes)
-    }
-}
 /// Validates a payload against `conversation_part`, collecting every error.
 pub fn validate_conversation_part(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1075(value, ctx))
@@ -7071,18 +5603,6 @@ pub fn validate_bytes_conversation_part(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1075(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ConversationPart {
-    const SCHEMA: &'static str = "conversation_part";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_part(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_part(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_part(bytes)
-    }
 }
 /// Validates a payload against `conversation_part_author`, collecting every error.
 pub fn validate_conversation_part_author(
@@ -7108,18 +5628,6 @@ pub fn validate_bytes_conversation_part_author(
         |root| ::intercom_runtime::check::errors(|ctx| n1104(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationPartAuthor {
-    const SCHEMA: &'static str = "conversation_part_author";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_part_author(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_part_author(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_part_author(bytes)
-    }
-}
 /// Validates a payload against `conversation_part_metadata`, collecting every error.
 pub fn validate_conversation_part_metadata(
     value: &::serde_json::Value,
@@ -7144,18 +5652,6 @@ pub fn validate_bytes_conversation_part_metadata(
         |root| ::intercom_runtime::check::errors(|ctx| n1111(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationPartMetadata {
-    const SCHEMA: &'static str = "conversation_part_metadata";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_part_metadata(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_part_metadata(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_part_metadata(bytes)
-    }
-}
 /// Validates a payload against `conversation_parts`, collecting every error.
 pub fn validate_conversation_parts(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1117(value, ctx))
@@ -7177,18 +5673,6 @@ pub fn validate_bytes_conversation_parts(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1117(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ConversationParts {
-    const SCHEMA: &'static str = "conversation_parts";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_parts(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_parts(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_parts(bytes)
-    }
 }
 /// Validates a payload against `conversation_rating`, collecting every error.
 pub fn validate_conversation_rating(
@@ -7214,18 +5698,6 @@ pub fn validate_bytes_conversation_rating(
         |root| ::intercom_runtime::check::errors(|ctx| n1122(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationRating {
-    const SCHEMA: &'static str = "conversation_rating";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_rating(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_rating(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_rating(bytes)
-    }
-}
 /// Validates a payload against `conversation_response_time`, collecting every error.
 pub fn validate_conversation_response_time(
     value: &::serde_json::Value,
@@ -7249,18 +5721,6 @@ pub fn validate_bytes_conversation_response_time(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1129(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ConversationResponseTime {
-    const SCHEMA: &'static str = "conversation_response_time";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_response_time(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_response_time(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_response_time(bytes)
-    }
 }
 /// Validates a payload against `conversation_scorecard`, collecting every error.
 pub fn validate_conversation_scorecard(
@@ -7286,18 +5746,6 @@ pub fn validate_bytes_conversation_scorecard(
         |root| ::intercom_runtime::check::errors(|ctx| n1133(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationScorecard {
-    const SCHEMA: &'static str = "conversation_scorecard";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_scorecard(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_scorecard(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_scorecard(bytes)
-    }
-}
 /// Validates a payload against `conversation_scorecard_evaluator`, collecting every error.
 pub fn validate_conversation_scorecard_evaluator(
     value: &::serde_json::Value,
@@ -7321,18 +5769,6 @@ pub fn validate_bytes_conversation_scorecard_evaluator(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1145(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ConversationScorecardEvaluator {
-    const SCHEMA: &'static str = "conversation_scorecard_evaluator";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_scorecard_evaluator(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_scorecard_evaluator(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_scorecard_evaluator(bytes)
-    }
 }
 /// Validates a payload against `conversation_scorecard_evaluator_result`, collecting every error.
 pub fn validate_conversation_scorecard_evaluator_result(
@@ -7360,19 +5796,6 @@ pub fn validate_bytes_conversation_scorecard_evaluator_result(
         |root| ::intercom_runtime::check::errors(|ctx| n1151(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::ConversationScorecardEvaluatorResult {
-    const SCHEMA: &'static str = "conversation_scorecard_evaluator_result";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_scorecard_evaluator_result(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_scorecard_evaluator_result(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_scorecard_evaluator_result(bytes)
-    }
-}
 /// Validates a payload against `conversation_scorecard_reviewed_teammate`, collecting every error.
 pub fn validate_conversation_scorecard_reviewed_teammate(
     value: &::serde_json::Value,
@@ -7399,19 +5822,6 @@ pub fn validate_bytes_conversation_scorecard_reviewed_teammate(
         |root| ::intercom_runtime::check::errors(|ctx| n1158(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::ConversationScorecardReviewedTeammate {
-    const SCHEMA: &'static str = "conversation_scorecard_reviewed_teammate";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_scorecard_reviewed_teammate(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_scorecard_reviewed_teammate(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_scorecard_reviewed_teammate(bytes)
-    }
-}
 /// Validates a payload against `conversation_source`, collecting every error.
 pub fn validate_conversation_source(
     value: &::serde_json::Value,
@@ -7435,18 +5845,6 @@ pub fn validate_bytes_conversation_source(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1161(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ConversationSource {
-    const SCHEMA: &'static str = "conversation_source";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_source(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_source(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_source(bytes)
-    }
 }
 /// Validates a payload against `conversation_source_author`, collecting every error.
 pub fn validate_conversation_source_author(
@@ -7472,18 +5870,6 @@ pub fn validate_bytes_conversation_source_author(
         |root| ::intercom_runtime::check::errors(|ctx| n1182(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationSourceAuthor {
-    const SCHEMA: &'static str = "conversation_source_author";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_source_author(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_source_author(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_source_author(bytes)
-    }
-}
 /// Validates a payload against `conversation_statistics`, collecting every error.
 pub fn validate_conversation_statistics(
     value: &::serde_json::Value,
@@ -7508,18 +5894,6 @@ pub fn validate_bytes_conversation_statistics(
         |root| ::intercom_runtime::check::errors(|ctx| n1187(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConversationStatistics {
-    const SCHEMA: &'static str = "conversation_statistics";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_statistics(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_statistics(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_statistics(bytes)
-    }
-}
 /// Validates a payload against `conversation_teammates`, collecting every error.
 pub fn validate_conversation_teammates(
     value: &::serde_json::Value,
@@ -7543,18 +5917,6 @@ pub fn validate_bytes_conversation_teammates(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1213(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ConversationTeammates {
-    const SCHEMA: &'static str = "conversation_teammates";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_conversation_teammates(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_conversation_teammates(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_conversation_teammates(bytes)
-    }
 }
 /// Validates a payload against `convert_conversation_to_ticket_request`, collecting every error.
 pub fn validate_convert_conversation_to_ticket_request(
@@ -7582,18 +5944,6 @@ pub fn validate_bytes_convert_conversation_to_ticket_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1217(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ConvertConversationToTicketRequest {
-    const SCHEMA: &'static str = "convert_conversation_to_ticket_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_convert_conversation_to_ticket_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_convert_conversation_to_ticket_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_convert_conversation_to_ticket_request(bytes)
-    }
-}
 /// Validates a payload against `convert_visitor_request`, collecting every error.
 pub fn validate_convert_visitor_request(
     value: &::serde_json::Value,
@@ -7617,18 +5967,6 @@ pub fn validate_bytes_convert_visitor_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1221(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ConvertVisitorRequest {
-    const SCHEMA: &'static str = "convert_visitor_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_convert_visitor_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_convert_visitor_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_convert_visitor_request(bytes)
-    }
 }
 /// Validates a payload against `create_article_request`, collecting every error.
 pub fn validate_create_article_request(
@@ -7654,18 +5992,6 @@ pub fn validate_bytes_create_article_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1236(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CreateArticleRequest {
-    const SCHEMA: &'static str = "create_article_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_article_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_article_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_article_request(bytes)
-    }
-}
 /// Validates a payload against `create_audience_request`, collecting every error.
 pub fn validate_create_audience_request(
     value: &::serde_json::Value,
@@ -7689,18 +6015,6 @@ pub fn validate_bytes_create_audience_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1253(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CreateAudienceRequest {
-    const SCHEMA: &'static str = "create_audience_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_audience_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_audience_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_audience_request(bytes)
-    }
 }
 /// Validates a payload against `create_collection_request`, collecting every error.
 pub fn validate_create_collection_request(
@@ -7726,18 +6040,6 @@ pub fn validate_bytes_create_collection_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1259(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CreateCollectionRequest {
-    const SCHEMA: &'static str = "create_collection_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_collection_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_collection_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_collection_request(bytes)
-    }
-}
 /// Validates a payload against `create_company_note_request`, collecting every error.
 pub fn validate_create_company_note_request(
     value: &::serde_json::Value,
@@ -7761,18 +6063,6 @@ pub fn validate_bytes_create_company_note_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1267(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CreateCompanyNoteRequest {
-    const SCHEMA: &'static str = "create_company_note_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_company_note_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_company_note_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_company_note_request(bytes)
-    }
 }
 /// Validates a payload against `create_contact_request`, collecting every error.
 pub fn validate_create_contact_request(
@@ -7798,18 +6088,6 @@ pub fn validate_bytes_create_contact_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1270(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CreateContactRequest {
-    const SCHEMA: &'static str = "create_contact_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_contact_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_contact_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_contact_request(bytes)
-    }
-}
 /// Validates a payload against `create_contact_response_200`, collecting every error.
 pub fn validate_create_contact_response200(
     value: &::serde_json::Value,
@@ -7833,18 +6111,6 @@ pub fn validate_bytes_create_contact_response200(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1286(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CreateContactResponse200 {
-    const SCHEMA: &'static str = "create_contact_response_200";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_contact_response200(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_contact_response200(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_contact_response200(bytes)
-    }
 }
 /// Validates a payload against `create_content_import_source_request`, collecting every error.
 pub fn validate_create_content_import_source_request(
@@ -7872,18 +6138,6 @@ pub fn validate_bytes_create_content_import_source_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1289(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CreateContentImportSourceRequest {
-    const SCHEMA: &'static str = "create_content_import_source_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_content_import_source_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_content_import_source_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_content_import_source_request(bytes)
-    }
-}
 /// Validates a payload against `create_conversation_attribute_boolean_request`, collecting every error.
 pub fn validate_create_conversation_attribute_boolean_request(
     value: &::serde_json::Value,
@@ -7909,19 +6163,6 @@ pub fn validate_bytes_create_conversation_attribute_boolean_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1299(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate
-for super::types::CreateConversationAttributeBooleanRequest {
-    const SCHEMA: &'static str = "create_conversation_attribute_boolean_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_conversation_attribute_boolean_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_conversation_attribute_boolean_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_conversation_attribute_boolean_request(bytes)
-    }
 }
 /// Validates a payload against `create_conversation_attribute_datetime_request`, collecting every error.
 pub fn validate_create_conversation_attribute_datetime_request(
@@ -7949,19 +6190,6 @@ pub fn validate_bytes_create_conversation_attribute_datetime_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1303(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::CreateConversationAttributeDatetimeRequest {
-    const SCHEMA: &'static str = "create_conversation_attribute_datetime_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_conversation_attribute_datetime_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_conversation_attribute_datetime_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_conversation_attribute_datetime_request(bytes)
-    }
-}
 /// Validates a payload against `create_conversation_attribute_decimal_request`, collecting every error.
 pub fn validate_create_conversation_attribute_decimal_request(
     value: &::serde_json::Value,
@@ -7987,19 +6215,6 @@ pub fn validate_bytes_create_conversation_attribute_decimal_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1307(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate
-for super::types::CreateConversationAttributeDecimalRequest {
-    const SCHEMA: &'static str = "create_conversation_attribute_decimal_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_conversation_attribute_decimal_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_conversation_attribute_decimal_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_conversation_attribute_decimal_request(bytes)
-    }
 }
 /// Validates a payload against `create_conversation_attribute_files_request`, collecting every error.
 pub fn validate_create_conversation_attribute_files_request(
@@ -8027,19 +6242,6 @@ pub fn validate_bytes_create_conversation_attribute_files_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1311(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::CreateConversationAttributeFilesRequest {
-    const SCHEMA: &'static str = "create_conversation_attribute_files_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_conversation_attribute_files_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_conversation_attribute_files_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_conversation_attribute_files_request(bytes)
-    }
-}
 /// Validates a payload against `create_conversation_attribute_integer_request`, collecting every error.
 pub fn validate_create_conversation_attribute_integer_request(
     value: &::serde_json::Value,
@@ -8065,19 +6267,6 @@ pub fn validate_bytes_create_conversation_attribute_integer_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1315(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate
-for super::types::CreateConversationAttributeIntegerRequest {
-    const SCHEMA: &'static str = "create_conversation_attribute_integer_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_conversation_attribute_integer_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_conversation_attribute_integer_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_conversation_attribute_integer_request(bytes)
-    }
 }
 /// Validates a payload against `create_conversation_attribute_list_request`, collecting every error.
 pub fn validate_create_conversation_attribute_list_request(
@@ -8105,19 +6294,6 @@ pub fn validate_bytes_create_conversation_attribute_list_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1319(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::CreateConversationAttributeListRequest {
-    const SCHEMA: &'static str = "create_conversation_attribute_list_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_conversation_attribute_list_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_conversation_attribute_list_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_conversation_attribute_list_request(bytes)
-    }
-}
 /// Validates a payload against `create_conversation_attribute_option_request`, collecting every error.
 pub fn validate_create_conversation_attribute_option_request(
     value: &::serde_json::Value,
@@ -8143,19 +6319,6 @@ pub fn validate_bytes_create_conversation_attribute_option_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1325(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate
-for super::types::CreateConversationAttributeOptionRequest {
-    const SCHEMA: &'static str = "create_conversation_attribute_option_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_conversation_attribute_option_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_conversation_attribute_option_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_conversation_attribute_option_request(bytes)
-    }
 }
 /// Validates a payload against `create_conversation_attribute_relationship_request`, collecting every error.
 pub fn validate_create_conversation_attribute_relationship_request(
@@ -8183,19 +6346,6 @@ pub fn validate_bytes_create_conversation_attribute_relationship_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1327(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::CreateConversationAttributeRelationshipRequest {
-    const SCHEMA: &'static str = "create_conversation_attribute_relationship_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_conversation_attribute_relationship_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_conversation_attribute_relationship_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_conversation_attribute_relationship_request(bytes)
-    }
-}
 /// Validates a payload against `create_conversation_attribute_request`, collecting every error.
 pub fn validate_create_conversation_attribute_request(
     value: &::serde_json::Value,
@@ -8221,18 +6371,6 @@ pub fn validate_bytes_create_conversation_attribute_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1334(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CreateConversationAttributeRequest {
-    const SCHEMA: &'static str = "create_conversation_attribute_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_conversation_attribute_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_conversation_attribute_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_conversation_attribute_request(bytes)
-    }
 }
 /// Validates a payload against `create_conversation_attribute_request_base`, collecting every error.
 pub fn validate_create_conversation_attribute_request_base(
@@ -8260,19 +6398,6 @@ pub fn validate_bytes_create_conversation_attribute_request_base(
         |root| ::intercom_runtime::check::errors(|ctx| n1343(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::CreateConversationAttributeRequestBase {
-    const SCHEMA: &'static str = "create_conversation_attribute_request_base";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_conversation_attribute_request_base(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_conversation_attribute_request_base(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_conversation_attribute_request_base(bytes)
-    }
-}
 /// Validates a payload against `create_conversation_attribute_string_request`, collecting every error.
 pub fn validate_create_conversation_attribute_string_request(
     value: &::serde_json::Value,
@@ -8299,19 +6424,6 @@ pub fn validate_bytes_create_conversation_attribute_string_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1350(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::CreateConversationAttributeStringRequest {
-    const SCHEMA: &'static str = "create_conversation_attribute_string_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_conversation_attribute_string_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_conversation_attribute_string_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_conversation_attribute_string_request(bytes)
-    }
-}
 /// Validates a payload against `create_conversation_request`, collecting every error.
 pub fn validate_create_conversation_request(
     value: &::serde_json::Value,
@@ -8335,18 +6447,6 @@ pub fn validate_bytes_create_conversation_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1355(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CreateConversationRequest {
-    const SCHEMA: &'static str = "create_conversation_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_conversation_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_conversation_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_conversation_request(bytes)
-    }
 }
 /// Validates a payload against `create_conversation_response_200`, collecting every error.
 pub fn validate_create_conversation_response200(
@@ -8396,18 +6496,6 @@ pub fn validate_bytes_create_data_attribute_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1367(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CreateDataAttributeRequest {
-    const SCHEMA: &'static str = "create_data_attribute_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_data_attribute_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_data_attribute_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_data_attribute_request(bytes)
-    }
-}
 /// Validates a payload against `create_data_connector_request`, collecting every error.
 pub fn validate_create_data_connector_request(
     value: &::serde_json::Value,
@@ -8432,18 +6520,6 @@ pub fn validate_bytes_create_data_connector_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1379(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CreateDataConnectorRequest {
-    const SCHEMA: &'static str = "create_data_connector_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_data_connector_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_data_connector_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_data_connector_request(bytes)
-    }
-}
 /// Validates a payload against `create_data_event_request`, collecting every error.
 pub fn validate_create_data_event_request(
     value: &::serde_json::Value,
@@ -8467,18 +6543,6 @@ pub fn validate_bytes_create_data_event_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1405(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CreateDataEventRequest {
-    const SCHEMA: &'static str = "create_data_event_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_data_event_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_data_event_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_data_event_request(bytes)
-    }
 }
 /// Validates a payload against `create_data_event_summaries_request`, collecting every error.
 pub fn validate_create_data_event_summaries_request(
@@ -8506,18 +6570,6 @@ pub fn validate_bytes_create_data_event_summaries_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1416(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CreateDataEventSummariesRequest {
-    const SCHEMA: &'static str = "create_data_event_summaries_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_data_event_summaries_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_data_event_summaries_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_data_event_summaries_request(bytes)
-    }
-}
 /// Validates a payload against `create_data_exports_request`, collecting every error.
 pub fn validate_create_data_exports_request(
     value: &::serde_json::Value,
@@ -8542,18 +6594,6 @@ pub fn validate_bytes_create_data_exports_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1423(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CreateDataExportsRequest {
-    const SCHEMA: &'static str = "create_data_exports_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_data_exports_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_data_exports_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_data_exports_request(bytes)
-    }
-}
 /// Validates a payload against `create_external_page_request`, collecting every error.
 pub fn validate_create_external_page_request(
     value: &::serde_json::Value,
@@ -8577,18 +6617,6 @@ pub fn validate_bytes_create_external_page_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1426(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CreateExternalPageRequest {
-    const SCHEMA: &'static str = "create_external_page_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_external_page_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_external_page_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_external_page_request(bytes)
-    }
 }
 /// Validates a payload against `create_help_center_redirect_request`, collecting every error.
 pub fn validate_create_help_center_redirect_request(
@@ -8616,18 +6644,6 @@ pub fn validate_bytes_create_help_center_redirect_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1435(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CreateHelpCenterRedirectRequest {
-    const SCHEMA: &'static str = "create_help_center_redirect_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_help_center_redirect_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_help_center_redirect_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_help_center_redirect_request(bytes)
-    }
-}
 /// Validates a payload against `create_internal_article_request`, collecting every error.
 pub fn validate_create_internal_article_request(
     value: &::serde_json::Value,
@@ -8651,18 +6667,6 @@ pub fn validate_bytes_create_internal_article_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1440(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CreateInternalArticleRequest {
-    const SCHEMA: &'static str = "create_internal_article_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_internal_article_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_internal_article_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_internal_article_request(bytes)
-    }
 }
 /// Validates a payload against `create_message_request`, collecting every error.
 pub fn validate_create_message_request(
@@ -8688,18 +6692,6 @@ pub fn validate_bytes_create_message_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1451(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CreateMessageRequest {
-    const SCHEMA: &'static str = "create_message_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_message_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_message_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_message_request(bytes)
-    }
-}
 /// Validates a payload against `create_note_request`, collecting every error.
 pub fn validate_create_note_request(
     value: &::serde_json::Value,
@@ -8723,18 +6715,6 @@ pub fn validate_bytes_create_note_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1478(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CreateNoteRequest {
-    const SCHEMA: &'static str = "create_note_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_note_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_note_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_note_request(bytes)
-    }
 }
 /// Validates a payload against `create_office_hours_exception_request`, collecting every error.
 pub fn validate_create_office_hours_exception_request(
@@ -8762,18 +6742,6 @@ pub fn validate_bytes_create_office_hours_exception_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1481(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CreateOfficeHoursExceptionRequest {
-    const SCHEMA: &'static str = "create_office_hours_exception_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_office_hours_exception_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_office_hours_exception_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_office_hours_exception_request(bytes)
-    }
-}
 /// Validates a payload against `create_office_hours_schedule_request`, collecting every error.
 pub fn validate_create_office_hours_schedule_request(
     value: &::serde_json::Value,
@@ -8800,18 +6768,6 @@ pub fn validate_bytes_create_office_hours_schedule_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1488(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CreateOfficeHoursScheduleRequest {
-    const SCHEMA: &'static str = "create_office_hours_schedule_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_office_hours_schedule_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_office_hours_schedule_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_office_hours_schedule_request(bytes)
-    }
-}
 /// Validates a payload against `create_or_update_company_request`, collecting every error.
 pub fn validate_create_or_update_company_request(
     value: &::serde_json::Value,
@@ -8835,18 +6791,6 @@ pub fn validate_bytes_create_or_update_company_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1493(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CreateOrUpdateCompanyRequest {
-    const SCHEMA: &'static str = "create_or_update_company_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_or_update_company_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_or_update_company_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_or_update_company_request(bytes)
-    }
 }
 /// Validates a payload against `create_or_update_custom_object_instance_request`, collecting every error.
 pub fn validate_create_or_update_custom_object_instance_request(
@@ -8874,19 +6818,6 @@ pub fn validate_bytes_create_or_update_custom_object_instance_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1505(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::CreateOrUpdateCustomObjectInstanceRequest {
-    const SCHEMA: &'static str = "create_or_update_custom_object_instance_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_or_update_custom_object_instance_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_or_update_custom_object_instance_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_or_update_custom_object_instance_request(bytes)
-    }
-}
 /// Validates a payload against `create_or_update_tag_request`, collecting every error.
 pub fn validate_create_or_update_tag_request(
     value: &::serde_json::Value,
@@ -8910,18 +6841,6 @@ pub fn validate_bytes_create_or_update_tag_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1511(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CreateOrUpdateTagRequest {
-    const SCHEMA: &'static str = "create_or_update_tag_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_or_update_tag_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_or_update_tag_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_or_update_tag_request(bytes)
-    }
 }
 /// Validates a payload against `create_phone_switch_request`, collecting every error.
 pub fn validate_create_phone_switch_request(
@@ -8947,18 +6866,6 @@ pub fn validate_bytes_create_phone_switch_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1514(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CreatePhoneSwitchRequest {
-    const SCHEMA: &'static str = "create_phone_switch_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_phone_switch_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_phone_switch_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_phone_switch_request(bytes)
-    }
-}
 /// Validates a payload against `create_tag_request`, collecting every error.
 pub fn validate_create_tag_request(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1517(value, ctx))
@@ -8980,18 +6887,6 @@ pub fn validate_bytes_create_tag_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1517(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CreateTagRequest {
-    const SCHEMA: &'static str = "create_tag_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_tag_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_tag_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_tag_request(bytes)
-    }
 }
 /// Validates a payload against `create_ticket_reply_with_comment_request`, collecting every error.
 pub fn validate_create_ticket_reply_with_comment_request(
@@ -9019,18 +6914,6 @@ pub fn validate_bytes_create_ticket_reply_with_comment_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1522(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CreateTicketReplyWithCommentRequest {
-    const SCHEMA: &'static str = "create_ticket_reply_with_comment_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_ticket_reply_with_comment_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_ticket_reply_with_comment_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_ticket_reply_with_comment_request(bytes)
-    }
-}
 /// Validates a payload against `create_ticket_request`, collecting every error.
 pub fn validate_create_ticket_request(
     value: &::serde_json::Value,
@@ -9055,18 +6938,6 @@ pub fn validate_bytes_create_ticket_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1525(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CreateTicketRequest {
-    const SCHEMA: &'static str = "create_ticket_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_ticket_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_ticket_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_ticket_request(bytes)
-    }
-}
 /// Validates a payload against `create_ticket_request_body`, collecting every error.
 pub fn validate_create_ticket_request_body(
     value: &::serde_json::Value,
@@ -9090,18 +6961,6 @@ pub fn validate_bytes_create_ticket_request_body(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1542(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CreateTicketRequestBody {
-    const SCHEMA: &'static str = "create_ticket_request_body";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_ticket_request_body(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_ticket_request_body(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_ticket_request_body(bytes)
-    }
 }
 /// Validates a payload against `create_ticket_type_attribute_request`, collecting every error.
 pub fn validate_create_ticket_type_attribute_request(
@@ -9129,18 +6988,6 @@ pub fn validate_bytes_create_ticket_type_attribute_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1545(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CreateTicketTypeAttributeRequest {
-    const SCHEMA: &'static str = "create_ticket_type_attribute_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_ticket_type_attribute_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_ticket_type_attribute_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_ticket_type_attribute_request(bytes)
-    }
-}
 /// Validates a payload against `create_ticket_type_request`, collecting every error.
 pub fn validate_create_ticket_type_request(
     value: &::serde_json::Value,
@@ -9165,18 +7012,6 @@ pub fn validate_bytes_create_ticket_type_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1556(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CreateTicketTypeRequest {
-    const SCHEMA: &'static str = "create_ticket_type_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_create_ticket_type_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_create_ticket_type_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_create_ticket_type_request(bytes)
-    }
-}
 /// Validates a payload against `cursor_pages`, collecting every error.
 pub fn validate_cursor_pages(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1562(value, ctx))
@@ -9198,18 +7033,6 @@ pub fn validate_bytes_cursor_pages(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1562(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CursorPages {
-    const SCHEMA: &'static str = "cursor_pages";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_cursor_pages(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_cursor_pages(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_cursor_pages(bytes)
-    }
 }
 /// Validates a payload against `custom_action_finished`, collecting every error.
 pub fn validate_custom_action_finished(
@@ -9235,18 +7058,6 @@ pub fn validate_bytes_custom_action_finished(
         |root| ::intercom_runtime::check::errors(|ctx| n1568(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CustomActionFinished {
-    const SCHEMA: &'static str = "custom_action_finished";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_custom_action_finished(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_custom_action_finished(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_custom_action_finished(bytes)
-    }
-}
 /// Validates a payload against `custom_action_started`, collecting every error.
 pub fn validate_custom_action_started(
     value: &::serde_json::Value,
@@ -9270,18 +7081,6 @@ pub fn validate_bytes_custom_action_started(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1572(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CustomActionStarted {
-    const SCHEMA: &'static str = "custom_action_started";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_custom_action_started(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_custom_action_started(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_custom_action_started(bytes)
-    }
 }
 /// Validates a payload against `custom_attributes`, collecting every error.
 pub fn validate_custom_attributes(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -9329,18 +7128,6 @@ pub fn validate_bytes_custom_object_instance(
         |root| ::intercom_runtime::check::errors(|ctx| n1581(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CustomObjectInstance {
-    const SCHEMA: &'static str = "custom_object_instance";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_custom_object_instance(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_custom_object_instance(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_custom_object_instance(bytes)
-    }
-}
 /// Validates a payload against `custom_object_instance_deleted`, collecting every error.
 pub fn validate_custom_object_instance_deleted(
     value: &::serde_json::Value,
@@ -9365,18 +7152,6 @@ pub fn validate_bytes_custom_object_instance_deleted(
         |root| ::intercom_runtime::check::errors(|ctx| n1591(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CustomObjectInstanceDeleted {
-    const SCHEMA: &'static str = "custom_object_instance_deleted";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_custom_object_instance_deleted(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_custom_object_instance_deleted(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_custom_object_instance_deleted(bytes)
-    }
-}
 /// Validates a payload against `custom_object_instance_list`, collecting every error.
 pub fn validate_custom_object_instance_list(
     value: &::serde_json::Value,
@@ -9400,18 +7175,6 @@ pub fn validate_bytes_custom_object_instance_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1595(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::CustomObjectInstanceList {
-    const SCHEMA: &'static str = "custom_object_instance_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_custom_object_instance_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_custom_object_instance_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_custom_object_instance_list(bytes)
-    }
 }
 /// Validates a payload against `custom_object_instances_paginated_list`, collecting every error.
 pub fn validate_custom_object_instances_paginated_list(
@@ -9439,18 +7202,6 @@ pub fn validate_bytes_custom_object_instances_paginated_list(
         |root| ::intercom_runtime::check::errors(|ctx| n1599(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CustomObjectInstancesPaginatedList {
-    const SCHEMA: &'static str = "custom_object_instances_paginated_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_custom_object_instances_paginated_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_custom_object_instances_paginated_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_custom_object_instances_paginated_list(bytes)
-    }
-}
 /// Validates a payload against `customer_request`, collecting every error.
 pub fn validate_customer_request(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1605(value, ctx))
@@ -9473,18 +7224,6 @@ pub fn validate_bytes_customer_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1605(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::CustomerRequest {
-    const SCHEMA: &'static str = "customer_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_customer_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_customer_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_customer_request(bytes)
-    }
-}
 /// Validates a payload against `data_attribute`, collecting every error.
 pub fn validate_data_attribute(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1614(value, ctx))
@@ -9506,18 +7245,6 @@ pub fn validate_bytes_data_attribute(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1614(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::DataAttribute {
-    const SCHEMA: &'static str = "data_attribute";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_data_attribute(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_data_attribute(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_data_attribute(bytes)
-    }
 }
 /// Validates a payload against `data_attribute_list`, collecting every error.
 pub fn validate_data_attribute_list(
@@ -9543,18 +7270,6 @@ pub fn validate_bytes_data_attribute_list(
         |root| ::intercom_runtime::check::errors(|ctx| n1633(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::DataAttributeList {
-    const SCHEMA: &'static str = "data_attribute_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_data_attribute_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_data_attribute_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_data_attribute_list(bytes)
-    }
-}
 /// Validates a payload against `data_connector`, collecting every error.
 pub fn validate_data_connector(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1637(value, ctx))
@@ -9576,18 +7291,6 @@ pub fn validate_bytes_data_connector(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1637(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::DataConnector {
-    const SCHEMA: &'static str = "data_connector";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_data_connector(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_data_connector(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_data_connector(bytes)
-    }
 }
 /// Validates a payload against `data_connector_detail`, collecting every error.
 pub fn validate_data_connector_detail(
@@ -9613,18 +7316,6 @@ pub fn validate_bytes_data_connector_detail(
         |root| ::intercom_runtime::check::errors(|ctx| n1650(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::DataConnectorDetail {
-    const SCHEMA: &'static str = "data_connector_detail";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_data_connector_detail(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_data_connector_detail(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_data_connector_detail(bytes)
-    }
-}
 /// Validates a payload against `data_connector_execution_result`, collecting every error.
 pub fn validate_data_connector_execution_result(
     value: &::serde_json::Value,
@@ -9648,18 +7339,6 @@ pub fn validate_bytes_data_connector_execution_result(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1707(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::DataConnectorExecutionResult {
-    const SCHEMA: &'static str = "data_connector_execution_result";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_data_connector_execution_result(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_data_connector_execution_result(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_data_connector_execution_result(bytes)
-    }
 }
 /// Validates a payload against `data_connector_execution_result_list`, collecting every error.
 pub fn validate_data_connector_execution_result_list(
@@ -9687,18 +7366,6 @@ pub fn validate_bytes_data_connector_execution_result_list(
         |root| ::intercom_runtime::check::errors(|ctx| n1725(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::DataConnectorExecutionResultList {
-    const SCHEMA: &'static str = "data_connector_execution_result_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_data_connector_execution_result_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_data_connector_execution_result_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_data_connector_execution_result_list(bytes)
-    }
-}
 /// Validates a payload against `data_connector_list`, collecting every error.
 pub fn validate_data_connector_list(
     value: &::serde_json::Value,
@@ -9723,18 +7390,6 @@ pub fn validate_bytes_data_connector_list(
         |root| ::intercom_runtime::check::errors(|ctx| n1734(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::DataConnectorList {
-    const SCHEMA: &'static str = "data_connector_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_data_connector_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_data_connector_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_data_connector_list(bytes)
-    }
-}
 /// Validates a payload against `data_event`, collecting every error.
 pub fn validate_data_event(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1743(value, ctx))
@@ -9756,18 +7411,6 @@ pub fn validate_bytes_data_event(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1743(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::DataEvent {
-    const SCHEMA: &'static str = "data_event";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_data_event(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_data_event(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_data_event(bytes)
-    }
 }
 /// Validates a payload against `data_event_list`, collecting every error.
 pub fn validate_data_event_list(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -9791,18 +7434,6 @@ pub fn validate_bytes_data_event_list(
         |root| ::intercom_runtime::check::errors(|ctx| n1753(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::DataEventList {
-    const SCHEMA: &'static str = "data_event_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_data_event_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_data_event_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_data_event_list(bytes)
-    }
-}
 /// Validates a payload against `data_event_summary`, collecting every error.
 pub fn validate_data_event_summary(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1760(value, ctx))
@@ -9824,18 +7455,6 @@ pub fn validate_bytes_data_event_summary(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1760(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::DataEventSummary {
-    const SCHEMA: &'static str = "data_event_summary";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_data_event_summary(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_data_event_summary(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_data_event_summary(bytes)
-    }
 }
 /// Validates a payload against `data_event_summary_item`, collecting every error.
 pub fn validate_data_event_summary_item(
@@ -9861,18 +7480,6 @@ pub fn validate_bytes_data_event_summary_item(
         |root| ::intercom_runtime::check::errors(|ctx| n1767(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::DataEventSummaryItem {
-    const SCHEMA: &'static str = "data_event_summary_item";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_data_event_summary_item(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_data_event_summary_item(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_data_event_summary_item(bytes)
-    }
-}
 /// Validates a payload against `data_export`, collecting every error.
 pub fn validate_data_export(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1773(value, ctx))
@@ -9894,18 +7501,6 @@ pub fn validate_bytes_data_export(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1773(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::DataExport {
-    const SCHEMA: &'static str = "data_export";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_data_export(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_data_export(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_data_export(bytes)
-    }
 }
 /// Validates a payload against `data_export_csv`, collecting every error.
 pub fn validate_data_export_csv(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -9929,18 +7524,6 @@ pub fn validate_bytes_data_export_csv(
         |root| ::intercom_runtime::check::errors(|ctx| n1778(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::DataExportCsv {
-    const SCHEMA: &'static str = "data_export_csv";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_data_export_csv(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_data_export_csv(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_data_export_csv(bytes)
-    }
-}
 /// Validates a payload against `datetime`, collecting every error.
 pub fn validate_datetime(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1805(value, ctx))
@@ -9962,18 +7545,6 @@ pub fn validate_bytes_datetime(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1805(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Datetime {
-    const SCHEMA: &'static str = "datetime";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_datetime(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_datetime(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_datetime(bytes)
-    }
 }
 /// Validates a payload against `delete_office_hours_exception_response_200`, collecting every error.
 pub fn validate_delete_office_hours_exception_response200(
@@ -10001,19 +7572,6 @@ pub fn validate_bytes_delete_office_hours_exception_response200(
         |root| ::intercom_runtime::check::errors(|ctx| n1808(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::DeleteOfficeHoursExceptionResponse200 {
-    const SCHEMA: &'static str = "delete_office_hours_exception_response_200";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_delete_office_hours_exception_response200(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_delete_office_hours_exception_response200(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_delete_office_hours_exception_response200(bytes)
-    }
-}
 /// Validates a payload against `delete_office_hours_schedule_response_200`, collecting every error.
 pub fn validate_delete_office_hours_schedule_response200(
     value: &::serde_json::Value,
@@ -10040,19 +7598,6 @@ pub fn validate_bytes_delete_office_hours_schedule_response200(
         |root| ::intercom_runtime::check::errors(|ctx| n1812(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::DeleteOfficeHoursScheduleResponse200 {
-    const SCHEMA: &'static str = "delete_office_hours_schedule_response_200";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_delete_office_hours_schedule_response200(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_delete_office_hours_schedule_response200(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_delete_office_hours_schedule_response200(bytes)
-    }
-}
 /// Validates a payload against `deleted_article_object`, collecting every error.
 pub fn validate_deleted_article_object(
     value: &::serde_json::Value,
@@ -10076,18 +7621,6 @@ pub fn validate_bytes_deleted_article_object(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1816(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::DeletedArticleObject {
-    const SCHEMA: &'static str = "deleted_article_object";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_deleted_article_object(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_deleted_article_object(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_deleted_article_object(bytes)
-    }
 }
 /// Validates a payload against `deleted_collection_object`, collecting every error.
 pub fn validate_deleted_collection_object(
@@ -10113,18 +7646,6 @@ pub fn validate_bytes_deleted_collection_object(
         |root| ::intercom_runtime::check::errors(|ctx| n1820(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::DeletedCollectionObject {
-    const SCHEMA: &'static str = "deleted_collection_object";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_deleted_collection_object(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_deleted_collection_object(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_deleted_collection_object(bytes)
-    }
-}
 /// Validates a payload against `deleted_company_object`, collecting every error.
 pub fn validate_deleted_company_object(
     value: &::serde_json::Value,
@@ -10148,18 +7669,6 @@ pub fn validate_bytes_deleted_company_object(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1824(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::DeletedCompanyObject {
-    const SCHEMA: &'static str = "deleted_company_object";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_deleted_company_object(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_deleted_company_object(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_deleted_company_object(bytes)
-    }
 }
 /// Validates a payload against `deleted_conversation_item`, collecting every error.
 pub fn validate_deleted_conversation_item(
@@ -10185,18 +7694,6 @@ pub fn validate_bytes_deleted_conversation_item(
         |root| ::intercom_runtime::check::errors(|ctx| n1828(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::DeletedConversationItem {
-    const SCHEMA: &'static str = "deleted_conversation_item";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_deleted_conversation_item(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_deleted_conversation_item(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_deleted_conversation_item(bytes)
-    }
-}
 /// Validates a payload against `deleted_conversation_list`, collecting every error.
 pub fn validate_deleted_conversation_list(
     value: &::serde_json::Value,
@@ -10221,18 +7718,6 @@ pub fn validate_bytes_deleted_conversation_list(
         |root| ::intercom_runtime::check::errors(|ctx| n1833(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::DeletedConversationList {
-    const SCHEMA: &'static str = "deleted_conversation_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_deleted_conversation_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_deleted_conversation_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_deleted_conversation_list(bytes)
-    }
-}
 /// Validates a payload against `deleted_data_connector_object`, collecting every error.
 pub fn validate_deleted_data_connector_object(
     value: &::serde_json::Value,
@@ -10256,18 +7741,6 @@ pub fn validate_bytes_deleted_data_connector_object(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1839(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::DeletedDataConnectorObject {
-    const SCHEMA: &'static str = "deleted_data_connector_object";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_deleted_data_connector_object(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_deleted_data_connector_object(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_deleted_data_connector_object(bytes)
-    }
 }
 /// Validates a payload against `deleted_help_center_redirect_object`, collecting every error.
 pub fn validate_deleted_help_center_redirect_object(
@@ -10295,18 +7768,6 @@ pub fn validate_bytes_deleted_help_center_redirect_object(
         |root| ::intercom_runtime::check::errors(|ctx| n1843(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::DeletedHelpCenterRedirectObject {
-    const SCHEMA: &'static str = "deleted_help_center_redirect_object";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_deleted_help_center_redirect_object(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_deleted_help_center_redirect_object(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_deleted_help_center_redirect_object(bytes)
-    }
-}
 /// Validates a payload against `deleted_internal_article_object`, collecting every error.
 pub fn validate_deleted_internal_article_object(
     value: &::serde_json::Value,
@@ -10331,18 +7792,6 @@ pub fn validate_bytes_deleted_internal_article_object(
         |root| ::intercom_runtime::check::errors(|ctx| n1847(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::DeletedInternalArticleObject {
-    const SCHEMA: &'static str = "deleted_internal_article_object";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_deleted_internal_article_object(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_deleted_internal_article_object(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_deleted_internal_article_object(bytes)
-    }
-}
 /// Validates a payload against `deleted_object`, collecting every error.
 pub fn validate_deleted_object(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1851(value, ctx))
@@ -10364,18 +7813,6 @@ pub fn validate_bytes_deleted_object(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1851(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::DeletedObject {
-    const SCHEMA: &'static str = "deleted_object";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_deleted_object(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_deleted_object(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_deleted_object(bytes)
-    }
 }
 /// Validates a payload against `detach_contact_from_conversation_request`, collecting every error.
 pub fn validate_detach_contact_from_conversation_request(
@@ -10403,19 +7840,6 @@ pub fn validate_bytes_detach_contact_from_conversation_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1855(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::DetachContactFromConversationRequest {
-    const SCHEMA: &'static str = "detach_contact_from_conversation_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_detach_contact_from_conversation_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_detach_contact_from_conversation_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_detach_contact_from_conversation_request(bytes)
-    }
-}
 /// Validates a payload against `detach_tag_from_conversation_request`, collecting every error.
 pub fn validate_detach_tag_from_conversation_request(
     value: &::serde_json::Value,
@@ -10442,18 +7866,6 @@ pub fn validate_bytes_detach_tag_from_conversation_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1857(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::DetachTagFromConversationRequest {
-    const SCHEMA: &'static str = "detach_tag_from_conversation_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_detach_tag_from_conversation_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_detach_tag_from_conversation_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_detach_tag_from_conversation_request(bytes)
-    }
-}
 /// Validates a payload against `detach_tag_from_ticket_request`, collecting every error.
 pub fn validate_detach_tag_from_ticket_request(
     value: &::serde_json::Value,
@@ -10477,18 +7889,6 @@ pub fn validate_bytes_detach_tag_from_ticket_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1859(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::DetachTagFromTicketRequest {
-    const SCHEMA: &'static str = "detach_tag_from_ticket_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_detach_tag_from_ticket_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_detach_tag_from_ticket_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_detach_tag_from_ticket_request(bytes)
-    }
 }
 /// Validates a payload against `email_address_header`, collecting every error.
 pub fn validate_email_address_header(
@@ -10514,18 +7914,6 @@ pub fn validate_bytes_email_address_header(
         |root| ::intercom_runtime::check::errors(|ctx| n1861(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::EmailAddressHeader {
-    const SCHEMA: &'static str = "email_address_header";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_email_address_header(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_email_address_header(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_email_address_header(bytes)
-    }
-}
 /// Validates a payload against `email_list`, collecting every error.
 pub fn validate_email_list(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1865(value, ctx))
@@ -10547,18 +7935,6 @@ pub fn validate_bytes_email_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1865(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::EmailList {
-    const SCHEMA: &'static str = "email_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_email_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_email_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_email_list(bytes)
-    }
 }
 /// Validates a payload against `email_message_metadata`, collecting every error.
 pub fn validate_email_message_metadata(
@@ -10584,18 +7960,6 @@ pub fn validate_bytes_email_message_metadata(
         |root| ::intercom_runtime::check::errors(|ctx| n1869(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::EmailMessageMetadata {
-    const SCHEMA: &'static str = "email_message_metadata";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_email_message_metadata(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_email_message_metadata(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_email_message_metadata(bytes)
-    }
-}
 /// Validates a payload against `email_setting`, collecting every error.
 pub fn validate_email_setting(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1874(value, ctx))
@@ -10617,18 +7981,6 @@ pub fn validate_bytes_email_setting(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1874(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::EmailSetting {
-    const SCHEMA: &'static str = "email_setting";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_email_setting(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_email_setting(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_email_setting(bytes)
-    }
 }
 /// Validates a payload against `enqueue_create_ticket_request`, collecting every error.
 pub fn validate_enqueue_create_ticket_request(
@@ -10654,18 +8006,6 @@ pub fn validate_bytes_enqueue_create_ticket_request(
         |root| ::intercom_runtime::check::errors(|ctx| n1885(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::EnqueueCreateTicketRequest {
-    const SCHEMA: &'static str = "enqueue_create_ticket_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_enqueue_create_ticket_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_enqueue_create_ticket_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_enqueue_create_ticket_request(bytes)
-    }
-}
 /// Validates a payload against `error`, collecting every error.
 pub fn validate_error(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1888(value, ctx))
@@ -10685,18 +8025,6 @@ pub fn validate_bytes_error(bytes: &[u8]) -> Result<Vec<ValidationError>, Syntax
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1888(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Error {
-    const SCHEMA: &'static str = "error";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_error(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_error(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_error(bytes)
-    }
 }
 /// Validates a payload against `event_details`, collecting every error.
 pub fn validate_event_details(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -10720,18 +8048,6 @@ pub fn validate_bytes_event_details(
         |root| ::intercom_runtime::check::errors(|ctx| n1896(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::EventDetails {
-    const SCHEMA: &'static str = "event_details";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_event_details(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_event_details(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_event_details(bytes)
-    }
-}
 /// Validates a payload against `external_page`, collecting every error.
 pub fn validate_external_page(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1903(value, ctx))
@@ -10753,18 +8069,6 @@ pub fn validate_bytes_external_page(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1903(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ExternalPage {
-    const SCHEMA: &'static str = "external_page";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_external_page(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_external_page(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_external_page(bytes)
-    }
 }
 /// Validates a payload against `external_pages_list`, collecting every error.
 pub fn validate_external_pages_list(
@@ -10790,18 +8094,6 @@ pub fn validate_bytes_external_pages_list(
         |root| ::intercom_runtime::check::errors(|ctx| n1919(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ExternalPagesList {
-    const SCHEMA: &'static str = "external_pages_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_external_pages_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_external_pages_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_external_pages_list(bytes)
-    }
-}
 /// Validates a payload against `file_attribute`, collecting every error.
 pub fn validate_file_attribute(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1925(value, ctx))
@@ -10823,18 +8115,6 @@ pub fn validate_bytes_file_attribute(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1925(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::FileAttribute {
-    const SCHEMA: &'static str = "file_attribute";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_file_attribute(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_file_attribute(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_file_attribute(bytes)
-    }
 }
 /// Validates a payload against `fin_agent_attachment`, collecting every error.
 pub fn validate_fin_agent_attachment(
@@ -10860,18 +8140,6 @@ pub fn validate_bytes_fin_agent_attachment(
         |root| ::intercom_runtime::check::errors(|ctx| n1933(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::FinAgentAttachment {
-    const SCHEMA: &'static str = "fin_agent_attachment";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_fin_agent_attachment(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_fin_agent_attachment(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_fin_agent_attachment(bytes)
-    }
-}
 /// Validates a payload against `fin_agent_attribute_errors`, collecting every error.
 pub fn validate_fin_agent_attribute_errors(
     value: &::serde_json::Value,
@@ -10895,18 +8163,6 @@ pub fn validate_bytes_fin_agent_attribute_errors(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1939(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::FinAgentAttributeErrors {
-    const SCHEMA: &'static str = "fin_agent_attribute_errors";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_fin_agent_attribute_errors(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_fin_agent_attribute_errors(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_fin_agent_attribute_errors(bytes)
-    }
 }
 /// Validates a payload against `fin_agent_conversation_metadata`, collecting every error.
 pub fn validate_fin_agent_conversation_metadata(
@@ -10932,18 +8188,6 @@ pub fn validate_bytes_fin_agent_conversation_metadata(
         |root| ::intercom_runtime::check::errors(|ctx| n1946(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::FinAgentConversationMetadata {
-    const SCHEMA: &'static str = "fin_agent_conversation_metadata";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_fin_agent_conversation_metadata(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_fin_agent_conversation_metadata(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_fin_agent_conversation_metadata(bytes)
-    }
-}
 /// Validates a payload against `fin_agent_csat_requested_event`, collecting every error.
 pub fn validate_fin_agent_csat_requested_event(
     value: &::serde_json::Value,
@@ -10968,18 +8212,6 @@ pub fn validate_bytes_fin_agent_csat_requested_event(
         |root| ::intercom_runtime::check::errors(|ctx| n1951(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::FinAgentCsatRequestedEvent {
-    const SCHEMA: &'static str = "fin_agent_csat_requested_event";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_fin_agent_csat_requested_event(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_fin_agent_csat_requested_event(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_fin_agent_csat_requested_event(bytes)
-    }
-}
 /// Validates a payload against `fin_agent_message`, collecting every error.
 pub fn validate_fin_agent_message(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1962(value, ctx))
@@ -11001,18 +8233,6 @@ pub fn validate_bytes_fin_agent_message(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1962(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::FinAgentMessage {
-    const SCHEMA: &'static str = "fin_agent_message";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_fin_agent_message(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_fin_agent_message(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_fin_agent_message(bytes)
-    }
 }
 /// Validates a payload against `fin_agent_replied_event`, collecting every error.
 pub fn validate_fin_agent_replied_event(
@@ -11038,18 +8258,6 @@ pub fn validate_bytes_fin_agent_replied_event(
         |root| ::intercom_runtime::check::errors(|ctx| n1967(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::FinAgentRepliedEvent {
-    const SCHEMA: &'static str = "fin_agent_replied_event";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_fin_agent_replied_event(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_fin_agent_replied_event(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_fin_agent_replied_event(bytes)
-    }
-}
 /// Validates a payload against `fin_agent_reply_chunk_event`, collecting every error.
 pub fn validate_fin_agent_reply_chunk_event(
     value: &::serde_json::Value,
@@ -11073,18 +8281,6 @@ pub fn validate_bytes_fin_agent_reply_chunk_event(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1979(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::FinAgentReplyChunkEvent {
-    const SCHEMA: &'static str = "fin_agent_reply_chunk_event";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_fin_agent_reply_chunk_event(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_fin_agent_reply_chunk_event(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_fin_agent_reply_chunk_event(bytes)
-    }
 }
 /// Validates a payload against `fin_agent_status_updated_event`, collecting every error.
 pub fn validate_fin_agent_status_updated_event(
@@ -11110,18 +8306,6 @@ pub fn validate_bytes_fin_agent_status_updated_event(
         |root| ::intercom_runtime::check::errors(|ctx| n1987(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::FinAgentStatusUpdatedEvent {
-    const SCHEMA: &'static str = "fin_agent_status_updated_event";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_fin_agent_status_updated_event(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_fin_agent_status_updated_event(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_fin_agent_status_updated_event(bytes)
-    }
-}
 /// Validates a payload against `fin_agent_user`, collecting every error.
 pub fn validate_fin_agent_user(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n1994(value, ctx))
@@ -11143,18 +8327,6 @@ pub fn validate_bytes_fin_agent_user(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n1994(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::FinAgentUser {
-    const SCHEMA: &'static str = "fin_agent_user";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_fin_agent_user(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_fin_agent_user(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_fin_agent_user(bytes)
-    }
 }
 /// Validates a payload against `get_export_reporting_data_get_datasets_response_200`, collecting every error.
 pub fn validate_get_export_reporting_data_get_datasets_response200(
@@ -11182,19 +8354,6 @@ pub fn validate_bytes_get_export_reporting_data_get_datasets_response200(
         |root| ::intercom_runtime::check::errors(|ctx| n2000(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::GetExportReportingDataGetDatasetsResponse200 {
-    const SCHEMA: &'static str = "get_export_reporting_data_get_datasets_response_200";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_get_export_reporting_data_get_datasets_response200(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_get_export_reporting_data_get_datasets_response200(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_get_export_reporting_data_get_datasets_response200(bytes)
-    }
-}
 /// Validates a payload against `get_export_reporting_data_job_identifier_response_200`, collecting every error.
 pub fn validate_get_export_reporting_data_job_identifier_response200(
     value: &::serde_json::Value,
@@ -11221,19 +8380,6 @@ pub fn validate_bytes_get_export_reporting_data_job_identifier_response200(
         |root| ::intercom_runtime::check::errors(|ctx| n2013(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::GetExportReportingDataJobIdentifierResponse200 {
-    const SCHEMA: &'static str = "get_export_reporting_data_job_identifier_response_200";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_get_export_reporting_data_job_identifier_response200(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_get_export_reporting_data_job_identifier_response200(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_get_export_reporting_data_job_identifier_response200(bytes)
-    }
-}
 /// Validates a payload against `group_content`, collecting every error.
 pub fn validate_group_content(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2018(value, ctx))
@@ -11255,18 +8401,6 @@ pub fn validate_bytes_group_content(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2018(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::GroupContent {
-    const SCHEMA: &'static str = "group_content";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_group_content(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_group_content(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_group_content(bytes)
-    }
 }
 /// Validates a payload against `group_translated_content`, collecting every error.
 pub fn validate_group_translated_content(
@@ -11292,18 +8426,6 @@ pub fn validate_bytes_group_translated_content(
         |root| ::intercom_runtime::check::errors(|ctx| n2022(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::GroupTranslatedContent {
-    const SCHEMA: &'static str = "group_translated_content";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_group_translated_content(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_group_translated_content(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_group_translated_content(bytes)
-    }
-}
 /// Validates a payload against `handling_event`, collecting every error.
 pub fn validate_handling_event(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2061(value, ctx))
@@ -11325,18 +8447,6 @@ pub fn validate_bytes_handling_event(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2061(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::HandlingEvent {
-    const SCHEMA: &'static str = "handling_event";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_handling_event(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_handling_event(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_handling_event(bytes)
-    }
 }
 /// Validates a payload against `handling_event_list`, collecting every error.
 pub fn validate_handling_event_list(
@@ -11362,18 +8472,6 @@ pub fn validate_bytes_handling_event_list(
         |root| ::intercom_runtime::check::errors(|ctx| n2066(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::HandlingEventList {
-    const SCHEMA: &'static str = "handling_event_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_handling_event_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_handling_event_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_handling_event_list(bytes)
-    }
-}
 /// Validates a payload against `help_center`, collecting every error.
 pub fn validate_help_center(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2069(value, ctx))
@@ -11396,18 +8494,6 @@ pub fn validate_bytes_help_center(
         |root| ::intercom_runtime::check::errors(|ctx| n2069(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::HelpCenter {
-    const SCHEMA: &'static str = "help_center";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_help_center(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_help_center(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_help_center(bytes)
-    }
-}
 /// Validates a payload against `help_center_list`, collecting every error.
 pub fn validate_help_center_list(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2082(value, ctx))
@@ -11429,18 +8515,6 @@ pub fn validate_bytes_help_center_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2082(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::HelpCenterList {
-    const SCHEMA: &'static str = "help_center_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_help_center_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_help_center_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_help_center_list(bytes)
-    }
 }
 /// Validates a payload against `help_center_redirect`, collecting every error.
 pub fn validate_help_center_redirect(
@@ -11466,18 +8540,6 @@ pub fn validate_bytes_help_center_redirect(
         |root| ::intercom_runtime::check::errors(|ctx| n2086(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::HelpCenterRedirect {
-    const SCHEMA: &'static str = "help_center_redirect";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_help_center_redirect(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_help_center_redirect(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_help_center_redirect(bytes)
-    }
-}
 /// Validates a payload against `help_center_redirect_list`, collecting every error.
 pub fn validate_help_center_redirect_list(
     value: &::serde_json::Value,
@@ -11502,18 +8564,6 @@ pub fn validate_bytes_help_center_redirect_list(
         |root| ::intercom_runtime::check::errors(|ctx| n2096(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::HelpCenterRedirectList {
-    const SCHEMA: &'static str = "help_center_redirect_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_help_center_redirect_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_help_center_redirect_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_help_center_redirect_list(bytes)
-    }
-}
 /// Validates a payload against `intercom_version`, collecting every error.
 pub fn validate_intercom_version(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2102(value, ctx))
@@ -11535,18 +8585,6 @@ pub fn validate_bytes_intercom_version(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2102(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::IntercomVersion {
-    const SCHEMA: &'static str = "intercom_version";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_intercom_version(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_intercom_version(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_intercom_version(bytes)
-    }
 }
 /// Validates a payload against `internal_article`, collecting every error.
 pub fn validate_internal_article(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -11594,18 +8632,6 @@ pub fn validate_bytes_internal_article_list(
         |root| ::intercom_runtime::check::errors(|ctx| n2105(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::InternalArticleList {
-    const SCHEMA: &'static str = "internal_article_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_internal_article_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_internal_article_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_internal_article_list(bytes)
-    }
-}
 /// Validates a payload against `internal_article_list_item`, collecting every error.
 pub fn validate_internal_article_list_item(
     value: &::serde_json::Value,
@@ -11629,18 +8655,6 @@ pub fn validate_bytes_internal_article_list_item(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2111(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::InternalArticleListItem {
-    const SCHEMA: &'static str = "internal_article_list_item";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_internal_article_list_item(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_internal_article_list_item(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_internal_article_list_item(bytes)
-    }
 }
 /// Validates a payload against `internal_article_search_response`, collecting every error.
 pub fn validate_internal_article_search_response(
@@ -11666,18 +8680,6 @@ pub fn validate_bytes_internal_article_search_response(
         |root| ::intercom_runtime::check::errors(|ctx| n2127(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::InternalArticleSearchResponse {
-    const SCHEMA: &'static str = "internal_article_search_response";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_internal_article_search_response(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_internal_article_search_response(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_internal_article_search_response(bytes)
-    }
-}
 /// Validates a payload against `ip_allowlist`, collecting every error.
 pub fn validate_ip_allowlist(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2134(value, ctx))
@@ -11700,18 +8702,6 @@ pub fn validate_bytes_ip_allowlist(
         |root| ::intercom_runtime::check::errors(|ctx| n2134(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::IpAllowlist {
-    const SCHEMA: &'static str = "ip_allowlist";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ip_allowlist(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ip_allowlist(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ip_allowlist(bytes)
-    }
-}
 /// Validates a payload against `jobs`, collecting every error.
 pub fn validate_jobs(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2139(value, ctx))
@@ -11731,18 +8721,6 @@ pub fn validate_bytes_jobs(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxE
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2139(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Jobs {
-    const SCHEMA: &'static str = "jobs";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_jobs(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_jobs(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_jobs(bytes)
-    }
 }
 /// Validates a payload against `link_conversation_to_ticket_request`, collecting every error.
 pub fn validate_link_conversation_to_ticket_request(
@@ -11770,18 +8748,6 @@ pub fn validate_bytes_link_conversation_to_ticket_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2147(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::LinkConversationToTicketRequest {
-    const SCHEMA: &'static str = "link_conversation_to_ticket_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_link_conversation_to_ticket_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_link_conversation_to_ticket_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_link_conversation_to_ticket_request(bytes)
-    }
-}
 /// Validates a payload against `linked_object`, collecting every error.
 pub fn validate_linked_object(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2149(value, ctx))
@@ -11804,18 +8770,6 @@ pub fn validate_bytes_linked_object(
         |root| ::intercom_runtime::check::errors(|ctx| n2149(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::LinkedObject {
-    const SCHEMA: &'static str = "linked_object";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_linked_object(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_linked_object(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_linked_object(bytes)
-    }
-}
 /// Validates a payload against `linked_object_list`, collecting every error.
 pub fn validate_linked_object_list(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2153(value, ctx))
@@ -11837,18 +8791,6 @@ pub fn validate_bytes_linked_object_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2153(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::LinkedObjectList {
-    const SCHEMA: &'static str = "linked_object_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_linked_object_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_linked_object_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_linked_object_list(bytes)
-    }
 }
 /// Validates a payload against `list_calls_with_transcripts_request`, collecting every error.
 pub fn validate_list_calls_with_transcripts_request(
@@ -11876,18 +8818,6 @@ pub fn validate_bytes_list_calls_with_transcripts_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2159(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ListCallsWithTranscriptsRequest {
-    const SCHEMA: &'static str = "list_calls_with_transcripts_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_list_calls_with_transcripts_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_list_calls_with_transcripts_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_list_calls_with_transcripts_request(bytes)
-    }
-}
 /// Validates a payload against `list_calls_with_transcripts_response_200`, collecting every error.
 pub fn validate_list_calls_with_transcripts_response200(
     value: &::serde_json::Value,
@@ -11914,18 +8844,6 @@ pub fn validate_bytes_list_calls_with_transcripts_response200(
         |root| ::intercom_runtime::check::errors(|ctx| n2162(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ListCallsWithTranscriptsResponse200 {
-    const SCHEMA: &'static str = "list_calls_with_transcripts_response_200";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_list_calls_with_transcripts_response200(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_list_calls_with_transcripts_response200(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_list_calls_with_transcripts_response200(bytes)
-    }
-}
 /// Validates a payload against `macro`, collecting every error.
 pub fn validate_macro(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2172(value, ctx))
@@ -11945,18 +8863,6 @@ pub fn validate_bytes_macro(bytes: &[u8]) -> Result<Vec<ValidationError>, Syntax
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2172(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Macro {
-    const SCHEMA: &'static str = "macro";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_macro(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_macro(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_macro(bytes)
-    }
 }
 /// Validates a payload against `macro_list`, collecting every error.
 pub fn validate_macro_list(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -11979,18 +8885,6 @@ pub fn validate_bytes_macro_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2185(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::MacroList {
-    const SCHEMA: &'static str = "macro_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_macro_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_macro_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_macro_list(bytes)
-    }
 }
 /// Validates a payload against `manage_conversation_request`, collecting every error.
 pub fn validate_manage_conversation_request(
@@ -12016,18 +8910,6 @@ pub fn validate_bytes_manage_conversation_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2194(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ManageConversationRequest {
-    const SCHEMA: &'static str = "manage_conversation_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_manage_conversation_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_manage_conversation_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_manage_conversation_request(bytes)
-    }
-}
 /// Validates a payload against `merge_contact_response_200`, collecting every error.
 pub fn validate_merge_contact_response200(
     value: &::serde_json::Value,
@@ -12051,18 +8933,6 @@ pub fn validate_bytes_merge_contact_response200(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2199(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::MergeContactResponse200 {
-    const SCHEMA: &'static str = "merge_contact_response_200";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_merge_contact_response200(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_merge_contact_response200(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_merge_contact_response200(bytes)
-    }
 }
 /// Validates a payload against `merge_contacts_request`, collecting every error.
 pub fn validate_merge_contacts_request(
@@ -12088,18 +8958,6 @@ pub fn validate_bytes_merge_contacts_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2202(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::MergeContactsRequest {
-    const SCHEMA: &'static str = "merge_contacts_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_merge_contacts_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_merge_contacts_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_merge_contacts_request(bytes)
-    }
-}
 /// Validates a payload against `merge_conversations_request`, collecting every error.
 pub fn validate_merge_conversations_request(
     value: &::serde_json::Value,
@@ -12124,18 +8982,6 @@ pub fn validate_bytes_merge_conversations_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2206(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::MergeConversationsRequest {
-    const SCHEMA: &'static str = "merge_conversations_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_merge_conversations_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_merge_conversations_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_merge_conversations_request(bytes)
-    }
-}
 /// Validates a payload against `merge_history_item`, collecting every error.
 pub fn validate_merge_history_item(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2208(value, ctx))
@@ -12157,18 +9003,6 @@ pub fn validate_bytes_merge_history_item(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2208(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::MergeHistoryItem {
-    const SCHEMA: &'static str = "merge_history_item";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_merge_history_item(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_merge_history_item(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_merge_history_item(bytes)
-    }
 }
 /// Validates a payload against `merge_history_list`, collecting every error.
 pub fn validate_merge_history_list(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -12192,18 +9026,6 @@ pub fn validate_bytes_merge_history_list(
         |root| ::intercom_runtime::check::errors(|ctx| n2213(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::MergeHistoryList {
-    const SCHEMA: &'static str = "merge_history_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_merge_history_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_merge_history_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_merge_history_list(bytes)
-    }
-}
 /// Validates a payload against `message`, collecting every error.
 pub fn validate_message(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2219(value, ctx))
@@ -12225,18 +9047,6 @@ pub fn validate_bytes_message(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2219(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Message {
-    const SCHEMA: &'static str = "message";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_message(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_message(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_message(bytes)
-    }
 }
 /// Validates a payload against `metadata`, collecting every error.
 pub fn validate_metadata(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -12284,18 +9094,6 @@ pub fn validate_bytes_multiple_filter_search_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2228(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::MultipleFilterSearchRequest {
-    const SCHEMA: &'static str = "multiple_filter_search_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_multiple_filter_search_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_multiple_filter_search_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_multiple_filter_search_request(bytes)
-    }
-}
 /// Validates a payload against `news_item`, collecting every error.
 pub fn validate_news_item(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2235(value, ctx))
@@ -12317,18 +9115,6 @@ pub fn validate_bytes_news_item(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2235(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::NewsItem {
-    const SCHEMA: &'static str = "news_item";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_news_item(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_news_item(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_news_item(bytes)
-    }
 }
 /// Validates a payload against `news_item_request`, collecting every error.
 pub fn validate_news_item_request(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -12352,18 +9138,6 @@ pub fn validate_bytes_news_item_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2253(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::NewsItemRequest {
-    const SCHEMA: &'static str = "news_item_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_news_item_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_news_item_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_news_item_request(bytes)
-    }
-}
 /// Validates a payload against `newsfeed`, collecting every error.
 pub fn validate_newsfeed(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2265(value, ctx))
@@ -12385,18 +9159,6 @@ pub fn validate_bytes_newsfeed(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2265(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Newsfeed {
-    const SCHEMA: &'static str = "newsfeed";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_newsfeed(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_newsfeed(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_newsfeed(bytes)
-    }
 }
 /// Validates a payload against `newsfeed_assignment`, collecting every error.
 pub fn validate_newsfeed_assignment(
@@ -12422,18 +9184,6 @@ pub fn validate_bytes_newsfeed_assignment(
         |root| ::intercom_runtime::check::errors(|ctx| n2271(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::NewsfeedAssignment {
-    const SCHEMA: &'static str = "newsfeed_assignment";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_newsfeed_assignment(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_newsfeed_assignment(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_newsfeed_assignment(bytes)
-    }
-}
 /// Validates a payload against `note`, collecting every error.
 pub fn validate_note(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2274(value, ctx))
@@ -12453,18 +9203,6 @@ pub fn validate_bytes_note(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxE
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2274(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Note {
-    const SCHEMA: &'static str = "note";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_note(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_note(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_note(bytes)
-    }
 }
 /// Validates a payload against `note_list`, collecting every error.
 pub fn validate_note_list(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -12487,18 +9225,6 @@ pub fn validate_bytes_note_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2286(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::NoteList {
-    const SCHEMA: &'static str = "note_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_note_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_note_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_note_list(bytes)
-    }
 }
 /// Validates a payload against `office_hours_exception`, collecting every error.
 pub fn validate_office_hours_exception(
@@ -12524,18 +9250,6 @@ pub fn validate_bytes_office_hours_exception(
         |root| ::intercom_runtime::check::errors(|ctx| n2292(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::OfficeHoursException {
-    const SCHEMA: &'static str = "office_hours_exception";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_office_hours_exception(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_office_hours_exception(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_office_hours_exception(bytes)
-    }
-}
 /// Validates a payload against `office_hours_exception_list`, collecting every error.
 pub fn validate_office_hours_exception_list(
     value: &::serde_json::Value,
@@ -12559,18 +9273,6 @@ pub fn validate_bytes_office_hours_exception_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2304(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::OfficeHoursExceptionList {
-    const SCHEMA: &'static str = "office_hours_exception_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_office_hours_exception_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_office_hours_exception_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_office_hours_exception_list(bytes)
-    }
 }
 /// Validates a payload against `office_hours_schedule`, collecting every error.
 pub fn validate_office_hours_schedule(
@@ -12596,18 +9298,6 @@ pub fn validate_bytes_office_hours_schedule(
         |root| ::intercom_runtime::check::errors(|ctx| n2308(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::OfficeHoursSchedule {
-    const SCHEMA: &'static str = "office_hours_schedule";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_office_hours_schedule(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_office_hours_schedule(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_office_hours_schedule(bytes)
-    }
-}
 /// Validates a payload against `office_hours_schedule_list`, collecting every error.
 pub fn validate_office_hours_schedule_list(
     value: &::serde_json::Value,
@@ -12631,18 +9321,6 @@ pub fn validate_bytes_office_hours_schedule_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2318(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::OfficeHoursScheduleList {
-    const SCHEMA: &'static str = "office_hours_schedule_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_office_hours_schedule_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_office_hours_schedule_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_office_hours_schedule_list(bytes)
-    }
 }
 /// Validates a payload against `office_hours_time_interval`, collecting every error.
 pub fn validate_office_hours_time_interval(
@@ -12668,18 +9346,6 @@ pub fn validate_bytes_office_hours_time_interval(
         |root| ::intercom_runtime::check::errors(|ctx| n2322(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::OfficeHoursTimeInterval {
-    const SCHEMA: &'static str = "office_hours_time_interval";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_office_hours_time_interval(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_office_hours_time_interval(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_office_hours_time_interval(bytes)
-    }
-}
 /// Validates a payload against `open_conversation_request`, collecting every error.
 pub fn validate_open_conversation_request(
     value: &::serde_json::Value,
@@ -12703,18 +9369,6 @@ pub fn validate_bytes_open_conversation_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2326(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::OpenConversationRequest {
-    const SCHEMA: &'static str = "open_conversation_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_open_conversation_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_open_conversation_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_open_conversation_request(bytes)
-    }
 }
 /// Validates a payload against `operator_workflow_event`, collecting every error.
 pub fn validate_operator_workflow_event(
@@ -12740,18 +9394,6 @@ pub fn validate_bytes_operator_workflow_event(
         |root| ::intercom_runtime::check::errors(|ctx| n2329(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::OperatorWorkflowEvent {
-    const SCHEMA: &'static str = "operator_workflow_event";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_operator_workflow_event(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_operator_workflow_event(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_operator_workflow_event(bytes)
-    }
-}
 /// Validates a payload against `pages_link`, collecting every error.
 pub fn validate_pages_link(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2335(value, ctx))
@@ -12773,18 +9415,6 @@ pub fn validate_bytes_pages_link(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2335(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::PagesLink {
-    const SCHEMA: &'static str = "pages_link";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_pages_link(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_pages_link(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_pages_link(bytes)
-    }
 }
 /// Validates a payload against `paginated_response`, collecting every error.
 pub fn validate_paginated_response(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -12808,18 +9438,6 @@ pub fn validate_bytes_paginated_response(
         |root| ::intercom_runtime::check::errors(|ctx| n2341(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::PaginatedResponse {
-    const SCHEMA: &'static str = "paginated_response";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_paginated_response(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_paginated_response(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_paginated_response(bytes)
-    }
-}
 /// Validates a payload against `part_attachment`, collecting every error.
 pub fn validate_part_attachment(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2349(value, ctx))
@@ -12842,18 +9460,6 @@ pub fn validate_bytes_part_attachment(
         |root| ::intercom_runtime::check::errors(|ctx| n2349(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::PartAttachment {
-    const SCHEMA: &'static str = "part_attachment";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_part_attachment(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_part_attachment(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_part_attachment(bytes)
-    }
-}
 /// Validates a payload against `phone_switch`, collecting every error.
 pub fn validate_phone_switch(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2357(value, ctx))
@@ -12875,18 +9481,6 @@ pub fn validate_bytes_phone_switch(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2357(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::PhoneSwitch {
-    const SCHEMA: &'static str = "phone_switch";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_phone_switch(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_phone_switch(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_phone_switch(bytes)
-    }
 }
 /// Validates a payload against `post_export_reporting_data_enqueue_request`, collecting every error.
 pub fn validate_post_export_reporting_data_enqueue_request(
@@ -12914,19 +9508,6 @@ pub fn validate_bytes_post_export_reporting_data_enqueue_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2360(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::PostExportReportingDataEnqueueRequest {
-    const SCHEMA: &'static str = "post_export_reporting_data_enqueue_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_post_export_reporting_data_enqueue_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_post_export_reporting_data_enqueue_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_post_export_reporting_data_enqueue_request(bytes)
-    }
-}
 /// Validates a payload against `post_export_reporting_data_enqueue_response_200`, collecting every error.
 pub fn validate_post_export_reporting_data_enqueue_response200(
     value: &::serde_json::Value,
@@ -12953,19 +9534,6 @@ pub fn validate_bytes_post_export_reporting_data_enqueue_response200(
         |root| ::intercom_runtime::check::errors(|ctx| n2366(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate
-for super::types::PostExportReportingDataEnqueueResponse200 {
-    const SCHEMA: &'static str = "post_export_reporting_data_enqueue_response_200";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_post_export_reporting_data_enqueue_response200(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_post_export_reporting_data_enqueue_response200(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_post_export_reporting_data_enqueue_response200(bytes)
-    }
-}
 /// Validates a payload against `predicate`, collecting every error.
 pub fn validate_predicate(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2371(value, ctx))
@@ -12987,18 +9555,6 @@ pub fn validate_bytes_predicate(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2371(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Predicate {
-    const SCHEMA: &'static str = "predicate";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_predicate(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_predicate(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_predicate(bytes)
-    }
 }
 /// Validates a payload against `publish_article_draft_request`, collecting every error.
 pub fn validate_publish_article_draft_request(
@@ -13024,18 +9580,6 @@ pub fn validate_bytes_publish_article_draft_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2376(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::PublishArticleDraftRequest {
-    const SCHEMA: &'static str = "publish_article_draft_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_publish_article_draft_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_publish_article_draft_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_publish_article_draft_request(bytes)
-    }
-}
 /// Validates a payload against `quick_reply_option`, collecting every error.
 pub fn validate_quick_reply_option(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2379(value, ctx))
@@ -13058,18 +9602,6 @@ pub fn validate_bytes_quick_reply_option(
         |root| ::intercom_runtime::check::errors(|ctx| n2379(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::QuickReplyOption {
-    const SCHEMA: &'static str = "quick_reply_option";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_quick_reply_option(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_quick_reply_option(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_quick_reply_option(bytes)
-    }
-}
 /// Validates a payload against `recipient`, collecting every error.
 pub fn validate_recipient(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2382(value, ctx))
@@ -13091,18 +9623,6 @@ pub fn validate_bytes_recipient(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2382(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Recipient {
-    const SCHEMA: &'static str = "recipient";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_recipient(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_recipient(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_recipient(bytes)
-    }
 }
 /// Validates a payload against `redact_conversation_request`, collecting every error.
 pub fn validate_redact_conversation_request(
@@ -13128,18 +9648,6 @@ pub fn validate_bytes_redact_conversation_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2385(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::RedactConversationRequest {
-    const SCHEMA: &'static str = "redact_conversation_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_redact_conversation_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_redact_conversation_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_redact_conversation_request(bytes)
-    }
-}
 /// Validates a payload against `reference`, collecting every error.
 pub fn validate_reference(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2394(value, ctx))
@@ -13161,18 +9669,6 @@ pub fn validate_bytes_reference(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2394(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Reference {
-    const SCHEMA: &'static str = "reference";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_reference(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_reference(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_reference(bytes)
-    }
 }
 /// Validates a payload against `register_fin_voice_call_request`, collecting every error.
 pub fn validate_register_fin_voice_call_request(
@@ -13198,18 +9694,6 @@ pub fn validate_bytes_register_fin_voice_call_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2397(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::RegisterFinVoiceCallRequest {
-    const SCHEMA: &'static str = "register_fin_voice_call_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_register_fin_voice_call_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_register_fin_voice_call_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_register_fin_voice_call_request(bytes)
-    }
-}
 /// Validates a payload against `reply_conversation_request`, collecting every error.
 pub fn validate_reply_conversation_request(
     value: &::serde_json::Value,
@@ -13233,18 +9717,6 @@ pub fn validate_bytes_reply_conversation_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2402(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ReplyConversationRequest {
-    const SCHEMA: &'static str = "reply_conversation_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_reply_conversation_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_reply_conversation_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_reply_conversation_request(bytes)
-    }
 }
 /// Validates a payload against `reply_ticket_request`, collecting every error.
 pub fn validate_reply_ticket_request(
@@ -13270,18 +9742,6 @@ pub fn validate_bytes_reply_ticket_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2405(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ReplyTicketRequest {
-    const SCHEMA: &'static str = "reply_ticket_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_reply_ticket_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_reply_ticket_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_reply_ticket_request(bytes)
-    }
-}
 /// Validates a payload against `reply_to_fin_request`, collecting every error.
 pub fn validate_reply_to_fin_request(
     value: &::serde_json::Value,
@@ -13305,18 +9765,6 @@ pub fn validate_bytes_reply_to_fin_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2409(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ReplyToFinRequest {
-    const SCHEMA: &'static str = "reply_to_fin_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_reply_to_fin_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_reply_to_fin_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_reply_to_fin_request(bytes)
-    }
 }
 /// Validates a payload against `reply_to_fin_response_200`, collecting every error.
 pub fn validate_reply_to_fin_response200(
@@ -13342,18 +9790,6 @@ pub fn validate_bytes_reply_to_fin_response200(
         |root| ::intercom_runtime::check::errors(|ctx| n2415(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ReplyToFinResponse200 {
-    const SCHEMA: &'static str = "reply_to_fin_response_200";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_reply_to_fin_response200(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_reply_to_fin_response200(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_reply_to_fin_response200(bytes)
-    }
-}
 /// Validates a payload against `sales_agent`, collecting every error.
 pub fn validate_sales_agent(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2422(value, ctx))
@@ -13375,18 +9811,6 @@ pub fn validate_bytes_sales_agent(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2422(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::SalesAgent {
-    const SCHEMA: &'static str = "sales_agent";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_sales_agent(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_sales_agent(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_sales_agent(bytes)
-    }
 }
 /// Validates a payload against `search_activity_logs_request`, collecting every error.
 pub fn validate_search_activity_logs_request(
@@ -13412,18 +9836,6 @@ pub fn validate_bytes_search_activity_logs_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2427(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::SearchActivityLogsRequest {
-    const SCHEMA: &'static str = "search_activity_logs_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_search_activity_logs_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_search_activity_logs_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_search_activity_logs_request(bytes)
-    }
-}
 /// Validates a payload against `search_request`, collecting every error.
 pub fn validate_search_request(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2434(value, ctx))
@@ -13445,18 +9857,6 @@ pub fn validate_bytes_search_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2434(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::SearchRequest {
-    const SCHEMA: &'static str = "search_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_search_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_search_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_search_request(bytes)
-    }
 }
 /// Validates a payload against `segment`, collecting every error.
 pub fn validate_segment(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -13480,18 +9880,6 @@ pub fn validate_bytes_segment(
         |root| ::intercom_runtime::check::errors(|ctx| n2439(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::Segment {
-    const SCHEMA: &'static str = "segment";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_segment(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_segment(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_segment(bytes)
-    }
-}
 /// Validates a payload against `segment_list`, collecting every error.
 pub fn validate_segment_list(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2447(value, ctx))
@@ -13513,18 +9901,6 @@ pub fn validate_bytes_segment_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2447(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::SegmentList {
-    const SCHEMA: &'static str = "segment_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_segment_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_segment_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_segment_list(bytes)
-    }
 }
 /// Validates a payload against `set_away_admin_request`, collecting every error.
 pub fn validate_set_away_admin_request(
@@ -13549,18 +9925,6 @@ pub fn validate_bytes_set_away_admin_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2452(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::SetAwayAdminRequest {
-    const SCHEMA: &'static str = "set_away_admin_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_set_away_admin_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_set_away_admin_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_set_away_admin_request(bytes)
-    }
 }
 /// Validates a payload against `show_call_transcript_response_200`, collecting every error.
 pub fn validate_show_call_transcript_response200(
@@ -13612,18 +9976,6 @@ pub fn validate_bytes_show_contact_by_external_id_response200(
         |root| ::intercom_runtime::check::errors(|ctx| n2457(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::ShowContactByExternalIdResponse200 {
-    const SCHEMA: &'static str = "show_contact_by_external_id_response_200";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_show_contact_by_external_id_response200(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_show_contact_by_external_id_response200(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_show_contact_by_external_id_response200(bytes)
-    }
-}
 /// Validates a payload against `show_contact_response_200`, collecting every error.
 pub fn validate_show_contact_response200(
     value: &::serde_json::Value,
@@ -13647,18 +9999,6 @@ pub fn validate_bytes_show_contact_response200(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2460(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::ShowContactResponse200 {
-    const SCHEMA: &'static str = "show_contact_response_200";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_show_contact_response200(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_show_contact_response200(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_show_contact_response200(bytes)
-    }
 }
 /// Validates a payload against `side_conversation_list`, collecting every error.
 pub fn validate_side_conversation_list(
@@ -13684,18 +10024,6 @@ pub fn validate_bytes_side_conversation_list(
         |root| ::intercom_runtime::check::errors(|ctx| n2463(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::SideConversationList {
-    const SCHEMA: &'static str = "side_conversation_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_side_conversation_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_side_conversation_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_side_conversation_list(bytes)
-    }
-}
 /// Validates a payload against `side_conversation_summary`, collecting every error.
 pub fn validate_side_conversation_summary(
     value: &::serde_json::Value,
@@ -13719,18 +10047,6 @@ pub fn validate_bytes_side_conversation_summary(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2473(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::SideConversationSummary {
-    const SCHEMA: &'static str = "side_conversation_summary";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_side_conversation_summary(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_side_conversation_summary(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_side_conversation_summary(bytes)
-    }
 }
 /// Validates a payload against `single_filter_search_request`, collecting every error.
 pub fn validate_single_filter_search_request(
@@ -13756,18 +10072,6 @@ pub fn validate_bytes_single_filter_search_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2478(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::SingleFilterSearchRequest {
-    const SCHEMA: &'static str = "single_filter_search_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_single_filter_search_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_single_filter_search_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_single_filter_search_request(bytes)
-    }
-}
 /// Validates a payload against `sla_applied`, collecting every error.
 pub fn validate_sla_applied(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2491(value, ctx))
@@ -13789,18 +10093,6 @@ pub fn validate_bytes_sla_applied(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2491(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::SlaApplied {
-    const SCHEMA: &'static str = "sla_applied";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_sla_applied(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_sla_applied(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_sla_applied(bytes)
-    }
 }
 /// Validates a payload against `snooze_conversation_request`, collecting every error.
 pub fn validate_snooze_conversation_request(
@@ -13826,18 +10118,6 @@ pub fn validate_bytes_snooze_conversation_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2495(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::SnoozeConversationRequest {
-    const SCHEMA: &'static str = "snooze_conversation_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_snooze_conversation_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_snooze_conversation_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_snooze_conversation_request(bytes)
-    }
-}
 /// Validates a payload against `social_profile`, collecting every error.
 pub fn validate_social_profile(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2499(value, ctx))
@@ -13859,18 +10139,6 @@ pub fn validate_bytes_social_profile(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2499(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::SocialProfile {
-    const SCHEMA: &'static str = "social_profile";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_social_profile(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_social_profile(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_social_profile(bytes)
-    }
 }
 /// Validates a payload against `source_email_message_metadata`, collecting every error.
 pub fn validate_source_email_message_metadata(
@@ -13896,18 +10164,6 @@ pub fn validate_bytes_source_email_message_metadata(
         |root| ::intercom_runtime::check::errors(|ctx| n2503(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::SourceEmailMessageMetadata {
-    const SCHEMA: &'static str = "source_email_message_metadata";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_source_email_message_metadata(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_source_email_message_metadata(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_source_email_message_metadata(bytes)
-    }
-}
 /// Validates a payload against `start_fin_conversation_request`, collecting every error.
 pub fn validate_start_fin_conversation_request(
     value: &::serde_json::Value,
@@ -13931,18 +10187,6 @@ pub fn validate_bytes_start_fin_conversation_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2509(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::StartFinConversationRequest {
-    const SCHEMA: &'static str = "start_fin_conversation_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_start_fin_conversation_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_start_fin_conversation_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_start_fin_conversation_request(bytes)
-    }
 }
 /// Validates a payload against `start_fin_conversation_response_200`, collecting every error.
 pub fn validate_start_fin_conversation_response200(
@@ -13968,18 +10212,6 @@ pub fn validate_bytes_start_fin_conversation_response200(
         |root| ::intercom_runtime::check::errors(|ctx| n2516(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::StartFinConversationResponse200 {
-    const SCHEMA: &'static str = "start_fin_conversation_response_200";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_start_fin_conversation_response200(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_start_fin_conversation_response200(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_start_fin_conversation_response200(bytes)
-    }
-}
 /// Validates a payload against `starting_after_paging`, collecting every error.
 pub fn validate_starting_after_paging(
     value: &::serde_json::Value,
@@ -14003,18 +10235,6 @@ pub fn validate_bytes_starting_after_paging(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2523(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::StartingAfterPaging {
-    const SCHEMA: &'static str = "starting_after_paging";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_starting_after_paging(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_starting_after_paging(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_starting_after_paging(bytes)
-    }
 }
 /// Validates a payload against `submit_fin_csat_request`, collecting every error.
 pub fn validate_submit_fin_csat_request(
@@ -14040,18 +10260,6 @@ pub fn validate_bytes_submit_fin_csat_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2526(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::SubmitFinCsatRequest {
-    const SCHEMA: &'static str = "submit_fin_csat_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_submit_fin_csat_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_submit_fin_csat_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_submit_fin_csat_request(bytes)
-    }
-}
 /// Validates a payload against `submit_fin_csat_response_200`, collecting every error.
 pub fn validate_submit_fin_csat_response200(
     value: &::serde_json::Value,
@@ -14075,18 +10283,6 @@ pub fn validate_bytes_submit_fin_csat_response200(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2530(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::SubmitFinCsatResponse200 {
-    const SCHEMA: &'static str = "submit_fin_csat_response_200";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_submit_fin_csat_response200(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_submit_fin_csat_response200(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_submit_fin_csat_response200(bytes)
-    }
 }
 /// Validates a payload against `submit_fin_csat_response_422`, collecting every error.
 pub fn validate_submit_fin_csat_response422(
@@ -14112,18 +10308,6 @@ pub fn validate_bytes_submit_fin_csat_response422(
         |root| ::intercom_runtime::check::errors(|ctx| n2534(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::SubmitFinCsatResponse422 {
-    const SCHEMA: &'static str = "submit_fin_csat_response_422";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_submit_fin_csat_response422(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_submit_fin_csat_response422(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_submit_fin_csat_response422(bytes)
-    }
-}
 /// Validates a payload against `subscription_type`, collecting every error.
 pub fn validate_subscription_type(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2537(value, ctx))
@@ -14145,18 +10329,6 @@ pub fn validate_bytes_subscription_type(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2537(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::SubscriptionType {
-    const SCHEMA: &'static str = "subscription_type";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_subscription_type(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_subscription_type(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_subscription_type(bytes)
-    }
 }
 /// Validates a payload against `subscription_type_list`, collecting every error.
 pub fn validate_subscription_type_list(
@@ -14182,18 +10354,6 @@ pub fn validate_bytes_subscription_type_list(
         |root| ::intercom_runtime::check::errors(|ctx| n2547(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::SubscriptionTypeList {
-    const SCHEMA: &'static str = "subscription_type_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_subscription_type_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_subscription_type_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_subscription_type_list(bytes)
-    }
-}
 /// Validates a payload against `tag`, collecting every error.
 pub fn validate_tag(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2551(value, ctx))
@@ -14213,18 +10373,6 @@ pub fn validate_bytes_tag(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxEr
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2551(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Tag {
-    const SCHEMA: &'static str = "tag";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_tag(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_tag(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_tag(bytes)
-    }
 }
 /// Validates a payload against `tag_basic`, collecting every error.
 pub fn validate_tag_basic(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -14247,18 +10395,6 @@ pub fn validate_bytes_tag_basic(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2560(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::TagBasic {
-    const SCHEMA: &'static str = "tag_basic";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_tag_basic(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_tag_basic(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_tag_basic(bytes)
-    }
 }
 /// Validates a payload against `tag_company_request`, collecting every error.
 pub fn validate_tag_company_request(
@@ -14284,18 +10420,6 @@ pub fn validate_bytes_tag_company_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2564(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::TagCompanyRequest {
-    const SCHEMA: &'static str = "tag_company_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_tag_company_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_tag_company_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_tag_company_request(bytes)
-    }
-}
 /// Validates a payload against `tag_create_response`, collecting every error.
 pub fn validate_tag_create_response(
     value: &::serde_json::Value,
@@ -14320,18 +10444,6 @@ pub fn validate_bytes_tag_create_response(
         |root| ::intercom_runtime::check::errors(|ctx| n2570(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::TagCreateResponse {
-    const SCHEMA: &'static str = "tag_create_response";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_tag_create_response(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_tag_create_response(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_tag_create_response(bytes)
-    }
-}
 /// Validates a payload against `tag_list`, collecting every error.
 pub fn validate_tag_list(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2581(value, ctx))
@@ -14353,18 +10465,6 @@ pub fn validate_bytes_tag_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2581(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::TagList {
-    const SCHEMA: &'static str = "tag_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_tag_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_tag_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_tag_list(bytes)
-    }
 }
 /// Validates a payload against `tag_multiple_users_request`, collecting every error.
 pub fn validate_tag_multiple_users_request(
@@ -14390,18 +10490,6 @@ pub fn validate_bytes_tag_multiple_users_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2585(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::TagMultipleUsersRequest {
-    const SCHEMA: &'static str = "tag_multiple_users_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_tag_multiple_users_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_tag_multiple_users_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_tag_multiple_users_request(bytes)
-    }
-}
 /// Validates a payload against `tags`, collecting every error.
 pub fn validate_tags(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2590(value, ctx))
@@ -14422,18 +10510,6 @@ pub fn validate_bytes_tags(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxE
         |root| ::intercom_runtime::check::errors(|ctx| n2590(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::Tags {
-    const SCHEMA: &'static str = "tags";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_tags(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_tags(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_tags(bytes)
-    }
-}
 /// Validates a payload against `team`, collecting every error.
 pub fn validate_team(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2594(value, ctx))
@@ -14453,18 +10529,6 @@ pub fn validate_bytes_team(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxE
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2594(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Team {
-    const SCHEMA: &'static str = "team";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_team(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_team(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_team(bytes)
-    }
 }
 /// Validates a payload against `team_list`, collecting every error.
 pub fn validate_team_list(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -14488,18 +10552,6 @@ pub fn validate_bytes_team_list(
         |root| ::intercom_runtime::check::errors(|ctx| n2603(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::TeamList {
-    const SCHEMA: &'static str = "team_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_team_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_team_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_team_list(bytes)
-    }
-}
 /// Validates a payload against `team_metric`, collecting every error.
 pub fn validate_team_metric(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2607(value, ctx))
@@ -14522,18 +10574,6 @@ pub fn validate_bytes_team_metric(
         |root| ::intercom_runtime::check::errors(|ctx| n2607(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::TeamMetric {
-    const SCHEMA: &'static str = "team_metric";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_team_metric(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_team_metric(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_team_metric(bytes)
-    }
-}
 /// Validates a payload against `team_metric_list`, collecting every error.
 pub fn validate_team_metric_list(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2613(value, ctx))
@@ -14555,18 +10595,6 @@ pub fn validate_bytes_team_metric_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2613(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::TeamMetricList {
-    const SCHEMA: &'static str = "team_metric_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_team_metric_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_team_metric_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_team_metric_list(bytes)
-    }
 }
 /// Validates a payload against `team_priority_level`, collecting every error.
 pub fn validate_team_priority_level(
@@ -14592,18 +10620,6 @@ pub fn validate_bytes_team_priority_level(
         |root| ::intercom_runtime::check::errors(|ctx| n2617(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::TeamPriorityLevel {
-    const SCHEMA: &'static str = "team_priority_level";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_team_priority_level(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_team_priority_level(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_team_priority_level(bytes)
-    }
-}
 /// Validates a payload against `teammate_reference`, collecting every error.
 pub fn validate_teammate_reference(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2622(value, ctx))
@@ -14626,18 +10642,6 @@ pub fn validate_bytes_teammate_reference(
         |root| ::intercom_runtime::check::errors(|ctx| n2622(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::TeammateReference {
-    const SCHEMA: &'static str = "teammate_reference";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_teammate_reference(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_teammate_reference(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_teammate_reference(bytes)
-    }
-}
 /// Validates a payload against `ticket`, collecting every error.
 pub fn validate_ticket(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2627(value, ctx))
@@ -14657,18 +10661,6 @@ pub fn validate_bytes_ticket(bytes: &[u8]) -> Result<Vec<ValidationError>, Synta
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2627(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Ticket {
-    const SCHEMA: &'static str = "ticket";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ticket(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ticket(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ticket(bytes)
-    }
 }
 /// Validates a payload against `ticket_contacts`, collecting every error.
 pub fn validate_ticket_contacts(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -14691,18 +10683,6 @@ pub fn validate_bytes_ticket_contacts(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2646(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::TicketContacts {
-    const SCHEMA: &'static str = "ticket_contacts";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ticket_contacts(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ticket_contacts(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ticket_contacts(bytes)
-    }
 }
 /// Validates a payload against `ticket_custom_attributes`, collecting every error.
 pub fn validate_ticket_custom_attributes(
@@ -14750,18 +10730,6 @@ pub fn validate_bytes_ticket_deleted(
         |root| ::intercom_runtime::check::errors(|ctx| n2657(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::TicketDeleted {
-    const SCHEMA: &'static str = "ticket_deleted";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ticket_deleted(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ticket_deleted(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ticket_deleted(bytes)
-    }
-}
 /// Validates a payload against `ticket_list`, collecting every error.
 pub fn validate_ticket_list(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2661(value, ctx))
@@ -14783,18 +10751,6 @@ pub fn validate_bytes_ticket_list(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2661(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::TicketList {
-    const SCHEMA: &'static str = "ticket_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ticket_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ticket_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ticket_list(bytes)
-    }
 }
 /// Validates a payload against `ticket_part`, collecting every error.
 pub fn validate_ticket_part(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -14818,18 +10774,6 @@ pub fn validate_bytes_ticket_part(
         |root| ::intercom_runtime::check::errors(|ctx| n2667(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::TicketPart {
-    const SCHEMA: &'static str = "ticket_part";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ticket_part(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ticket_part(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ticket_part(bytes)
-    }
-}
 /// Validates a payload against `ticket_part_author`, collecting every error.
 pub fn validate_ticket_part_author(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2700(value, ctx))
@@ -14851,18 +10795,6 @@ pub fn validate_bytes_ticket_part_author(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2700(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::TicketPartAuthor {
-    const SCHEMA: &'static str = "ticket_part_author";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ticket_part_author(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ticket_part_author(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ticket_part_author(bytes)
-    }
 }
 /// Validates a payload against `ticket_parts`, collecting every error.
 pub fn validate_ticket_parts(value: &::serde_json::Value) -> Vec<ValidationError> {
@@ -14886,18 +10818,6 @@ pub fn validate_bytes_ticket_parts(
         |root| ::intercom_runtime::check::errors(|ctx| n2705(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::TicketParts {
-    const SCHEMA: &'static str = "ticket_parts";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ticket_parts(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ticket_parts(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ticket_parts(bytes)
-    }
-}
 /// Validates a payload against `ticket_reply`, collecting every error.
 pub fn validate_ticket_reply(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2710(value, ctx))
@@ -14919,18 +10839,6 @@ pub fn validate_bytes_ticket_reply(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2710(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::TicketReply {
-    const SCHEMA: &'static str = "ticket_reply";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ticket_reply(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ticket_reply(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ticket_reply(bytes)
-    }
 }
 /// Validates a payload against `ticket_request_custom_attributes`, collecting every error.
 pub fn validate_ticket_request_custom_attributes(
@@ -14978,18 +10886,6 @@ pub fn validate_bytes_ticket_state(
         |root| ::intercom_runtime::check::errors(|ctx| n2727(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::TicketState {
-    const SCHEMA: &'static str = "ticket_state";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ticket_state(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ticket_state(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ticket_state(bytes)
-    }
-}
 /// Validates a payload against `ticket_state_detailed`, collecting every error.
 pub fn validate_ticket_state_detailed(
     value: &::serde_json::Value,
@@ -15014,18 +10910,6 @@ pub fn validate_bytes_ticket_state_detailed(
         |root| ::intercom_runtime::check::errors(|ctx| n2733(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::TicketStateDetailed {
-    const SCHEMA: &'static str = "ticket_state_detailed";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ticket_state_detailed(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ticket_state_detailed(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ticket_state_detailed(bytes)
-    }
-}
 /// Validates a payload against `ticket_state_list`, collecting every error.
 pub fn validate_ticket_state_list(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2744(value, ctx))
@@ -15048,18 +10932,6 @@ pub fn validate_bytes_ticket_state_list(
         |root| ::intercom_runtime::check::errors(|ctx| n2744(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::TicketStateList {
-    const SCHEMA: &'static str = "ticket_state_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ticket_state_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ticket_state_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ticket_state_list(bytes)
-    }
-}
 /// Validates a payload against `ticket_type`, collecting every error.
 pub fn validate_ticket_type(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2748(value, ctx))
@@ -15081,18 +10953,6 @@ pub fn validate_bytes_ticket_type(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2748(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::TicketType {
-    const SCHEMA: &'static str = "ticket_type";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ticket_type(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ticket_type(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ticket_type(bytes)
-    }
 }
 /// Validates a payload against `ticket_type_attribute`, collecting every error.
 pub fn validate_ticket_type_attribute(
@@ -15118,18 +10978,6 @@ pub fn validate_bytes_ticket_type_attribute(
         |root| ::intercom_runtime::check::errors(|ctx| n2764(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::TicketTypeAttribute {
-    const SCHEMA: &'static str = "ticket_type_attribute";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ticket_type_attribute(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ticket_type_attribute(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ticket_type_attribute(bytes)
-    }
-}
 /// Validates a payload against `ticket_type_attribute_list`, collecting every error.
 pub fn validate_ticket_type_attribute_list(
     value: &::serde_json::Value,
@@ -15154,18 +11002,6 @@ pub fn validate_bytes_ticket_type_attribute_list(
         |root| ::intercom_runtime::check::errors(|ctx| n2782(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::TicketTypeAttributeList {
-    const SCHEMA: &'static str = "ticket_type_attribute_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ticket_type_attribute_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ticket_type_attribute_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ticket_type_attribute_list(bytes)
-    }
-}
 /// Validates a payload against `ticket_type_list`, collecting every error.
 pub fn validate_ticket_type_list(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2786(value, ctx))
@@ -15188,18 +11024,6 @@ pub fn validate_bytes_ticket_type_list(
         |root| ::intercom_runtime::check::errors(|ctx| n2786(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::TicketTypeList {
-    const SCHEMA: &'static str = "ticket_type_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_ticket_type_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_ticket_type_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_ticket_type_list(bytes)
-    }
-}
 /// Validates a payload against `translation`, collecting every error.
 pub fn validate_translation(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2790(value, ctx))
@@ -15221,18 +11045,6 @@ pub fn validate_bytes_translation(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2790(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Translation {
-    const SCHEMA: &'static str = "translation";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_translation(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_translation(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_translation(bytes)
-    }
 }
 /// Validates a payload against `untag_company_request`, collecting every error.
 pub fn validate_untag_company_request(
@@ -15258,18 +11070,6 @@ pub fn validate_bytes_untag_company_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2794(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::UntagCompanyRequest {
-    const SCHEMA: &'static str = "untag_company_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_untag_company_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_untag_company_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_untag_company_request(bytes)
-    }
-}
 /// Validates a payload against `update_article_request`, collecting every error.
 pub fn validate_update_article_request(
     value: &::serde_json::Value,
@@ -15293,18 +11093,6 @@ pub fn validate_bytes_update_article_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2801(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::UpdateArticleRequest {
-    const SCHEMA: &'static str = "update_article_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_article_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_article_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_article_request(bytes)
-    }
 }
 /// Validates a payload against `update_audience_request`, collecting every error.
 pub fn validate_update_audience_request(
@@ -15330,18 +11118,6 @@ pub fn validate_bytes_update_audience_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2818(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::UpdateAudienceRequest {
-    const SCHEMA: &'static str = "update_audience_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_audience_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_audience_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_audience_request(bytes)
-    }
-}
 /// Validates a payload against `update_collection_request`, collecting every error.
 pub fn validate_update_collection_request(
     value: &::serde_json::Value,
@@ -15365,18 +11141,6 @@ pub fn validate_bytes_update_collection_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2824(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::UpdateCollectionRequest {
-    const SCHEMA: &'static str = "update_collection_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_collection_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_collection_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_collection_request(bytes)
-    }
 }
 /// Validates a payload against `update_company_request`, collecting every error.
 pub fn validate_update_company_request(
@@ -15402,18 +11166,6 @@ pub fn validate_bytes_update_company_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2831(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::UpdateCompanyRequest {
-    const SCHEMA: &'static str = "update_company_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_company_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_company_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_company_request(bytes)
-    }
-}
 /// Validates a payload against `update_contact_request`, collecting every error.
 pub fn validate_update_contact_request(
     value: &::serde_json::Value,
@@ -15438,18 +11190,6 @@ pub fn validate_bytes_update_contact_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2840(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::UpdateContactRequest {
-    const SCHEMA: &'static str = "update_contact_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_contact_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_contact_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_contact_request(bytes)
-    }
-}
 /// Validates a payload against `update_contact_response_200`, collecting every error.
 pub fn validate_update_contact_response200(
     value: &::serde_json::Value,
@@ -15473,18 +11213,6 @@ pub fn validate_bytes_update_contact_response200(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2853(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::UpdateContactResponse200 {
-    const SCHEMA: &'static str = "update_contact_response_200";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_contact_response200(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_contact_response200(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_contact_response200(bytes)
-    }
 }
 /// Validates a payload against `update_content_import_source_request`, collecting every error.
 pub fn validate_update_content_import_source_request(
@@ -15512,18 +11240,6 @@ pub fn validate_bytes_update_content_import_source_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2856(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::UpdateContentImportSourceRequest {
-    const SCHEMA: &'static str = "update_content_import_source_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_content_import_source_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_content_import_source_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_content_import_source_request(bytes)
-    }
-}
 /// Validates a payload against `update_conversation_attribute_option_request`, collecting every error.
 pub fn validate_update_conversation_attribute_option_request(
     value: &::serde_json::Value,
@@ -15549,19 +11265,6 @@ pub fn validate_bytes_update_conversation_attribute_option_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2867(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate
-for super::types::UpdateConversationAttributeOptionRequest {
-    const SCHEMA: &'static str = "update_conversation_attribute_option_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_conversation_attribute_option_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_conversation_attribute_option_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_conversation_attribute_option_request(bytes)
-    }
 }
 /// Validates a payload against `update_conversation_attribute_request`, collecting every error.
 pub fn validate_update_conversation_attribute_request(
@@ -15589,18 +11292,6 @@ pub fn validate_bytes_update_conversation_attribute_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2869(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::UpdateConversationAttributeRequest {
-    const SCHEMA: &'static str = "update_conversation_attribute_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_conversation_attribute_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_conversation_attribute_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_conversation_attribute_request(bytes)
-    }
-}
 /// Validates a payload against `update_conversation_request`, collecting every error.
 pub fn validate_update_conversation_request(
     value: &::serde_json::Value,
@@ -15624,18 +11315,6 @@ pub fn validate_bytes_update_conversation_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2879(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::UpdateConversationRequest {
-    const SCHEMA: &'static str = "update_conversation_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_conversation_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_conversation_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_conversation_request(bytes)
-    }
 }
 /// Validates a payload against `update_data_attribute_request`, collecting every error.
 pub fn validate_update_data_attribute_request(
@@ -15661,18 +11340,6 @@ pub fn validate_bytes_update_data_attribute_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2884(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::UpdateDataAttributeRequest {
-    const SCHEMA: &'static str = "update_data_attribute_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_data_attribute_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_data_attribute_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_data_attribute_request(bytes)
-    }
-}
 /// Validates a payload against `update_data_connector_request`, collecting every error.
 pub fn validate_update_data_connector_request(
     value: &::serde_json::Value,
@@ -15696,18 +11363,6 @@ pub fn validate_bytes_update_data_connector_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2893(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::UpdateDataConnectorRequest {
-    const SCHEMA: &'static str = "update_data_connector_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_data_connector_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_data_connector_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_data_connector_request(bytes)
-    }
 }
 /// Validates a payload against `update_external_page_request`, collecting every error.
 pub fn validate_update_external_page_request(
@@ -15733,18 +11388,6 @@ pub fn validate_bytes_update_external_page_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2920(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::UpdateExternalPageRequest {
-    const SCHEMA: &'static str = "update_external_page_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_external_page_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_external_page_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_external_page_request(bytes)
-    }
-}
 /// Validates a payload against `update_internal_article_request`, collecting every error.
 pub fn validate_update_internal_article_request(
     value: &::serde_json::Value,
@@ -15768,18 +11411,6 @@ pub fn validate_bytes_update_internal_article_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2928(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::UpdateInternalArticleRequest {
-    const SCHEMA: &'static str = "update_internal_article_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_internal_article_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_internal_article_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_internal_article_request(bytes)
-    }
 }
 /// Validates a payload against `update_office_hours_exception_request`, collecting every error.
 pub fn validate_update_office_hours_exception_request(
@@ -15807,18 +11438,6 @@ pub fn validate_bytes_update_office_hours_exception_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2939(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::UpdateOfficeHoursExceptionRequest {
-    const SCHEMA: &'static str = "update_office_hours_exception_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_office_hours_exception_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_office_hours_exception_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_office_hours_exception_request(bytes)
-    }
-}
 /// Validates a payload against `update_office_hours_schedule_request`, collecting every error.
 pub fn validate_update_office_hours_schedule_request(
     value: &::serde_json::Value,
@@ -15845,18 +11464,6 @@ pub fn validate_bytes_update_office_hours_schedule_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2946(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::UpdateOfficeHoursScheduleRequest {
-    const SCHEMA: &'static str = "update_office_hours_schedule_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_office_hours_schedule_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_office_hours_schedule_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_office_hours_schedule_request(bytes)
-    }
-}
 /// Validates a payload against `update_ticket_request`, collecting every error.
 pub fn validate_update_ticket_request(
     value: &::serde_json::Value,
@@ -15881,18 +11488,6 @@ pub fn validate_bytes_update_ticket_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2951(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::UpdateTicketRequest {
-    const SCHEMA: &'static str = "update_ticket_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_ticket_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_ticket_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_ticket_request(bytes)
-    }
-}
 /// Validates a payload against `update_ticket_request_body`, collecting every error.
 pub fn validate_update_ticket_request_body(
     value: &::serde_json::Value,
@@ -15916,18 +11511,6 @@ pub fn validate_bytes_update_ticket_request_body(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2960(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::UpdateTicketRequestBody {
-    const SCHEMA: &'static str = "update_ticket_request_body";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_ticket_request_body(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_ticket_request_body(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_ticket_request_body(bytes)
-    }
 }
 /// Validates a payload against `update_ticket_type_attribute_request`, collecting every error.
 pub fn validate_update_ticket_type_attribute_request(
@@ -15955,18 +11538,6 @@ pub fn validate_bytes_update_ticket_type_attribute_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2963(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::UpdateTicketTypeAttributeRequest {
-    const SCHEMA: &'static str = "update_ticket_type_attribute_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_ticket_type_attribute_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_ticket_type_attribute_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_ticket_type_attribute_request(bytes)
-    }
-}
 /// Validates a payload against `update_ticket_type_request`, collecting every error.
 pub fn validate_update_ticket_type_request(
     value: &::serde_json::Value,
@@ -15990,18 +11561,6 @@ pub fn validate_bytes_update_ticket_type_request(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2974(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::UpdateTicketTypeRequest {
-    const SCHEMA: &'static str = "update_ticket_type_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_ticket_type_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_ticket_type_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_ticket_type_request(bytes)
-    }
 }
 /// Validates a payload against `update_visitor_request`, collecting every error.
 pub fn validate_update_visitor_request(
@@ -16027,18 +11586,6 @@ pub fn validate_bytes_update_visitor_request(
         |root| ::intercom_runtime::check::errors(|ctx| n2981(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::UpdateVisitorRequest {
-    const SCHEMA: &'static str = "update_visitor_request";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_update_visitor_request(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_update_visitor_request(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_update_visitor_request(bytes)
-    }
-}
 /// Validates a payload against `visitor`, collecting every error.
 pub fn validate_visitor(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n2989(value, ctx))
@@ -16060,18 +11607,6 @@ pub fn validate_bytes_visitor(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n2989(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::Visitor {
-    const SCHEMA: &'static str = "visitor";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_visitor(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_visitor(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_visitor(bytes)
-    }
 }
 /// Validates a payload against `visitor_deleted_object`, collecting every error.
 pub fn validate_visitor_deleted_object(
@@ -16097,18 +11632,6 @@ pub fn validate_bytes_visitor_deleted_object(
         |root| ::intercom_runtime::check::errors(|ctx| n3049(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::VisitorDeletedObject {
-    const SCHEMA: &'static str = "visitor_deleted_object";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_visitor_deleted_object(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_visitor_deleted_object(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_visitor_deleted_object(bytes)
-    }
-}
 /// Validates a payload against `whatsapp_message_status`, collecting every error.
 pub fn validate_whatsapp_message_status(
     value: &::serde_json::Value,
@@ -16132,18 +11655,6 @@ pub fn validate_bytes_whatsapp_message_status(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n3053(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::WhatsappMessageStatus {
-    const SCHEMA: &'static str = "whatsapp_message_status";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_whatsapp_message_status(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_whatsapp_message_status(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_whatsapp_message_status(bytes)
-    }
 }
 /// Validates a payload against `whatsapp_message_status_list`, collecting every error.
 pub fn validate_whatsapp_message_status_list(
@@ -16169,18 +11680,6 @@ pub fn validate_bytes_whatsapp_message_status_list(
         |root| ::intercom_runtime::check::errors(|ctx| n3064(root, ctx)),
     )
 }
-impl ::intercom_runtime::Validate for super::types::WhatsappMessageStatusList {
-    const SCHEMA: &'static str = "whatsapp_message_status_list";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_whatsapp_message_status_list(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_whatsapp_message_status_list(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_whatsapp_message_status_list(bytes)
-    }
-}
 /// Validates a payload against `workflow_export`, collecting every error.
 pub fn validate_workflow_export(value: &::serde_json::Value) -> Vec<ValidationError> {
     ::intercom_runtime::check::errors(|ctx| n3084(value, ctx))
@@ -16202,18 +11701,6 @@ pub fn validate_bytes_workflow_export(
         bytes,
         |root| ::intercom_runtime::check::errors(|ctx| n3084(root, ctx)),
     )
-}
-impl ::intercom_runtime::Validate for super::types::WorkflowExport {
-    const SCHEMA: &'static str = "workflow_export";
-    fn validate(value: &::serde_json::Value) -> Vec<ValidationError> {
-        validate_workflow_export(value)
-    }
-    fn is_valid(value: &::serde_json::Value) -> bool {
-        is_valid_workflow_export(value)
-    }
-    fn validate_bytes(bytes: &[u8]) -> Result<Vec<ValidationError>, SyntaxError> {
-        validate_bytes_workflow_export(bytes)
-    }
 }
 static ENUM_2019: ::std::sync::LazyLock<Vec<::serde_json::Value>> = ::std::sync::LazyLock::new(||
 ::serde_json::from_str("[null,\"group_content\"]").expect("written by codegen as JSON"));
