@@ -60,7 +60,7 @@ pub fn node_fn(node: NodeId) -> Ident {
 pub fn errors_from_bytes(f: Option<&Ident>) -> TokenStream {
     match f {
         Some(f) => quote! {
-            |root| ::intercom_runtime::check::errors(|ctx| #f(root, ctx))
+            |root| ::intercom_runtime::check::errors(root, #f)
         },
         None => quote!(|_| Vec::new()),
     }
@@ -118,14 +118,114 @@ pub fn emit(
             break;
         }
     }
-    let statics = emitter.statics;
-    let functions = functions.into_values();
-    let evaluators = emitter.evaluators.functions.into_values();
-    Ok(quote! {
+    let roots: Vec<Ident> = roots
+        .iter()
+        .filter(|root| functions.contains_key(root))
+        .map(|root| node_fn(*root))
+        .collect();
+    let functions: Vec<TokenStream> = functions
+        .into_values()
+        .chain(emitter.evaluators.functions.into_values())
+        .collect();
+    Ok(in_modules(&emitter.statics, &functions, &roots))
+}
+
+/// How many functions one module of the validators holds. rustc compiles a
+/// module's functions in one codegen unit, so validators all in one module
+/// were optimised on one core however many there are (on 2.16, one unit held
+/// 93% of the optimised code); a few dozen to a module lets rustc's 16
+/// release units (256 in debug) share the work out. Neighbouring functions
+/// (a node and its children) stay together, so most calls stay in a unit.
+const FUNCTIONS_PER_MODULE: usize = 64;
+
+/// `statics` in the enclosing module, and `functions` in modules of
+/// [`FUNCTIONS_PER_MODULE`] (`nodes_0`, `nodes_1`, …), each importing by name
+/// the functions of other modules and the statics it calls; the enclosing
+/// module imports `roots`, the functions its callers name. Imports by name,
+/// not globs, so no module imports what it does not use.
+fn in_modules(statics: &[TokenStream], functions: &[TokenStream], roots: &[Ident]) -> TokenStream {
+    let static_names: std::collections::HashSet<String> =
+        statics.iter().filter_map(static_name).collect();
+    let modules: Vec<&[TokenStream]> = functions.chunks(FUNCTIONS_PER_MODULE).collect();
+    let module_name = |index: usize| format_ident!("nodes_{}", index);
+    // Where each function is defined, by name.
+    let mut home: HashMap<String, usize> = HashMap::new();
+    for (index, module) in modules.iter().enumerate() {
+        for function in *module {
+            if let Some(name) = function_name(function) {
+                home.insert(name, index);
+            }
+        }
+    }
+    let modules = modules.iter().enumerate().map(|(index, module)| {
+        let mut named = std::collections::BTreeSet::new();
+        for function in *module {
+            idents(function, &mut named);
+        }
+        let imports = named.iter().filter_map(|name| {
+            let ident = format_ident!("{}", name);
+            match home.get(name) {
+                Some(&other) if other != index => {
+                    let other = module_name(other);
+                    Some(quote!(use super::#other::#ident;))
+                }
+                Some(_) => None,
+                None => static_names
+                    .contains(name)
+                    .then(|| quote!(use super::#ident;)),
+            }
+        });
+        let name = module_name(index);
+        quote! {
+            mod #name {
+                #(#imports)*
+                #(#module)*
+            }
+        }
+    });
+    let root_imports = roots.iter().map(|root| {
+        let module = module_name(home[&root.to_string()]);
+        quote!(use #module::#root;)
+    });
+    quote! {
+        #(#root_imports)*
         #(#statics)*
-        #(#functions)*
-        #(#evaluators)*
-    })
+        #(#modules)*
+    }
+}
+
+/// The name after `fn` in a function's tokens.
+fn function_name(function: &TokenStream) -> Option<String> {
+    let mut tokens = function.clone().into_iter();
+    tokens.find(|tree| matches!(tree, proc_macro2::TokenTree::Ident(ident) if ident == "fn"))?;
+    match tokens.next()? {
+        proc_macro2::TokenTree::Ident(ident) => Some(ident.to_string()),
+        _ => None,
+    }
+}
+
+/// The name after `static` in a static's tokens.
+fn static_name(item: &TokenStream) -> Option<String> {
+    let mut tokens = item.clone().into_iter();
+    tokens
+        .find(|tree| matches!(tree, proc_macro2::TokenTree::Ident(ident) if ident == "static"))?;
+    match tokens.next()? {
+        proc_macro2::TokenTree::Ident(ident) => Some(ident.to_string()),
+        _ => None,
+    }
+}
+
+/// Every identifier in `tokens`, at any depth.
+fn idents(tokens: &TokenStream, into: &mut std::collections::BTreeSet<String>) {
+    for tree in tokens.clone() {
+        match tree {
+            proc_macro2::TokenTree::Ident(ident) => {
+                into.insert(ident.to_string());
+            }
+            proc_macro2::TokenTree::Group(group) => idents(&group.stream(), into),
+            _ => {}
+        }
+    }
 }
 
 struct Emitter<'a> {
@@ -253,7 +353,7 @@ impl Emitter<'_> {
             (quote!(value), quote!(ctx))
         };
         Ok(quote! {
-            fn #name<'v, J: ::intercom_runtime::json::Json<'v>>(#value: J, #ctx: &mut ::intercom_runtime::check::Ctx<'v>) {
+            pub(super) fn #name<'v, J: ::intercom_runtime::json::Json<'v>>(#value: J, #ctx: &mut ::intercom_runtime::check::Ctx<'v>) {
                 #body
             }
         })

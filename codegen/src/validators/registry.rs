@@ -47,12 +47,8 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
         let (value, validate_body, is_valid_body) = match &f {
             Some(f) => (
                 quote!(value),
-                quote!(::intercom_runtime::check::errors(|ctx| #f(value, ctx))),
-                quote! {
-                    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-                    #f(value, &mut ctx);
-                    ctx.is_valid()
-                },
+                quote!(::intercom_runtime::check::errors(value, #f)),
+                quote!(::intercom_runtime::check::is_valid(value, #f)),
             ),
             None => (quote!(_), quote!(Vec::new()), quote!(true)),
         };

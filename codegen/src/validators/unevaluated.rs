@@ -560,7 +560,7 @@ impl Emitter<'_> {
             }
         };
         Ok(quote! {
-            fn #name<'v, J: ::intercom_runtime::json::Json<'v>>(#value: J, #ctx: &mut ::intercom_runtime::check::Ctx<'v>, #member) -> bool {
+            pub(super) fn #name<'v, J: ::intercom_runtime::json::Json<'v>>(#value: J, #ctx: &mut ::intercom_runtime::check::Ctx<'v>, #member) -> bool {
                 #body
             }
         })
