@@ -681,12 +681,15 @@ impl Brackets {
     }
 }
 
-/// Moves a line and column (in characters) over `bytes`.
+/// Moves a line and column (in characters) over `bytes`. Only the newlines
+/// are counted up to the last line: a HAR's bodies are long strings on lines
+/// of their own, and counting their characters too cost eight times as many
+/// instructions as finding the newlines at memchr's speed.
 fn count(line: &mut u64, column: &mut u64, bytes: &[u8]) {
     use intercom_runtime::scan::count;
     match memchr::memrchr(b'\n', bytes) {
         Some(last) => {
-            *line += count(bytes).1;
+            *line += 1 + memchr::memchr_iter(b'\n', &bytes[..last]).count() as u64;
             *column = 1 + count(&bytes[last + 1..]).0;
         }
         None => *column += count(bytes).0,
