@@ -152,8 +152,10 @@ pub fn read_har(
                         // Where the entry's `{` is, past the whitespace before it.
                         scanner.peek()?;
                         let at = scanner.position();
-                        scanner.capture_value(|| format!("entries[{index}]"))?;
-                        har_entry(index, at, &scanner.buffer, &mut buffers, &mut each);
+                        if !scanner.entry_in_place(index, at, &mut buffers, &mut each)? {
+                            scanner.capture_value(|| format!("entries[{index}]"))?;
+                            har_entry(index, at, &scanner.buffer, &mut buffers, &mut each);
+                        }
                         index += 1;
                         Ok(())
                     })
@@ -200,15 +202,7 @@ fn har_entry(
         message,
     };
     match Document::parse(text, buffers) {
-        Ok(document) => each(
-            entry_fields(document.root())
-                .map(|mut exchange| {
-                    exchange.entry = index;
-                    exchange.line = at.line;
-                    exchange
-                })
-                .map_err(|message| error(at, message)),
-        ),
+        Ok(document) => har_document(index, at, &document, each),
         Err(syntax) => {
             // The parser's position is in the entry's text.
             let position = if syntax.position.line <= 1 {
@@ -228,6 +222,28 @@ fn har_entry(
             )));
         }
     }
+}
+
+/// The exchange of an entry's parse, handed to `each`.
+fn har_document(
+    index: u64,
+    at: Position,
+    document: &Document<'_>,
+    each: &mut impl FnMut(Result<Exchange<'_>, ReadError>),
+) {
+    each(
+        entry_fields(document.root())
+            .map(|mut exchange| {
+                exchange.entry = index;
+                exchange.line = at.line;
+                exchange
+            })
+            .map_err(|message| ReadError {
+                entry: Some(index),
+                position: at,
+                message,
+            }),
+    );
 }
 
 /// The member `key` of an object (the first, if it is there twice).
@@ -494,6 +510,39 @@ impl<R: std::io::BufRead> Scanner<R> {
                 }
             }
         }
+    }
+
+    /// The entry at the front of the input, parsed where it lies in the
+    /// input's buffer and handed to `each`, when all of it is there and it
+    /// parses: most entries of a file, read without copying them out or
+    /// scanning their brackets first. `false`, with nothing consumed, when
+    /// not (an entry across the end of the buffer, or one that is not
+    /// JSON): the caller captures it whole and parses that, which also
+    /// gives an error its message. Only an object is taken here: the end
+    /// of the buffer cannot cut it and leave something that parses.
+    fn entry_in_place(
+        &mut self,
+        index: u64,
+        at: Position,
+        buffers: &mut Buffers,
+        each: &mut impl FnMut(Result<Exchange<'_>, ReadError>),
+    ) -> Result<bool, ReadError> {
+        let chunk = match self.input.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(error) => return Err(self.io(error)),
+        };
+        if chunk.first() != Some(&b'{') {
+            return Ok(false);
+        }
+        let Ok((document, end)) = Document::parse_prefix(chunk, buffers) else {
+            return Ok(false);
+        };
+        let (mut line, mut column) = (self.line, self.column);
+        count(&mut line, &mut column, &chunk[..end]);
+        har_document(index, at, &document, each);
+        self.input.consume(end);
+        (self.line, self.column) = (line, column);
+        Ok(true)
     }
 
     /// Reads a value into `buffer`, checked to be JSON.

@@ -12,10 +12,34 @@ pub(super) fn skip_whitespace(bytes: &[u8], mut at: usize, multiline: &mut bool)
             b' ' | b'\r' | b'\t' => at += 1,
             b'\n' => {
                 *multiline = true;
-                at += 1;
+                at = skip_indentation(bytes, at + 1);
             }
             _ => break,
         }
+    }
+    at
+}
+
+/// Past the spaces from `at`, the start of a line: pretty-printed JSON
+/// (a HAR file as browsers save it) indents most lines by ten spaces or
+/// more, looked at sixteen at a time where the processor can.
+#[inline(always)]
+fn skip_indentation(bytes: &[u8], mut at: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    while let Some(chunk) = bytes.get(at..at + 16) {
+        use std::arch::x86_64::{
+            _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        };
+        // SAFETY: SSE2 is part of every x86_64 processor, and the unaligned
+        // load reads the sixteen bytes of `chunk`.
+        let spaces = unsafe {
+            let word = _mm_loadu_si128(chunk.as_ptr().cast());
+            _mm_movemask_epi8(_mm_cmpeq_epi8(word, _mm_set1_epi8(b' ' as i8))) as u32
+        };
+        if spaces != 0xFFFF {
+            return at + (!spaces).trailing_zeros() as usize;
+        }
+        at += 16;
     }
     at
 }
@@ -57,29 +81,38 @@ pub(super) fn plain_end_bytewise(
     (at, beyond_ascii)
 }
 
+/// Which of sixteen bytes end a run of plain string characters (quotes,
+/// backslashes, control characters), and which are beyond ASCII: bit `i`
+/// of each mask is byte `i`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn stops_sse2(chunk: &[u8; 16]) -> (u32, u32) {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    // SAFETY: SSE2 is part of every x86_64 processor, and the unaligned
+    // load reads the sixteen bytes of `chunk`.
+    unsafe {
+        let word = _mm_loadu_si128(chunk.as_ptr().cast());
+        let quote = _mm_cmpeq_epi8(word, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(word, _mm_set1_epi8(b'\\' as i8));
+        // A signed comparison: below 0x20, and every byte from 0x80 too.
+        let low = _mm_cmplt_epi8(word, _mm_set1_epi8(0x20));
+        let high = _mm_movemask_epi8(word) as u32;
+        let flagged = _mm_or_si128(_mm_or_si128(quote, backslash), low);
+        (_mm_movemask_epi8(flagged) as u32 & !high, high)
+    }
+}
+
 /// [`plain_end`] sixteen bytes at a time: `Ok` with the end when it is
 /// found, else `Err` with where fewer than sixteen bytes are left.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 pub(super) fn plain_end_sse2(bytes: &[u8], mut at: usize) -> Result<(usize, bool), (usize, bool)> {
-    use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
-    };
     let mut beyond_ascii = false;
     while let Some(chunk) = bytes.get(at..at + 16) {
-        // SAFETY: SSE2 is part of every x86_64 processor, and the unaligned
-        // load reads the sixteen bytes of `chunk`.
-        let (stops, high) = unsafe {
-            let word = _mm_loadu_si128(chunk.as_ptr().cast());
-            let quote = _mm_cmpeq_epi8(word, _mm_set1_epi8(b'"' as i8));
-            let backslash = _mm_cmpeq_epi8(word, _mm_set1_epi8(b'\\' as i8));
-            // A signed comparison: below 0x20, and every byte from 0x80 too.
-            let low = _mm_cmplt_epi8(word, _mm_set1_epi8(0x20));
-            let high = _mm_movemask_epi8(word) as u32;
-            let flagged = _mm_or_si128(_mm_or_si128(quote, backslash), low);
-            (_mm_movemask_epi8(flagged) as u32 & !high, high)
-        };
+        let (stops, high) = stops_sse2(chunk.try_into().expect("sixteen bytes"));
         if stops != 0 {
             let stop = stops.trailing_zeros();
             beyond_ascii |= high & ((1 << stop) - 1) != 0;
@@ -89,6 +122,42 @@ pub(super) fn plain_end_sse2(bytes: &[u8], mut at: usize) -> Result<(usize, bool
         at += 16;
     }
     Err((at, beyond_ascii))
+}
+
+/// [`plain_end`], appending the run's bytes to `out`: how a string with
+/// escapes is decoded. JSON inside a JSON string (a recorded body) has an
+/// escape every few bytes, so each step copies all sixteen bytes it looked
+/// at and keeps those before the stop, rather than calling a copy of a
+/// few bytes for every run.
+#[inline(always)]
+pub(super) fn copy_plain(bytes: &[u8], at: usize, out: &mut Vec<u8>) -> (usize, bool) {
+    #[cfg(target_arch = "x86_64")]
+    let (at, beyond_ascii) = {
+        let mut at = at;
+        let mut beyond_ascii = false;
+        loop {
+            let Some(chunk) = bytes.get(at..at + 16) else {
+                break (at, beyond_ascii);
+            };
+            let chunk: &[u8; 16] = chunk.try_into().expect("sixteen bytes");
+            let (stops, high) = stops_sse2(chunk);
+            let kept = out.len();
+            out.extend_from_slice(chunk);
+            if stops != 0 {
+                let stop = stops.trailing_zeros();
+                beyond_ascii |= high & ((1 << stop) - 1) != 0;
+                out.truncate(kept + stop as usize);
+                return (at + stop as usize, beyond_ascii);
+            }
+            beyond_ascii |= high != 0;
+            at += 16;
+        }
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let beyond_ascii = false;
+    let (end, beyond_ascii) = plain_end_bytewise(bytes, at, beyond_ascii);
+    out.extend_from_slice(&bytes[at..end]);
+    (end, beyond_ascii)
 }
 
 /// [`plain_end`] eight bytes at a time in a `u64`.
