@@ -261,31 +261,30 @@ impl<'a> Parser<'a> {
             let Some(&letter) = self.bytes.get(at + 1) else {
                 return self.error(at + 1, "EOF while parsing a string");
             };
-            at += 2;
-            let simple = match letter {
-                b'"' => b'"',
-                b'\\' => b'\\',
-                b'/' => b'/',
-                b'b' => 0x08,
-                b'f' => 0x0C,
-                b'n' => b'\n',
-                b'r' => b'\r',
-                b't' => b'\t',
-                b'u' => {
-                    let (c, next) = self.unicode_escape(at)?;
-                    at = next;
-                    let mut encoded = [0u8; 4];
-                    self.scratch
-                        .extend_from_slice(c.encode_utf8(&mut encoded).as_bytes());
-                    let (end, beyond) = copy_plain(self.bytes, at, self.scratch);
-                    at = end;
-                    beyond_ascii |= beyond;
-                    continue;
+            let (end, beyond) = match letter {
+                // The character is the letter itself: copied with the run
+                // after it (most escapes of a body in a HAR are `\"`).
+                b'"' | b'\\' | b'/' => copy_plain(self.bytes, at + 1, true, self.scratch),
+                _ => {
+                    at += 2;
+                    match letter {
+                        b'b' => self.scratch.push(0x08),
+                        b'f' => self.scratch.push(0x0C),
+                        b'n' => self.scratch.push(b'\n'),
+                        b'r' => self.scratch.push(b'\r'),
+                        b't' => self.scratch.push(b'\t'),
+                        b'u' => {
+                            let (c, next) = self.unicode_escape(at)?;
+                            at = next;
+                            let mut encoded = [0u8; 4];
+                            self.scratch
+                                .extend_from_slice(c.encode_utf8(&mut encoded).as_bytes());
+                        }
+                        _ => return self.error(at - 1, "invalid escape"),
+                    }
+                    copy_plain(self.bytes, at, false, self.scratch)
                 }
-                _ => return self.error(at - 1, "invalid escape"),
             };
-            self.scratch.push(simple);
-            let (end, beyond) = copy_plain(self.bytes, at, self.scratch);
             at = end;
             beyond_ascii |= beyond;
         }

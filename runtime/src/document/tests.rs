@@ -202,8 +202,15 @@ fn every_scan_for_a_string_end_agrees_with_the_bytewise_one() {
                 );
                 assert_eq!(plain_end(&text, 0), expected);
                 let mut copied = b"kept".to_vec();
-                assert_eq!(copy_plain(&text, 0, &mut copied), expected);
+                assert_eq!(copy_plain(&text, 0, false, &mut copied), expected);
                 assert_eq!(&copied[4..], &text[..expected.0], "{i} at {at} of {length}");
+                // After a letter that is copied whatever it is.
+                let mut lettered = vec![b'"'];
+                lettered.extend_from_slice(&text);
+                let mut copied = Vec::new();
+                let end = copy_plain(&lettered, 0, true, &mut copied);
+                assert_eq!(end, (expected.0 + 1, expected.1), "{i} at {at} of {length}");
+                assert_eq!(copied, &lettered[..end.0]);
             }
         }
     }

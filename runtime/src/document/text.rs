@@ -128,19 +128,29 @@ pub(super) fn plain_end_sse2(bytes: &[u8], mut at: usize) -> Result<(usize, bool
 /// escapes is decoded. JSON inside a JSON string (a recorded body) has an
 /// escape every few bytes, so each step copies all sixteen bytes it looked
 /// at and keeps those before the stop, rather than calling a copy of a
-/// few bytes for every run.
+/// few bytes for every run. With `letter`, the byte at `at` is copied
+/// whatever it is: the letter of an escape that stands for itself (`\"`,
+/// `\\`, `\/`), kept with the run after it in one step.
 #[inline(always)]
-pub(super) fn copy_plain(bytes: &[u8], at: usize, out: &mut Vec<u8>) -> (usize, bool) {
+pub(super) fn copy_plain(
+    bytes: &[u8],
+    start: usize,
+    letter: bool,
+    out: &mut Vec<u8>,
+) -> (usize, bool) {
     #[cfg(target_arch = "x86_64")]
     let (at, beyond_ascii) = {
-        let mut at = at;
+        let mut at = start;
         let mut beyond_ascii = false;
+        let mut counted = !u32::from(letter);
         loop {
             let Some(chunk) = bytes.get(at..at + 16) else {
                 break (at, beyond_ascii);
             };
             let chunk: &[u8; 16] = chunk.try_into().expect("sixteen bytes");
             let (stops, high) = stops_sse2(chunk);
+            let stops = stops & counted;
+            counted = u32::MAX;
             let kept = out.len();
             out.extend_from_slice(chunk);
             if stops != 0 {
@@ -154,8 +164,10 @@ pub(super) fn copy_plain(bytes: &[u8], at: usize, out: &mut Vec<u8>) -> (usize, 
         }
     };
     #[cfg(not(target_arch = "x86_64"))]
-    let beyond_ascii = false;
-    let (end, beyond_ascii) = plain_end_bytewise(bytes, at, beyond_ascii);
+    let (at, beyond_ascii) = (start, false);
+    // The letter, when the steps above have not passed it (it is ASCII).
+    let from = if letter && at == start { at + 1 } else { at };
+    let (end, beyond_ascii) = plain_end_bytewise(bytes, from, beyond_ascii);
     out.extend_from_slice(&bytes[at..end]);
     (end, beyond_ascii)
 }
