@@ -1041,6 +1041,102 @@ mod tests {
         }
     }
 
+    /// A HAR read through buffers of any size gives what it gives read in
+    /// one: most entries are parsed where they lie in the buffer, those
+    /// across its end (all of them, in buffers this small) are captured.
+    #[test]
+    fn entries_read_the_same_whatever_the_buffer_holds() {
+        let texts = [
+            HAR,
+            r#"{"log": {"entries": [{"request": {"method": "GET", "url": "/me"}, "response": {"status": 200, "content": {"text": "{\"a\": \"\\u00e9\\n\"}"}}}, 7, {"request": {}}, {"requ"#,
+            "{\"log\": {\"entries\": [{\"request\": {\"method\": \"GET\", \"url\": tru}}, {\"request\": {\"method\": \"GET\", \"url\": \"/me\"}, \"response\": {\"status\": 0}}]}}",
+        ];
+        for text in texts {
+            let whole = format!("{:?}", har(text));
+            for capacity in [1, 2, 7, 16, 64, 100, 333] {
+                let mut entries = Vec::new();
+                let result = read_har(
+                    std::io::BufReader::with_capacity(capacity, text.as_bytes()),
+                    |entry| entries.push(entry.map(Exchange::into_owned)),
+                );
+                assert_eq!(
+                    format!("{:?}", (entries, result)),
+                    whole,
+                    "buffers of {capacity}: {text}"
+                );
+            }
+        }
+    }
+
+    /// Bodies with escapes of every kind (`\"`, `\n`, `\/`, `\u00e9`, a
+    /// surrogate pair, and the body's own `\/`) are decoded to their text,
+    /// and errors after the escapes are placed in that text.
+    #[test]
+    fn bodies_with_escapes_are_checked_with_positions_in_their_own_text() {
+        use crate::report::{Reporter, Unrouted};
+        use crate::{Expect, Format, traffic};
+        let bodies = [
+            "{\"type\": \"list\",\n \"data\": [{\"type\": \"tag\", \"name\": \"é😀\\/\", \"id\": tru}]}",
+            "{\"type\": \"list\",\n\t\"data\": [{\"type\": \"tag\", \"name\": \"\\\"é😀\\/\", \"id\": 1}]}",
+        ];
+        let entries: Vec<String> = bodies
+            .iter()
+            .map(|body| {
+                let text = serde_json::to_string(body)
+                    .unwrap()
+                    .replace('é', "\\u00e9")
+                    .replace('😀', "\\ud83d\\ude00")
+                    .replace('/', "\\/");
+                format!(
+                    r#"{{"request": {{"method": "GET", "url": "https://api.intercom.io/tags"}}, "response": {{"status": 200, "content": {{"mimeType": "application/json", "text": {text}}}}}}}"#
+                )
+            })
+            .collect();
+        let text = format!(
+            "{{\"log\": {{\"entries\": [\n{}\n]}}}}",
+            entries.join(",\n")
+        );
+        let (exchanges, result) = har(&text);
+        result.unwrap();
+        for (exchange, body) in exchanges.iter().zip(bodies) {
+            let decoded = &exchange.as_ref().unwrap().response.as_ref().unwrap().text;
+            assert_eq!(std::str::from_utf8(decoded).unwrap(), body);
+        }
+        // Columns count characters of the body's line: `é` and `😀` are one each.
+        let column = |body: &str, what: &str| {
+            let line = body.lines().nth(1).unwrap();
+            1 + line[..line.find(what).unwrap()].chars().count()
+        };
+        let mut out = Vec::new();
+        let mut reporter =
+            Reporter::new(Format::Text, Expect::Valid, "exchanges", &mut out).for_exchanges();
+        traffic::check_file(
+            text.as_bytes(),
+            false,
+            "t.har",
+            Unrouted::Warn,
+            &mut reporter,
+        )
+        .unwrap();
+        reporter.finish();
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[..2],
+            [
+                format!(
+                    "t.har:2: error: entries[0] GET /tags listTags response 200: body 2:{}: invalid JSON: expected ident",
+                    column(bodies[0], "tru}") + 3
+                ),
+                format!(
+                    "t.har:3: entries[1] GET /tags listTags response 200: body 2:{}: /data/0/id: expected string, found integer 1 (#/$defs/tag/properties/id/type)",
+                    column(bodies[1], "1}")
+                ),
+            ],
+            "{out}"
+        );
+    }
+
     #[test]
     fn ndjson_bodies_keep_their_place_in_the_line() {
         let line = "{\"method\": \"POST\", \"path\": \"/contacts\", \"status\": 200, \"request\": {\"é\": 1}, \"response\": null}\n";
