@@ -246,24 +246,32 @@ fn har_document(
     );
 }
 
-/// The member `key` of an object (the first, if it is there twice).
-fn member<'d>(object: Members<'d>, key: &str) -> Option<Item<'d>> {
-    object
-        .members()
-        .find_map(|(name, value)| (name == key).then_some(value))
+/// The members `keys` of an object (the first of each, if one is there
+/// twice), found in one pass over its members: every entry is read this
+/// way, and a lookup per key walked the members again for each.
+fn members<'d, const N: usize>(object: Members<'d>, keys: [&str; N]) -> [Option<Item<'d>>; N] {
+    let mut found = [None; N];
+    for (name, value) in object.members() {
+        if let Some(i) = keys.iter().position(|key| *key == name)
+            && found[i].is_none()
+        {
+            found[i] = Some(value);
+        }
+    }
+    found
 }
 
-/// The value at `key` of `object` (whose path in the entry is `parent`) as
+/// `value`, the member `key` of the object at `parent` in the entry, as
 /// `read` reads it: `None` when absent or `null`, an error naming the path
 /// and `expected` when `read` cannot.
-fn typed_at<'d, T>(
-    object: Members<'d>,
+fn typed<'d, T>(
+    value: Option<Item<'d>>,
     parent: &str,
     key: &str,
     expected: &str,
     read: impl FnOnce(Item<'d>) -> Option<T>,
 ) -> Result<Option<T>, String> {
-    match member(object, key) {
+    match value {
         None => Ok(None),
         Some(value) if value.kind() == Kind::Null => Ok(None),
         Some(value) => read(value).map(Some).ok_or_else(|| {
@@ -276,16 +284,16 @@ fn typed_at<'d, T>(
     }
 }
 
-fn object_at<'d>(
-    object: Members<'d>,
+fn object<'d>(
+    value: Option<Item<'d>>,
     parent: &str,
     key: &str,
 ) -> Result<Option<Members<'d>>, String> {
-    typed_at(object, parent, key, "an object", Item::as_object)
+    typed(value, parent, key, "an object", Item::as_object)
 }
 
-fn str_at<'d>(object: Members<'d>, parent: &str, key: &str) -> Result<Option<&'d str>, String> {
-    typed_at(object, parent, key, "a string", Item::as_str)
+fn string<'d>(value: Option<Item<'d>>, parent: &str, key: &str) -> Result<Option<&'d str>, String> {
+    typed(value, parent, key, "a string", Item::as_str)
 }
 
 /// `request.postData`, from `request` and `postData`.
@@ -308,20 +316,22 @@ fn kind_name(value: Item<'_>) -> &'static str {
     }
 }
 
-/// The body at `key` of `object`; `at` is its path in the entry.
+/// The body `value`, the member `key` of `parent`; `at` is its path in
+/// the entry.
 fn har_body_at<'d>(
-    object: Members<'d>,
+    value: Option<Item<'d>>,
     parent: &str,
     key: &str,
     at: &str,
 ) -> Result<Option<HarBody<'d>>, String> {
-    let Some(body) = object_at(object, parent, key)? else {
+    let Some(body) = object(value, parent, key)? else {
         return Ok(None);
     };
+    let [mime_type, text, encoding] = members(body, ["mimeType", "text", "encoding"]);
     Ok(Some(HarBody {
-        mime_type: str_at(body, at, "mimeType")?,
-        text: str_at(body, at, "text")?,
-        encoding: str_at(body, at, "encoding")?,
+        mime_type: string(mime_type, at, "mimeType")?,
+        text: string(text, at, "text")?,
+        encoding: string(encoding, at, "encoding")?,
     }))
 }
 
@@ -334,11 +344,14 @@ fn entry_fields<'d>(entry: Item<'d>) -> Result<Exchange<'d>, String> {
             kind_name(entry)
         ));
     };
-    let request = object_at(entry, "", "request")?.ok_or_else(|| missing("request"))?;
-    let method = str_at(request, "request", "method")?.ok_or_else(|| missing("request.method"))?;
-    let target = str_at(request, "request", "url")?.ok_or_else(|| missing("request.url"))?;
-    let response = object_at(entry, "", "response")?.ok_or_else(|| missing("response"))?;
-    let status = match member(response, "status") {
+    let [request, response] = members(entry, ["request", "response"]);
+    let request = object(request, "", "request")?.ok_or_else(|| missing("request"))?;
+    let [method, url, post_data] = members(request, ["method", "url", "postData"]);
+    let method = string(method, "request", "method")?.ok_or_else(|| missing("request.method"))?;
+    let target = string(url, "request", "url")?.ok_or_else(|| missing("request.url"))?;
+    let response = object(response, "", "response")?.ok_or_else(|| missing("response"))?;
+    let [status, content] = members(response, ["status", "content"]);
+    let status = match status {
         None => return Err(missing("response.status")),
         Some(status) => match status.as_number() {
             // HAR records a request that got no response with status 0.
@@ -357,13 +370,13 @@ fn entry_fields<'d>(entry: Item<'d>) -> Result<Exchange<'d>, String> {
         Some(body) => har_body(body, what),
     };
     let request_body = body(
-        har_body_at(request, "request", "postData", "request.postData")?,
+        har_body_at(post_data, "request", "postData", "request.postData")?,
         "request.postData",
     )?;
     let response_body = match status {
         None => None,
         Some(_) => body(
-            har_body_at(response, "response", "content", "response.content")?,
+            har_body_at(content, "response", "content", "response.content")?,
             "response.content",
         )?,
     };
