@@ -32,7 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 std::fs::write(file, bytes)?;
                 return Ok(());
             }
-            if count % BLOCK != 0 {
+            if !count.is_multiple_of(BLOCK) {
                 return Err(format!("beyond {BLOCK}, N is a multiple of {BLOCK}").into());
             }
             // The entries' text between the brackets of `log.entries`, as
@@ -42,14 +42,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let start = text.find(open).ok_or("no entries")? + open.len();
             let end = text.rfind("\n    ]").ok_or("no end of entries")?;
             let mut out = std::io::BufWriter::new(std::fs::File::create(file)?);
-            out.write_all(text[..start].as_bytes())?;
+            out.write_all(&bytes[..start])?;
             for block in 0..count / BLOCK {
                 if block > 0 {
                     out.write_all(b",\n")?;
                 }
-                out.write_all(text[start..end].as_bytes())?;
+                out.write_all(&bytes[start..end])?;
             }
-            out.write_all(text[end..].as_bytes())?;
+            out.write_all(&bytes[end..])?;
             out.flush()?;
         }
         ["check", file, ref runs @ ..] => {
