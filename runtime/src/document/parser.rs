@@ -1,6 +1,8 @@
 //! The parser: RFC 8259 JSON into the document's flat nodes.
 
 use super::locations::syntax_error;
+#[cfg(target_arch = "x86_64")]
+use super::text::decode_simple;
 use super::text::{copy_plain, eight_digits, plain_end, skip_whitespace, utf8};
 use super::{MAX_NESTING, Node, halves, tag};
 use crate::validate::SyntaxError;
@@ -231,6 +233,12 @@ impl<'a> Parser<'a> {
         self.scratch.clear();
         self.scratch.extend_from_slice(&self.bytes[start..at]);
         loop {
+            #[cfg(target_arch = "x86_64")]
+            {
+                let (end, beyond) = decode_simple(self.bytes, at, self.scratch);
+                at = end;
+                beyond_ascii |= beyond;
+            }
             match self.bytes.get(at) {
                 Some(b'"' | b'\\') => {}
                 Some(_) => {

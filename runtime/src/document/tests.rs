@@ -244,6 +244,52 @@ fn json_inside_a_string_decodes_wherever_its_escapes_fall() {
     );
 }
 
+/// Strings of escapes of every kind and plain runs, in random order and
+/// length, so that escapes fall at every place of the sixteen-byte steps
+/// and of the input's last sixteen bytes: read as serde_json reads them,
+/// and an error after them placed at its character.
+#[test]
+fn escapes_decode_wherever_they_fall_in_the_steps() {
+    let pieces = [
+        "a",
+        "bcdefgh",
+        "é",
+        "😀",
+        r#"\""#,
+        r"\\",
+        r"\/",
+        r"\n",
+        r"\t",
+        r"\r",
+        r"\b",
+        r"\f",
+        r"\u00e9",
+        r"\ud83d\ude00",
+        r"\u0041",
+    ];
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for case in 0..4000 {
+        let count = (next() % 24) as usize;
+        let text: String = (0..count)
+            .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+            .collect();
+        same_as_serde_json(&format!("\"{text}\""));
+        same_as_serde_json(&format!("[\"{text}\", 1]"));
+        // The same, with an invalid escape or a control character after it.
+        let bad = if case % 2 == 0 { r"\q" } else { "\u{1}" };
+        let document = format!("\"{text}{bad}xx\"");
+        let e = error(document.as_bytes());
+        let column = 2 + text.chars().count() as u64 + u64::from(case % 2 == 0);
+        assert_eq!(e.position.column, column, "{document}");
+    }
+}
+
 #[test]
 fn a_prefix_is_the_first_value_whatever_follows_it() {
     let text = b"  {\"a\": [1, \"x\\ny\"]}\n  , {\"b\": 2}]";

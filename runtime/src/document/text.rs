@@ -172,6 +172,73 @@ pub(super) fn copy_plain(
     (end, beyond_ascii)
 }
 
+/// Decodes a string's text from `at` into `out` for as long as it is plain
+/// runs and the escapes JSON inside a JSON string is made of (`\"`, `\\`,
+/// `\/`, `\n`, `\t`, `\r`, `\b`, `\f`): where it stops, and whether a
+/// run had bytes beyond ASCII. It stops at what the caller decodes itself:
+/// the closing quote, a control character, a `\u` or invalid escape, and
+/// the last fifteen bytes of the input. A recorded body has an escape every
+/// few bytes: each is one sixteen-byte step, written straight into `out`'s
+/// spare room, without the length kept in `out` from step to step.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(super) fn decode_simple(bytes: &[u8], mut at: usize, out: &mut Vec<u8>) -> (usize, bool) {
+    /// Room kept for one step: sixteen bytes and an escape's character.
+    const STEP: usize = 17;
+    let mut len = out.len();
+    let mut beyond = 0u32;
+    while let Some(chunk) = bytes.get(at..at + 16) {
+        if out.capacity() - len < STEP {
+            // SAFETY: the bytes up to `len` were written by the steps
+            // below, within the capacity.
+            unsafe { out.set_len(len) };
+            out.reserve(STEP.max(bytes.len() - at).min(1 << 16));
+        }
+        let chunk: &[u8; 16] = chunk.try_into().expect("sixteen bytes");
+        let (stops, high) = stops_sse2(chunk);
+        // SAFETY: `out` has room for `STEP` bytes past `len` (checked
+        // above), and `chunk` is sixteen bytes of the input.
+        unsafe {
+            std::ptr::copy_nonoverlapping(chunk.as_ptr(), out.as_mut_ptr().add(len), 16);
+        }
+        if stops == 0 {
+            beyond |= high;
+            len += 16;
+            at += 16;
+            continue;
+        }
+        let stop = stops.trailing_zeros() as usize;
+        beyond |= high & ((1 << stop) - 1);
+        len += stop;
+        at += stop;
+        // The stop is inside `chunk`.
+        if bytes[at] != b'\\' {
+            break;
+        }
+        let decoded = match bytes.get(at + 1) {
+            Some(&letter @ (b'"' | b'\\' | b'/')) => letter,
+            Some(b'n') => b'\n',
+            Some(b't') => b'\t',
+            Some(b'r') => b'\r',
+            Some(b'b') => 0x08,
+            Some(b'f') => 0x0C,
+            _ => break,
+        };
+        // SAFETY: at most sixteen of the `STEP` bytes of room were kept.
+        unsafe { out.as_mut_ptr().add(len).write(decoded) };
+        len += 1;
+        at += 2;
+    }
+    // SAFETY: as above, every byte up to `len` was written.
+    unsafe { out.set_len(len) };
+    if bytes.len() - at < 16 {
+        let (end, tail_beyond) = plain_end_bytewise(bytes, at, false);
+        out.extend_from_slice(&bytes[at..end]);
+        return (end, beyond != 0 || tail_beyond);
+    }
+    (at, beyond != 0)
+}
+
 /// [`plain_end`] eight bytes at a time in a `u64`.
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 #[inline(always)]
