@@ -16,79 +16,13 @@
 use std::collections::HashMap;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use intercom_bench::PAYLOADS;
+use intercom_bench::{PAYLOADS, har};
 use intercom_validate::report::{Reporter, Unrouted};
 use intercom_validate::{Expect, Format, traffic};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 const EXCHANGES: usize = 10_000;
-
-/// The HAR file, and the schemas its bodies are checked against.
-fn har(data: &Value) -> (Vec<u8>, Vec<&'static str>) {
-    let mut examples: HashMap<&str, &Value> = HashMap::new();
-    for pair in data["examples"].as_array().unwrap() {
-        examples
-            .entry(pair[0].as_str().unwrap())
-            .or_insert(&pair[1]);
-    }
-    let mut templates = Vec::new();
-    let mut schemas = Vec::new();
-    for operation in intercom_models::OPERATIONS {
-        let Some((status, schema, body)) = operation.responses.iter().find_map(|response| {
-            let schema = response.body?.schema?;
-            Some((
-                response.status.parse::<u16>().ok()?,
-                schema,
-                examples.get(schema)?,
-            ))
-        }) else {
-            continue;
-        };
-        let path: String = operation
-            .path
-            .split('/')
-            .map(|segment| {
-                if segment.starts_with('{') {
-                    "123"
-                } else {
-                    segment
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("/");
-        let mut request = json!({
-            "method": operation.method,
-            "url": format!("https://api.intercom.io{path}"),
-            "headers": [{"name": "Intercom-Version", "value": "2.16"}],
-        });
-        if let Some(body) = &operation.request
-            && let Some(schema) = body.body.schema
-            && let Some(example) = examples.get(schema)
-        {
-            request["postData"] =
-                json!({"mimeType": "application/json", "text": example.to_string()});
-            schemas.push(schema);
-        }
-        schemas.push(schema);
-        templates.push(json!({
-            "startedDateTime": "2026-12-01T10:00:00.000Z",
-            "time": 12,
-            "request": request,
-            "response": {
-                "status": status,
-                "headers": [{"name": "Content-Type", "value": "application/json"}],
-                "content": {"mimeType": "application/json", "text": body.to_string()},
-            },
-            "timings": {"send": 0, "wait": 10, "receive": 2},
-        }));
-    }
-    let entries: Vec<&Value> = (0..EXCHANGES)
-        .map(|i| &templates[i % templates.len()])
-        .collect();
-    let har = json!({"log": {"version": "1.2", "creator": {"name": "bench", "version": "1"}, "entries": entries}});
-    (serde_json::to_vec_pretty(&har).unwrap(), schemas)
-}
 
 #[derive(Deserialize)]
 struct PeerHar {
@@ -153,7 +87,7 @@ fn peer(bytes: &[u8], validators: &HashMap<&str, jsonschema::Validator>) -> usiz
 
 fn exchanges(c: &mut Criterion) {
     let data: Value = serde_json::from_str(PAYLOADS).unwrap();
-    let (bytes, schemas) = har(&data);
+    let (bytes, schemas) = har(&data, EXCHANGES);
     let registry = jsonschema::Registry::new()
         .add("urn:bench", data["schema"].clone())
         .unwrap()

@@ -333,17 +333,24 @@ impl Router {
 /// The path of a request target: a whole URL loses its scheme and host, any
 /// target its query and fragment.
 pub fn request_path(path_or_url: &str) -> &str {
+    // Byte scans: every recorded exchange is routed, and `str::find` with a
+    // pattern of several characters set up a searcher for each.
     let mut path = path_or_url;
-    if let Some(end) = path.find(['?', '#']) {
+    if let Some(end) = path.bytes().position(|b| b == b'?' || b == b'#') {
         path = &path[..end];
     }
-    if let Some(scheme_end) = path.find("://")
-        && path[..scheme_end]
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
-    {
+    // A scheme is a run of these characters; `:` is not one, so the first
+    // `://` ends the scheme exactly when it follows the run.
+    let scheme_end = path
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+        .unwrap_or(path.len());
+    if path.as_bytes()[scheme_end..].starts_with(b"://") {
         let after = &path[scheme_end + 3..];
-        path = after.find('/').map_or("/", |start| &after[start..]);
+        path = after
+            .bytes()
+            .position(|b| b == b'/')
+            .map_or("/", |start| &after[start..]);
     }
     path
 }
@@ -560,6 +567,23 @@ mod tests {
             Some(("root", vec![]))
         );
         assert_eq!(route("GET", "/me/"), Some(("identifyAdmin", vec![])));
+    }
+
+    #[test]
+    fn request_paths_lose_scheme_host_query_and_fragment() {
+        for (target, path) in [
+            ("https://api.intercom.io/contacts?per_page=5", "/contacts"),
+            ("http://localhost:4010/tags/7#top", "/tags/7"),
+            ("https://api.eu.intercom.io", "/"),
+            ("://host/me", "/me"),
+            ("/contacts?next=https://x.io/y", "/contacts"),
+            // `/` before `://`: no scheme, the target stays a path.
+            ("a/b://c/d", "a/b://c/d"),
+            ("svn+ssh://host/repo", "/repo"),
+            ("/me", "/me"),
+        ] {
+            assert_eq!(request_path(target), path, "{target}");
+        }
     }
 
     #[test]

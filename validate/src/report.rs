@@ -299,24 +299,12 @@ impl<W: Write> Reporter<W> {
         match self.format {
             Format::Text => {
                 if let Some(errors) = checked {
+                    // Written in pieces, without a string made for each:
+                    // a recording can have thousands of errors.
                     for error in errors {
-                        let (line, column, body) = placed(error);
-                        let column = column.map_or_else(String::new, |c| format!("{c}:"));
-                        let _ = writeln!(
-                            self.out,
-                            "{}:{line}:{column} {label}: {body}{}",
-                            side.file,
-                            plain_message(error)
-                        );
+                        let _ = text_error(&mut self.out, side, error, Some(&label));
                         for inner in &error.context {
-                            let (line, column, body) = placed(inner);
-                            let column = column.map_or_else(String::new, |c| format!("{c}:"));
-                            let _ = writeln!(
-                                self.out,
-                                "    {}:{line}:{column} {body}{}",
-                                side.file,
-                                plain_message(inner)
-                            );
+                            let _ = text_error(&mut self.out, side, inner, None);
                         }
                     }
                 }
@@ -382,54 +370,59 @@ impl<W: Write> Reporter<W> {
             }
             Format::Junit => {}
         }
-        let failure = match (&outcome, &finding) {
-            (SideOutcome::Checked(errors), _) if !errors.is_empty() => {
-                let lines: Vec<String> = errors
-                    .iter()
-                    .map(|error| {
-                        let (line, column, body) = placed(error);
-                        let column = column.map_or_else(String::new, |c| format!("{c}:"));
+        // Only JUnit keeps a case per side; the other formats have written
+        // all they say of it above, and making the case's texts for them
+        // cost more than writing the report (a HAR with 2,000 invalid bodies).
+        if self.format == Format::Junit {
+            let failure = match (&outcome, &finding) {
+                (SideOutcome::Checked(errors), _) if !errors.is_empty() => {
+                    let lines: Vec<String> = errors
+                        .iter()
+                        .map(|error| {
+                            let (line, column, body) = placed(error);
+                            let column = column.map_or_else(String::new, |c| format!("{c}:"));
+                            format!(
+                                "{}:{line}:{column} {body}{}",
+                                side.file,
+                                plain_message(error)
+                            )
+                        })
+                        .collect();
+                    Some((
                         format!(
-                            "{}:{line}:{column} {body}{}",
-                            side.file,
-                            plain_message(error)
-                        )
-                    })
-                    .collect();
-                Some((
-                    format!(
-                        "{} error(s) against {}",
-                        errors.len(),
-                        side.schema.unwrap_or("?")
-                    ),
-                    lines.join("\n"),
-                ))
+                            "{} error(s) against {}",
+                            errors.len(),
+                            side.schema.unwrap_or("?")
+                        ),
+                        lines.join("\n"),
+                    ))
+                }
+                (SideOutcome::UnexpectedBody(_), Some((_, message))) => {
+                    Some((message.clone(), String::new()))
+                }
+                (SideOutcome::Unrouted, Some((_, message))) if unrouted == Unrouted::Error => {
+                    Some((message.clone(), String::new()))
+                }
+                _ => None,
+            };
+            let error = match &outcome {
+                SideOutcome::Syntax(_) | SideOutcome::Unreadable(_) => {
+                    finding.as_ref().map(|(_, m)| m.clone())
+                }
+                _ => None,
+            };
+            let skipped = matches!(
+                outcome,
+                SideOutcome::Skipped(_) | SideOutcome::Undocumented(_)
+            ) || matches!(outcome, SideOutcome::Unrouted if unrouted != Unrouted::Error);
+            if let Some(cases) = self.junit_cases() {
+                cases.push(Case {
+                    name: format!("{}:{} {label}", side.file, side.line),
+                    failure,
+                    error,
+                    skipped: skipped.then(|| finding.map(|(_, m)| m).unwrap_or_default()),
+                });
             }
-            (SideOutcome::UnexpectedBody(_), Some((_, message))) => {
-                Some((message.clone(), String::new()))
-            }
-            (SideOutcome::Unrouted, Some((_, message))) if unrouted == Unrouted::Error => {
-                Some((message.clone(), String::new()))
-            }
-            _ => None,
-        };
-        let error = match &outcome {
-            SideOutcome::Syntax(_) | SideOutcome::Unreadable(_) => {
-                finding.as_ref().map(|(_, m)| m.clone())
-            }
-            _ => None,
-        };
-        let skipped = matches!(
-            outcome,
-            SideOutcome::Skipped(_) | SideOutcome::Undocumented(_)
-        ) || matches!(outcome, SideOutcome::Unrouted if unrouted != Unrouted::Error);
-        if let Some(cases) = self.junit_cases() {
-            cases.push(Case {
-                name: format!("{}:{} {label}", side.file, side.line),
-                failure,
-                error,
-                skipped: skipped.then(|| finding.map(|(_, m)| m).unwrap_or_default()),
-            });
         }
         let _ = self.out.flush();
     }
@@ -745,6 +738,38 @@ fn text_line(file: &str, error: &ValidationError) -> String {
     };
     format!(
         "{file}:{line}:{column}: {pointer}: {} ({})",
+        error.message, error.keyword_location
+    )
+}
+
+/// One error of a side in the text format: `FILE:LINE:[COLUMN:] LABEL:
+/// [body L:C: ]POINTER: MESSAGE (KEYWORD)`, or for an error in another's
+/// context, indented and without the label.
+fn text_error(
+    out: &mut impl Write,
+    side: &Side<'_>,
+    error: &ValidationError,
+    label: Option<&str>,
+) -> std::io::Result<()> {
+    let indent = if label.is_some() { "" } else { "    " };
+    match (side.har, error.position) {
+        (false, Some(p)) => write!(out, "{indent}{}:{}:{}:", side.file, p.line, p.column)?,
+        _ => write!(out, "{indent}{}:{}:", side.file, side.line)?,
+    }
+    if let Some(label) = label {
+        write!(out, " {label}:")?;
+    }
+    if let (true, Some(p)) = (side.har, error.position) {
+        write!(out, " body {}:{}:", p.line, p.column)?;
+    }
+    let pointer = if error.instance_location.is_empty() {
+        "(root)"
+    } else {
+        &error.instance_location
+    };
+    writeln!(
+        out,
+        " {pointer}: {} ({})",
         error.message, error.keyword_location
     )
 }

@@ -127,6 +127,28 @@ impl<'a> Document<'a> {
     /// Parses one JSON value (RFC 8259), with surrounding whitespace, into
     /// `buffers` (whatever they held before is dropped).
     pub fn parse(bytes: &'a [u8], buffers: &'a mut Buffers) -> Result<Document<'a>, SyntaxError> {
+        Document::parse_from(bytes, buffers, false).map(|(document, _)| document)
+    }
+
+    /// Parses the JSON value at the start of `bytes` (after any whitespace),
+    /// whatever follows it, and says where it ends (past the whitespace
+    /// after it): a reader that streams a file of many values parses each
+    /// where it lies in its buffer. The document's input is the bytes up
+    /// to there. A value cut short by the end of `bytes` is an error, as is
+    /// a number or literal that the end of `bytes` may have cut: the caller
+    /// knows whether more input follows.
+    pub fn parse_prefix(
+        bytes: &'a [u8],
+        buffers: &'a mut Buffers,
+    ) -> Result<(Document<'a>, usize), SyntaxError> {
+        Document::parse_from(bytes, buffers, true)
+    }
+
+    fn parse_from(
+        bytes: &'a [u8],
+        buffers: &'a mut Buffers,
+        prefix: bool,
+    ) -> Result<(Document<'a>, usize), SyntaxError> {
         if bytes.len() > MAX_INPUT {
             return Err(SyntaxError {
                 message: format!(
@@ -146,16 +168,18 @@ impl<'a> Document<'a> {
             scratch: &mut buffers.scratch,
             ascii: true,
             multiline: false,
+            prefix,
         };
-        parser.document()?;
+        let end = parser.document()?;
         let (ascii, multiline) = (parser.ascii, parser.multiline);
-        Ok(Document {
-            bytes,
+        let document = Document {
+            bytes: &bytes[..end],
             nodes: &buffers.nodes,
             unescaped: &buffers.unescaped,
             ascii,
             multiline,
-        })
+        };
+        Ok((document, end))
     }
 
     /// Parses `bytes` into this thread's buffers and hands the document to

@@ -1,7 +1,9 @@
 //! The parser: RFC 8259 JSON into the document's flat nodes.
 
 use super::locations::syntax_error;
-use super::text::{eight_digits, plain_end, skip_whitespace, utf8};
+#[cfg(target_arch = "x86_64")]
+use super::text::decode_simple;
+use super::text::{copy_plain, eight_digits, plain_end, skip_whitespace, utf8};
 use super::{MAX_NESTING, Node, halves, tag};
 use crate::validate::SyntaxError;
 
@@ -20,6 +22,9 @@ pub(super) struct Parser<'a> {
     pub(super) ascii: bool,
     /// A newline was seen (between tokens: strings cannot hold one).
     pub(super) multiline: bool,
+    /// The value may be followed by anything: it is the first of the input,
+    /// not the whole input.
+    pub(super) prefix: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -59,11 +64,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The whole input as one value. Open containers are chained through
+    /// The whole input as one value (with `prefix`, the value at its start),
+    /// and where it ends, past the whitespace after it. Open containers are chained through
     /// their nodes: until it closes, a container's data holds the index of
     /// the container around it and that one's count so far, so the parse
     /// needs no stack of its own.
-    pub(super) fn document(&mut self) -> Result<(), SyntaxError> {
+    pub(super) fn document(&mut self) -> Result<usize, SyntaxError> {
         let bytes = self.bytes;
         let mut at = 0;
         let mut open = TOP;
@@ -134,11 +140,11 @@ impl<'a> Parser<'a> {
             loop {
                 at = skip_whitespace(bytes, at, &mut multiline);
                 if open == TOP {
-                    if at < bytes.len() {
+                    if at < bytes.len() && !self.prefix {
                         return self.error(at, "trailing characters");
                     }
                     self.multiline |= multiline;
-                    return Ok(());
+                    return Ok(at);
                 }
                 match bytes.get(at) {
                     Some(b',') => {
@@ -225,8 +231,14 @@ impl<'a> Parser<'a> {
         // characters, so the decoded string is UTF-8 exactly when every run
         // of the input is.
         self.scratch.clear();
-        let mut run = start;
+        self.scratch.extend_from_slice(&self.bytes[start..at]);
         loop {
+            #[cfg(target_arch = "x86_64")]
+            {
+                let (end, beyond) = decode_simple(self.bytes, at, self.scratch);
+                at = end;
+                beyond_ascii |= beyond;
+            }
             match self.bytes.get(at) {
                 Some(b'"' | b'\\') => {}
                 Some(_) => {
@@ -237,11 +249,16 @@ impl<'a> Parser<'a> {
                 }
                 None => return self.error(at, "EOF while parsing a string"),
             }
-            self.scratch.extend_from_slice(&self.bytes[run..at]);
             if self.bytes[at] == b'"' {
-                let text = match std::str::from_utf8(self.scratch) {
-                    Ok(text) => text,
-                    Err(_) => return Err(self.invalid_utf8(start, at)),
+                let text = if beyond_ascii {
+                    match std::str::from_utf8(self.scratch) {
+                        Ok(text) => text,
+                        Err(_) => return Err(self.invalid_utf8(start, at)),
+                    }
+                } else {
+                    // SAFETY: every run between escapes is ASCII, and each
+                    // escape was written as the UTF-8 of one `char`.
+                    unsafe { std::str::from_utf8_unchecked(self.scratch) }
                 };
                 self.ascii &= !beyond_ascii;
                 let from = self.unescaped.len();
@@ -252,32 +269,30 @@ impl<'a> Parser<'a> {
             let Some(&letter) = self.bytes.get(at + 1) else {
                 return self.error(at + 1, "EOF while parsing a string");
             };
-            at += 2;
-            let escaped = match letter {
-                b'"' => '"',
-                b'\\' => '\\',
-                b'/' => '/',
-                b'b' => '\u{8}',
-                b'f' => '\u{c}',
-                b'n' => '\n',
-                b'r' => '\r',
-                b't' => '\t',
-                b'u' => {
-                    let (c, next) = self.unicode_escape(at)?;
-                    at = next;
-                    c
+            let (end, beyond) = match letter {
+                // The character is the letter itself: copied with the run
+                // after it (most escapes of a body in a HAR are `\"`).
+                b'"' | b'\\' | b'/' => copy_plain(self.bytes, at + 1, true, self.scratch),
+                _ => {
+                    at += 2;
+                    match letter {
+                        b'b' => self.scratch.push(0x08),
+                        b'f' => self.scratch.push(0x0C),
+                        b'n' => self.scratch.push(b'\n'),
+                        b'r' => self.scratch.push(b'\r'),
+                        b't' => self.scratch.push(b'\t'),
+                        b'u' => {
+                            let (c, next) = self.unicode_escape(at)?;
+                            at = next;
+                            let mut encoded = [0u8; 4];
+                            self.scratch
+                                .extend_from_slice(c.encode_utf8(&mut encoded).as_bytes());
+                        }
+                        _ => return self.error(at - 1, "invalid escape"),
+                    }
+                    copy_plain(self.bytes, at, false, self.scratch)
                 }
-                _ => return self.error(at - 1, "invalid escape"),
             };
-            if escaped.is_ascii() {
-                self.scratch.push(escaped as u8);
-            } else {
-                let mut encoded = [0u8; 4];
-                self.scratch
-                    .extend_from_slice(escaped.encode_utf8(&mut encoded).as_bytes());
-            }
-            run = at;
-            let (end, beyond) = plain_end(self.bytes, at);
             at = end;
             beyond_ascii |= beyond;
         }

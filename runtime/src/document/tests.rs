@@ -3,7 +3,7 @@ use serde_json::Value;
 use super::locations::Cursor;
 #[cfg(target_arch = "x86_64")]
 use super::text::plain_end_sse2;
-use super::text::{eight_digits, plain_end, plain_end_bytewise, plain_end_swar};
+use super::text::{copy_plain, eight_digits, plain_end, plain_end_bytewise, plain_end_swar};
 use super::*;
 use crate::json::{Json, JsonArray, JsonObject, Kind, Num};
 use crate::scan::count;
@@ -201,8 +201,141 @@ fn every_scan_for_a_string_end_agrees_with_the_bytewise_one() {
                     "{i} at {at} of {length}"
                 );
                 assert_eq!(plain_end(&text, 0), expected);
+                let mut copied = b"kept".to_vec();
+                assert_eq!(copy_plain(&text, 0, false, &mut copied), expected);
+                assert_eq!(&copied[4..], &text[..expected.0], "{i} at {at} of {length}");
+                // After a letter that is copied whatever it is.
+                let mut lettered = vec![b'"'];
+                lettered.extend_from_slice(&text);
+                let mut copied = Vec::new();
+                let end = copy_plain(&lettered, 0, true, &mut copied);
+                assert_eq!(end, (expected.0 + 1, expected.1), "{i} at {at} of {length}");
+                assert_eq!(copied, &lettered[..end.0]);
             }
         }
+    }
+}
+
+/// JSON inside a JSON string, as a HAR body holds it: escaped quotes every
+/// few bytes, escaped backslashes, `\/`, `\n`, `\u00e9` and a surrogate
+/// pair, each at every offset from the sixteen-byte steps of the decoder.
+#[test]
+fn json_inside_a_string_decodes_wherever_its_escapes_fall() {
+    let inner = r#"{"a":"x\"y","b":"c\/d","n":"\u00e9\ud83d\ude00","e":"\n"}"#;
+    for before in 0..20 {
+        let pad = "p".repeat(before);
+        let body = format!("{pad}{inner}\n{pad}é");
+        let outer = serde_json::to_string(&body).unwrap();
+        same_as_serde_json(&outer);
+        let with_slashes = outer.replace('/', "\\/");
+        same_as_serde_json(&with_slashes);
+        same_as_serde_json(&format!("[{outer}, {{\"k\": {outer}}}]"));
+    }
+    // An error after escapes is placed by the input's characters.
+    let e = error(br#""a\"b\u00e9\t\q""#);
+    assert_eq!(
+        (e.message.as_str(), e.position.column),
+        ("invalid escape", 15)
+    );
+    let e = error(b"\"\\\"\xC3\x28\"");
+    assert_eq!(
+        (e.message.as_str(), e.position.column),
+        ("invalid UTF-8", 4)
+    );
+}
+
+/// Strings of escapes of every kind and plain runs, in random order and
+/// length, so that escapes fall at every place of the sixteen-byte steps
+/// and of the input's last sixteen bytes: read as serde_json reads them,
+/// and an error after them placed at its character.
+#[test]
+fn escapes_decode_wherever_they_fall_in_the_steps() {
+    let pieces = [
+        "a",
+        "bcdefgh",
+        "é",
+        "😀",
+        r#"\""#,
+        r"\\",
+        r"\/",
+        r"\n",
+        r"\t",
+        r"\r",
+        r"\b",
+        r"\f",
+        r"\u00e9",
+        r"\ud83d\ude00",
+        r"\u0041",
+    ];
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for case in 0..4000 {
+        let count = (next() % 24) as usize;
+        let text: String = (0..count)
+            .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+            .collect();
+        same_as_serde_json(&format!("\"{text}\""));
+        same_as_serde_json(&format!("[\"{text}\", 1]"));
+        // The same, with an invalid escape or a control character after it.
+        let bad = if case % 2 == 0 { r"\q" } else { "\u{1}" };
+        let document = format!("\"{text}{bad}xx\"");
+        let e = error(document.as_bytes());
+        let column = 2 + text.chars().count() as u64 + u64::from(case % 2 == 0);
+        assert_eq!(e.position.column, column, "{document}");
+    }
+}
+
+#[test]
+fn a_prefix_is_the_first_value_whatever_follows_it() {
+    let text = b"  {\"a\": [1, \"x\\ny\"]}\n  , {\"b\": 2}]";
+    let mut buffers = Buffers::default();
+    let (document, end) = Document::parse_prefix(text, &mut buffers).unwrap();
+    assert_eq!(&text[end..], b", {\"b\": 2}]");
+    assert_eq!(
+        document.root().to_value(),
+        serde_json::json!({"a": [1, "x\ny"]})
+    );
+    assert_eq!(
+        document.position("/a/1"),
+        Some(Position {
+            line: 1,
+            column: 13
+        })
+    );
+    for cut in [b"{\"a\": [1, 2".as_slice(), b"{\"a\": \"x\\", b"  "] {
+        let mut buffers = Buffers::default();
+        assert!(
+            Document::parse_prefix(cut, &mut buffers).is_err(),
+            "{cut:?}"
+        );
+    }
+    let mut buffers = Buffers::default();
+    assert_eq!(
+        Document::parse(b"{} ,", &mut buffers).unwrap_err().message,
+        "trailing characters"
+    );
+}
+
+#[test]
+fn indentation_of_any_width_is_whitespace() {
+    for width in 0..40 {
+        let pad = " ".repeat(width);
+        let text = format!("{{\n{pad}\"a\":\n{pad}\t[1,\r\n{pad}2]\n{pad}}}\n{pad}");
+        same_as_serde_json(&text);
+        let document = parse(text.as_bytes());
+        assert_eq!(
+            document.position("/a/1"),
+            Some(Position {
+                line: 4,
+                column: width as u64 + 1
+            }),
+            "{width}"
+        );
     }
 }
 

@@ -12,10 +12,34 @@ pub(super) fn skip_whitespace(bytes: &[u8], mut at: usize, multiline: &mut bool)
             b' ' | b'\r' | b'\t' => at += 1,
             b'\n' => {
                 *multiline = true;
-                at += 1;
+                at = skip_indentation(bytes, at + 1);
             }
             _ => break,
         }
+    }
+    at
+}
+
+/// Past the spaces from `at`, the start of a line: pretty-printed JSON
+/// (a HAR file as browsers save it) indents most lines by ten spaces or
+/// more, looked at sixteen at a time where the processor can.
+#[inline(always)]
+fn skip_indentation(bytes: &[u8], mut at: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    while let Some(chunk) = bytes.get(at..at + 16) {
+        use std::arch::x86_64::{
+            _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        };
+        // SAFETY: SSE2 is part of every x86_64 processor, and the unaligned
+        // load reads the sixteen bytes of `chunk`.
+        let spaces = unsafe {
+            let word = _mm_loadu_si128(chunk.as_ptr().cast());
+            _mm_movemask_epi8(_mm_cmpeq_epi8(word, _mm_set1_epi8(b' ' as i8))) as u32
+        };
+        if spaces != 0xFFFF {
+            return at + (!spaces).trailing_zeros() as usize;
+        }
+        at += 16;
     }
     at
 }
@@ -57,29 +81,38 @@ pub(super) fn plain_end_bytewise(
     (at, beyond_ascii)
 }
 
+/// Which of sixteen bytes end a run of plain string characters (quotes,
+/// backslashes, control characters), and which are beyond ASCII: bit `i`
+/// of each mask is byte `i`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn stops_sse2(chunk: &[u8; 16]) -> (u32, u32) {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    // SAFETY: SSE2 is part of every x86_64 processor, and the unaligned
+    // load reads the sixteen bytes of `chunk`.
+    unsafe {
+        let word = _mm_loadu_si128(chunk.as_ptr().cast());
+        let quote = _mm_cmpeq_epi8(word, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(word, _mm_set1_epi8(b'\\' as i8));
+        // A signed comparison: below 0x20, and every byte from 0x80 too.
+        let low = _mm_cmplt_epi8(word, _mm_set1_epi8(0x20));
+        let high = _mm_movemask_epi8(word) as u32;
+        let flagged = _mm_or_si128(_mm_or_si128(quote, backslash), low);
+        (_mm_movemask_epi8(flagged) as u32 & !high, high)
+    }
+}
+
 /// [`plain_end`] sixteen bytes at a time: `Ok` with the end when it is
 /// found, else `Err` with where fewer than sixteen bytes are left.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 pub(super) fn plain_end_sse2(bytes: &[u8], mut at: usize) -> Result<(usize, bool), (usize, bool)> {
-    use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
-    };
     let mut beyond_ascii = false;
     while let Some(chunk) = bytes.get(at..at + 16) {
-        // SAFETY: SSE2 is part of every x86_64 processor, and the unaligned
-        // load reads the sixteen bytes of `chunk`.
-        let (stops, high) = unsafe {
-            let word = _mm_loadu_si128(chunk.as_ptr().cast());
-            let quote = _mm_cmpeq_epi8(word, _mm_set1_epi8(b'"' as i8));
-            let backslash = _mm_cmpeq_epi8(word, _mm_set1_epi8(b'\\' as i8));
-            // A signed comparison: below 0x20, and every byte from 0x80 too.
-            let low = _mm_cmplt_epi8(word, _mm_set1_epi8(0x20));
-            let high = _mm_movemask_epi8(word) as u32;
-            let flagged = _mm_or_si128(_mm_or_si128(quote, backslash), low);
-            (_mm_movemask_epi8(flagged) as u32 & !high, high)
-        };
+        let (stops, high) = stops_sse2(chunk.try_into().expect("sixteen bytes"));
         if stops != 0 {
             let stop = stops.trailing_zeros();
             beyond_ascii |= high & ((1 << stop) - 1) != 0;
@@ -89,6 +122,121 @@ pub(super) fn plain_end_sse2(bytes: &[u8], mut at: usize) -> Result<(usize, bool
         at += 16;
     }
     Err((at, beyond_ascii))
+}
+
+/// [`plain_end`], appending the run's bytes to `out`: how a string with
+/// escapes is decoded. JSON inside a JSON string (a recorded body) has an
+/// escape every few bytes, so each step copies all sixteen bytes it looked
+/// at and keeps those before the stop, rather than calling a copy of a
+/// few bytes for every run. With `letter`, the byte at `at` is copied
+/// whatever it is: the letter of an escape that stands for itself (`\"`,
+/// `\\`, `\/`), kept with the run after it in one step.
+#[inline(always)]
+pub(super) fn copy_plain(
+    bytes: &[u8],
+    start: usize,
+    letter: bool,
+    out: &mut Vec<u8>,
+) -> (usize, bool) {
+    #[cfg(target_arch = "x86_64")]
+    let (at, beyond_ascii) = {
+        let mut at = start;
+        let mut beyond_ascii = false;
+        let mut counted = !u32::from(letter);
+        loop {
+            let Some(chunk) = bytes.get(at..at + 16) else {
+                break (at, beyond_ascii);
+            };
+            let chunk: &[u8; 16] = chunk.try_into().expect("sixteen bytes");
+            let (stops, high) = stops_sse2(chunk);
+            let stops = stops & counted;
+            counted = u32::MAX;
+            let kept = out.len();
+            out.extend_from_slice(chunk);
+            if stops != 0 {
+                let stop = stops.trailing_zeros();
+                beyond_ascii |= high & ((1 << stop) - 1) != 0;
+                out.truncate(kept + stop as usize);
+                return (at + stop as usize, beyond_ascii);
+            }
+            beyond_ascii |= high != 0;
+            at += 16;
+        }
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let (at, beyond_ascii) = (start, false);
+    // The letter, when the steps above have not passed it (it is ASCII).
+    let from = if letter && at == start { at + 1 } else { at };
+    let (end, beyond_ascii) = plain_end_bytewise(bytes, from, beyond_ascii);
+    out.extend_from_slice(&bytes[at..end]);
+    (end, beyond_ascii)
+}
+
+/// Decodes a string's text from `at` into `out` for as long as it is plain
+/// runs and the escapes JSON inside a JSON string is made of (`\"`, `\\`,
+/// `\/`, `\n`, `\t`, `\r`, `\b`, `\f`): where it stops, and whether a
+/// run had bytes beyond ASCII. It stops at what the caller decodes itself:
+/// the closing quote, a control character, a `\u` or invalid escape, and
+/// the last fifteen bytes of the input. A recorded body has an escape every
+/// few bytes: each is one sixteen-byte step, written straight into `out`'s
+/// spare room, without the length kept in `out` from step to step.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(super) fn decode_simple(bytes: &[u8], mut at: usize, out: &mut Vec<u8>) -> (usize, bool) {
+    /// Room kept for one step: sixteen bytes and an escape's character.
+    const STEP: usize = 17;
+    let mut len = out.len();
+    let mut beyond = 0u32;
+    while let Some(chunk) = bytes.get(at..at + 16) {
+        if out.capacity() - len < STEP {
+            // SAFETY: the bytes up to `len` were written by the steps
+            // below, within the capacity.
+            unsafe { out.set_len(len) };
+            out.reserve(STEP.max(bytes.len() - at).min(1 << 16));
+        }
+        let chunk: &[u8; 16] = chunk.try_into().expect("sixteen bytes");
+        let (stops, high) = stops_sse2(chunk);
+        // SAFETY: `out` has room for `STEP` bytes past `len` (checked
+        // above), and `chunk` is sixteen bytes of the input.
+        unsafe {
+            std::ptr::copy_nonoverlapping(chunk.as_ptr(), out.as_mut_ptr().add(len), 16);
+        }
+        if stops == 0 {
+            beyond |= high;
+            len += 16;
+            at += 16;
+            continue;
+        }
+        let stop = stops.trailing_zeros() as usize;
+        beyond |= high & ((1 << stop) - 1);
+        len += stop;
+        at += stop;
+        // The stop is inside `chunk`.
+        if bytes[at] != b'\\' {
+            break;
+        }
+        let decoded = match bytes.get(at + 1) {
+            Some(&letter @ (b'"' | b'\\' | b'/')) => letter,
+            Some(b'n') => b'\n',
+            Some(b't') => b'\t',
+            Some(b'r') => b'\r',
+            Some(b'b') => 0x08,
+            Some(b'f') => 0x0C,
+            _ => break,
+        };
+        // SAFETY: at most sixteen of the `STEP` bytes of room were kept.
+        unsafe { out.as_mut_ptr().add(len).write(decoded) };
+        len += 1;
+        at += 2;
+    }
+    // SAFETY: as above, every byte up to `len` was written.
+    unsafe { out.set_len(len) };
+    if bytes.len() - at < 16 {
+        let (end, tail_beyond) = plain_end_bytewise(bytes, at, false);
+        out.extend_from_slice(&bytes[at..end]);
+        return (end, beyond != 0 || tail_beyond);
+    }
+    (at, beyond != 0)
 }
 
 /// [`plain_end`] eight bytes at a time in a `u64`.
