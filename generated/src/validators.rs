@@ -2707,9 +2707,7 @@ pub fn validate_activity_log(value: &::serde_json::Value) -> Vec<ValidationError
 /// Validates a payload against `activity_log`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_activity_log(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1(value, ctx))
 }
 /// Validates a payload against `activity_log`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -2743,9 +2741,7 @@ pub fn validate_activity_log_event_type_list(
 /// Validates a payload against `activity_log_event_type_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_activity_log_event_type_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n12(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n12(value, ctx))
 }
 /// Validates a payload against `activity_log_event_type_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -2777,9 +2773,7 @@ pub fn validate_activity_log_list(value: &::serde_json::Value) -> Vec<Validation
 /// Validates a payload against `activity_log_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_activity_log_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n16(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n16(value, ctx))
 }
 /// Validates a payload against `activity_log_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -2813,9 +2807,7 @@ pub fn validate_activity_log_metadata(
 /// Validates a payload against `activity_log_metadata`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_activity_log_metadata(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n21(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n21(value, ctx))
 }
 /// Validates a payload against `activity_log_metadata`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -2847,9 +2839,7 @@ pub fn validate_addressable_list(value: &::serde_json::Value) -> Vec<ValidationE
 /// Validates a payload against `addressable_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_addressable_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n53(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n53(value, ctx))
 }
 /// Validates a payload against `addressable_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -2881,9 +2871,7 @@ pub fn validate_admin(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `admin`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_admin(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n57(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n57(value, ctx))
 }
 /// Validates a payload against `admin`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -2913,9 +2901,7 @@ pub fn validate_admin_list(value: &::serde_json::Value) -> Vec<ValidationError> 
 /// Validates a payload against `admin_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_admin_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n75(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n75(value, ctx))
 }
 /// Validates a payload against `admin_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -2949,9 +2935,7 @@ pub fn validate_admin_priority_level(
 /// Validates a payload against `admin_priority_level`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_admin_priority_level(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n79(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n79(value, ctx))
 }
 /// Validates a payload against `admin_priority_level`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -2985,9 +2969,7 @@ pub fn validate_admin_reply_conversation_request(
 /// Validates a payload against `admin_reply_conversation_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_admin_reply_conversation_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n84(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n84(value, ctx))
 }
 /// Validates a payload against `admin_reply_conversation_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3021,9 +3003,7 @@ pub fn validate_admin_reply_ticket_request(
 /// Validates a payload against `admin_reply_ticket_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_admin_reply_ticket_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n97(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n97(value, ctx))
 }
 /// Validates a payload against `admin_reply_ticket_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3055,9 +3035,7 @@ pub fn validate_admin_with_app(value: &::serde_json::Value) -> Vec<ValidationErr
 /// Validates a payload against `admin_with_app`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_admin_with_app(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n112(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n112(value, ctx))
 }
 /// Validates a payload against `admin_with_app`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3089,9 +3067,7 @@ pub fn validate_ai_agent(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `ai_agent`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ai_agent(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n130(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n130(value, ctx))
 }
 /// Validates a payload against `ai_agent`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3123,9 +3099,7 @@ pub fn validate_ai_call_response(value: &::serde_json::Value) -> Vec<ValidationE
 /// Validates a payload against `ai_call_response`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ai_call_response(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n140(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n140(value, ctx))
 }
 /// Validates a payload against `ai_call_response`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3157,9 +3131,7 @@ pub fn validate_app(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `app`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_app(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n153(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n153(value, ctx))
 }
 /// Validates a payload against `app`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3189,9 +3161,7 @@ pub fn validate_article(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `article`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_article(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n161(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n161(value, ctx))
 }
 /// Validates a payload against `article`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3223,9 +3193,7 @@ pub fn validate_article_content(value: &::serde_json::Value) -> Vec<ValidationEr
 /// Validates a payload against `article_content`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_article_content(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n166(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n166(value, ctx))
 }
 /// Validates a payload against `article_content`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3257,9 +3225,7 @@ pub fn validate_article_list(value: &::serde_json::Value) -> Vec<ValidationError
 /// Validates a payload against `article_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_article_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n186(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n186(value, ctx))
 }
 /// Validates a payload against `article_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3291,9 +3257,7 @@ pub fn validate_article_list_item(value: &::serde_json::Value) -> Vec<Validation
 /// Validates a payload against `article_list_item`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_article_list_item(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n192(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n192(value, ctx))
 }
 /// Validates a payload against `article_list_item`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3327,9 +3291,7 @@ pub fn validate_article_search_highlights(
 /// Validates a payload against `article_search_highlights`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_article_search_highlights(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n223(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n223(value, ctx))
 }
 /// Validates a payload against `article_search_highlights`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3363,9 +3325,7 @@ pub fn validate_article_search_response(
 /// Validates a payload against `article_search_response`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_article_search_response(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n234(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n234(value, ctx))
 }
 /// Validates a payload against `article_search_response`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3397,9 +3357,7 @@ pub fn validate_article_statistics(value: &::serde_json::Value) -> Vec<Validatio
 /// Validates a payload against `article_statistics`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_article_statistics(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n243(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n243(value, ctx))
 }
 /// Validates a payload against `article_statistics`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3433,9 +3391,7 @@ pub fn validate_article_translated_content(
 /// Validates a payload against `article_translated_content`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_article_translated_content(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n254(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n254(value, ctx))
 }
 /// Validates a payload against `article_translated_content`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3467,9 +3423,7 @@ pub fn validate_article_version(value: &::serde_json::Value) -> Vec<ValidationEr
 /// Validates a payload against `article_version`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_article_version(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n293(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n293(value, ctx))
 }
 /// Validates a payload against `article_version`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3503,9 +3457,7 @@ pub fn validate_article_version_list(
 /// Validates a payload against `article_version_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_article_version_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n308(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n308(value, ctx))
 }
 /// Validates a payload against `article_version_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3539,9 +3491,7 @@ pub fn validate_article_version_summary(
 /// Validates a payload against `article_version_summary`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_article_version_summary(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n314(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n314(value, ctx))
 }
 /// Validates a payload against `article_version_summary`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3575,9 +3525,7 @@ pub fn validate_assign_conversation_request(
 /// Validates a payload against `assign_conversation_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_assign_conversation_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n326(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n326(value, ctx))
 }
 /// Validates a payload against `assign_conversation_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3613,9 +3561,7 @@ pub fn validate_attach_contact_to_a_company_request(
 pub fn is_valid_attach_contact_to_a_company_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n332(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n332(value, ctx))
 }
 /// Validates a payload against `attach_contact_to_a_company_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3651,9 +3597,7 @@ pub fn validate_attach_contact_to_conversation_request(
 pub fn is_valid_attach_contact_to_conversation_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n334(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n334(value, ctx))
 }
 /// Validates a payload against `attach_contact_to_conversation_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3689,9 +3633,7 @@ pub fn validate_attach_subscription_type_to_contact_request(
 pub fn is_valid_attach_subscription_type_to_contact_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n346(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n346(value, ctx))
 }
 /// Validates a payload against `attach_subscription_type_to_contact_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3726,9 +3668,7 @@ pub fn validate_attach_tag_to_article_request(
 /// Validates a payload against `attach_tag_to_article_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_attach_tag_to_article_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n349(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n349(value, ctx))
 }
 /// Validates a payload against `attach_tag_to_article_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3762,9 +3702,7 @@ pub fn validate_attach_tag_to_contact_request(
 /// Validates a payload against `attach_tag_to_contact_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_attach_tag_to_contact_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n352(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n352(value, ctx))
 }
 /// Validates a payload against `attach_tag_to_contact_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3800,9 +3738,7 @@ pub fn validate_attach_tag_to_content_snippet_request(
 pub fn is_valid_attach_tag_to_content_snippet_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n354(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n354(value, ctx))
 }
 /// Validates a payload against `attach_tag_to_content_snippet_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3836,9 +3772,7 @@ pub fn validate_attach_tag_to_conversation_request(
 /// Validates a payload against `attach_tag_to_conversation_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_attach_tag_to_conversation_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n357(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n357(value, ctx))
 }
 /// Validates a payload against `attach_tag_to_conversation_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3874,9 +3808,7 @@ pub fn validate_attach_tag_to_internal_article_request(
 pub fn is_valid_attach_tag_to_internal_article_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n360(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n360(value, ctx))
 }
 /// Validates a payload against `attach_tag_to_internal_article_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3910,9 +3842,7 @@ pub fn validate_attach_tag_to_ticket_request(
 /// Validates a payload against `attach_tag_to_ticket_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_attach_tag_to_ticket_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n363(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n363(value, ctx))
 }
 /// Validates a payload against `attach_tag_to_ticket_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3944,9 +3874,7 @@ pub fn validate_audience(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `audience`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_audience(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n366(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n366(value, ctx))
 }
 /// Validates a payload against `audience`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -3978,9 +3906,7 @@ pub fn validate_audience_list(value: &::serde_json::Value) -> Vec<ValidationErro
 /// Validates a payload against `audience_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_audience_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n376(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n376(value, ctx))
 }
 /// Validates a payload against `audience_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4012,9 +3938,7 @@ pub fn validate_away_status_reason(value: &::serde_json::Value) -> Vec<Validatio
 /// Validates a payload against `away_status_reason`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_away_status_reason(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n384(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n384(value, ctx))
 }
 /// Validates a payload against `away_status_reason`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4048,9 +3972,7 @@ pub fn validate_away_status_reason_list(
 /// Validates a payload against `away_status_reason_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_away_status_reason_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n393(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n393(value, ctx))
 }
 /// Validates a payload against `away_status_reason_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4082,9 +4004,7 @@ pub fn validate_banner(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `banner`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_banner(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n397(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n397(value, ctx))
 }
 /// Validates a payload against `banner`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4114,9 +4034,7 @@ pub fn validate_banner_dismiss(value: &::serde_json::Value) -> Vec<ValidationErr
 /// Validates a payload against `banner_dismiss`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_banner_dismiss(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n419(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n419(value, ctx))
 }
 /// Validates a payload against `banner_dismiss`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4148,9 +4066,7 @@ pub fn validate_banner_list(value: &::serde_json::Value) -> Vec<ValidationError>
 /// Validates a payload against `banner_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_banner_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n423(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n423(value, ctx))
 }
 /// Validates a payload against `banner_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4182,9 +4098,7 @@ pub fn validate_brand(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `brand`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_brand(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n427(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n427(value, ctx))
 }
 /// Validates a payload against `brand`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4214,9 +4128,7 @@ pub fn validate_brand_list(value: &::serde_json::Value) -> Vec<ValidationError> 
 /// Validates a payload against `brand_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_brand_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n436(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n436(value, ctx))
 }
 /// Validates a payload against `brand_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4248,9 +4160,7 @@ pub fn validate_call(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `call`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_call(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n440(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n440(value, ctx))
 }
 /// Validates a payload against `call`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4280,9 +4190,7 @@ pub fn validate_call_list(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `call_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_call_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n460(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n460(value, ctx))
 }
 /// Validates a payload against `call_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4316,9 +4224,7 @@ pub fn validate_change_ticket_type_request(
 /// Validates a payload against `change_ticket_type_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_change_ticket_type_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n466(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n466(value, ctx))
 }
 /// Validates a payload against `change_ticket_type_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4352,9 +4258,7 @@ pub fn validate_close_conversation_request(
 /// Validates a payload against `close_conversation_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_close_conversation_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n470(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n470(value, ctx))
 }
 /// Validates a payload against `close_conversation_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4390,9 +4294,7 @@ pub fn validate_collect_fin_voice_calls_by_conversation_id_response200(
 pub fn is_valid_collect_fin_voice_calls_by_conversation_id_response200(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n475(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n475(value, ctx))
 }
 /// Validates a payload against `collect_fin_voice_calls_by_conversation_id_response_200`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4412,9 +4314,7 @@ pub fn validate_collection(value: &::serde_json::Value) -> Vec<ValidationError> 
 /// Validates a payload against `collection`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_collection(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n477(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n477(value, ctx))
 }
 /// Validates a payload against `collection`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4446,9 +4346,7 @@ pub fn validate_collection_list(value: &::serde_json::Value) -> Vec<ValidationEr
 /// Validates a payload against `collection_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_collection_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n493(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n493(value, ctx))
 }
 /// Validates a payload against `collection_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4480,9 +4378,7 @@ pub fn validate_company(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `company`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_company(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n499(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n499(value, ctx))
 }
 /// Validates a payload against `company`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4516,9 +4412,7 @@ pub fn validate_company_attached_contacts(
 /// Validates a payload against `company_attached_contacts`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_company_attached_contacts(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n533(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n533(value, ctx))
 }
 /// Validates a payload against `company_attached_contacts`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4552,9 +4446,7 @@ pub fn validate_company_attached_segments(
 /// Validates a payload against `company_attached_segments`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_company_attached_segments(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n539(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n539(value, ctx))
 }
 /// Validates a payload against `company_attached_segments`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4586,9 +4478,7 @@ pub fn validate_company_data(value: &::serde_json::Value) -> Vec<ValidationError
 /// Validates a payload against `company_data`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_company_data(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n543(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n543(value, ctx))
 }
 /// Validates a payload against `company_data`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4620,9 +4510,7 @@ pub fn validate_company_list(value: &::serde_json::Value) -> Vec<ValidationError
 /// Validates a payload against `company_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_company_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n547(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n547(value, ctx))
 }
 /// Validates a payload against `company_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4654,9 +4542,7 @@ pub fn validate_company_note(value: &::serde_json::Value) -> Vec<ValidationError
 /// Validates a payload against `company_note`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_company_note(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n553(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n553(value, ctx))
 }
 /// Validates a payload against `company_note`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4688,9 +4574,7 @@ pub fn validate_company_scroll(value: &::serde_json::Value) -> Vec<ValidationErr
 /// Validates a payload against `company_scroll`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_company_scroll(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n562(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n562(value, ctx))
 }
 /// Validates a payload against `company_scroll`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4722,9 +4606,7 @@ pub fn validate_contact(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `contact`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n569(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n569(value, ctx))
 }
 /// Validates a payload against `contact`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4756,9 +4638,7 @@ pub fn validate_contact_archived(value: &::serde_json::Value) -> Vec<ValidationE
 /// Validates a payload against `contact_archived`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_archived(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n619(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n619(value, ctx))
 }
 /// Validates a payload against `contact_archived`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4792,9 +4672,7 @@ pub fn validate_contact_attached_companies(
 /// Validates a payload against `contact_attached_companies`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_attached_companies(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n622(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n622(value, ctx))
 }
 /// Validates a payload against `contact_attached_companies`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4826,9 +4704,7 @@ pub fn validate_contact_blocked(value: &::serde_json::Value) -> Vec<ValidationEr
 /// Validates a payload against `contact_blocked`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_blocked(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n628(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n628(value, ctx))
 }
 /// Validates a payload against `contact_blocked`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4860,9 +4736,7 @@ pub fn validate_contact_companies(value: &::serde_json::Value) -> Vec<Validation
 /// Validates a payload against `contact_companies`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_companies(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n631(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n631(value, ctx))
 }
 /// Validates a payload against `contact_companies`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4894,9 +4768,7 @@ pub fn validate_contact_deleted(value: &::serde_json::Value) -> Vec<ValidationEr
 /// Validates a payload against `contact_deleted`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_deleted(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n637(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n637(value, ctx))
 }
 /// Validates a payload against `contact_deleted`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4928,9 +4800,7 @@ pub fn validate_contact_list(value: &::serde_json::Value) -> Vec<ValidationError
 /// Validates a payload against `contact_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n640(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n640(value, ctx))
 }
 /// Validates a payload against `contact_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4962,9 +4832,7 @@ pub fn validate_contact_location(value: &::serde_json::Value) -> Vec<ValidationE
 /// Validates a payload against `contact_location`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_location(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n646(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n646(value, ctx))
 }
 /// Validates a payload against `contact_location`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -4996,9 +4864,7 @@ pub fn validate_contact_notes(value: &::serde_json::Value) -> Vec<ValidationErro
 /// Validates a payload against `contact_notes`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_notes(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n651(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n651(value, ctx))
 }
 /// Validates a payload against `contact_notes`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5030,9 +4896,7 @@ pub fn validate_contact_reference(value: &::serde_json::Value) -> Vec<Validation
 /// Validates a payload against `contact_reference`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_reference(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n657(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n657(value, ctx))
 }
 /// Validates a payload against `contact_reference`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5066,9 +4930,7 @@ pub fn validate_contact_reply_base_request(
 /// Validates a payload against `contact_reply_base_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_reply_base_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n661(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n661(value, ctx))
 }
 /// Validates a payload against `contact_reply_base_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5102,9 +4964,7 @@ pub fn validate_contact_reply_conversation_request(
 /// Validates a payload against `contact_reply_conversation_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_reply_conversation_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n672(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n672(value, ctx))
 }
 /// Validates a payload against `contact_reply_conversation_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5138,9 +4998,7 @@ pub fn validate_contact_reply_email_request(
 /// Validates a payload against `contact_reply_email_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_reply_email_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n676(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n676(value, ctx))
 }
 /// Validates a payload against `contact_reply_email_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5176,9 +5034,7 @@ pub fn validate_contact_reply_intercom_user_id_request(
 pub fn is_valid_contact_reply_intercom_user_id_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n681(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n681(value, ctx))
 }
 /// Validates a payload against `contact_reply_intercom_user_id_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5212,9 +5068,7 @@ pub fn validate_contact_reply_ticket_email_request(
 /// Validates a payload against `contact_reply_ticket_email_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_reply_ticket_email_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n686(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n686(value, ctx))
 }
 /// Validates a payload against `contact_reply_ticket_email_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5250,9 +5104,7 @@ pub fn validate_contact_reply_ticket_intercom_user_id_request(
 pub fn is_valid_contact_reply_ticket_intercom_user_id_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n689(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n689(value, ctx))
 }
 /// Validates a payload against `contact_reply_ticket_intercom_user_id_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5287,9 +5139,7 @@ pub fn validate_contact_reply_ticket_request(
 /// Validates a payload against `contact_reply_ticket_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_reply_ticket_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n692(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n692(value, ctx))
 }
 /// Validates a payload against `contact_reply_ticket_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5325,9 +5175,7 @@ pub fn validate_contact_reply_ticket_user_id_request(
 pub fn is_valid_contact_reply_ticket_user_id_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n696(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n696(value, ctx))
 }
 /// Validates a payload against `contact_reply_ticket_user_id_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5361,9 +5209,7 @@ pub fn validate_contact_reply_user_id_request(
 /// Validates a payload against `contact_reply_user_id_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_reply_user_id_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n699(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n699(value, ctx))
 }
 /// Validates a payload against `contact_reply_user_id_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5397,9 +5243,7 @@ pub fn validate_contact_search_request(
 /// Validates a payload against `contact_search_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_search_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n704(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n704(value, ctx))
 }
 /// Validates a payload against `contact_search_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5431,9 +5275,7 @@ pub fn validate_contact_segments(value: &::serde_json::Value) -> Vec<ValidationE
 /// Validates a payload against `contact_segments`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_segments(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n712(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n712(value, ctx))
 }
 /// Validates a payload against `contact_segments`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5467,9 +5309,7 @@ pub fn validate_contact_social_profiles(
 /// Validates a payload against `contact_social_profiles`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_social_profiles(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n716(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n716(value, ctx))
 }
 /// Validates a payload against `contact_social_profiles`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5503,9 +5343,7 @@ pub fn validate_contact_subscription_types(
 /// Validates a payload against `contact_subscription_types`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_subscription_types(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n719(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n719(value, ctx))
 }
 /// Validates a payload against `contact_subscription_types`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5537,9 +5375,7 @@ pub fn validate_contact_tags(value: &::serde_json::Value) -> Vec<ValidationError
 /// Validates a payload against `contact_tags`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_tags(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n725(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n725(value, ctx))
 }
 /// Validates a payload against `contact_tags`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5571,9 +5407,7 @@ pub fn validate_contact_unarchived(value: &::serde_json::Value) -> Vec<Validatio
 /// Validates a payload against `contact_unarchived`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_contact_unarchived(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n731(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n731(value, ctx))
 }
 /// Validates a payload against `contact_unarchived`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5607,9 +5441,7 @@ pub fn validate_content_bulk_action_request(
 /// Validates a payload against `content_bulk_action_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_content_bulk_action_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n734(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n734(value, ctx))
 }
 /// Validates a payload against `content_bulk_action_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5643,9 +5475,7 @@ pub fn validate_content_bulk_action_response(
 /// Validates a payload against `content_bulk_action_response`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_content_bulk_action_response(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n755(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n755(value, ctx))
 }
 /// Validates a payload against `content_bulk_action_response`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5679,9 +5509,7 @@ pub fn validate_content_import_source(
 /// Validates a payload against `content_import_source`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_content_import_source(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n758(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n758(value, ctx))
 }
 /// Validates a payload against `content_import_source`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5715,9 +5543,7 @@ pub fn validate_content_import_sources_list(
 /// Validates a payload against `content_import_sources_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_content_import_sources_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n769(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n769(value, ctx))
 }
 /// Validates a payload against `content_import_sources_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5753,9 +5579,7 @@ pub fn validate_content_search_article_content_item(
 pub fn is_valid_content_search_article_content_item(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n775(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n775(value, ctx))
 }
 /// Validates a payload against `content_search_article_content_item`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5789,9 +5613,7 @@ pub fn validate_content_search_article_item(
 /// Validates a payload against `content_search_article_item`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_content_search_article_item(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n780(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n780(value, ctx))
 }
 /// Validates a payload against `content_search_article_item`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5825,9 +5647,7 @@ pub fn validate_content_search_default_item(
 /// Validates a payload against `content_search_default_item`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_content_search_default_item(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n786(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n786(value, ctx))
 }
 /// Validates a payload against `content_search_default_item`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5861,9 +5681,7 @@ pub fn validate_content_search_response(
 /// Validates a payload against `content_search_response`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_content_search_response(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n790(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n790(value, ctx))
 }
 /// Validates a payload against `content_search_response`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5897,9 +5715,7 @@ pub fn validate_content_search_result(
 /// Validates a payload against `content_search_result`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_content_search_result(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n802(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n802(value, ctx))
 }
 /// Validates a payload against `content_search_result`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5931,9 +5747,7 @@ pub fn validate_content_snippet(value: &::serde_json::Value) -> Vec<ValidationEr
 /// Validates a payload against `content_snippet`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_content_snippet(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n805(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n805(value, ctx))
 }
 /// Validates a payload against `content_snippet`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -5967,9 +5781,7 @@ pub fn validate_content_snippet_create_request(
 /// Validates a payload against `content_snippet_create_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_content_snippet_create_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n822(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n822(value, ctx))
 }
 /// Validates a payload against `content_snippet_create_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6003,9 +5815,7 @@ pub fn validate_content_snippet_list(
 /// Validates a payload against `content_snippet_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_content_snippet_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n833(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n833(value, ctx))
 }
 /// Validates a payload against `content_snippet_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6039,9 +5849,7 @@ pub fn validate_content_snippet_update_request(
 /// Validates a payload against `content_snippet_update_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_content_snippet_update_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n841(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n841(value, ctx))
 }
 /// Validates a payload against `content_snippet_update_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6073,9 +5881,7 @@ pub fn validate_content_source(value: &::serde_json::Value) -> Vec<ValidationErr
 /// Validates a payload against `content_source`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_content_source(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n852(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n852(value, ctx))
 }
 /// Validates a payload against `content_source`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6109,9 +5915,7 @@ pub fn validate_content_sources_list(
 /// Validates a payload against `content_sources_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_content_sources_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n857(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n857(value, ctx))
 }
 /// Validates a payload against `content_sources_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6143,9 +5947,7 @@ pub fn validate_conversation(value: &::serde_json::Value) -> Vec<ValidationError
 /// Validates a payload against `conversation`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n862(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n862(value, ctx))
 }
 /// Validates a payload against `conversation`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6179,9 +5981,7 @@ pub fn validate_conversation_attachment_files(
 /// Validates a payload against `conversation_attachment_files`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_attachment_files(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n908(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n908(value, ctx))
 }
 /// Validates a payload against `conversation_attachment_files`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6215,9 +6015,7 @@ pub fn validate_conversation_attribute(
 /// Validates a payload against `conversation_attribute`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_attribute(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n912(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n912(value, ctx))
 }
 /// Validates a payload against `conversation_attribute`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6251,9 +6049,7 @@ pub fn validate_conversation_attribute_base(
 /// Validates a payload against `conversation_attribute_base`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_attribute_base(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n921(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n921(value, ctx))
 }
 /// Validates a payload against `conversation_attribute_base`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6289,9 +6085,7 @@ pub fn validate_conversation_attribute_boolean_type(
 pub fn is_valid_conversation_attribute_boolean_type(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n934(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n934(value, ctx))
 }
 /// Validates a payload against `conversation_attribute_boolean_type`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6327,9 +6121,7 @@ pub fn validate_conversation_attribute_datetime_type(
 pub fn is_valid_conversation_attribute_datetime_type(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n938(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n938(value, ctx))
 }
 /// Validates a payload against `conversation_attribute_datetime_type`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6365,9 +6157,7 @@ pub fn validate_conversation_attribute_decimal_type(
 pub fn is_valid_conversation_attribute_decimal_type(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n942(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n942(value, ctx))
 }
 /// Validates a payload against `conversation_attribute_decimal_type`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6401,9 +6191,7 @@ pub fn validate_conversation_attribute_files_type(
 /// Validates a payload against `conversation_attribute_files_type`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_attribute_files_type(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n946(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n946(value, ctx))
 }
 /// Validates a payload against `conversation_attribute_files_type`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6439,9 +6227,7 @@ pub fn validate_conversation_attribute_integer_type(
 pub fn is_valid_conversation_attribute_integer_type(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n950(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n950(value, ctx))
 }
 /// Validates a payload against `conversation_attribute_integer_type`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6475,9 +6261,7 @@ pub fn validate_conversation_attribute_list(
 /// Validates a payload against `conversation_attribute_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_attribute_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n954(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n954(value, ctx))
 }
 /// Validates a payload against `conversation_attribute_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6511,9 +6295,7 @@ pub fn validate_conversation_attribute_list_type(
 /// Validates a payload against `conversation_attribute_list_type`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_attribute_list_type(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n958(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n958(value, ctx))
 }
 /// Validates a payload against `conversation_attribute_list_type`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6547,9 +6329,7 @@ pub fn validate_conversation_attribute_option(
 /// Validates a payload against `conversation_attribute_option`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_attribute_option(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n964(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n964(value, ctx))
 }
 /// Validates a payload against `conversation_attribute_option`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6585,9 +6365,7 @@ pub fn validate_conversation_attribute_relationship_type(
 pub fn is_valid_conversation_attribute_relationship_type(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n968(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n968(value, ctx))
 }
 /// Validates a payload against `conversation_attribute_relationship_type`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6622,9 +6400,7 @@ pub fn validate_conversation_attribute_string_type(
 /// Validates a payload against `conversation_attribute_string_type`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_attribute_string_type(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n975(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n975(value, ctx))
 }
 /// Validates a payload against `conversation_attribute_string_type`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6660,9 +6436,7 @@ pub fn validate_conversation_attribute_updated_by_admin(
 pub fn is_valid_conversation_attribute_updated_by_admin(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n980(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n980(value, ctx))
 }
 /// Validates a payload against `conversation_attribute_updated_by_admin`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6698,9 +6472,7 @@ pub fn validate_conversation_attribute_updated_by_user(
 pub fn is_valid_conversation_attribute_updated_by_user(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n986(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n986(value, ctx))
 }
 /// Validates a payload against `conversation_attribute_updated_by_user`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6736,9 +6508,7 @@ pub fn validate_conversation_attribute_updated_by_workflow(
 pub fn is_valid_conversation_attribute_updated_by_workflow(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n992(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n992(value, ctx))
 }
 /// Validates a payload against `conversation_attribute_updated_by_workflow`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6773,9 +6543,7 @@ pub fn validate_conversation_channel(
 /// Validates a payload against `conversation_channel`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_channel(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n999(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n999(value, ctx))
 }
 /// Validates a payload against `conversation_channel`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6809,9 +6577,7 @@ pub fn validate_conversation_contacts(
 /// Validates a payload against `conversation_contacts`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_contacts(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1002(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1002(value, ctx))
 }
 /// Validates a payload against `conversation_contacts`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6845,9 +6611,7 @@ pub fn validate_conversation_deleted(
 /// Validates a payload against `conversation_deleted`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_deleted(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1006(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1006(value, ctx))
 }
 /// Validates a payload against `conversation_deleted`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6881,9 +6645,7 @@ pub fn validate_conversation_external_reference(
 /// Validates a payload against `conversation_external_reference`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_external_reference(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1010(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1010(value, ctx))
 }
 /// Validates a payload against `conversation_external_reference`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6917,9 +6679,7 @@ pub fn validate_conversation_first_contact_reply(
 /// Validates a payload against `conversation_first_contact_reply`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_first_contact_reply(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1013(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1013(value, ctx))
 }
 /// Validates a payload against `conversation_first_contact_reply`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6951,9 +6711,7 @@ pub fn validate_conversation_list(value: &::serde_json::Value) -> Vec<Validation
 /// Validates a payload against `conversation_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1017(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1017(value, ctx))
 }
 /// Validates a payload against `conversation_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -6987,9 +6745,7 @@ pub fn validate_conversation_list_item(
 /// Validates a payload against `conversation_list_item`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_list_item(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1023(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1023(value, ctx))
 }
 /// Validates a payload against `conversation_list_item`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7023,9 +6779,7 @@ pub fn validate_conversation_monitor_evaluation(
 /// Validates a payload against `conversation_monitor_evaluation`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_monitor_evaluation(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1068(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1068(value, ctx))
 }
 /// Validates a payload against `conversation_monitor_evaluation`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7057,9 +6811,7 @@ pub fn validate_conversation_part(value: &::serde_json::Value) -> Vec<Validation
 /// Validates a payload against `conversation_part`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_part(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1075(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1075(value, ctx))
 }
 /// Validates a payload against `conversation_part`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7093,9 +6845,7 @@ pub fn validate_conversation_part_author(
 /// Validates a payload against `conversation_part_author`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_part_author(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1104(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1104(value, ctx))
 }
 /// Validates a payload against `conversation_part_author`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7129,9 +6879,7 @@ pub fn validate_conversation_part_metadata(
 /// Validates a payload against `conversation_part_metadata`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_part_metadata(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1111(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1111(value, ctx))
 }
 /// Validates a payload against `conversation_part_metadata`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7163,9 +6911,7 @@ pub fn validate_conversation_parts(value: &::serde_json::Value) -> Vec<Validatio
 /// Validates a payload against `conversation_parts`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_parts(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1117(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1117(value, ctx))
 }
 /// Validates a payload against `conversation_parts`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7199,9 +6945,7 @@ pub fn validate_conversation_rating(
 /// Validates a payload against `conversation_rating`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_rating(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1122(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1122(value, ctx))
 }
 /// Validates a payload against `conversation_rating`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7235,9 +6979,7 @@ pub fn validate_conversation_response_time(
 /// Validates a payload against `conversation_response_time`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_response_time(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1129(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1129(value, ctx))
 }
 /// Validates a payload against `conversation_response_time`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7271,9 +7013,7 @@ pub fn validate_conversation_scorecard(
 /// Validates a payload against `conversation_scorecard`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_scorecard(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1133(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1133(value, ctx))
 }
 /// Validates a payload against `conversation_scorecard`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7307,9 +7047,7 @@ pub fn validate_conversation_scorecard_evaluator(
 /// Validates a payload against `conversation_scorecard_evaluator`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_scorecard_evaluator(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1145(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1145(value, ctx))
 }
 /// Validates a payload against `conversation_scorecard_evaluator`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7345,9 +7083,7 @@ pub fn validate_conversation_scorecard_evaluator_result(
 pub fn is_valid_conversation_scorecard_evaluator_result(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1151(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1151(value, ctx))
 }
 /// Validates a payload against `conversation_scorecard_evaluator_result`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7384,9 +7120,7 @@ pub fn validate_conversation_scorecard_reviewed_teammate(
 pub fn is_valid_conversation_scorecard_reviewed_teammate(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1158(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1158(value, ctx))
 }
 /// Validates a payload against `conversation_scorecard_reviewed_teammate`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7421,9 +7155,7 @@ pub fn validate_conversation_source(
 /// Validates a payload against `conversation_source`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_source(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1161(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1161(value, ctx))
 }
 /// Validates a payload against `conversation_source`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7457,9 +7189,7 @@ pub fn validate_conversation_source_author(
 /// Validates a payload against `conversation_source_author`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_source_author(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1182(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1182(value, ctx))
 }
 /// Validates a payload against `conversation_source_author`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7493,9 +7223,7 @@ pub fn validate_conversation_statistics(
 /// Validates a payload against `conversation_statistics`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_statistics(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1187(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1187(value, ctx))
 }
 /// Validates a payload against `conversation_statistics`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7529,9 +7257,7 @@ pub fn validate_conversation_teammates(
 /// Validates a payload against `conversation_teammates`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_conversation_teammates(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1213(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1213(value, ctx))
 }
 /// Validates a payload against `conversation_teammates`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7567,9 +7293,7 @@ pub fn validate_convert_conversation_to_ticket_request(
 pub fn is_valid_convert_conversation_to_ticket_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1217(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1217(value, ctx))
 }
 /// Validates a payload against `convert_conversation_to_ticket_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7603,9 +7327,7 @@ pub fn validate_convert_visitor_request(
 /// Validates a payload against `convert_visitor_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_convert_visitor_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1221(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1221(value, ctx))
 }
 /// Validates a payload against `convert_visitor_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7639,9 +7361,7 @@ pub fn validate_create_article_request(
 /// Validates a payload against `create_article_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_article_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1236(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1236(value, ctx))
 }
 /// Validates a payload against `create_article_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7675,9 +7395,7 @@ pub fn validate_create_audience_request(
 /// Validates a payload against `create_audience_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_audience_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1253(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1253(value, ctx))
 }
 /// Validates a payload against `create_audience_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7711,9 +7429,7 @@ pub fn validate_create_collection_request(
 /// Validates a payload against `create_collection_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_collection_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1259(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1259(value, ctx))
 }
 /// Validates a payload against `create_collection_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7747,9 +7463,7 @@ pub fn validate_create_company_note_request(
 /// Validates a payload against `create_company_note_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_company_note_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1267(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1267(value, ctx))
 }
 /// Validates a payload against `create_company_note_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7783,9 +7497,7 @@ pub fn validate_create_contact_request(
 /// Validates a payload against `create_contact_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_contact_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1270(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1270(value, ctx))
 }
 /// Validates a payload against `create_contact_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7819,9 +7531,7 @@ pub fn validate_create_contact_response200(
 /// Validates a payload against `create_contact_response_200`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_contact_response200(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1286(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1286(value, ctx))
 }
 /// Validates a payload against `create_contact_response_200`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7857,9 +7567,7 @@ pub fn validate_create_content_import_source_request(
 pub fn is_valid_create_content_import_source_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1289(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1289(value, ctx))
 }
 /// Validates a payload against `create_content_import_source_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7895,9 +7603,7 @@ pub fn validate_create_conversation_attribute_boolean_request(
 pub fn is_valid_create_conversation_attribute_boolean_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1299(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1299(value, ctx))
 }
 /// Validates a payload against `create_conversation_attribute_boolean_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7934,9 +7640,7 @@ pub fn validate_create_conversation_attribute_datetime_request(
 pub fn is_valid_create_conversation_attribute_datetime_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1303(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1303(value, ctx))
 }
 /// Validates a payload against `create_conversation_attribute_datetime_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -7973,9 +7677,7 @@ pub fn validate_create_conversation_attribute_decimal_request(
 pub fn is_valid_create_conversation_attribute_decimal_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1307(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1307(value, ctx))
 }
 /// Validates a payload against `create_conversation_attribute_decimal_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8012,9 +7714,7 @@ pub fn validate_create_conversation_attribute_files_request(
 pub fn is_valid_create_conversation_attribute_files_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1311(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1311(value, ctx))
 }
 /// Validates a payload against `create_conversation_attribute_files_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8051,9 +7751,7 @@ pub fn validate_create_conversation_attribute_integer_request(
 pub fn is_valid_create_conversation_attribute_integer_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1315(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1315(value, ctx))
 }
 /// Validates a payload against `create_conversation_attribute_integer_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8090,9 +7788,7 @@ pub fn validate_create_conversation_attribute_list_request(
 pub fn is_valid_create_conversation_attribute_list_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1319(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1319(value, ctx))
 }
 /// Validates a payload against `create_conversation_attribute_list_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8129,9 +7825,7 @@ pub fn validate_create_conversation_attribute_option_request(
 pub fn is_valid_create_conversation_attribute_option_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1325(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1325(value, ctx))
 }
 /// Validates a payload against `create_conversation_attribute_option_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8168,9 +7862,7 @@ pub fn validate_create_conversation_attribute_relationship_request(
 pub fn is_valid_create_conversation_attribute_relationship_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1327(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1327(value, ctx))
 }
 /// Validates a payload against `create_conversation_attribute_relationship_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8207,9 +7899,7 @@ pub fn validate_create_conversation_attribute_request(
 pub fn is_valid_create_conversation_attribute_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1334(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1334(value, ctx))
 }
 /// Validates a payload against `create_conversation_attribute_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8245,9 +7935,7 @@ pub fn validate_create_conversation_attribute_request_base(
 pub fn is_valid_create_conversation_attribute_request_base(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1343(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1343(value, ctx))
 }
 /// Validates a payload against `create_conversation_attribute_request_base`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8284,9 +7972,7 @@ pub fn validate_create_conversation_attribute_string_request(
 pub fn is_valid_create_conversation_attribute_string_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1350(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1350(value, ctx))
 }
 /// Validates a payload against `create_conversation_attribute_string_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8321,9 +8007,7 @@ pub fn validate_create_conversation_request(
 /// Validates a payload against `create_conversation_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_conversation_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1355(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1355(value, ctx))
 }
 /// Validates a payload against `create_conversation_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8357,9 +8041,7 @@ pub fn validate_create_conversation_response200(
 /// Validates a payload against `create_conversation_response_200`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_conversation_response200(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1365(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1365(value, ctx))
 }
 /// Validates a payload against `create_conversation_response_200`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8381,9 +8063,7 @@ pub fn validate_create_data_attribute_request(
 /// Validates a payload against `create_data_attribute_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_data_attribute_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1367(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1367(value, ctx))
 }
 /// Validates a payload against `create_data_attribute_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8417,9 +8097,7 @@ pub fn validate_create_data_connector_request(
 /// Validates a payload against `create_data_connector_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_data_connector_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1379(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1379(value, ctx))
 }
 /// Validates a payload against `create_data_connector_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8453,9 +8131,7 @@ pub fn validate_create_data_event_request(
 /// Validates a payload against `create_data_event_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_data_event_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1405(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1405(value, ctx))
 }
 /// Validates a payload against `create_data_event_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8491,9 +8167,7 @@ pub fn validate_create_data_event_summaries_request(
 pub fn is_valid_create_data_event_summaries_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1416(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1416(value, ctx))
 }
 /// Validates a payload against `create_data_event_summaries_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8527,9 +8201,7 @@ pub fn validate_create_data_exports_request(
 /// Validates a payload against `create_data_exports_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_data_exports_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1423(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1423(value, ctx))
 }
 /// Validates a payload against `create_data_exports_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8563,9 +8235,7 @@ pub fn validate_create_external_page_request(
 /// Validates a payload against `create_external_page_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_external_page_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1426(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1426(value, ctx))
 }
 /// Validates a payload against `create_external_page_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8601,9 +8271,7 @@ pub fn validate_create_help_center_redirect_request(
 pub fn is_valid_create_help_center_redirect_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1435(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1435(value, ctx))
 }
 /// Validates a payload against `create_help_center_redirect_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8637,9 +8305,7 @@ pub fn validate_create_internal_article_request(
 /// Validates a payload against `create_internal_article_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_internal_article_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1440(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1440(value, ctx))
 }
 /// Validates a payload against `create_internal_article_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8673,9 +8339,7 @@ pub fn validate_create_message_request(
 /// Validates a payload against `create_message_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_message_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1451(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1451(value, ctx))
 }
 /// Validates a payload against `create_message_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8709,9 +8373,7 @@ pub fn validate_create_note_request(
 /// Validates a payload against `create_note_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_note_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1478(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1478(value, ctx))
 }
 /// Validates a payload against `create_note_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8747,9 +8409,7 @@ pub fn validate_create_office_hours_exception_request(
 pub fn is_valid_create_office_hours_exception_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1481(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1481(value, ctx))
 }
 /// Validates a payload against `create_office_hours_exception_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8785,9 +8445,7 @@ pub fn validate_create_office_hours_schedule_request(
 pub fn is_valid_create_office_hours_schedule_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1488(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1488(value, ctx))
 }
 /// Validates a payload against `create_office_hours_schedule_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8821,9 +8479,7 @@ pub fn validate_create_or_update_company_request(
 /// Validates a payload against `create_or_update_company_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_or_update_company_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1493(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1493(value, ctx))
 }
 /// Validates a payload against `create_or_update_company_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8859,9 +8515,7 @@ pub fn validate_create_or_update_custom_object_instance_request(
 pub fn is_valid_create_or_update_custom_object_instance_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1505(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1505(value, ctx))
 }
 /// Validates a payload against `create_or_update_custom_object_instance_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8896,9 +8550,7 @@ pub fn validate_create_or_update_tag_request(
 /// Validates a payload against `create_or_update_tag_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_or_update_tag_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1511(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1511(value, ctx))
 }
 /// Validates a payload against `create_or_update_tag_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8932,9 +8584,7 @@ pub fn validate_create_phone_switch_request(
 /// Validates a payload against `create_phone_switch_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_phone_switch_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1514(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1514(value, ctx))
 }
 /// Validates a payload against `create_phone_switch_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -8966,9 +8616,7 @@ pub fn validate_create_tag_request(value: &::serde_json::Value) -> Vec<Validatio
 /// Validates a payload against `create_tag_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_tag_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1517(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1517(value, ctx))
 }
 /// Validates a payload against `create_tag_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9004,9 +8652,7 @@ pub fn validate_create_ticket_reply_with_comment_request(
 pub fn is_valid_create_ticket_reply_with_comment_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1522(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1522(value, ctx))
 }
 /// Validates a payload against `create_ticket_reply_with_comment_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9040,9 +8686,7 @@ pub fn validate_create_ticket_request(
 /// Validates a payload against `create_ticket_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_ticket_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1525(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1525(value, ctx))
 }
 /// Validates a payload against `create_ticket_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9076,9 +8720,7 @@ pub fn validate_create_ticket_request_body(
 /// Validates a payload against `create_ticket_request_body`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_ticket_request_body(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1542(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1542(value, ctx))
 }
 /// Validates a payload against `create_ticket_request_body`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9114,9 +8756,7 @@ pub fn validate_create_ticket_type_attribute_request(
 pub fn is_valid_create_ticket_type_attribute_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1545(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1545(value, ctx))
 }
 /// Validates a payload against `create_ticket_type_attribute_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9150,9 +8790,7 @@ pub fn validate_create_ticket_type_request(
 /// Validates a payload against `create_ticket_type_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_create_ticket_type_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1556(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1556(value, ctx))
 }
 /// Validates a payload against `create_ticket_type_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9184,9 +8822,7 @@ pub fn validate_cursor_pages(value: &::serde_json::Value) -> Vec<ValidationError
 /// Validates a payload against `cursor_pages`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_cursor_pages(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1562(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1562(value, ctx))
 }
 /// Validates a payload against `cursor_pages`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9220,9 +8856,7 @@ pub fn validate_custom_action_finished(
 /// Validates a payload against `custom_action_finished`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_custom_action_finished(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1568(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1568(value, ctx))
 }
 /// Validates a payload against `custom_action_finished`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9256,9 +8890,7 @@ pub fn validate_custom_action_started(
 /// Validates a payload against `custom_action_started`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_custom_action_started(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1572(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1572(value, ctx))
 }
 /// Validates a payload against `custom_action_started`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9290,9 +8922,7 @@ pub fn validate_custom_attributes(value: &::serde_json::Value) -> Vec<Validation
 /// Validates a payload against `custom_attributes`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_custom_attributes(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1575(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1575(value, ctx))
 }
 /// Validates a payload against `custom_attributes`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9314,9 +8944,7 @@ pub fn validate_custom_object_instance(
 /// Validates a payload against `custom_object_instance`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_custom_object_instance(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1581(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1581(value, ctx))
 }
 /// Validates a payload against `custom_object_instance`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9350,9 +8978,7 @@ pub fn validate_custom_object_instance_deleted(
 /// Validates a payload against `custom_object_instance_deleted`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_custom_object_instance_deleted(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1591(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1591(value, ctx))
 }
 /// Validates a payload against `custom_object_instance_deleted`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9386,9 +9012,7 @@ pub fn validate_custom_object_instance_list(
 /// Validates a payload against `custom_object_instance_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_custom_object_instance_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1595(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1595(value, ctx))
 }
 /// Validates a payload against `custom_object_instance_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9424,9 +9048,7 @@ pub fn validate_custom_object_instances_paginated_list(
 pub fn is_valid_custom_object_instances_paginated_list(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1599(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1599(value, ctx))
 }
 /// Validates a payload against `custom_object_instances_paginated_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9458,9 +9080,7 @@ pub fn validate_customer_request(value: &::serde_json::Value) -> Vec<ValidationE
 /// Validates a payload against `customer_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_customer_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1605(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1605(value, ctx))
 }
 /// Validates a payload against `customer_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9492,9 +9112,7 @@ pub fn validate_data_attribute(value: &::serde_json::Value) -> Vec<ValidationErr
 /// Validates a payload against `data_attribute`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_data_attribute(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1614(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1614(value, ctx))
 }
 /// Validates a payload against `data_attribute`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9528,9 +9146,7 @@ pub fn validate_data_attribute_list(
 /// Validates a payload against `data_attribute_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_data_attribute_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1633(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1633(value, ctx))
 }
 /// Validates a payload against `data_attribute_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9562,9 +9178,7 @@ pub fn validate_data_connector(value: &::serde_json::Value) -> Vec<ValidationErr
 /// Validates a payload against `data_connector`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_data_connector(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1637(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1637(value, ctx))
 }
 /// Validates a payload against `data_connector`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9598,9 +9212,7 @@ pub fn validate_data_connector_detail(
 /// Validates a payload against `data_connector_detail`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_data_connector_detail(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1650(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1650(value, ctx))
 }
 /// Validates a payload against `data_connector_detail`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9634,9 +9246,7 @@ pub fn validate_data_connector_execution_result(
 /// Validates a payload against `data_connector_execution_result`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_data_connector_execution_result(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1707(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1707(value, ctx))
 }
 /// Validates a payload against `data_connector_execution_result`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9672,9 +9282,7 @@ pub fn validate_data_connector_execution_result_list(
 pub fn is_valid_data_connector_execution_result_list(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1725(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1725(value, ctx))
 }
 /// Validates a payload against `data_connector_execution_result_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9708,9 +9316,7 @@ pub fn validate_data_connector_list(
 /// Validates a payload against `data_connector_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_data_connector_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1734(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1734(value, ctx))
 }
 /// Validates a payload against `data_connector_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9742,9 +9348,7 @@ pub fn validate_data_event(value: &::serde_json::Value) -> Vec<ValidationError> 
 /// Validates a payload against `data_event`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_data_event(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1743(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1743(value, ctx))
 }
 /// Validates a payload against `data_event`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9776,9 +9380,7 @@ pub fn validate_data_event_list(value: &::serde_json::Value) -> Vec<ValidationEr
 /// Validates a payload against `data_event_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_data_event_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1753(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1753(value, ctx))
 }
 /// Validates a payload against `data_event_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9810,9 +9412,7 @@ pub fn validate_data_event_summary(value: &::serde_json::Value) -> Vec<Validatio
 /// Validates a payload against `data_event_summary`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_data_event_summary(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1760(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1760(value, ctx))
 }
 /// Validates a payload against `data_event_summary`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9846,9 +9446,7 @@ pub fn validate_data_event_summary_item(
 /// Validates a payload against `data_event_summary_item`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_data_event_summary_item(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1767(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1767(value, ctx))
 }
 /// Validates a payload against `data_event_summary_item`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9880,9 +9478,7 @@ pub fn validate_data_export(value: &::serde_json::Value) -> Vec<ValidationError>
 /// Validates a payload against `data_export`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_data_export(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1773(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1773(value, ctx))
 }
 /// Validates a payload against `data_export`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9914,9 +9510,7 @@ pub fn validate_data_export_csv(value: &::serde_json::Value) -> Vec<ValidationEr
 /// Validates a payload against `data_export_csv`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_data_export_csv(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1778(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1778(value, ctx))
 }
 /// Validates a payload against `data_export_csv`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9948,9 +9542,7 @@ pub fn validate_datetime(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `datetime`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_datetime(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1805(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1805(value, ctx))
 }
 /// Validates a payload against `datetime`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -9986,9 +9578,7 @@ pub fn validate_delete_office_hours_exception_response200(
 pub fn is_valid_delete_office_hours_exception_response200(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1808(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1808(value, ctx))
 }
 /// Validates a payload against `delete_office_hours_exception_response_200`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10025,9 +9615,7 @@ pub fn validate_delete_office_hours_schedule_response200(
 pub fn is_valid_delete_office_hours_schedule_response200(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1812(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1812(value, ctx))
 }
 /// Validates a payload against `delete_office_hours_schedule_response_200`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10062,9 +9650,7 @@ pub fn validate_deleted_article_object(
 /// Validates a payload against `deleted_article_object`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_deleted_article_object(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1816(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1816(value, ctx))
 }
 /// Validates a payload against `deleted_article_object`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10098,9 +9684,7 @@ pub fn validate_deleted_collection_object(
 /// Validates a payload against `deleted_collection_object`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_deleted_collection_object(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1820(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1820(value, ctx))
 }
 /// Validates a payload against `deleted_collection_object`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10134,9 +9718,7 @@ pub fn validate_deleted_company_object(
 /// Validates a payload against `deleted_company_object`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_deleted_company_object(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1824(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1824(value, ctx))
 }
 /// Validates a payload against `deleted_company_object`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10170,9 +9752,7 @@ pub fn validate_deleted_conversation_item(
 /// Validates a payload against `deleted_conversation_item`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_deleted_conversation_item(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1828(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1828(value, ctx))
 }
 /// Validates a payload against `deleted_conversation_item`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10206,9 +9786,7 @@ pub fn validate_deleted_conversation_list(
 /// Validates a payload against `deleted_conversation_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_deleted_conversation_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1833(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1833(value, ctx))
 }
 /// Validates a payload against `deleted_conversation_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10242,9 +9820,7 @@ pub fn validate_deleted_data_connector_object(
 /// Validates a payload against `deleted_data_connector_object`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_deleted_data_connector_object(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1839(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1839(value, ctx))
 }
 /// Validates a payload against `deleted_data_connector_object`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10280,9 +9856,7 @@ pub fn validate_deleted_help_center_redirect_object(
 pub fn is_valid_deleted_help_center_redirect_object(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1843(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1843(value, ctx))
 }
 /// Validates a payload against `deleted_help_center_redirect_object`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10316,9 +9890,7 @@ pub fn validate_deleted_internal_article_object(
 /// Validates a payload against `deleted_internal_article_object`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_deleted_internal_article_object(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1847(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1847(value, ctx))
 }
 /// Validates a payload against `deleted_internal_article_object`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10350,9 +9922,7 @@ pub fn validate_deleted_object(value: &::serde_json::Value) -> Vec<ValidationErr
 /// Validates a payload against `deleted_object`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_deleted_object(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1851(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1851(value, ctx))
 }
 /// Validates a payload against `deleted_object`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10388,9 +9958,7 @@ pub fn validate_detach_contact_from_conversation_request(
 pub fn is_valid_detach_contact_from_conversation_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1855(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1855(value, ctx))
 }
 /// Validates a payload against `detach_contact_from_conversation_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10427,9 +9995,7 @@ pub fn validate_detach_tag_from_conversation_request(
 pub fn is_valid_detach_tag_from_conversation_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1857(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1857(value, ctx))
 }
 /// Validates a payload against `detach_tag_from_conversation_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10463,9 +10029,7 @@ pub fn validate_detach_tag_from_ticket_request(
 /// Validates a payload against `detach_tag_from_ticket_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_detach_tag_from_ticket_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1859(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1859(value, ctx))
 }
 /// Validates a payload against `detach_tag_from_ticket_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10499,9 +10063,7 @@ pub fn validate_email_address_header(
 /// Validates a payload against `email_address_header`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_email_address_header(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1861(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1861(value, ctx))
 }
 /// Validates a payload against `email_address_header`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10533,9 +10095,7 @@ pub fn validate_email_list(value: &::serde_json::Value) -> Vec<ValidationError> 
 /// Validates a payload against `email_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_email_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1865(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1865(value, ctx))
 }
 /// Validates a payload against `email_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10569,9 +10129,7 @@ pub fn validate_email_message_metadata(
 /// Validates a payload against `email_message_metadata`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_email_message_metadata(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1869(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1869(value, ctx))
 }
 /// Validates a payload against `email_message_metadata`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10603,9 +10161,7 @@ pub fn validate_email_setting(value: &::serde_json::Value) -> Vec<ValidationErro
 /// Validates a payload against `email_setting`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_email_setting(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1874(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1874(value, ctx))
 }
 /// Validates a payload against `email_setting`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10639,9 +10195,7 @@ pub fn validate_enqueue_create_ticket_request(
 /// Validates a payload against `enqueue_create_ticket_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_enqueue_create_ticket_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1885(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1885(value, ctx))
 }
 /// Validates a payload against `enqueue_create_ticket_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10673,9 +10227,7 @@ pub fn validate_error(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `error`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_error(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1888(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1888(value, ctx))
 }
 /// Validates a payload against `error`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10705,9 +10257,7 @@ pub fn validate_event_details(value: &::serde_json::Value) -> Vec<ValidationErro
 /// Validates a payload against `event_details`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_event_details(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1896(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1896(value, ctx))
 }
 /// Validates a payload against `event_details`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10739,9 +10289,7 @@ pub fn validate_external_page(value: &::serde_json::Value) -> Vec<ValidationErro
 /// Validates a payload against `external_page`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_external_page(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1903(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1903(value, ctx))
 }
 /// Validates a payload against `external_page`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10775,9 +10323,7 @@ pub fn validate_external_pages_list(
 /// Validates a payload against `external_pages_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_external_pages_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1919(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1919(value, ctx))
 }
 /// Validates a payload against `external_pages_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10809,9 +10355,7 @@ pub fn validate_file_attribute(value: &::serde_json::Value) -> Vec<ValidationErr
 /// Validates a payload against `file_attribute`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_file_attribute(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1925(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1925(value, ctx))
 }
 /// Validates a payload against `file_attribute`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10845,9 +10389,7 @@ pub fn validate_fin_agent_attachment(
 /// Validates a payload against `fin_agent_attachment`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_fin_agent_attachment(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1933(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1933(value, ctx))
 }
 /// Validates a payload against `fin_agent_attachment`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10881,9 +10423,7 @@ pub fn validate_fin_agent_attribute_errors(
 /// Validates a payload against `fin_agent_attribute_errors`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_fin_agent_attribute_errors(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1939(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1939(value, ctx))
 }
 /// Validates a payload against `fin_agent_attribute_errors`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10917,9 +10457,7 @@ pub fn validate_fin_agent_conversation_metadata(
 /// Validates a payload against `fin_agent_conversation_metadata`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_fin_agent_conversation_metadata(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1946(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1946(value, ctx))
 }
 /// Validates a payload against `fin_agent_conversation_metadata`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10953,9 +10491,7 @@ pub fn validate_fin_agent_csat_requested_event(
 /// Validates a payload against `fin_agent_csat_requested_event`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_fin_agent_csat_requested_event(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1951(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1951(value, ctx))
 }
 /// Validates a payload against `fin_agent_csat_requested_event`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -10987,9 +10523,7 @@ pub fn validate_fin_agent_message(value: &::serde_json::Value) -> Vec<Validation
 /// Validates a payload against `fin_agent_message`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_fin_agent_message(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1962(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1962(value, ctx))
 }
 /// Validates a payload against `fin_agent_message`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11023,9 +10557,7 @@ pub fn validate_fin_agent_replied_event(
 /// Validates a payload against `fin_agent_replied_event`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_fin_agent_replied_event(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1967(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1967(value, ctx))
 }
 /// Validates a payload against `fin_agent_replied_event`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11059,9 +10591,7 @@ pub fn validate_fin_agent_reply_chunk_event(
 /// Validates a payload against `fin_agent_reply_chunk_event`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_fin_agent_reply_chunk_event(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1979(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1979(value, ctx))
 }
 /// Validates a payload against `fin_agent_reply_chunk_event`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11095,9 +10625,7 @@ pub fn validate_fin_agent_status_updated_event(
 /// Validates a payload against `fin_agent_status_updated_event`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_fin_agent_status_updated_event(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1987(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1987(value, ctx))
 }
 /// Validates a payload against `fin_agent_status_updated_event`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11129,9 +10657,7 @@ pub fn validate_fin_agent_user(value: &::serde_json::Value) -> Vec<ValidationErr
 /// Validates a payload against `fin_agent_user`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_fin_agent_user(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n1994(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n1994(value, ctx))
 }
 /// Validates a payload against `fin_agent_user`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11167,9 +10693,7 @@ pub fn validate_get_export_reporting_data_get_datasets_response200(
 pub fn is_valid_get_export_reporting_data_get_datasets_response200(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2000(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2000(value, ctx))
 }
 /// Validates a payload against `get_export_reporting_data_get_datasets_response_200`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11206,9 +10730,7 @@ pub fn validate_get_export_reporting_data_job_identifier_response200(
 pub fn is_valid_get_export_reporting_data_job_identifier_response200(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2013(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2013(value, ctx))
 }
 /// Validates a payload against `get_export_reporting_data_job_identifier_response_200`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11241,9 +10763,7 @@ pub fn validate_group_content(value: &::serde_json::Value) -> Vec<ValidationErro
 /// Validates a payload against `group_content`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_group_content(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2018(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2018(value, ctx))
 }
 /// Validates a payload against `group_content`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11277,9 +10797,7 @@ pub fn validate_group_translated_content(
 /// Validates a payload against `group_translated_content`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_group_translated_content(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2022(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2022(value, ctx))
 }
 /// Validates a payload against `group_translated_content`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11311,9 +10829,7 @@ pub fn validate_handling_event(value: &::serde_json::Value) -> Vec<ValidationErr
 /// Validates a payload against `handling_event`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_handling_event(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2061(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2061(value, ctx))
 }
 /// Validates a payload against `handling_event`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11347,9 +10863,7 @@ pub fn validate_handling_event_list(
 /// Validates a payload against `handling_event_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_handling_event_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2066(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2066(value, ctx))
 }
 /// Validates a payload against `handling_event_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11381,9 +10895,7 @@ pub fn validate_help_center(value: &::serde_json::Value) -> Vec<ValidationError>
 /// Validates a payload against `help_center`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_help_center(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2069(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2069(value, ctx))
 }
 /// Validates a payload against `help_center`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11415,9 +10927,7 @@ pub fn validate_help_center_list(value: &::serde_json::Value) -> Vec<ValidationE
 /// Validates a payload against `help_center_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_help_center_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2082(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2082(value, ctx))
 }
 /// Validates a payload against `help_center_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11451,9 +10961,7 @@ pub fn validate_help_center_redirect(
 /// Validates a payload against `help_center_redirect`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_help_center_redirect(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2086(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2086(value, ctx))
 }
 /// Validates a payload against `help_center_redirect`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11487,9 +10995,7 @@ pub fn validate_help_center_redirect_list(
 /// Validates a payload against `help_center_redirect_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_help_center_redirect_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2096(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2096(value, ctx))
 }
 /// Validates a payload against `help_center_redirect_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11521,9 +11027,7 @@ pub fn validate_intercom_version(value: &::serde_json::Value) -> Vec<ValidationE
 /// Validates a payload against `intercom_version`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_intercom_version(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2102(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2102(value, ctx))
 }
 /// Validates a payload against `intercom_version`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11555,9 +11059,7 @@ pub fn validate_internal_article(value: &::serde_json::Value) -> Vec<ValidationE
 /// Validates a payload against `internal_article`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_internal_article(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2103(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2103(value, ctx))
 }
 /// Validates a payload against `internal_article`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11579,9 +11081,7 @@ pub fn validate_internal_article_list(
 /// Validates a payload against `internal_article_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_internal_article_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2105(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2105(value, ctx))
 }
 /// Validates a payload against `internal_article_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11615,9 +11115,7 @@ pub fn validate_internal_article_list_item(
 /// Validates a payload against `internal_article_list_item`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_internal_article_list_item(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2111(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2111(value, ctx))
 }
 /// Validates a payload against `internal_article_list_item`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11651,9 +11149,7 @@ pub fn validate_internal_article_search_response(
 /// Validates a payload against `internal_article_search_response`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_internal_article_search_response(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2127(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2127(value, ctx))
 }
 /// Validates a payload against `internal_article_search_response`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11685,9 +11181,7 @@ pub fn validate_ip_allowlist(value: &::serde_json::Value) -> Vec<ValidationError
 /// Validates a payload against `ip_allowlist`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ip_allowlist(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2134(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2134(value, ctx))
 }
 /// Validates a payload against `ip_allowlist`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11719,9 +11213,7 @@ pub fn validate_jobs(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `jobs`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_jobs(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2139(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2139(value, ctx))
 }
 /// Validates a payload against `jobs`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11755,9 +11247,7 @@ pub fn validate_link_conversation_to_ticket_request(
 pub fn is_valid_link_conversation_to_ticket_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2147(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2147(value, ctx))
 }
 /// Validates a payload against `link_conversation_to_ticket_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11789,9 +11279,7 @@ pub fn validate_linked_object(value: &::serde_json::Value) -> Vec<ValidationErro
 /// Validates a payload against `linked_object`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_linked_object(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2149(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2149(value, ctx))
 }
 /// Validates a payload against `linked_object`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11823,9 +11311,7 @@ pub fn validate_linked_object_list(value: &::serde_json::Value) -> Vec<Validatio
 /// Validates a payload against `linked_object_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_linked_object_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2153(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2153(value, ctx))
 }
 /// Validates a payload against `linked_object_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11861,9 +11347,7 @@ pub fn validate_list_calls_with_transcripts_request(
 pub fn is_valid_list_calls_with_transcripts_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2159(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2159(value, ctx))
 }
 /// Validates a payload against `list_calls_with_transcripts_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11899,9 +11383,7 @@ pub fn validate_list_calls_with_transcripts_response200(
 pub fn is_valid_list_calls_with_transcripts_response200(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2162(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2162(value, ctx))
 }
 /// Validates a payload against `list_calls_with_transcripts_response_200`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11933,9 +11415,7 @@ pub fn validate_macro(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `macro`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_macro(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2172(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2172(value, ctx))
 }
 /// Validates a payload against `macro`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -11965,9 +11445,7 @@ pub fn validate_macro_list(value: &::serde_json::Value) -> Vec<ValidationError> 
 /// Validates a payload against `macro_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_macro_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2185(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2185(value, ctx))
 }
 /// Validates a payload against `macro_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12001,9 +11479,7 @@ pub fn validate_manage_conversation_request(
 /// Validates a payload against `manage_conversation_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_manage_conversation_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2194(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2194(value, ctx))
 }
 /// Validates a payload against `manage_conversation_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12037,9 +11513,7 @@ pub fn validate_merge_contact_response200(
 /// Validates a payload against `merge_contact_response_200`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_merge_contact_response200(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2199(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2199(value, ctx))
 }
 /// Validates a payload against `merge_contact_response_200`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12073,9 +11547,7 @@ pub fn validate_merge_contacts_request(
 /// Validates a payload against `merge_contacts_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_merge_contacts_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2202(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2202(value, ctx))
 }
 /// Validates a payload against `merge_contacts_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12109,9 +11581,7 @@ pub fn validate_merge_conversations_request(
 /// Validates a payload against `merge_conversations_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_merge_conversations_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2206(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2206(value, ctx))
 }
 /// Validates a payload against `merge_conversations_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12143,9 +11613,7 @@ pub fn validate_merge_history_item(value: &::serde_json::Value) -> Vec<Validatio
 /// Validates a payload against `merge_history_item`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_merge_history_item(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2208(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2208(value, ctx))
 }
 /// Validates a payload against `merge_history_item`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12177,9 +11645,7 @@ pub fn validate_merge_history_list(value: &::serde_json::Value) -> Vec<Validatio
 /// Validates a payload against `merge_history_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_merge_history_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2213(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2213(value, ctx))
 }
 /// Validates a payload against `merge_history_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12211,9 +11677,7 @@ pub fn validate_message(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `message`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_message(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2219(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2219(value, ctx))
 }
 /// Validates a payload against `message`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12245,9 +11709,7 @@ pub fn validate_metadata(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `metadata`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_metadata(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2227(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2227(value, ctx))
 }
 /// Validates a payload against `metadata`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12269,9 +11731,7 @@ pub fn validate_multiple_filter_search_request(
 /// Validates a payload against `multiple_filter_search_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_multiple_filter_search_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2228(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2228(value, ctx))
 }
 /// Validates a payload against `multiple_filter_search_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12303,9 +11763,7 @@ pub fn validate_news_item(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `news_item`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_news_item(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2235(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2235(value, ctx))
 }
 /// Validates a payload against `news_item`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12337,9 +11795,7 @@ pub fn validate_news_item_request(value: &::serde_json::Value) -> Vec<Validation
 /// Validates a payload against `news_item_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_news_item_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2253(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2253(value, ctx))
 }
 /// Validates a payload against `news_item_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12371,9 +11827,7 @@ pub fn validate_newsfeed(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `newsfeed`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_newsfeed(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2265(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2265(value, ctx))
 }
 /// Validates a payload against `newsfeed`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12407,9 +11861,7 @@ pub fn validate_newsfeed_assignment(
 /// Validates a payload against `newsfeed_assignment`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_newsfeed_assignment(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2271(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2271(value, ctx))
 }
 /// Validates a payload against `newsfeed_assignment`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12441,9 +11893,7 @@ pub fn validate_note(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `note`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_note(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2274(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2274(value, ctx))
 }
 /// Validates a payload against `note`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12473,9 +11923,7 @@ pub fn validate_note_list(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `note_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_note_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2286(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2286(value, ctx))
 }
 /// Validates a payload against `note_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12509,9 +11957,7 @@ pub fn validate_office_hours_exception(
 /// Validates a payload against `office_hours_exception`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_office_hours_exception(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2292(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2292(value, ctx))
 }
 /// Validates a payload against `office_hours_exception`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12545,9 +11991,7 @@ pub fn validate_office_hours_exception_list(
 /// Validates a payload against `office_hours_exception_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_office_hours_exception_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2304(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2304(value, ctx))
 }
 /// Validates a payload against `office_hours_exception_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12581,9 +12025,7 @@ pub fn validate_office_hours_schedule(
 /// Validates a payload against `office_hours_schedule`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_office_hours_schedule(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2308(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2308(value, ctx))
 }
 /// Validates a payload against `office_hours_schedule`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12617,9 +12059,7 @@ pub fn validate_office_hours_schedule_list(
 /// Validates a payload against `office_hours_schedule_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_office_hours_schedule_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2318(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2318(value, ctx))
 }
 /// Validates a payload against `office_hours_schedule_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12653,9 +12093,7 @@ pub fn validate_office_hours_time_interval(
 /// Validates a payload against `office_hours_time_interval`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_office_hours_time_interval(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2322(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2322(value, ctx))
 }
 /// Validates a payload against `office_hours_time_interval`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12689,9 +12127,7 @@ pub fn validate_open_conversation_request(
 /// Validates a payload against `open_conversation_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_open_conversation_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2326(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2326(value, ctx))
 }
 /// Validates a payload against `open_conversation_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12725,9 +12161,7 @@ pub fn validate_operator_workflow_event(
 /// Validates a payload against `operator_workflow_event`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_operator_workflow_event(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2329(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2329(value, ctx))
 }
 /// Validates a payload against `operator_workflow_event`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12759,9 +12193,7 @@ pub fn validate_pages_link(value: &::serde_json::Value) -> Vec<ValidationError> 
 /// Validates a payload against `pages_link`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_pages_link(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2335(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2335(value, ctx))
 }
 /// Validates a payload against `pages_link`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12793,9 +12225,7 @@ pub fn validate_paginated_response(value: &::serde_json::Value) -> Vec<Validatio
 /// Validates a payload against `paginated_response`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_paginated_response(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2341(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2341(value, ctx))
 }
 /// Validates a payload against `paginated_response`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12827,9 +12257,7 @@ pub fn validate_part_attachment(value: &::serde_json::Value) -> Vec<ValidationEr
 /// Validates a payload against `part_attachment`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_part_attachment(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2349(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2349(value, ctx))
 }
 /// Validates a payload against `part_attachment`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12861,9 +12289,7 @@ pub fn validate_phone_switch(value: &::serde_json::Value) -> Vec<ValidationError
 /// Validates a payload against `phone_switch`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_phone_switch(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2357(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2357(value, ctx))
 }
 /// Validates a payload against `phone_switch`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12899,9 +12325,7 @@ pub fn validate_post_export_reporting_data_enqueue_request(
 pub fn is_valid_post_export_reporting_data_enqueue_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2360(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2360(value, ctx))
 }
 /// Validates a payload against `post_export_reporting_data_enqueue_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12938,9 +12362,7 @@ pub fn validate_post_export_reporting_data_enqueue_response200(
 pub fn is_valid_post_export_reporting_data_enqueue_response200(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2366(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2366(value, ctx))
 }
 /// Validates a payload against `post_export_reporting_data_enqueue_response_200`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -12973,9 +12395,7 @@ pub fn validate_predicate(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `predicate`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_predicate(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2371(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2371(value, ctx))
 }
 /// Validates a payload against `predicate`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13009,9 +12429,7 @@ pub fn validate_publish_article_draft_request(
 /// Validates a payload against `publish_article_draft_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_publish_article_draft_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2376(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2376(value, ctx))
 }
 /// Validates a payload against `publish_article_draft_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13043,9 +12461,7 @@ pub fn validate_quick_reply_option(value: &::serde_json::Value) -> Vec<Validatio
 /// Validates a payload against `quick_reply_option`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_quick_reply_option(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2379(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2379(value, ctx))
 }
 /// Validates a payload against `quick_reply_option`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13077,9 +12493,7 @@ pub fn validate_recipient(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `recipient`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_recipient(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2382(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2382(value, ctx))
 }
 /// Validates a payload against `recipient`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13113,9 +12527,7 @@ pub fn validate_redact_conversation_request(
 /// Validates a payload against `redact_conversation_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_redact_conversation_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2385(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2385(value, ctx))
 }
 /// Validates a payload against `redact_conversation_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13147,9 +12559,7 @@ pub fn validate_reference(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `reference`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_reference(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2394(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2394(value, ctx))
 }
 /// Validates a payload against `reference`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13183,9 +12593,7 @@ pub fn validate_register_fin_voice_call_request(
 /// Validates a payload against `register_fin_voice_call_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_register_fin_voice_call_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2397(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2397(value, ctx))
 }
 /// Validates a payload against `register_fin_voice_call_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13219,9 +12627,7 @@ pub fn validate_reply_conversation_request(
 /// Validates a payload against `reply_conversation_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_reply_conversation_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2402(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2402(value, ctx))
 }
 /// Validates a payload against `reply_conversation_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13255,9 +12661,7 @@ pub fn validate_reply_ticket_request(
 /// Validates a payload against `reply_ticket_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_reply_ticket_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2405(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2405(value, ctx))
 }
 /// Validates a payload against `reply_ticket_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13291,9 +12695,7 @@ pub fn validate_reply_to_fin_request(
 /// Validates a payload against `reply_to_fin_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_reply_to_fin_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2409(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2409(value, ctx))
 }
 /// Validates a payload against `reply_to_fin_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13327,9 +12729,7 @@ pub fn validate_reply_to_fin_response200(
 /// Validates a payload against `reply_to_fin_response_200`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_reply_to_fin_response200(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2415(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2415(value, ctx))
 }
 /// Validates a payload against `reply_to_fin_response_200`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13361,9 +12761,7 @@ pub fn validate_sales_agent(value: &::serde_json::Value) -> Vec<ValidationError>
 /// Validates a payload against `sales_agent`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_sales_agent(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2422(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2422(value, ctx))
 }
 /// Validates a payload against `sales_agent`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13397,9 +12795,7 @@ pub fn validate_search_activity_logs_request(
 /// Validates a payload against `search_activity_logs_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_search_activity_logs_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2427(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2427(value, ctx))
 }
 /// Validates a payload against `search_activity_logs_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13431,9 +12827,7 @@ pub fn validate_search_request(value: &::serde_json::Value) -> Vec<ValidationErr
 /// Validates a payload against `search_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_search_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2434(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2434(value, ctx))
 }
 /// Validates a payload against `search_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13465,9 +12859,7 @@ pub fn validate_segment(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `segment`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_segment(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2439(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2439(value, ctx))
 }
 /// Validates a payload against `segment`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13499,9 +12891,7 @@ pub fn validate_segment_list(value: &::serde_json::Value) -> Vec<ValidationError
 /// Validates a payload against `segment_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_segment_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2447(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2447(value, ctx))
 }
 /// Validates a payload against `segment_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13535,9 +12925,7 @@ pub fn validate_set_away_admin_request(
 /// Validates a payload against `set_away_admin_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_set_away_admin_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2452(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2452(value, ctx))
 }
 /// Validates a payload against `set_away_admin_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13571,9 +12959,7 @@ pub fn validate_show_call_transcript_response200(
 /// Validates a payload against `show_call_transcript_response_200`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_show_call_transcript_response200(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2456(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2456(value, ctx))
 }
 /// Validates a payload against `show_call_transcript_response_200`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13597,9 +12983,7 @@ pub fn validate_show_contact_by_external_id_response200(
 pub fn is_valid_show_contact_by_external_id_response200(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2457(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2457(value, ctx))
 }
 /// Validates a payload against `show_contact_by_external_id_response_200`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13633,9 +13017,7 @@ pub fn validate_show_contact_response200(
 /// Validates a payload against `show_contact_response_200`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_show_contact_response200(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2460(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2460(value, ctx))
 }
 /// Validates a payload against `show_contact_response_200`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13669,9 +13051,7 @@ pub fn validate_side_conversation_list(
 /// Validates a payload against `side_conversation_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_side_conversation_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2463(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2463(value, ctx))
 }
 /// Validates a payload against `side_conversation_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13705,9 +13085,7 @@ pub fn validate_side_conversation_summary(
 /// Validates a payload against `side_conversation_summary`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_side_conversation_summary(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2473(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2473(value, ctx))
 }
 /// Validates a payload against `side_conversation_summary`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13741,9 +13119,7 @@ pub fn validate_single_filter_search_request(
 /// Validates a payload against `single_filter_search_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_single_filter_search_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2478(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2478(value, ctx))
 }
 /// Validates a payload against `single_filter_search_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13775,9 +13151,7 @@ pub fn validate_sla_applied(value: &::serde_json::Value) -> Vec<ValidationError>
 /// Validates a payload against `sla_applied`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_sla_applied(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2491(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2491(value, ctx))
 }
 /// Validates a payload against `sla_applied`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13811,9 +13185,7 @@ pub fn validate_snooze_conversation_request(
 /// Validates a payload against `snooze_conversation_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_snooze_conversation_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2495(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2495(value, ctx))
 }
 /// Validates a payload against `snooze_conversation_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13845,9 +13217,7 @@ pub fn validate_social_profile(value: &::serde_json::Value) -> Vec<ValidationErr
 /// Validates a payload against `social_profile`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_social_profile(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2499(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2499(value, ctx))
 }
 /// Validates a payload against `social_profile`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13881,9 +13251,7 @@ pub fn validate_source_email_message_metadata(
 /// Validates a payload against `source_email_message_metadata`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_source_email_message_metadata(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2503(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2503(value, ctx))
 }
 /// Validates a payload against `source_email_message_metadata`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13917,9 +13285,7 @@ pub fn validate_start_fin_conversation_request(
 /// Validates a payload against `start_fin_conversation_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_start_fin_conversation_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2509(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2509(value, ctx))
 }
 /// Validates a payload against `start_fin_conversation_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13953,9 +13319,7 @@ pub fn validate_start_fin_conversation_response200(
 /// Validates a payload against `start_fin_conversation_response_200`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_start_fin_conversation_response200(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2516(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2516(value, ctx))
 }
 /// Validates a payload against `start_fin_conversation_response_200`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -13989,9 +13353,7 @@ pub fn validate_starting_after_paging(
 /// Validates a payload against `starting_after_paging`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_starting_after_paging(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2523(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2523(value, ctx))
 }
 /// Validates a payload against `starting_after_paging`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14025,9 +13387,7 @@ pub fn validate_submit_fin_csat_request(
 /// Validates a payload against `submit_fin_csat_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_submit_fin_csat_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2526(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2526(value, ctx))
 }
 /// Validates a payload against `submit_fin_csat_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14061,9 +13421,7 @@ pub fn validate_submit_fin_csat_response200(
 /// Validates a payload against `submit_fin_csat_response_200`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_submit_fin_csat_response200(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2530(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2530(value, ctx))
 }
 /// Validates a payload against `submit_fin_csat_response_200`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14097,9 +13455,7 @@ pub fn validate_submit_fin_csat_response422(
 /// Validates a payload against `submit_fin_csat_response_422`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_submit_fin_csat_response422(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2534(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2534(value, ctx))
 }
 /// Validates a payload against `submit_fin_csat_response_422`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14131,9 +13487,7 @@ pub fn validate_subscription_type(value: &::serde_json::Value) -> Vec<Validation
 /// Validates a payload against `subscription_type`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_subscription_type(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2537(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2537(value, ctx))
 }
 /// Validates a payload against `subscription_type`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14167,9 +13521,7 @@ pub fn validate_subscription_type_list(
 /// Validates a payload against `subscription_type_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_subscription_type_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2547(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2547(value, ctx))
 }
 /// Validates a payload against `subscription_type_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14201,9 +13553,7 @@ pub fn validate_tag(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `tag`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_tag(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2551(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2551(value, ctx))
 }
 /// Validates a payload against `tag`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14233,9 +13583,7 @@ pub fn validate_tag_basic(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `tag_basic`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_tag_basic(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2560(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2560(value, ctx))
 }
 /// Validates a payload against `tag_basic`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14269,9 +13617,7 @@ pub fn validate_tag_company_request(
 /// Validates a payload against `tag_company_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_tag_company_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2564(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2564(value, ctx))
 }
 /// Validates a payload against `tag_company_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14305,9 +13651,7 @@ pub fn validate_tag_create_response(
 /// Validates a payload against `tag_create_response`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_tag_create_response(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2570(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2570(value, ctx))
 }
 /// Validates a payload against `tag_create_response`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14339,9 +13683,7 @@ pub fn validate_tag_list(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `tag_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_tag_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2581(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2581(value, ctx))
 }
 /// Validates a payload against `tag_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14375,9 +13717,7 @@ pub fn validate_tag_multiple_users_request(
 /// Validates a payload against `tag_multiple_users_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_tag_multiple_users_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2585(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2585(value, ctx))
 }
 /// Validates a payload against `tag_multiple_users_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14409,9 +13749,7 @@ pub fn validate_tags(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `tags`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_tags(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2590(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2590(value, ctx))
 }
 /// Validates a payload against `tags`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14441,9 +13779,7 @@ pub fn validate_team(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `team`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_team(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2594(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2594(value, ctx))
 }
 /// Validates a payload against `team`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14473,9 +13809,7 @@ pub fn validate_team_list(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `team_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_team_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2603(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2603(value, ctx))
 }
 /// Validates a payload against `team_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14507,9 +13841,7 @@ pub fn validate_team_metric(value: &::serde_json::Value) -> Vec<ValidationError>
 /// Validates a payload against `team_metric`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_team_metric(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2607(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2607(value, ctx))
 }
 /// Validates a payload against `team_metric`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14541,9 +13873,7 @@ pub fn validate_team_metric_list(value: &::serde_json::Value) -> Vec<ValidationE
 /// Validates a payload against `team_metric_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_team_metric_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2613(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2613(value, ctx))
 }
 /// Validates a payload against `team_metric_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14577,9 +13907,7 @@ pub fn validate_team_priority_level(
 /// Validates a payload against `team_priority_level`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_team_priority_level(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2617(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2617(value, ctx))
 }
 /// Validates a payload against `team_priority_level`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14611,9 +13939,7 @@ pub fn validate_teammate_reference(value: &::serde_json::Value) -> Vec<Validatio
 /// Validates a payload against `teammate_reference`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_teammate_reference(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2622(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2622(value, ctx))
 }
 /// Validates a payload against `teammate_reference`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14645,9 +13971,7 @@ pub fn validate_ticket(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `ticket`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ticket(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2627(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2627(value, ctx))
 }
 /// Validates a payload against `ticket`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14677,9 +14001,7 @@ pub fn validate_ticket_contacts(value: &::serde_json::Value) -> Vec<ValidationEr
 /// Validates a payload against `ticket_contacts`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ticket_contacts(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2646(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2646(value, ctx))
 }
 /// Validates a payload against `ticket_contacts`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14713,9 +14035,7 @@ pub fn validate_ticket_custom_attributes(
 /// Validates a payload against `ticket_custom_attributes`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ticket_custom_attributes(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2650(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2650(value, ctx))
 }
 /// Validates a payload against `ticket_custom_attributes`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14735,9 +14055,7 @@ pub fn validate_ticket_deleted(value: &::serde_json::Value) -> Vec<ValidationErr
 /// Validates a payload against `ticket_deleted`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ticket_deleted(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2657(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2657(value, ctx))
 }
 /// Validates a payload against `ticket_deleted`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14769,9 +14087,7 @@ pub fn validate_ticket_list(value: &::serde_json::Value) -> Vec<ValidationError>
 /// Validates a payload against `ticket_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ticket_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2661(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2661(value, ctx))
 }
 /// Validates a payload against `ticket_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14803,9 +14119,7 @@ pub fn validate_ticket_part(value: &::serde_json::Value) -> Vec<ValidationError>
 /// Validates a payload against `ticket_part`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ticket_part(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2667(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2667(value, ctx))
 }
 /// Validates a payload against `ticket_part`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14837,9 +14151,7 @@ pub fn validate_ticket_part_author(value: &::serde_json::Value) -> Vec<Validatio
 /// Validates a payload against `ticket_part_author`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ticket_part_author(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2700(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2700(value, ctx))
 }
 /// Validates a payload against `ticket_part_author`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14871,9 +14183,7 @@ pub fn validate_ticket_parts(value: &::serde_json::Value) -> Vec<ValidationError
 /// Validates a payload against `ticket_parts`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ticket_parts(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2705(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2705(value, ctx))
 }
 /// Validates a payload against `ticket_parts`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14905,9 +14215,7 @@ pub fn validate_ticket_reply(value: &::serde_json::Value) -> Vec<ValidationError
 /// Validates a payload against `ticket_reply`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ticket_reply(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2710(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2710(value, ctx))
 }
 /// Validates a payload against `ticket_reply`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14941,9 +14249,7 @@ pub fn validate_ticket_request_custom_attributes(
 /// Validates a payload against `ticket_request_custom_attributes`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ticket_request_custom_attributes(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2721(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2721(value, ctx))
 }
 /// Validates a payload against `ticket_request_custom_attributes`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14963,9 +14269,7 @@ pub fn validate_ticket_state(value: &::serde_json::Value) -> Vec<ValidationError
 /// Validates a payload against `ticket_state`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ticket_state(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2727(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2727(value, ctx))
 }
 /// Validates a payload against `ticket_state`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -14999,9 +14303,7 @@ pub fn validate_ticket_state_detailed(
 /// Validates a payload against `ticket_state_detailed`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ticket_state_detailed(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2733(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2733(value, ctx))
 }
 /// Validates a payload against `ticket_state_detailed`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15033,9 +14335,7 @@ pub fn validate_ticket_state_list(value: &::serde_json::Value) -> Vec<Validation
 /// Validates a payload against `ticket_state_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ticket_state_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2744(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2744(value, ctx))
 }
 /// Validates a payload against `ticket_state_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15067,9 +14367,7 @@ pub fn validate_ticket_type(value: &::serde_json::Value) -> Vec<ValidationError>
 /// Validates a payload against `ticket_type`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ticket_type(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2748(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2748(value, ctx))
 }
 /// Validates a payload against `ticket_type`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15103,9 +14401,7 @@ pub fn validate_ticket_type_attribute(
 /// Validates a payload against `ticket_type_attribute`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ticket_type_attribute(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2764(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2764(value, ctx))
 }
 /// Validates a payload against `ticket_type_attribute`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15139,9 +14435,7 @@ pub fn validate_ticket_type_attribute_list(
 /// Validates a payload against `ticket_type_attribute_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ticket_type_attribute_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2782(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2782(value, ctx))
 }
 /// Validates a payload against `ticket_type_attribute_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15173,9 +14467,7 @@ pub fn validate_ticket_type_list(value: &::serde_json::Value) -> Vec<ValidationE
 /// Validates a payload against `ticket_type_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_ticket_type_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2786(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2786(value, ctx))
 }
 /// Validates a payload against `ticket_type_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15207,9 +14499,7 @@ pub fn validate_translation(value: &::serde_json::Value) -> Vec<ValidationError>
 /// Validates a payload against `translation`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_translation(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2790(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2790(value, ctx))
 }
 /// Validates a payload against `translation`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15243,9 +14533,7 @@ pub fn validate_untag_company_request(
 /// Validates a payload against `untag_company_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_untag_company_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2794(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2794(value, ctx))
 }
 /// Validates a payload against `untag_company_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15279,9 +14567,7 @@ pub fn validate_update_article_request(
 /// Validates a payload against `update_article_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_update_article_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2801(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2801(value, ctx))
 }
 /// Validates a payload against `update_article_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15315,9 +14601,7 @@ pub fn validate_update_audience_request(
 /// Validates a payload against `update_audience_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_update_audience_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2818(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2818(value, ctx))
 }
 /// Validates a payload against `update_audience_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15351,9 +14635,7 @@ pub fn validate_update_collection_request(
 /// Validates a payload against `update_collection_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_update_collection_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2824(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2824(value, ctx))
 }
 /// Validates a payload against `update_collection_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15387,9 +14669,7 @@ pub fn validate_update_company_request(
 /// Validates a payload against `update_company_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_update_company_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2831(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2831(value, ctx))
 }
 /// Validates a payload against `update_company_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15423,9 +14703,7 @@ pub fn validate_update_contact_request(
 /// Validates a payload against `update_contact_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_update_contact_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2840(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2840(value, ctx))
 }
 /// Validates a payload against `update_contact_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15459,9 +14737,7 @@ pub fn validate_update_contact_response200(
 /// Validates a payload against `update_contact_response_200`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_update_contact_response200(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2853(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2853(value, ctx))
 }
 /// Validates a payload against `update_contact_response_200`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15497,9 +14773,7 @@ pub fn validate_update_content_import_source_request(
 pub fn is_valid_update_content_import_source_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2856(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2856(value, ctx))
 }
 /// Validates a payload against `update_content_import_source_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15535,9 +14809,7 @@ pub fn validate_update_conversation_attribute_option_request(
 pub fn is_valid_update_conversation_attribute_option_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2867(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2867(value, ctx))
 }
 /// Validates a payload against `update_conversation_attribute_option_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15574,9 +14846,7 @@ pub fn validate_update_conversation_attribute_request(
 pub fn is_valid_update_conversation_attribute_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2869(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2869(value, ctx))
 }
 /// Validates a payload against `update_conversation_attribute_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15610,9 +14880,7 @@ pub fn validate_update_conversation_request(
 /// Validates a payload against `update_conversation_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_update_conversation_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2879(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2879(value, ctx))
 }
 /// Validates a payload against `update_conversation_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15646,9 +14914,7 @@ pub fn validate_update_data_attribute_request(
 /// Validates a payload against `update_data_attribute_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_update_data_attribute_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2884(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2884(value, ctx))
 }
 /// Validates a payload against `update_data_attribute_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15682,9 +14948,7 @@ pub fn validate_update_data_connector_request(
 /// Validates a payload against `update_data_connector_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_update_data_connector_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2893(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2893(value, ctx))
 }
 /// Validates a payload against `update_data_connector_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15718,9 +14982,7 @@ pub fn validate_update_external_page_request(
 /// Validates a payload against `update_external_page_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_update_external_page_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2920(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2920(value, ctx))
 }
 /// Validates a payload against `update_external_page_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15754,9 +15016,7 @@ pub fn validate_update_internal_article_request(
 /// Validates a payload against `update_internal_article_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_update_internal_article_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2928(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2928(value, ctx))
 }
 /// Validates a payload against `update_internal_article_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15792,9 +15052,7 @@ pub fn validate_update_office_hours_exception_request(
 pub fn is_valid_update_office_hours_exception_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2939(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2939(value, ctx))
 }
 /// Validates a payload against `update_office_hours_exception_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15830,9 +15088,7 @@ pub fn validate_update_office_hours_schedule_request(
 pub fn is_valid_update_office_hours_schedule_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2946(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2946(value, ctx))
 }
 /// Validates a payload against `update_office_hours_schedule_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15866,9 +15122,7 @@ pub fn validate_update_ticket_request(
 /// Validates a payload against `update_ticket_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_update_ticket_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2951(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2951(value, ctx))
 }
 /// Validates a payload against `update_ticket_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15902,9 +15156,7 @@ pub fn validate_update_ticket_request_body(
 /// Validates a payload against `update_ticket_request_body`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_update_ticket_request_body(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2960(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2960(value, ctx))
 }
 /// Validates a payload against `update_ticket_request_body`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15940,9 +15192,7 @@ pub fn validate_update_ticket_type_attribute_request(
 pub fn is_valid_update_ticket_type_attribute_request(
     value: &::serde_json::Value,
 ) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2963(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2963(value, ctx))
 }
 /// Validates a payload against `update_ticket_type_attribute_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -15976,9 +15226,7 @@ pub fn validate_update_ticket_type_request(
 /// Validates a payload against `update_ticket_type_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_update_ticket_type_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2974(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2974(value, ctx))
 }
 /// Validates a payload against `update_ticket_type_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -16012,9 +15260,7 @@ pub fn validate_update_visitor_request(
 /// Validates a payload against `update_visitor_request`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_update_visitor_request(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2981(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2981(value, ctx))
 }
 /// Validates a payload against `update_visitor_request`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -16046,9 +15292,7 @@ pub fn validate_visitor(value: &::serde_json::Value) -> Vec<ValidationError> {
 /// Validates a payload against `visitor`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_visitor(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n2989(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n2989(value, ctx))
 }
 /// Validates a payload against `visitor`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -16082,9 +15326,7 @@ pub fn validate_visitor_deleted_object(
 /// Validates a payload against `visitor_deleted_object`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_visitor_deleted_object(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n3049(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n3049(value, ctx))
 }
 /// Validates a payload against `visitor_deleted_object`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -16118,9 +15360,7 @@ pub fn validate_whatsapp_message_status(
 /// Validates a payload against `whatsapp_message_status`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_whatsapp_message_status(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n3053(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n3053(value, ctx))
 }
 /// Validates a payload against `whatsapp_message_status`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -16154,9 +15394,7 @@ pub fn validate_whatsapp_message_status_list(
 /// Validates a payload against `whatsapp_message_status_list`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_whatsapp_message_status_list(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n3064(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n3064(value, ctx))
 }
 /// Validates a payload against `whatsapp_message_status_list`, collecting every error.
 /// From bytes, with the line and column of each error, without
@@ -16188,9 +15426,7 @@ pub fn validate_workflow_export(value: &::serde_json::Value) -> Vec<ValidationEr
 /// Validates a payload against `workflow_export`, collecting every error.
 /// Stops at the first error.
 pub fn is_valid_workflow_export(value: &::serde_json::Value) -> bool {
-    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-    n3084(value, &mut ctx);
-    ctx.is_valid()
+    ::intercom_runtime::check::is_valid(|ctx| n3084(value, ctx))
 }
 /// Validates a payload against `workflow_export`, collecting every error.
 /// From bytes, with the line and column of each error, without

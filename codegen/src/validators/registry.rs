@@ -48,11 +48,7 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
             Some(f) => (
                 quote!(value),
                 quote!(::intercom_runtime::check::errors(|ctx| #f(value, ctx))),
-                quote! {
-                    let mut ctx = ::intercom_runtime::check::Ctx::verdict();
-                    #f(value, &mut ctx);
-                    ctx.is_valid()
-                },
+                quote!(::intercom_runtime::check::is_valid(|ctx| #f(value, ctx))),
             ),
             None => (quote!(_), quote!(Vec::new()), quote!(true)),
         };
