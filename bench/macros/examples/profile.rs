@@ -5,6 +5,11 @@
 //!
 //! PATH is one of `ours-is-valid`, `ours-errors`, `ours-bytes`, `ours-parse`,
 //! `macros-is-valid`, `macros-errors`, `floor`; SET is `examples` or `lists`.
+//!
+//! PATH `times` times every path instead, PASSES rounds of one pass each, the
+//! paths taking turns within a round (each round starting one path later), and prints each path's fastest and
+//! median pass: on a machine shared with other work, the fastest of many
+//! interleaved passes moves least from run to run.
 
 use intercom_bench::{PAYLOADS, validators};
 use intercom_bench_macros::macro_validator;
@@ -31,7 +36,43 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ))
         })
         .collect();
+    if path == "times" {
+        return times(&cases, passes);
+    }
     println!("{}", run(&path, &cases, passes)?);
+    Ok(())
+}
+
+const PATHS: [&str; 7] = [
+    "ours-is-valid",
+    "macros-is-valid",
+    "ours-errors",
+    "macros-errors",
+    "ours-bytes",
+    "floor",
+    "ours-parse",
+];
+
+fn times(cases: &[Case], rounds: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let mut taken = vec![Vec::with_capacity(rounds); PATHS.len()];
+    for round in 0..rounds.max(1) {
+        // Each path follows every other in turn: what ran before decides
+        // which of a large payload's values are still in the caches.
+        for turn in 0..PATHS.len() {
+            let at = (round + turn) % PATHS.len();
+            let start = std::time::Instant::now();
+            std::hint::black_box(run(PATHS[at], cases, 1)?);
+            taken[at].push(start.elapsed());
+        }
+    }
+    for (path, taken) in PATHS.iter().zip(&mut taken) {
+        taken.sort();
+        println!(
+            "{path:16} fastest {:>9.1} µs  median {:>9.1} µs",
+            taken[0].as_secs_f64() * 1e6,
+            taken[taken.len() / 2].as_secs_f64() * 1e6
+        );
+    }
     Ok(())
 }
 
