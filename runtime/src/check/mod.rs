@@ -47,6 +47,7 @@ enum Mode {
 struct Saved {
     mode: Mode,
     failures: usize,
+    stop: bool,
     deepest: usize,
     too_deep: bool,
 }
@@ -63,6 +64,9 @@ pub struct Ctx<'v> {
     depth: usize,
     /// Errors met by a walk that does not write them (`Tally`, `Verdict`).
     failures: usize,
+    /// A verdict that met an error: the walk stops. One flag rather than
+    /// the mode and the count, since every member and item asks.
+    stop: bool,
     /// `Tally`: how deep the deepest error stands (`depth` counts the
     /// instance path's segments: every step into the payload is one).
     deepest: usize,
@@ -83,6 +87,7 @@ impl<'v> Ctx<'v> {
             mode,
             depth,
             failures: 0,
+            stop: false,
             deepest: 0,
             too_deep: false,
             scopes: Vec::new(),
@@ -139,11 +144,13 @@ impl<'v> Ctx<'v> {
         let saved = Saved {
             mode: self.mode,
             failures: self.failures,
+            stop: self.stop,
             deepest: self.deepest,
             too_deep: self.too_deep,
         };
         self.mode = mode;
         self.failures = 0;
+        self.stop = false;
         self.deepest = 0;
         self.too_deep = false;
         saved
@@ -153,6 +160,7 @@ impl<'v> Ctx<'v> {
     fn restore(&mut self, saved: Saved) {
         self.mode = saved.mode;
         self.failures = saved.failures;
+        self.stop = saved.stop;
         self.deepest = saved.deepest;
         self.too_deep = saved.too_deep;
     }
@@ -191,7 +199,7 @@ impl<'v> Ctx<'v> {
     /// Whether the walk should stop: an error was found and only the verdict is wanted.
     #[inline]
     pub fn done(&self) -> bool {
-        self.mode == Mode::Verdict && self.failures != 0
+        self.stop
     }
 
     #[inline]
@@ -403,6 +411,7 @@ impl<'v> Ctx<'v> {
     #[inline]
     fn count(&mut self) {
         self.failures += 1;
+        self.stop = self.mode == Mode::Verdict;
         self.deepest = self.deepest.max(self.depth);
     }
 
