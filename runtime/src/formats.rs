@@ -109,17 +109,59 @@ pub fn is_date_time(s: &str) -> bool {
 /// 8-4-4-4-12 hexadecimal digits.
 pub fn is_uuid(s: &str) -> bool {
     let b = s.as_bytes();
-    // The hyphens at fixed places, then the five groups of hex digits
-    // checked without a branch per byte.
-    b.len() == 36
-        && [b[8], b[13], b[18], b[23]] == [b'-'; 4]
-        && [&b[..8], &b[9..13], &b[14..18], &b[19..23], &b[24..]]
-            .iter()
-            .all(|group| {
-                group
-                    .iter()
-                    .fold(true, |hex, c| hex & c.is_ascii_hexdigit())
-            })
+    b.len() == 36 && uuid_bytes(b)
+}
+
+/// The bit of each place of a uuid, from the first, that holds a hyphen.
+const UUID_HYPHENS: u64 = 1 << 8 | 1 << 13 | 1 << 18 | 1 << 23;
+
+/// Every id in the reference is a uuid, so this runs on many strings of
+/// every payload: three loads of sixteen bytes (at 0, 16 and 20) class all
+/// 36 places at once, about half the instructions of a check byte by byte.
+#[cfg(target_arch = "x86_64")]
+fn uuid_bytes(b: &[u8]) -> bool {
+    use std::arch::x86_64::*;
+    /// Bit `i` set where byte `i` of `chunk` is a hexadecimal digit, and
+    /// where it is a hyphen.
+    fn classes(chunk: &[u8]) -> (u64, u64) {
+        assert_eq!(chunk.len(), 16);
+        // SAFETY: SSE2 is part of every x86_64 processor, and the unaligned
+        // load reads the sixteen bytes of `chunk`.
+        unsafe {
+            let word = _mm_loadu_si128(chunk.as_ptr().cast());
+            // `c - '0'` is at most 9 for a digit alone, wrapping below '0'.
+            let digit = _mm_sub_epi8(word, _mm_set1_epi8(b'0' as i8));
+            let digit = _mm_cmpeq_epi8(_mm_min_epu8(digit, _mm_set1_epi8(9)), digit);
+            // Setting bit 5 makes `A`..`F` into `a`..`f`, and only them.
+            let lower = _mm_or_si128(word, _mm_set1_epi8(0x20));
+            let letter = _mm_sub_epi8(lower, _mm_set1_epi8(b'a' as i8));
+            let letter = _mm_cmpeq_epi8(_mm_min_epu8(letter, _mm_set1_epi8(5)), letter);
+            let hyphen = _mm_cmpeq_epi8(word, _mm_set1_epi8(b'-' as i8));
+            (
+                _mm_movemask_epi8(_mm_or_si128(digit, letter)) as u16 as u64,
+                _mm_movemask_epi8(hyphen) as u16 as u64,
+            )
+        }
+    }
+    let (hex_0, hyphen_0) = classes(&b[..16]);
+    let (hex_16, hyphen_16) = classes(&b[16..32]);
+    let (hex_20, hyphen_20) = classes(&b[20..]);
+    let hex = hex_0 | hex_16 << 16 | hex_20 << 20;
+    let hyphens = hyphen_0 | hyphen_16 << 16 | hyphen_20 << 20;
+    let all = (1 << 36) - 1;
+    hyphens == UUID_HYPHENS && hex == all & !UUID_HYPHENS
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn uuid_bytes(b: &[u8]) -> bool {
+    b.iter().enumerate().fold(true, |valid, (at, c)| {
+        valid
+            & if UUID_HYPHENS & 1 << at != 0 {
+                *c == b'-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+    })
 }
 
 /// Dotted decimal, four octets, no leading zeros.
@@ -397,6 +439,8 @@ mod tests {
         assert!(is_time("01:29:60+01:30"));
         assert!(is_uuid("2EB8AA08-AA98-11EA-B4AA-73B441D16380"));
         assert!(!is_uuid("2eb8aa08aa9811eab4aa73b441d16380"));
+        // 36 bytes, of which the last two are one character.
+        assert!(!is_uuid("2eb8aa08-aa98-11ea-b4aa-73b441d163é"));
         assert!(is_email("joe.bloggs@[IPv6:::1]"));
         assert!(!is_email("test..test@example.com"));
         assert!(is_uri("https://example.com/a?b=c#d"));
@@ -406,5 +450,33 @@ mod tests {
         assert!(!is_ipv4("087.10.0.1"));
         assert!(is_ipv6("::"));
         assert!(!is_hostname("-a.example"));
+    }
+
+    /// `is_uuid`'s classing of sixteen bytes at a time against the
+    /// definition, byte by byte: every byte value in every one of the 36
+    /// places.
+    #[test]
+    fn uuid_words_class_every_byte_as_the_definition_does() {
+        let valid = *b"2eb8aa08-AA98-11ea-b4aa-73b441d16380";
+        let by_byte = |b: &[u8]| {
+            b.len() == 36
+                && b.iter().enumerate().all(|(at, c)| match at {
+                    8 | 13 | 18 | 23 => *c == b'-',
+                    _ => c.is_ascii_hexdigit(),
+                })
+        };
+        for at in 0..36 {
+            for byte in 0..=255u8 {
+                let mut candidate = valid;
+                candidate[at] = byte;
+                // Bytes beyond ASCII alone are not a `str`: the function
+                // also sees them inside longer characters, checked below.
+                if let Ok(s) = std::str::from_utf8(&candidate) {
+                    assert_eq!(is_uuid(s), by_byte(&candidate), "{s:?}");
+                }
+            }
+        }
+        assert!(!is_uuid("2eb8aa08-aa98-11ea-b4aa-73b441d1638"));
+        assert!(!is_uuid("2eb8aa08-aa98-11ea-b4aa-73b441d163800"));
     }
 }
