@@ -72,6 +72,7 @@ impl Emitter<'_> {
             return quote!(value.as_str().is_some_and(|s| matches!(s, #(#strings)|*)));
         }
         let name = format_ident!("{}_{}", what, node.0);
+        self.statics_used.push(name.clone());
         let text = Value::Array(values.to_vec()).to_string();
         self.statics.push(quote! {
             static #name: ::std::sync::LazyLock<Vec<::serde_json::Value>> =

@@ -88,6 +88,7 @@ pub fn emit(
         called: Vec::new(),
         evaluators: Evaluators::default(),
         statics_named: std::collections::HashSet::new(),
+        statics_used: Vec::new(),
     };
     // A function for each root that checks anything, and for each node a
     // function calls: what the bodies reach, not every node of the model.
@@ -99,35 +100,90 @@ pub fn emit(
         .collect();
     // Evaluators (`unevaluated`) call node functions to probe, and node
     // functions call evaluators: both lists are worked off together.
+    // What each function names: the functions and statics its module imports.
+    let mut names: HashMap<NodeOrEvaluator, Vec<Ident>> = HashMap::new();
     loop {
-        if let Some(node) = pending.pop() {
+        let evaluators_before = emitter.evaluators.called.len();
+        let emitted = if let Some(node) = pending.pop() {
             if functions.contains_key(&node) {
                 continue;
             }
             let function = emitter.function(node)?;
             functions.insert(node, function);
-            pending.append(&mut emitter.called);
+            NodeOrEvaluator::Node(node)
         } else if let Some(key) = emitter.evaluators.called.pop() {
             if emitter.evaluators.functions.contains_key(&key) {
                 continue;
             }
             let evaluator = emitter.evaluator(key.0, key.1)?;
             emitter.evaluators.functions.insert(key, evaluator);
-            pending.append(&mut emitter.called);
+            NodeOrEvaluator::Evaluator(key)
         } else {
             break;
-        }
+        };
+        // The evaluators it calls were pushed after those already waiting
+        // (less the one just taken, for an evaluator).
+        let evaluators_from = match emitted {
+            NodeOrEvaluator::Node(_) => evaluators_before,
+            NodeOrEvaluator::Evaluator(_) => evaluators_before - 1,
+        };
+        let named = emitter
+            .called
+            .iter()
+            .map(|node| node_fn(*node))
+            .chain(
+                emitter.evaluators.called[evaluators_from..]
+                    .iter()
+                    .map(|(members, node)| members.function(*node)),
+            )
+            .chain(emitter.statics_used.drain(..))
+            .collect();
+        names.insert(emitted, named);
+        pending.append(&mut emitter.called);
     }
     let roots: Vec<Ident> = roots
         .iter()
         .filter(|root| functions.contains_key(root))
         .map(|root| node_fn(*root))
         .collect();
-    let functions: Vec<TokenStream> = functions
-        .into_values()
-        .chain(emitter.evaluators.functions.into_values())
+    let nodes = functions
+        .into_iter()
+        .map(|(node, tokens)| (NodeOrEvaluator::Node(node), node_fn(node), tokens));
+    let evaluators = emitter
+        .evaluators
+        .functions
+        .into_iter()
+        .map(|(key, tokens)| {
+            (
+                NodeOrEvaluator::Evaluator(key),
+                key.0.function(key.1),
+                tokens,
+            )
+        });
+    let functions: Vec<Function> = nodes
+        .chain(evaluators)
+        .map(|(key, name, tokens)| Function {
+            name,
+            tokens,
+            names: names.remove(&key).unwrap_or_default(),
+        })
         .collect();
     Ok(in_modules(&emitter.statics, &functions, &roots))
+}
+
+/// A node function or an evaluator, as the walk over the calls meets them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum NodeOrEvaluator {
+    Node(NodeId),
+    Evaluator((unevaluated::Members, NodeId)),
+}
+
+/// An emitted function, its name and the names (functions and statics) its
+/// body calls.
+struct Function {
+    name: Ident,
+    tokens: TokenStream,
+    names: Vec<Ident>,
 }
 
 /// How many functions one module of the validators holds. rustc compiles a
@@ -143,88 +199,45 @@ const FUNCTIONS_PER_MODULE: usize = 64;
 /// the functions of other modules and the statics it calls; the enclosing
 /// module imports `roots`, the functions its callers name. Imports by name,
 /// not globs, so no module imports what it does not use.
-fn in_modules(statics: &[TokenStream], functions: &[TokenStream], roots: &[Ident]) -> TokenStream {
-    let static_names: std::collections::HashSet<String> =
-        statics.iter().filter_map(static_name).collect();
-    let modules: Vec<&[TokenStream]> = functions.chunks(FUNCTIONS_PER_MODULE).collect();
+fn in_modules(statics: &[TokenStream], functions: &[Function], roots: &[Ident]) -> TokenStream {
+    let modules: Vec<&[Function]> = functions.chunks(FUNCTIONS_PER_MODULE).collect();
     let module_name = |index: usize| format_ident!("nodes_{}", index);
     // Where each function is defined, by name.
-    let mut home: HashMap<String, usize> = HashMap::new();
+    let mut home: HashMap<&Ident, usize> = HashMap::new();
     for (index, module) in modules.iter().enumerate() {
         for function in *module {
-            if let Some(name) = function_name(function) {
-                home.insert(name, index);
-            }
+            home.insert(&function.name, index);
         }
     }
     let modules = modules.iter().enumerate().map(|(index, module)| {
-        let mut named = std::collections::BTreeSet::new();
-        for function in *module {
-            idents(function, &mut named);
-        }
-        let imports = named.iter().filter_map(|name| {
-            let ident = format_ident!("{}", name);
-            match home.get(name) {
-                Some(&other) if other != index => {
-                    let other = module_name(other);
-                    Some(quote!(use super::#other::#ident;))
-                }
-                Some(_) => None,
-                None => static_names
-                    .contains(name)
-                    .then(|| quote!(use super::#ident;)),
+        let named: std::collections::BTreeSet<&Ident> =
+            module.iter().flat_map(|function| &function.names).collect();
+        let imports = named.into_iter().filter_map(|name| match home.get(name) {
+            Some(&other) if other == index => None,
+            Some(&other) => {
+                let other = module_name(other);
+                Some(quote!(use super::#other::#name;))
             }
+            // Not a function: a static of the enclosing module.
+            None => Some(quote!(use super::#name;)),
         });
         let name = module_name(index);
+        let functions = module.iter().map(|function| &function.tokens);
         quote! {
             mod #name {
                 #(#imports)*
-                #(#module)*
+                #(#functions)*
             }
         }
     });
     let root_imports = roots.iter().map(|root| {
-        let module = module_name(home[&root.to_string()]);
+        let module = module_name(home[root]);
         quote!(use #module::#root;)
     });
     quote! {
         #(#root_imports)*
         #(#statics)*
         #(#modules)*
-    }
-}
-
-/// The name after `fn` in a function's tokens.
-fn function_name(function: &TokenStream) -> Option<String> {
-    let mut tokens = function.clone().into_iter();
-    tokens.find(|tree| matches!(tree, proc_macro2::TokenTree::Ident(ident) if ident == "fn"))?;
-    match tokens.next()? {
-        proc_macro2::TokenTree::Ident(ident) => Some(ident.to_string()),
-        _ => None,
-    }
-}
-
-/// The name after `static` in a static's tokens.
-fn static_name(item: &TokenStream) -> Option<String> {
-    let mut tokens = item.clone().into_iter();
-    tokens
-        .find(|tree| matches!(tree, proc_macro2::TokenTree::Ident(ident) if ident == "static"))?;
-    match tokens.next()? {
-        proc_macro2::TokenTree::Ident(ident) => Some(ident.to_string()),
-        _ => None,
-    }
-}
-
-/// Every identifier in `tokens`, at any depth.
-fn idents(tokens: &TokenStream, into: &mut std::collections::BTreeSet<String>) {
-    for tree in tokens.clone() {
-        match tree {
-            proc_macro2::TokenTree::Ident(ident) => {
-                into.insert(ident.to_string());
-            }
-            proc_macro2::TokenTree::Group(group) => idents(&group.stream(), into),
-            _ => {}
-        }
     }
 }
 
@@ -240,6 +253,9 @@ struct Emitter<'a> {
     /// The names of the statics emitted so far: a regex that a check and an
     /// evaluator both use is emitted once.
     statics_named: std::collections::HashSet<Ident>,
+    /// The statics named by the function being emitted, to import into its
+    /// module.
+    statics_used: Vec<Ident>,
 }
 
 fn location(pointer: &str, keyword: &str) -> String {

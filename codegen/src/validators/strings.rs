@@ -72,6 +72,7 @@ impl Emitter<'_> {
                 message: format!("the pattern cannot be compiled: {error}"),
             });
         }
+        self.statics_used.push(name.clone());
         if !self.statics_named.insert(name.clone()) {
             return Ok(name);
         }

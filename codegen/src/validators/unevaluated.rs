@@ -36,7 +36,7 @@ impl Members {
         }
     }
 
-    fn function(self, node: NodeId) -> Ident {
+    pub(super) fn function(self, node: NodeId) -> Ident {
         match self {
             Members::Properties => format_ident!("ep{}", node.0),
             Members::Items => format_ident!("ei{}", node.0),
