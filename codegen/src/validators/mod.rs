@@ -100,45 +100,27 @@ pub fn emit(
         .collect();
     // Evaluators (`unevaluated`) call node functions to probe, and node
     // functions call evaluators: both lists are worked off together.
-    // What each function names: the functions and statics its module imports.
-    let mut names: HashMap<NodeOrEvaluator, Vec<Ident>> = HashMap::new();
+    // What each evaluator names (a node function's names are kept with it).
+    let mut evaluator_names = BTreeMap::new();
     loop {
-        let evaluators_before = emitter.evaluators.called.len();
-        let emitted = if let Some(node) = pending.pop() {
+        if let Some(node) = pending.pop() {
             if functions.contains_key(&node) {
                 continue;
             }
+            let waiting = emitter.evaluators.called.len();
             let function = emitter.function(node)?;
-            functions.insert(node, function);
-            NodeOrEvaluator::Node(node)
+            functions.insert(node, (function, emitter.names_since(waiting)));
         } else if let Some(key) = emitter.evaluators.called.pop() {
             if emitter.evaluators.functions.contains_key(&key) {
                 continue;
             }
+            let waiting = emitter.evaluators.called.len();
             let evaluator = emitter.evaluator(key.0, key.1)?;
             emitter.evaluators.functions.insert(key, evaluator);
-            NodeOrEvaluator::Evaluator(key)
+            evaluator_names.insert(key, emitter.names_since(waiting));
         } else {
             break;
-        };
-        // The evaluators it calls were pushed after those already waiting
-        // (less the one just taken, for an evaluator).
-        let evaluators_from = match emitted {
-            NodeOrEvaluator::Node(_) => evaluators_before,
-            NodeOrEvaluator::Evaluator(_) => evaluators_before - 1,
-        };
-        let named = emitter
-            .called
-            .iter()
-            .map(|node| node_fn(*node))
-            .chain(
-                emitter.evaluators.called[evaluators_from..]
-                    .iter()
-                    .map(|(members, node)| members.function(*node)),
-            )
-            .chain(emitter.statics_used.drain(..))
-            .collect();
-        names.insert(emitted, named);
+        }
         pending.append(&mut emitter.called);
     }
     let roots: Vec<Ident> = roots
@@ -148,34 +130,22 @@ pub fn emit(
         .collect();
     let nodes = functions
         .into_iter()
-        .map(|(node, tokens)| (NodeOrEvaluator::Node(node), node_fn(node), tokens));
+        .map(|(node, (tokens, names))| Function {
+            name: node_fn(node),
+            tokens,
+            names,
+        });
     let evaluators = emitter
         .evaluators
         .functions
         .into_iter()
-        .map(|(key, tokens)| {
-            (
-                NodeOrEvaluator::Evaluator(key),
-                key.0.function(key.1),
-                tokens,
-            )
-        });
-    let functions: Vec<Function> = nodes
-        .chain(evaluators)
-        .map(|(key, name, tokens)| Function {
-            name,
+        .map(|(key, tokens)| Function {
+            name: key.0.function(key.1),
             tokens,
-            names: names.remove(&key).unwrap_or_default(),
-        })
-        .collect();
+            names: evaluator_names.remove(&key).unwrap_or_default(),
+        });
+    let functions: Vec<Function> = nodes.chain(evaluators).collect();
     Ok(in_modules(&emitter.statics, &functions, &roots))
-}
-
-/// A node function or an evaluator, as the walk over the calls meets them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum NodeOrEvaluator {
-    Node(NodeId),
-    Evaluator((unevaluated::Members, NodeId)),
 }
 
 /// An emitted function, its name and the names (functions and statics) its
@@ -373,6 +343,22 @@ impl Emitter<'_> {
                 #body
             }
         })
+    }
+
+    /// What the function just emitted names: the node functions it calls,
+    /// the evaluators it pushed after the first `waiting` ones, and the
+    /// statics it used (taken).
+    fn names_since(&mut self, waiting: usize) -> Vec<Ident> {
+        self.called
+            .iter()
+            .map(|node| node_fn(*node))
+            .chain(
+                self.evaluators.called[waiting..]
+                    .iter()
+                    .map(|(members, node)| members.function(*node)),
+            )
+            .chain(self.statics_used.drain(..))
+            .collect()
     }
 
     /// `body`, run with the node's schema resource in the dynamic scope

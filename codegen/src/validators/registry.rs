@@ -5,7 +5,7 @@
 //! crate that holds both the types and the validators declares.
 
 use heck::ToSnakeCase;
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{ValidatorOptions, checks_anything, errors_from_bytes, node_fn};
@@ -34,10 +34,11 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
     for (name, id) in &plan.defs {
         let def = plan.get(*id);
         let node = model.def(name).expect("every planned def is in the model");
-        let snake = def.name.to_snake_case();
-        let validate = format_ident!("validate_{}", snake);
-        let is_valid = format_ident!("is_valid_{}", snake);
-        let validate_bytes = format_ident!("validate_bytes_{}", snake);
+        let PublicFunctions {
+            validate,
+            is_valid,
+            validate_bytes,
+        } = PublicFunctions::of(&def.name);
         let doc = format!(" Validates a payload against `{name}`, collecting every error.");
         let rust_type = &def.name;
         // A schema that accepts any value has no checks to call: its
@@ -112,6 +113,25 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
     })
 }
 
+/// The names of the three public functions of a schema, after its Rust type:
+/// `validate_ticket`, `is_valid_ticket`, `validate_bytes_ticket`.
+struct PublicFunctions {
+    validate: Ident,
+    is_valid: Ident,
+    validate_bytes: Ident,
+}
+
+impl PublicFunctions {
+    fn of(rust_type: &str) -> PublicFunctions {
+        let snake = rust_type.to_snake_case();
+        PublicFunctions {
+            validate: format_ident!("validate_{}", snake),
+            is_valid: format_ident!("is_valid_{}", snake),
+            validate_bytes: format_ident!("validate_bytes_{}", snake),
+        }
+    }
+}
+
 /// The `Validate` trait and its impl for every type but an alias (the type
 /// it names has one), for the crate root where the modules `types` and
 /// `validators` meet. The types and the validators are crates of their own
@@ -124,10 +144,11 @@ pub fn validate_trait(plan: &Plan) -> TokenStream {
             return None;
         }
         let ty = format_ident!("{}", def.name);
-        let snake = def.name.to_snake_case();
-        let validate = format_ident!("validate_{}", snake);
-        let is_valid = format_ident!("is_valid_{}", snake);
-        let validate_bytes = format_ident!("validate_bytes_{}", snake);
+        let PublicFunctions {
+            validate,
+            is_valid,
+            validate_bytes,
+        } = PublicFunctions::of(&def.name);
         Some(quote! {
             impl Validate for types::#ty {
                 const SCHEMA: &'static str = #name;
