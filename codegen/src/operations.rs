@@ -13,6 +13,7 @@ use syn::Ident;
 
 use crate::docs::rustdoc_markdown;
 use crate::model::{Body, Model, Operation};
+use crate::output::doc_literal;
 use crate::types::Plan;
 
 /// The tokens of the generated crate's `operations.rs`. Types are named
@@ -337,6 +338,7 @@ fn operation_module(op: &Operation, index: usize, name: &Ident, plan: &Plan) -> 
     } else {
         format!(" Operation `{}`.", op.operation_id)
     };
+    let (doc, id_line) = (doc_literal(&doc), doc_literal(&id_line));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let request = op.request.as_ref().map(|request| {
         let kind = BodyKind::of(&request.body, plan);
@@ -351,6 +353,7 @@ fn operation_module(op: &Operation, index: usize, name: &Ident, plan: &Plan) -> 
             request.body.content_type,
             kind.describe()
         );
+        let doc = doc_literal(&doc);
         quote! { #[doc = #doc] pub type Request = #ty; }
     });
     let response = response_enum(op, plan);
@@ -470,6 +473,7 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
                 quote!(Self::#variant { status }),
             ),
         };
+        let doc = doc_literal(&doc);
         variants.push(quote! { #[doc = #doc] #definition, });
         // A response without content takes only an empty body; anything else
         // is kept whole in `Unknown`.
@@ -527,6 +531,7 @@ fn response_enum(op: &Operation, plan: &Plan) -> TokenStream {
         " The responses of `{}`, read with [`Response::from_response`]: a variant per documented status, and `Unknown` for the rest.",
         op.operation_id
     );
+    let doc = doc_literal(&doc);
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]

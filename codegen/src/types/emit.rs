@@ -8,6 +8,7 @@ use super::ir::{Alternative, AlternativesDef, EnumDef, Plan, StructDef, TypeDef,
 use super::naming::ident;
 use super::serde_impls;
 use crate::model::display_pointer;
+use crate::output::doc_literal;
 
 /// The tokens of `types.rs`: every type of the plan, in plan order.
 pub fn emit(plan: &Plan) -> TokenStream {
@@ -43,7 +44,7 @@ fn doc_attrs(docs: Option<&str>) -> TokenStream {
     };
     let docs = crate::docs::rustdoc_markdown(docs);
     let lines = docs.lines().map(|line| {
-        let line = format!(" {}", line.trim_end());
+        let line = doc_literal(&format!(" {}", line.trim_end()));
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
@@ -133,7 +134,7 @@ fn emit_string_enum(name: &Ident, doc: &TokenStream, e: &EnumDef<String>) -> Tok
     let variants = e.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.name);
         let value = &v.value;
-        let doc = format!(" `{value}`");
+        let doc = doc_literal(&format!(" `{value}`"));
         quote! { #[doc = #doc] #[cfg_attr(feature = "schemars", schemars(rename = #value))] #ident, }
     });
     let as_str = e.variants.iter().map(|v| {
@@ -172,7 +173,7 @@ fn emit_string_enum(name: &Ident, doc: &TokenStream, e: &EnumDef<String>) -> Tok
 fn emit_integer_enum(name: &Ident, doc: &TokenStream, e: &EnumDef<i64>) -> TokenStream {
     let variants = e.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.name);
-        let doc = format!(" `{}`", v.value);
+        let doc = doc_literal(&format!(" `{}`", v.value));
         quote! { #[doc = #doc] #ident, }
     });
     let to_value = e.variants.iter().map(|v| {

@@ -13,6 +13,7 @@ use quote::quote;
 
 use super::ir::{EnumDef, Field, RustType, StructDef};
 use super::naming::ident;
+use crate::output::string_literal;
 
 /// How a field is read: what its slot holds while the map is read, and how
 /// the field's value comes out of the slot.
@@ -72,7 +73,7 @@ fn serialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
     // writing, as the derive's `?` after each field did.
     let fields = s.fields.iter().map(|f| {
         let member = ident(&f.rust_name);
-        let json_name = &f.json_name;
+        let json_name = string_literal(&f.json_name);
         if skipped_when_none(f) {
             quote!(writer.optional(#json_name, &self.#member);)
         } else {
@@ -140,7 +141,11 @@ fn index_pattern(i: usize, count: usize) -> TokenStream {
 fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
     let type_name = name.to_string();
     let expecting = format!("struct {type_name}");
-    let names: Vec<&str> = s.fields.iter().map(|f| f.json_name.as_str()).collect();
+    let names: Vec<Literal> = s
+        .fields
+        .iter()
+        .map(|f| string_literal(&f.json_name))
+        .collect();
     let slots: Vec<Ident> = (0..s.fields.len())
         .map(|i| quote::format_ident!("f{}", i))
         .collect();
@@ -180,13 +185,13 @@ fn deserialize_struct(name: &Ident, s: &StructDef) -> TokenStream {
     // their slots in one match, the first missing one (in declaration order,
     // as the derive checks them) named in the error.
     let construct = quote!(#name { #(#members: #values,)* #extra });
-    let required: Vec<(&Ident, &str)> = s
+    let required: Vec<(&Ident, &Literal)> = s
         .fields
         .iter()
         .zip(&slots)
         .zip(&names)
         .filter(|((f, _), _)| matches!(reading(f), Reading::Required))
-        .map(|((_, slot), n)| (slot, *n))
+        .map(|((_, slot), n)| (slot, n))
         .collect();
     let finish = match required.as_slice() {
         [] => quote!(Ok(#construct)),

@@ -2,7 +2,7 @@
 //! function, a `type` check in place of a node that only has `type`, or
 //! nothing for a node that checks nothing; and the same asked as a verdict.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::types::type_mask;
@@ -21,8 +21,8 @@ pub(super) enum Callee {
     /// Only `type`.
     Type {
         mask: u8,
-        location: String,
-        expected: String,
+        location: Literal,
+        expected: Literal,
     },
 }
 

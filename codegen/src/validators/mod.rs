@@ -23,10 +23,11 @@ mod unevaluated;
 
 use std::collections::{BTreeMap, HashMap};
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::{Keywords, Model, NodeId, NodeKind};
+use crate::output::string_literal;
 use crate::types::CodegenError;
 use calls::Callee;
 use unevaluated::Evaluators;
@@ -228,8 +229,13 @@ struct Emitter<'a> {
     statics_used: Vec<Ident>,
 }
 
-fn location(pointer: &str, keyword: &str) -> String {
-    format!("{}/{keyword}", crate::model::display_pointer(pointer))
+/// The keyword location of `keyword` at `pointer`, as the string literal
+/// that the checks pass on.
+fn location(pointer: &str, keyword: &str) -> Literal {
+    string_literal(&format!(
+        "{}/{keyword}",
+        crate::model::display_pointer(pointer)
+    ))
 }
 
 const DONE: fn() -> TokenStream = || {

@@ -3,11 +3,12 @@
 //! `dependentRequired` and `dependentSchemas`, in one pass over the members
 //! where they can share it.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{Check, DONE, Emitter, checks_anything, location, when_bound};
 use crate::model::{Keywords, NodeId, NodeKind};
+use crate::output::string_literal;
 use crate::types::CodegenError;
 
 impl Emitter<'_> {
@@ -36,7 +37,8 @@ impl Emitter<'_> {
         }
         // One pass over the payload's members, matching each name against
         // the declared ones, costs less than a hash lookup per declared name.
-        let property_arms: Vec<(&String, Option<TokenStream>, TokenStream)> = k
+        let properties_loc = location(pointer, "properties");
+        let property_arms: Vec<(Literal, Option<TokenStream>, TokenStream)> = k
             .properties
             .iter()
             .filter_map(|(property, child)| {
@@ -50,8 +52,8 @@ impl Emitter<'_> {
                         quote!(present |= #bit;)
                     });
                 let call = self.call(*child, quote!(child));
-                let loc = location(pointer, "properties");
-                let enter = quote!(ctx.enter_key(key, child, #loc));
+                let enter = quote!(ctx.enter_key(key, child, #properties_loc));
+                let property = string_literal(property);
                 // The arm's guard is the step into the member when that is
                 // all the arm does: the match's other arm does nothing either.
                 match (tick, call) {

@@ -10,6 +10,7 @@ use quote::{format_ident, quote};
 
 use super::{ValidatorOptions, checks_anything, errors_from_bytes, node_fn};
 use crate::model::Model;
+use crate::output::doc_literal;
 use crate::types::{CodegenError, Plan, TypeKind};
 
 /// The tokens of `validators.rs`: a function per schema node, then per
@@ -39,7 +40,9 @@ pub fn validators_items(model: &Model, plan: &Plan) -> Result<TokenStream, Codeg
             is_valid,
             validate_bytes,
         } = PublicFunctions::of(&def.name);
-        let doc = format!(" Validates a payload against `{name}`, collecting every error.");
+        let doc = doc_literal(&format!(
+            " Validates a payload against `{name}`, collecting every error."
+        ));
         let rust_type = &def.name;
         // A schema that accepts any value has no checks to call: its
         // functions ignore the payload rather than name an unused variable.

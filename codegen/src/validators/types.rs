@@ -2,15 +2,16 @@
 //! (`intercom_runtime::check::types`) written into the generated code.
 
 use intercom_runtime::check::types as mask_bits;
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::location;
 use crate::model::{InstanceType, Keywords};
+use crate::output::string_literal;
 
 /// The bit of each JSON type in `intercom_runtime::check::has_type`'s mask,
-/// and the types as an error names them (`object or null`).
-pub(super) fn type_mask(types: &[InstanceType]) -> (u8, String) {
+/// and the types as an error names them (`object or null`), as a literal.
+pub(super) fn type_mask(types: &[InstanceType]) -> (u8, Literal) {
     let mut mask = 0u8;
     for t in types {
         mask |= match t {
@@ -28,7 +29,7 @@ pub(super) fn type_mask(types: &[InstanceType]) -> (u8, String) {
         .map(|t| t.name())
         .collect::<Vec<_>>()
         .join(" or ");
-    (mask, expected)
+    (mask, string_literal(&expected))
 }
 
 /// The check of `type`, if the node has one.
