@@ -19,11 +19,16 @@ pub const NAMES: [&str; 9] = [
     "hostname",
 ];
 
-fn digits(s: &str) -> Option<u32> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+/// The value of a few decimal digits. On bytes, not a `&str`: a slice of
+/// a string at fixed places can end inside a character.
+fn digits(b: &[u8]) -> Option<u32> {
+    if b.is_empty() {
         return None;
     }
-    s.parse().ok()
+    b.iter().try_fold(0u32, |n, byte| {
+        let digit = byte.wrapping_sub(b'0');
+        (digit <= 9).then(|| n * 10 + u32::from(digit))
+    })
 }
 
 fn is_leap_year(year: u32) -> bool {
@@ -37,7 +42,7 @@ pub fn is_date(s: &str) -> bool {
         return false;
     }
     let (Some(year), Some(month), Some(day)) =
-        (digits(&s[0..4]), digits(&s[5..7]), digits(&s[8..10]))
+        (digits(&b[0..4]), digits(&b[5..7]), digits(&b[8..10]))
     else {
         return false;
     };
@@ -58,10 +63,11 @@ pub fn is_time(s: &str) -> bool {
         return false;
     }
     let (Some(hour), Some(minute), Some(second)) =
-        (digits(&s[0..2]), digits(&s[3..5]), digits(&s[6..8]))
+        (digits(&b[0..2]), digits(&b[3..5]), digits(&b[6..8]))
     else {
         return false;
     };
+    // Byte 8 follows two digits: a character starts there.
     let mut rest = &s[8..];
     if let Some(fraction) = rest.strip_prefix('.') {
         let end = fraction
@@ -79,7 +85,7 @@ pub fn is_time(s: &str) -> bool {
         if ob.len() != 6 || !(ob[0] == b'+' || ob[0] == b'-') || ob[3] != b':' {
             return false;
         }
-        let (Some(oh), Some(om)) = (digits(&rest[1..3]), digits(&rest[4..6])) else {
+        let (Some(oh), Some(om)) = (digits(&ob[1..3]), digits(&ob[4..6])) else {
             return false;
         };
         if oh > 23 || om > 59 {
@@ -100,10 +106,8 @@ pub fn is_time(s: &str) -> bool {
 
 /// RFC 3339 `date-time`: `2024-01-31T12:00:00.123Z`.
 pub fn is_date_time(s: &str) -> bool {
-    match s.find(['T', 't']) {
-        Some(10) => is_date(&s[..10]) && is_time(&s[11..]),
-        _ => false,
-    }
+    // A date has no `T`: the first one is at 10 if the date is well formed.
+    matches!(s.as_bytes().get(10), Some(b'T' | b't')) && is_date(&s[..10]) && is_time(&s[11..])
 }
 
 /// 8-4-4-4-12 hexadecimal digits.
@@ -224,7 +228,9 @@ fn is_atom_char(byte: u8) -> bool {
 /// RFC 5321 mailbox: a dot-atom or quoted local part, `@`, and a host name
 /// or an address literal.
 pub fn is_email(s: &str) -> bool {
-    let Some(at) = s.rfind('@') else {
+    // By bytes: `rfind` with a `char` sets up a searcher that costs more
+    // than the search through an address.
+    let Some(at) = s.bytes().rposition(|b| b == b'@') else {
         return false;
     };
     let (local, domain) = (&s[..at], &s[at + 1..]);
@@ -437,6 +443,10 @@ mod tests {
         assert!(!is_date("2023-02-29"));
         assert!(is_date("2024-02-29"));
         assert!(is_time("01:29:60+01:30"));
+        // The seconds' second digit is half of a two-byte character.
+        assert!(!is_time("12:34:5\u{e9}"));
+        assert!(!is_date_time("2024-01-01T12:34:5\u{e9}"));
+        assert!(!is_date_time("2024-01-01\u{e9}12:34:56Z"));
         assert!(is_uuid("2EB8AA08-AA98-11EA-B4AA-73B441D16380"));
         assert!(!is_uuid("2eb8aa08aa9811eab4aa73b441d16380"));
         // 36 bytes, of which the last two are one character.

@@ -55,6 +55,10 @@ struct Saved {
 /// The state of one validation.
 #[derive(Debug)]
 pub struct Ctx<'v> {
+    /// The instance path of a full walk: its first `depth` segments are the
+    /// current place (those after it are left by members already walked,
+    /// overwritten by the next step, so that stepping out is one
+    /// subtraction).
     path: Vec<Segment<'v>>,
     /// The errors recorded so far. A walk on a [`Document`](crate::document::Document)
     /// gives each the byte where its value starts, as a position on line 0,
@@ -62,6 +66,11 @@ pub struct Ctx<'v> {
     pub errors: Vec<ValidationError>,
     mode: Mode,
     depth: usize,
+    /// The depth from which a step takes the way out of line: `MAX_DEPTH`
+    /// for a verdict or a tally, which only count steps, and 0 for a full
+    /// walk, which also writes each step into `path`. One comparison a step
+    /// then answers both "too deep?" and "keeping the path?".
+    gate: usize,
     /// Errors met by a walk that does not write them (`Tally`, `Verdict`).
     failures: usize,
     /// A verdict that met an error: the walk stops. One flag rather than
@@ -86,11 +95,19 @@ impl<'v> Ctx<'v> {
             errors: Vec::new(),
             mode,
             depth,
+            gate: Ctx::gate(mode),
             failures: 0,
             stop: false,
             deepest: 0,
             too_deep: false,
             scopes: Vec::new(),
+        }
+    }
+
+    fn gate(mode: Mode) -> usize {
+        match mode {
+            Mode::All => 0,
+            Mode::Tally | Mode::Verdict => MAX_DEPTH,
         }
     }
 
@@ -108,7 +125,7 @@ impl<'v> Ctx<'v> {
     /// place, no errors yet.
     pub fn branch(&self) -> Self {
         Ctx {
-            path: self.path.clone(),
+            path: self.path[..self.here()].to_vec(),
             scopes: self.scopes.clone(),
             ..Ctx::new(self.mode, self.depth)
         }
@@ -149,6 +166,7 @@ impl<'v> Ctx<'v> {
             too_deep: self.too_deep,
         };
         self.mode = mode;
+        self.gate = Ctx::gate(mode);
         self.failures = 0;
         self.stop = false;
         self.deepest = 0;
@@ -159,6 +177,7 @@ impl<'v> Ctx<'v> {
     #[inline(always)]
     fn restore(&mut self, saved: Saved) {
         self.mode = saved.mode;
+        self.gate = Ctx::gate(saved.mode);
         self.failures = saved.failures;
         self.stop = saved.stop;
         self.deepest = saved.deepest;
@@ -207,15 +226,11 @@ impl<'v> Ctx<'v> {
         self.failures == 0 && self.errors.is_empty()
     }
 
-    /// Ends a context. A verdict's context allocates nothing (unless the
-    /// schema has a dynamic scope), yet dropping its three empty vectors is
-    /// a call of some forty instructions, a twentieth of the whole walk of a
-    /// small payload: a context that owns no memory is forgotten instead.
+    /// Whether the context holds memory to give back: a verdict's does not
+    /// (unless the schema has a dynamic scope).
     #[inline]
-    fn release(self) {
-        if self.path.capacity() == 0 && self.errors.capacity() == 0 && self.scopes.capacity() == 0 {
-            std::mem::forget(self);
-        }
+    fn owns_memory(&self) -> bool {
+        self.path.capacity() != 0 || self.errors.capacity() != 0 || self.scopes.capacity() != 0
     }
 
     /// Steps into the member `key` of the current object, whose value is
@@ -241,8 +256,32 @@ impl<'v> Ctx<'v> {
         self.enter(Segment::Index(index), child, keyword_location)
     }
 
+    /// A verdict or a tally only counts the step; a full walk, and a step
+    /// too deep, go out of line (see `gate`).
     #[inline(always)]
     fn enter<J: Json<'v>>(
+        &mut self,
+        segment: Segment<'v>,
+        child: J,
+        keyword_location: &'static str,
+    ) -> bool {
+        // A value that knows its pointer needs no path: only depth stops it.
+        let gate = if J::KNOWS_POINTER {
+            MAX_DEPTH
+        } else {
+            self.gate
+        };
+        if self.depth >= gate {
+            return self.enter_gated(segment, child, keyword_location);
+        }
+        self.depth += 1;
+        true
+    }
+
+    /// Only full walks keep the instance path, and those are only for
+    /// invalid payloads: the step is a call, not code in every member's arm.
+    #[inline(never)]
+    fn enter_gated<J: Json<'v>>(
         &mut self,
         segment: Segment<'v>,
         child: J,
@@ -252,33 +291,30 @@ impl<'v> Ctx<'v> {
             self.fail_too_deep(segment, child, keyword_location);
             return false;
         }
-        self.depth += 1;
         if self.mode == Mode::All && !J::KNOWS_POINTER {
-            self.push(segment);
+            self.step(segment);
         }
+        self.depth += 1;
         true
     }
 
-    /// Only full walks keep the instance path, and those are only for
-    /// invalid payloads: the step is a call, not code in every member's arm.
-    #[inline(never)]
-    fn push(&mut self, segment: Segment<'v>) {
+    /// Writes `segment` as the step after the current place.
+    fn step(&mut self, segment: Segment<'v>) {
+        self.path.truncate(self.depth);
         self.path.push(segment);
     }
 
-    /// Steps back out of the member or item entered last, whose value is `child`.
+    /// How many segments of `path` make the current place.
+    fn here(&self) -> usize {
+        self.depth.min(self.path.len())
+    }
+
+    /// Steps back out of the member or item entered last, whose value is
+    /// `child`: the path's last segment is overwritten by the next step.
     #[inline(always)]
     pub fn leave<J: Json<'v>>(&mut self, child: J) {
         let _ = child;
         self.depth -= 1;
-        if self.mode == Mode::All && !J::KNOWS_POINTER {
-            self.pop();
-        }
-    }
-
-    #[inline(never)]
-    fn pop(&mut self) {
-        self.path.pop();
     }
 
     /// The one error of a payload that nests too deep, at the value that does.
@@ -297,25 +333,21 @@ impl<'v> Ctx<'v> {
             return;
         }
         self.too_deep = true;
-        self.depth += 1;
-        let tracked = self.mode == Mode::All && !J::KNOWS_POINTER;
-        if tracked {
-            self.path.push(segment);
+        if self.mode == Mode::All && !J::KNOWS_POINTER {
+            self.step(segment);
         }
+        self.depth += 1;
         self.fail(child, keyword_location, "depth", || {
             format!("the payload nests deeper than {MAX_DEPTH} levels")
         });
-        if tracked {
-            self.path.pop();
-        }
         self.depth -= 1;
     }
 
     /// The JSON pointer of the current place.
     pub fn pointer(&self) -> String {
         use std::fmt::Write;
-        let room = self
-            .path
+        let path = &self.path[..self.here()];
+        let room = path
             .iter()
             .map(|segment| match segment {
                 Segment::Key(key) => key.len() + 1,
@@ -323,7 +355,7 @@ impl<'v> Ctx<'v> {
             })
             .sum();
         let mut pointer = String::with_capacity(room);
-        for segment in &self.path {
+        for segment in path {
             pointer.push('/');
             match segment {
                 Segment::Key(key) => pointer.push_str(&escape_token(key)),
@@ -477,9 +509,15 @@ pub fn errors<'v, J: Json<'v>>(value: J, walk: fn(J, &mut Ctx<'v>)) -> Vec<Valid
 /// the first (compiled once per representation, as [`errors`] is).
 #[inline(never)]
 pub fn is_valid<'v, J: Json<'v>>(value: J, walk: fn(J, &mut Ctx<'v>)) -> bool {
-    let mut verdict = Ctx::verdict();
+    // Dropping the context's three empty vectors is a call of some forty
+    // instructions, a twentieth of the whole walk of a small payload, and
+    // moving it out to drop it as many again: one that owns no memory is
+    // left as it is.
+    let mut verdict = std::mem::ManuallyDrop::new(Ctx::verdict());
     walk(value, &mut verdict);
     let valid = verdict.is_valid();
-    verdict.release();
+    if verdict.owns_memory() {
+        drop(std::mem::ManuallyDrop::into_inner(verdict));
+    }
     valid
 }
