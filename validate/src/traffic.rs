@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 
-use intercom_runtime::operations::{Operation, request_path};
+use intercom_runtime::operations::{Operation, Router, request_path};
 use intercom_runtime::{Position, SyntaxError};
 
 use crate::exchanges::{self, Body, Exchange, Form};
@@ -89,24 +89,24 @@ fn check_entry(
             return;
         }
     };
-    let route = intercom_models::route(&exchange.method, &exchange.target);
+    let path = request_path(&exchange.target);
+    let route = router().operation_at(&exchange.method, path);
     let base = Side {
         file,
         entry: exchange.entry,
         line: exchange.line,
         har,
         method: &exchange.method,
-        path: request_path(&exchange.target),
-        operation: route.as_ref().map(|r| r.operation.id),
+        path,
+        operation: route.map(|operation| operation.id),
         side: "exchange",
         status: exchange.status,
         schema: None,
     };
-    let Some(route) = route else {
+    let Some(operation) = route else {
         reporter.side(&base, SideOutcome::Unrouted, unrouted);
         return;
     };
-    let operation = route.operation;
     if let Some(body) = &exchange.request {
         let side = Side {
             side: "request",
@@ -176,6 +176,15 @@ fn check_entry(
     reporter.side(&Side { schema, ..side }, outcome, unrouted);
 }
 
+/// The router of the generated registry. Exchanges are routed with
+/// [`Router::operation`], the operation without its parameters' values,
+/// which allocates nothing where `intercom_models::route` allocates the
+/// segments and each parameter's value.
+fn router() -> &'static Router {
+    static ROUTER: std::sync::OnceLock<Router> = std::sync::OnceLock::new();
+    ROUTER.get_or_init(|| Router::new(intercom_models::OPERATIONS))
+}
+
 /// `200, 401, 404` as the operation writes them.
 pub fn documented(operation: &Operation) -> String {
     let statuses: Vec<&str> = operation.responses.iter().map(|r| r.status).collect();
@@ -242,5 +251,59 @@ fn check(body: &Body, name: &'static str) -> SideOutcome {
             place(&mut error.position);
             SideOutcome::Syntax(error)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::router;
+
+    /// Every operation of the reference, at paths that match it, that match
+    /// a literal sibling instead, or nothing: the operation alone is found
+    /// as `intercom_models::route` finds the whole route.
+    #[test]
+    fn routing_the_operation_alone_agrees_with_the_whole_route() {
+        let literals: Vec<&str> = intercom_models::OPERATIONS
+            .iter()
+            .flat_map(|op| op.path.split('/'))
+            .filter(|segment| !segment.contains('{'))
+            .collect();
+        let mut checked = 0;
+        for (i, op) in intercom_models::OPERATIONS.iter().enumerate() {
+            // Each parameter as a value, as a literal segment of some path
+            // (which may route to a sibling), as empty and as an escape.
+            let fillers = ["7", literals[i % literals.len()], "", "a%20b", "x.json"];
+            for filler in fillers {
+                let path = op
+                    .path
+                    .split('/')
+                    .map(|segment| {
+                        if segment.contains('{') {
+                            filler
+                        } else {
+                            segment
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/");
+                for target in [
+                    path.clone(),
+                    format!("https://api.intercom.io{path}/?x=1"),
+                    format!("{path}/extra"),
+                    path.rsplit_once('/')
+                        .map_or(String::new(), |(head, _)| head.to_owned()),
+                ] {
+                    for method in [op.method, "get", "PATCH"] {
+                        assert_eq!(
+                            router().operation(method, &target).map(|o| o.id),
+                            intercom_models::route(method, &target).map(|r| r.operation.id),
+                            "{method} {target}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
     }
 }
