@@ -550,8 +550,18 @@ impl<R: std::io::BufRead> Scanner<R> {
         let Ok((document, end)) = Document::parse_prefix(chunk, buffers) else {
             return Ok(false);
         };
-        let (mut line, mut column) = (self.line, self.column);
-        count(&mut line, &mut column, &chunk[..end]);
+        // The parser counted the entry's newlines: only its last line's
+        // characters are left to count.
+        let (line, column) = match document.newlines() {
+            (0, _) => (
+                self.line,
+                self.column + intercom_runtime::scan::count(&chunk[..end]).0,
+            ),
+            (newlines, last_start) => (
+                self.line + newlines,
+                1 + intercom_runtime::scan::count(&chunk[last_start..end]).0,
+            ),
+        };
         har_document(index, at, &document, each);
         self.input.consume(end);
         (self.line, self.column) = (line, column);

@@ -4,14 +4,36 @@
 use super::locations::syntax_error;
 use crate::validate::SyntaxError;
 
+/// The newlines a parse has passed. In JSON they are all whitespace between
+/// tokens (a string cannot hold one), so the parser counts them as it skips
+/// them, and a reader that streams a file of values knows the lines of
+/// each without scanning its bytes again.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Lines {
+    pub(super) newlines: usize,
+    /// Just past the last newline (0 when there is none).
+    pub(super) last_start: usize,
+}
+
+impl Lines {
+    /// Both counts, of the parse's two halves (the keys' and the values').
+    pub(super) fn merge(self, other: Lines) -> Lines {
+        Lines {
+            newlines: self.newlines + other.newlines,
+            last_start: self.last_start.max(other.last_start),
+        }
+    }
+}
+
 /// Past any whitespace from `at`.
 #[inline(always)]
-pub(super) fn skip_whitespace(bytes: &[u8], mut at: usize, multiline: &mut bool) -> usize {
+pub(super) fn skip_whitespace(bytes: &[u8], mut at: usize, lines: &mut Lines) -> usize {
     while let Some(&byte) = bytes.get(at) {
         match byte {
             b' ' | b'\r' | b'\t' => at += 1,
             b'\n' => {
-                *multiline = true;
+                lines.newlines += 1;
+                lines.last_start = at + 1;
                 at = skip_indentation(bytes, at + 1);
             }
             _ => break,
