@@ -8,7 +8,7 @@ use intercom_runtime::operations::{Operation, Router, request_path};
 use intercom_runtime::{Position, SyntaxError};
 
 use crate::exchanges::{self, Body, Exchange, Form};
-use crate::judge;
+use crate::judge_text;
 use crate::report::Outcome;
 use crate::report::{Reporter, Side, SideOutcome, Unrouted};
 
@@ -231,7 +231,7 @@ fn check(body: &Body, name: &'static str) -> SideOutcome {
             position.line = origin.line;
         }
     };
-    match judge(&body.text, schema, 0) {
+    match judge_text(&body.text, body.utf8, schema, 0) {
         Outcome::Checked(mut errors) => {
             fn each(
                 errors: &mut [intercom_runtime::ValidationError],
