@@ -79,10 +79,22 @@ impl Operation {
     /// (`2XX`), else `default`, as OpenAPI resolves them.
     pub fn response(&self, status: u16) -> Option<&'static OperationResponse> {
         let responses = self.responses;
-        let exact = status.to_string();
+        // The code's three digits, without a `String` for each exchange.
+        let digits = [
+            b'0' + (status / 100 % 10) as u8,
+            b'0' + (status / 10 % 10) as u8,
+            b'0' + (status % 10) as u8,
+        ];
+        let written;
+        let exact: &[u8] = if (100..1000).contains(&status) {
+            &digits
+        } else {
+            written = status.to_string();
+            written.as_bytes()
+        };
         responses
             .iter()
-            .find(|r| r.status == exact)
+            .find(|r| r.status.as_bytes() == exact)
             .or_else(|| responses.iter().find(|r| is_range_of(r.status, status)))
             .or_else(|| responses.iter().find(|r| r.status == "default"))
     }

@@ -203,19 +203,50 @@ fn not_json(body: &Body, side: &str) -> SideOutcome {
 }
 
 /// The schema `name`, looked up among all the schemas once a thread: bodies
-/// of the same few operations come again and again.
+/// of the same few operations come again and again. The names are the
+/// registry's static strings, so the cache is keyed by where the name is
+/// (a name at two places is looked up once for each), hashed with a multiply
+/// where SipHash over the name took a third of the lookup.
 fn schema_named(name: &'static str) -> Option<&'static intercom_runtime::SchemaEntry> {
     use std::cell::RefCell;
     use std::collections::HashMap;
+    type Found = HashMap<
+        (usize, usize),
+        Option<&'static intercom_runtime::SchemaEntry>,
+        std::hash::BuildHasherDefault<AddressHasher>,
+    >;
     thread_local! {
-        static FOUND: RefCell<HashMap<&'static str, Option<&'static intercom_runtime::SchemaEntry>>> =
-            RefCell::new(HashMap::new());
+        static FOUND: RefCell<Found> = RefCell::new(Found::default());
     }
     FOUND.with_borrow_mut(|found| {
         *found
-            .entry(name)
+            .entry((name.as_ptr() as usize, name.len()))
             .or_insert_with(|| intercom_models::schema(name))
     })
+}
+
+/// The hasher of [`schema_named`]'s addresses.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_usize(&mut self, word: usize) {
+        self.write_u64(word as u64);
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7cc1_b727_220a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// A JSON body against the schema `name`, its positions placed in the file
