@@ -463,26 +463,32 @@ impl Router {
 /// The path of a request target: a whole URL loses its scheme and host, any
 /// target its query and fragment.
 pub fn request_path(path_or_url: &str) -> &str {
-    // Byte scans: every recorded exchange is routed, and `str::find` with a
-    // pattern of several characters set up a searcher for each.
-    let mut path = path_or_url;
-    if let Some(end) = path.bytes().position(|b| b == b'?' || b == b'#') {
-        path = &path[..end];
+    // One pass over the bytes, each looked at once: every recorded exchange
+    // is routed. A scheme is a run of these characters; `:` is not one, so
+    // the first `://` ends the scheme exactly when it follows the run.
+    let bytes = path_or_url.as_bytes();
+    let scheme_end = bytes
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+        .unwrap_or(bytes.len());
+    let mut start = 0;
+    if bytes[scheme_end..].starts_with(b"://") {
+        // The host ends at the path, or at the query or fragment (then the
+        // path is `/`).
+        let host = scheme_end + 3;
+        match bytes[host..]
+            .iter()
+            .position(|&b| matches!(b, b'/' | b'?' | b'#'))
+        {
+            Some(offset) if bytes[host + offset] == b'/' => start = host + offset,
+            _ => return "/",
+        }
     }
-    // A scheme is a run of these characters; `:` is not one, so the first
-    // `://` ends the scheme exactly when it follows the run.
-    let scheme_end = path
-        .bytes()
-        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
-        .unwrap_or(path.len());
-    if path.as_bytes()[scheme_end..].starts_with(b"://") {
-        let after = &path[scheme_end + 3..];
-        path = after
-            .bytes()
-            .position(|b| b == b'/')
-            .map_or("/", |start| &after[start..]);
-    }
-    path
+    let end = bytes[start..]
+        .iter()
+        .position(|&b| matches!(b, b'?' | b'#'))
+        .map_or(bytes.len(), |offset| start + offset);
+    &path_or_url[start..end]
 }
 
 /// The segments of a path, without the leading slash and a trailing one.
@@ -704,6 +710,57 @@ mod tests {
             Some(("root", vec![]))
         );
         assert_eq!(route("GET", "/me/"), Some(("identifyAdmin", vec![])));
+    }
+
+    /// [`request_path`] as it was written first, three scans of the target:
+    /// the reference for the one pass.
+    fn request_path_before(path_or_url: &str) -> &str {
+        // Byte scans: every recorded exchange is routed, and `str::find` with a
+        // pattern of several characters set up a searcher for each.
+        let mut path = path_or_url;
+        if let Some(end) = path.bytes().position(|b| b == b'?' || b == b'#') {
+            path = &path[..end];
+        }
+        // A scheme is a run of these characters; `:` is not one, so the first
+        // `://` ends the scheme exactly when it follows the run.
+        let scheme_end = path
+            .bytes()
+            .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+            .unwrap_or(path.len());
+        if path.as_bytes()[scheme_end..].starts_with(b"://") {
+            let after = &path[scheme_end + 3..];
+            path = after
+                .bytes()
+                .position(|b| b == b'/')
+                .map_or("/", |start| &after[start..]);
+        }
+        path
+    }
+
+    /// Targets made of the characters that decide a path, in random order:
+    /// the one pass finds what the three scans found.
+    #[test]
+    fn request_paths_as_three_scans_found_them() {
+        let pieces = [
+            "https", "://", ":", "/", "?", "#", "a", "x.y", "+", "-", "%2F", "é",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let target: String = (0..next() % 9)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            assert_eq!(
+                request_path(&target),
+                request_path_before(&target),
+                "{target}"
+            );
+        }
     }
 
     #[test]
