@@ -166,7 +166,7 @@ impl std::hash::BuildHasher for BuildSegmentHasher {
 impl std::hash::Hasher for SegmentHasher {
     fn write(&mut self, bytes: &[u8]) {
         let mut add = |word: u64| {
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7cc1_b727_220a_95);
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
         };
         let mut words = bytes.chunks_exact(8);
         for word in &mut words {
