@@ -57,6 +57,10 @@ pub struct Body<'a> {
     /// file. `None` for HAR, whose bodies are strings: errors are placed in
     /// the body's own text.
     pub origin: Option<Position>,
+    /// The text was read as text (a JSON string, a line that is UTF-8), so
+    /// it is UTF-8 and need not be checked again; not when it was decoded
+    /// from base64.
+    pub utf8: bool,
 }
 
 impl Body<'_> {
@@ -65,6 +69,7 @@ impl Body<'_> {
             media_type: self.media_type.map(|m| Cow::Owned(m.into_owned())),
             text: Cow::Owned(self.text.into_owned()),
             origin: self.origin,
+            utf8: self.utf8,
         }
     }
 
@@ -550,8 +555,18 @@ impl<R: std::io::BufRead> Scanner<R> {
         let Ok((document, end)) = Document::parse_prefix(chunk, buffers) else {
             return Ok(false);
         };
-        let (mut line, mut column) = (self.line, self.column);
-        count(&mut line, &mut column, &chunk[..end]);
+        // The parser counted the entry's newlines: only its last line's
+        // characters are left to count.
+        let (line, column) = match document.newlines() {
+            (0, _) => (
+                self.line,
+                self.column + intercom_runtime::scan::count(&chunk[..end]).0,
+            ),
+            (newlines, last_start) => (
+                self.line + newlines,
+                1 + intercom_runtime::scan::count(&chunk[last_start..end]).0,
+            ),
+        };
         har_document(index, at, &document, each);
         self.input.consume(end);
         (self.line, self.column) = (line, column);
@@ -764,11 +779,11 @@ fn har_body<'a>(body: HarBody<'a>, at: &str) -> Result<Option<Body<'a>>, String>
     let Some(text) = body.text else {
         return Ok(None);
     };
-    let text = match body.encoding {
-        None | Some("") => Cow::Borrowed(text.as_bytes()),
+    let (text, utf8) = match body.encoding {
+        None | Some("") => (Cow::Borrowed(text.as_bytes()), true),
         Some("base64") => base64::engine::general_purpose::STANDARD
             .decode(text.trim())
-            .map(Cow::Owned)
+            .map(|decoded| (Cow::Owned(decoded), false))
             .map_err(|error| format!("`{at}.text` is not base64, as `encoding` says: {error}"))?,
         Some(other) => {
             return Err(format!(
@@ -783,6 +798,7 @@ fn har_body<'a>(body: HarBody<'a>, at: &str) -> Result<Option<Body<'a>>, String>
         media_type: body.mime_type.map(Cow::Borrowed),
         text,
         origin: None,
+        utf8,
     }))
 }
 
@@ -857,6 +873,7 @@ pub fn read_ndjson_line<'a>(number: u64, line: &'a [u8]) -> Result<Exchange<'a>,
                 media_type: None,
                 text: Cow::Borrowed(raw.get().as_bytes()),
                 origin: Some(column_at(number, line, offset)),
+                utf8: true,
             }
         })
     };

@@ -62,6 +62,12 @@ pub fn for_each_ndjson_line(
 
 /// The verdict on one JSON document, with positions moved down by `line_offset` lines.
 pub fn judge(bytes: &[u8], schema: &SchemaEntry, line_offset: u64) -> Outcome {
+    judge_text(bytes, false, schema, line_offset)
+}
+
+/// [`judge`], told whether `bytes` are known to be UTF-8 (a recorded
+/// body read from a JSON string): then they are not checked again.
+pub fn judge_text(bytes: &[u8], utf8: bool, schema: &SchemaEntry, line_offset: u64) -> Outcome {
     let shift = |mut position: Position| {
         position.line += line_offset;
         position
@@ -78,7 +84,7 @@ pub fn judge(bytes: &[u8], schema: &SchemaEntry, line_offset: u64) -> Outcome {
             Position { line: 1, column: 1 },
         );
     }
-    if let Err(error) = std::str::from_utf8(bytes) {
+    if !utf8 && let Err(error) = std::str::from_utf8(bytes) {
         return syntax(
             format!("invalid UTF-8 (byte 0x{:02X})", bytes[error.valid_up_to()]),
             intercom_runtime::scan::position(bytes, error.valid_up_to()),

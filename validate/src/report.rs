@@ -92,23 +92,26 @@ pub struct Side<'a> {
 impl Side<'_> {
     /// `entries[3] POST /contacts CreateContact response 200`.
     fn label(&self) -> String {
-        let entry = if self.har {
-            format!("entries[{}]", self.entry)
+        use std::fmt::Write as _;
+        // Made in one string: every invalid side of a big recording has one.
+        let mut label = String::with_capacity(48 + self.path.len());
+        if self.har {
+            let _ = write!(label, "entries[{}]", self.entry);
         } else {
-            format!("line {}", self.entry)
-        };
-        let operation = self.operation.unwrap_or("(no operation)");
-        let status = match (self.side, self.status) {
-            ("response", Some(status)) => format!(" {status}"),
-            _ => String::new(),
-        };
-        if self.method.is_empty() {
-            return entry;
+            let _ = write!(label, "line {}", self.entry);
         }
-        format!(
-            "{entry} {} {} {operation} {}{status}",
-            self.method, self.path, self.side
-        )
+        if self.method.is_empty() {
+            return label;
+        }
+        let operation = self.operation.unwrap_or("(no operation)");
+        for part in [self.method, self.path, operation, self.side] {
+            label.push(' ');
+            label.push_str(part);
+        }
+        if let ("response", Some(status)) = (self.side, self.status) {
+            let _ = write!(label, " {status}");
+        }
+        label
     }
 }
 

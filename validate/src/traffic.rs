@@ -4,11 +4,11 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 
-use intercom_runtime::operations::{Operation, request_path};
+use intercom_runtime::operations::{Operation, Router, request_path};
 use intercom_runtime::{Position, SyntaxError};
 
 use crate::exchanges::{self, Body, Exchange, Form};
-use crate::judge;
+use crate::judge_text;
 use crate::report::Outcome;
 use crate::report::{Reporter, Side, SideOutcome, Unrouted};
 
@@ -89,24 +89,24 @@ fn check_entry(
             return;
         }
     };
-    let route = intercom_models::route(&exchange.method, &exchange.target);
+    let path = request_path(&exchange.target);
+    let route = router().operation_at(&exchange.method, path);
     let base = Side {
         file,
         entry: exchange.entry,
         line: exchange.line,
         har,
         method: &exchange.method,
-        path: request_path(&exchange.target),
-        operation: route.as_ref().map(|r| r.operation.id),
+        path,
+        operation: route.map(|operation| operation.id),
         side: "exchange",
         status: exchange.status,
         schema: None,
     };
-    let Some(route) = route else {
+    let Some(operation) = route else {
         reporter.side(&base, SideOutcome::Unrouted, unrouted);
         return;
     };
-    let operation = route.operation;
     if let Some(body) = &exchange.request {
         let side = Side {
             side: "request",
@@ -176,6 +176,15 @@ fn check_entry(
     reporter.side(&Side { schema, ..side }, outcome, unrouted);
 }
 
+/// The router of the generated registry. Exchanges are routed with
+/// [`Router::operation`], the operation without its parameters' values,
+/// which allocates nothing where `intercom_models::route` allocates the
+/// segments and each parameter's value.
+fn router() -> &'static Router {
+    static ROUTER: std::sync::OnceLock<Router> = std::sync::OnceLock::new();
+    ROUTER.get_or_init(|| Router::new(intercom_models::OPERATIONS))
+}
+
 /// `200, 401, 404` as the operation writes them.
 pub fn documented(operation: &Operation) -> String {
     let statuses: Vec<&str> = operation.responses.iter().map(|r| r.status).collect();
@@ -194,19 +203,50 @@ fn not_json(body: &Body, side: &str) -> SideOutcome {
 }
 
 /// The schema `name`, looked up among all the schemas once a thread: bodies
-/// of the same few operations come again and again.
+/// of the same few operations come again and again. The names are the
+/// registry's static strings, so the cache is keyed by where the name is
+/// (a name at two places is looked up once for each), hashed with a multiply
+/// where SipHash over the name took a third of the lookup.
 fn schema_named(name: &'static str) -> Option<&'static intercom_runtime::SchemaEntry> {
     use std::cell::RefCell;
     use std::collections::HashMap;
+    type Found = HashMap<
+        (usize, usize),
+        Option<&'static intercom_runtime::SchemaEntry>,
+        std::hash::BuildHasherDefault<AddressHasher>,
+    >;
     thread_local! {
-        static FOUND: RefCell<HashMap<&'static str, Option<&'static intercom_runtime::SchemaEntry>>> =
-            RefCell::new(HashMap::new());
+        static FOUND: RefCell<Found> = RefCell::new(Found::default());
     }
     FOUND.with_borrow_mut(|found| {
         *found
-            .entry(name)
+            .entry((name.as_ptr() as usize, name.len()))
             .or_insert_with(|| intercom_models::schema(name))
     })
+}
+
+/// The hasher of [`schema_named`]'s addresses.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_usize(&mut self, word: usize) {
+        self.write_u64(word as u64);
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// A JSON body against the schema `name`, its positions placed in the file
@@ -222,7 +262,7 @@ fn check(body: &Body, name: &'static str) -> SideOutcome {
             position.line = origin.line;
         }
     };
-    match judge(&body.text, schema, 0) {
+    match judge_text(&body.text, body.utf8, schema, 0) {
         Outcome::Checked(mut errors) => {
             fn each(
                 errors: &mut [intercom_runtime::ValidationError],
@@ -242,5 +282,59 @@ fn check(body: &Body, name: &'static str) -> SideOutcome {
             place(&mut error.position);
             SideOutcome::Syntax(error)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::router;
+
+    /// Every operation of the reference, at paths that match it, that match
+    /// a literal sibling instead, or nothing: the operation alone is found
+    /// as `intercom_models::route` finds the whole route.
+    #[test]
+    fn routing_the_operation_alone_agrees_with_the_whole_route() {
+        let literals: Vec<&str> = intercom_models::OPERATIONS
+            .iter()
+            .flat_map(|op| op.path.split('/'))
+            .filter(|segment| !segment.contains('{'))
+            .collect();
+        let mut checked = 0;
+        for (i, op) in intercom_models::OPERATIONS.iter().enumerate() {
+            // Each parameter as a value, as a literal segment of some path
+            // (which may route to a sibling), as empty and as an escape.
+            let fillers = ["7", literals[i % literals.len()], "", "a%20b", "x.json"];
+            for filler in fillers {
+                let path = op
+                    .path
+                    .split('/')
+                    .map(|segment| {
+                        if segment.contains('{') {
+                            filler
+                        } else {
+                            segment
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/");
+                for target in [
+                    path.clone(),
+                    format!("https://api.intercom.io{path}/?x=1"),
+                    format!("{path}/extra"),
+                    path.rsplit_once('/')
+                        .map_or(String::new(), |(head, _)| head.to_owned()),
+                ] {
+                    for method in [op.method, "get", "PATCH"] {
+                        assert_eq!(
+                            router().operation(method, &target).map(|o| o.id),
+                            intercom_models::route(method, &target).map(|r| r.operation.id),
+                            "{method} {target}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
     }
 }

@@ -107,6 +107,8 @@ pub struct Document<'a> {
     /// and whether it has a newline.
     ascii: bool,
     multiline: bool,
+    /// The input's newlines, counted by the parser.
+    lines: text::Lines,
 }
 
 thread_local! {
@@ -167,17 +169,18 @@ impl<'a> Document<'a> {
             unescaped: &mut buffers.unescaped,
             scratch: &mut buffers.scratch,
             ascii: true,
-            multiline: false,
+            lines: text::Lines::default(),
             prefix,
         };
         let end = parser.document()?;
-        let (ascii, multiline) = (parser.ascii, parser.multiline);
+        let (ascii, lines) = (parser.ascii, parser.lines);
         let document = Document {
             bytes: &bytes[..end],
             nodes: &buffers.nodes,
             unescaped: &buffers.unescaped,
             ascii,
-            multiline,
+            multiline: lines.newlines > 0,
+            lines,
         };
         Ok((document, end))
     }
@@ -199,6 +202,14 @@ impl<'a> Document<'a> {
             let _ = SPARE.try_with(|spare| spare.set(buffers));
         }
         result
+    }
+
+    /// How many newlines the input has, and where its last line starts (0
+    /// when it has one line): the parser counted them as it went, so a
+    /// reader of a file of many values keeps its lines without a second
+    /// pass over each.
+    pub fn newlines(&self) -> (u64, usize) {
+        (self.lines.newlines as u64, self.lines.last_start)
     }
 
     /// The document's value.

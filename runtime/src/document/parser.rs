@@ -3,7 +3,7 @@
 use super::locations::syntax_error;
 #[cfg(target_arch = "x86_64")]
 use super::text::decode_simple;
-use super::text::{copy_plain, eight_digits, plain_end, skip_whitespace, utf8};
+use super::text::{Lines, copy_plain, eight_digits, plain_end, skip_whitespace, utf8};
 use super::{MAX_NESTING, Node, halves, tag};
 use crate::validate::SyntaxError;
 
@@ -20,8 +20,9 @@ pub(super) struct Parser<'a> {
     /// No string so far has bytes beyond ASCII (outside strings, every
     /// byte is JSON punctuation, digits or whitespace).
     pub(super) ascii: bool,
-    /// A newline was seen (between tokens: strings cannot hold one).
-    pub(super) multiline: bool,
+    /// The newlines seen (between tokens: strings cannot hold one) by the
+    /// keys' whitespace; `document` counts the rest and adds them.
+    pub(super) lines: Lines,
     /// The value may be followed by anything: it is the first of the input,
     /// not the whole input.
     pub(super) prefix: bool,
@@ -56,7 +57,7 @@ impl<'a> Parser<'a> {
         if self.bytes.get(next) == Some(&b':') {
             return Ok(next + 1);
         }
-        let next = skip_whitespace(self.bytes, next, &mut self.multiline);
+        let next = skip_whitespace(self.bytes, next, &mut self.lines);
         match self.bytes.get(next) {
             Some(b':') => Ok(next + 1),
             None => self.error(next, "EOF while parsing an object"),
@@ -76,9 +77,9 @@ impl<'a> Parser<'a> {
         let mut count = 0usize;
         let mut in_object = false;
         let mut depth = 0usize;
-        let mut multiline = false;
+        let mut lines = Lines::default();
         'value: loop {
-            at = skip_whitespace(bytes, at, &mut multiline);
+            at = skip_whitespace(bytes, at, &mut lines);
             let start = at;
             let Some(&byte) = bytes.get(at) else {
                 return self.error(at, "EOF while parsing a value");
@@ -106,7 +107,7 @@ impl<'a> Parser<'a> {
                     };
                     let node = self.nodes.len();
                     self.push(tag, start, halves(open, count));
-                    at = skip_whitespace(bytes, at + 1, &mut multiline);
+                    at = skip_whitespace(bytes, at + 1, &mut lines);
                     if bytes.get(at) == Some(&closing) {
                         at += 1;
                         self.nodes[node].data = halves(self.nodes.len(), 0);
@@ -138,17 +139,17 @@ impl<'a> Parser<'a> {
             // A value is complete: close the containers it completes, then
             // find where the next value starts.
             loop {
-                at = skip_whitespace(bytes, at, &mut multiline);
+                at = skip_whitespace(bytes, at, &mut lines);
                 if open == TOP {
                     if at < bytes.len() && !self.prefix {
                         return self.error(at, "trailing characters");
                     }
-                    self.multiline |= multiline;
+                    self.lines = self.lines.merge(lines);
                     return Ok(at);
                 }
                 match bytes.get(at) {
                     Some(b',') => {
-                        at = skip_whitespace(bytes, at + 1, &mut multiline);
+                        at = skip_whitespace(bytes, at + 1, &mut lines);
                         count += 1;
                         let closing = if in_object { b'}' } else { b']' };
                         if bytes.get(at) == Some(&closing) {

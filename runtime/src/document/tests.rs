@@ -44,6 +44,13 @@ fn ascii_texts_are_placed_as_any_text_is() {
         let document = parse(bytes);
         assert!(document.ascii);
         assert_eq!(document.multiline, text.contains('\n'));
+        assert_eq!(
+            document.newlines(),
+            (
+                text.matches('\n').count() as u64,
+                text.rfind('\n').map_or(0, |last| last + 1)
+            )
+        );
         let mut fast = Cursor {
             ascii: true,
             multiline: document.multiline,
@@ -296,6 +303,13 @@ fn a_prefix_is_the_first_value_whatever_follows_it() {
     let mut buffers = Buffers::default();
     let (document, end) = Document::parse_prefix(text, &mut buffers).unwrap();
     assert_eq!(&text[end..], b", {\"b\": 2}]");
+    // The newline after the value is the prefix's; the one in a string is
+    // an escape, not a line.
+    assert_eq!(document.newlines(), (1, end - 2));
+    let keys = b"{\n \"a\"\n : 1,\n\"b\"\n:\n2\n} x";
+    let mut key_buffers = Buffers::default();
+    let (keyed, keyed_end) = Document::parse_prefix(keys, &mut key_buffers).unwrap();
+    assert_eq!(keyed.newlines(), (6, keyed_end - 2));
     assert_eq!(
         document.root().to_value(),
         serde_json::json!({"a": [1, "x\ny"]})

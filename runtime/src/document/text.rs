@@ -4,14 +4,36 @@
 use super::locations::syntax_error;
 use crate::validate::SyntaxError;
 
+/// The newlines a parse has passed. In JSON they are all whitespace between
+/// tokens (a string cannot hold one), so the parser counts them as it skips
+/// them, and a reader that streams a file of values knows the lines of
+/// each without scanning its bytes again.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Lines {
+    pub(super) newlines: usize,
+    /// Just past the last newline (0 when there is none).
+    pub(super) last_start: usize,
+}
+
+impl Lines {
+    /// Both counts, of the parse's two halves (the keys' and the values').
+    pub(super) fn merge(self, other: Lines) -> Lines {
+        Lines {
+            newlines: self.newlines + other.newlines,
+            last_start: self.last_start.max(other.last_start),
+        }
+    }
+}
+
 /// Past any whitespace from `at`.
 #[inline(always)]
-pub(super) fn skip_whitespace(bytes: &[u8], mut at: usize, multiline: &mut bool) -> usize {
+pub(super) fn skip_whitespace(bytes: &[u8], mut at: usize, lines: &mut Lines) -> usize {
     while let Some(&byte) = bytes.get(at) {
         match byte {
             b' ' | b'\r' | b'\t' => at += 1,
             b'\n' => {
-                *multiline = true;
+                lines.newlines += 1;
+                lines.last_start = at + 1;
                 at = skip_indentation(bytes, at + 1);
             }
             _ => break,
@@ -178,13 +200,17 @@ pub(super) fn copy_plain(
 /// run had bytes beyond ASCII. It stops at what the caller decodes itself:
 /// the closing quote, a control character, a `\u` or invalid escape, and
 /// the last fifteen bytes of the input. A recorded body has an escape every
-/// few bytes: each is one sixteen-byte step, written straight into `out`'s
-/// spare room, without the length kept in `out` from step to step.
+/// eight bytes or so: a sixteen-byte step is looked at once, its bytes
+/// written to `out`, and then each of its escapes (taken from the step's
+/// mask, not found again) writes its character and the rest of the step one
+/// place further left. Writes go straight into `out`'s spare room, without
+/// the length kept in `out` from step to step.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 pub(super) fn decode_simple(bytes: &[u8], mut at: usize, out: &mut Vec<u8>) -> (usize, bool) {
-    /// Room kept for one step: sixteen bytes and an escape's character.
-    const STEP: usize = 17;
+    /// Room kept for one step: sixteen bytes written at most sixteen past
+    /// where the step started.
+    const STEP: usize = 32;
     let mut len = out.len();
     let mut beyond = 0u32;
     while let Some(chunk) = bytes.get(at..at + 16) {
@@ -207,27 +233,56 @@ pub(super) fn decode_simple(bytes: &[u8], mut at: usize, out: &mut Vec<u8>) -> (
             at += 16;
             continue;
         }
-        let stop = stops.trailing_zeros() as usize;
-        beyond |= high & ((1 << stop) - 1);
-        len += stop;
-        at += stop;
-        // The stop is inside `chunk`.
-        if bytes[at] != b'\\' {
+        // The step and sixteen bytes after it, so that the rest of the step
+        // after any escape is sixteen bytes to copy.
+        let mut wide = [0u8; 32];
+        wide[..16].copy_from_slice(chunk);
+        // Of the step: how much is written to `out` (up to `from`), how
+        // much is taken, and whether decoding stops there.
+        let mut from = 0;
+        let mut taken = 16;
+        let mut done = false;
+        let mut rest = stops;
+        while rest != 0 {
+            let i = rest.trailing_zeros() as usize;
+            if chunk[i] != b'\\' {
+                // A quote or a control character: the caller's.
+                (taken, done) = (i, true);
+                break;
+            }
+            if i == 15 {
+                // The letter is in the next step, which starts here.
+                taken = 15;
+                break;
+            }
+            let decoded = SIMPLE_ESCAPES[usize::from(chunk[i + 1])];
+            if decoded == 0 {
+                (taken, done) = (i, true);
+                break;
+            }
+            // The bytes before the backslash are in place already: the
+            // character goes where the backslash would, and the rest of the
+            // step after it.
+            len += i - from;
+            from = i + 2;
+            // SAFETY: `len` is at most fourteen past where the step started,
+            // so the byte and the sixteen after it are within the `STEP`
+            // bytes of room; `wide` has sixteen bytes from `from` (at most 16).
+            unsafe {
+                let to = out.as_mut_ptr().add(len);
+                to.write(decoded);
+                std::ptr::copy_nonoverlapping(wide.as_ptr().add(from), to.add(1), 16);
+            }
+            len += 1;
+            // The letter is no stop, even a quote or a backslash.
+            rest &= !(0b11 << i);
+        }
+        len += taken - from;
+        beyond |= high & ((1 << taken) - 1);
+        at += taken;
+        if done {
             break;
         }
-        let decoded = match bytes.get(at + 1) {
-            Some(&letter @ (b'"' | b'\\' | b'/')) => letter,
-            Some(b'n') => b'\n',
-            Some(b't') => b'\t',
-            Some(b'r') => b'\r',
-            Some(b'b') => 0x08,
-            Some(b'f') => 0x0C,
-            _ => break,
-        };
-        // SAFETY: at most sixteen of the `STEP` bytes of room were kept.
-        unsafe { out.as_mut_ptr().add(len).write(decoded) };
-        len += 1;
-        at += 2;
     }
     // SAFETY: as above, every byte up to `len` was written.
     unsafe { out.set_len(len) };
@@ -238,6 +293,23 @@ pub(super) fn decode_simple(bytes: &[u8], mut at: usize, out: &mut Vec<u8>) -> (
     }
     (at, beyond != 0)
 }
+
+/// The character of each escape's letter that `decode_simple` decodes
+/// (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`); 0 for the others (`\u`
+/// and invalid letters), which the caller decodes or reports.
+#[cfg(target_arch = "x86_64")]
+static SIMPLE_ESCAPES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table[b'/' as usize] = b'/';
+    table[b'b' as usize] = 0x08;
+    table[b'f' as usize] = 0x0C;
+    table[b'n' as usize] = b'\n';
+    table[b'r' as usize] = b'\r';
+    table[b't' as usize] = b'\t';
+    table
+};
 
 /// [`plain_end`] eight bytes at a time in a `u64`.
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
