@@ -350,44 +350,15 @@ impl Router {
     pub fn route(&self, method: &str, path_or_url: &str) -> Option<Route> {
         let path = request_path(path_or_url);
         let segments: Vec<Cow<str>> = split_path(path).map(percent_decode).collect();
-        let candidates = self.by_length.get(segments.len())?;
-        let literal_first = segments
-            .first()
-            .and_then(|first| candidates.by_first.get(first.as_ref()))
-            .map_or(&[][..], Vec::as_slice);
-        // The best rank, and among equal ranks the first in the reference.
-        let mut best: Option<(&[u8], usize, Route)> = None;
+        let entry = self.best(method, &segments)?;
         let mut params = Vec::new();
-        for &index in literal_first.iter().chain(&candidates.templated) {
-            let entry = &self.entries[index];
-            if !entry.operation.method.eq_ignore_ascii_case(method) {
-                continue;
-            }
-            params.clear();
-            let matched = entry
-                .segments
-                .iter()
-                .zip(&segments)
-                .all(|(segment, text)| segment.matches(text, Some(&mut params)));
-            if !matched {
-                continue;
-            }
-            let rank = entry.rank.as_slice();
-            let better = best.as_ref().is_none_or(|(best_rank, best_index, _)| {
-                (rank, std::cmp::Reverse(index)) > (*best_rank, std::cmp::Reverse(*best_index))
-            });
-            if better {
-                best = Some((
-                    rank,
-                    index,
-                    Route {
-                        operation: entry.operation,
-                        params: std::mem::take(&mut params),
-                    },
-                ));
-            }
+        for (segment, text) in entry.segments.iter().zip(&segments) {
+            segment.matches(text, Some(&mut params));
         }
-        best.map(|(_, _, route)| route)
+        Some(Route {
+            operation: entry.operation,
+            params,
+        })
     }
 
     /// The operation [`Router::route`] gives, without the values of its
@@ -400,13 +371,16 @@ impl Router {
     /// [`Router::operation`] for a `path` that [`request_path`] gave.
     /// Nothing is allocated for a path without `%` escapes: its segments
     /// are split onto the stack in one pass over its bytes. One with them,
-    /// or with more segments than fit there, goes through [`Router::route`].
+    /// or with more segments than fit there, is split as `route` splits it.
     pub fn operation_at(&self, method: &str, path: &str) -> Option<&'static Operation> {
         /// Segments held on the stack; every template of the reference has fewer.
         const ON_STACK: usize = 16;
-        let slow = || self.route(method, path).map(|route| route.operation);
+        let decoded = || {
+            let segments: Vec<Cow<str>> = split_path(path).map(percent_decode).collect();
+            self.best(method, &segments).map(|entry| entry.operation)
+        };
         if self.by_length.len() > ON_STACK {
-            return slow();
+            return decoded();
         }
         // As `split_path` splits: without the leading slash and a trailing one.
         let trimmed = path.strip_prefix('/').unwrap_or(path);
@@ -417,7 +391,7 @@ impl Router {
             let mut from = 0;
             for (i, byte) in trimmed.bytes().enumerate() {
                 match byte {
-                    b'%' => return slow(),
+                    b'%' => return decoded(),
                     b'/' => {
                         // Longer than every template: nothing matches.
                         *segments.get_mut(len)? = &trimmed[from..i];
@@ -430,13 +404,18 @@ impl Router {
             *segments.get_mut(len)? = &trimmed[from..];
             len += 1;
         }
-        let segments = &segments[..len];
-        let candidates = self.by_length.get(len)?;
+        self.best(method, &segments[..len])
+            .map(|entry| entry.operation)
+    }
+
+    /// The entry that `segments` (percent-decoded) match for `method`: the
+    /// best rank, and among equal ranks the first in the reference.
+    fn best<S: AsRef<str>>(&self, method: &str, segments: &[S]) -> Option<&Entry> {
+        let candidates = self.by_length.get(segments.len())?;
         let literal_first = segments
             .first()
-            .and_then(|first| candidates.by_first.get(first))
+            .and_then(|first| candidates.by_first.get(first.as_ref()))
             .map_or(&[][..], Vec::as_slice);
-        // As in `route`: the best rank, and among equal ranks the first.
         let mut best: Option<(&[u8], usize)> = None;
         for &index in literal_first.iter().chain(&candidates.templated) {
             let entry = &self.entries[index];
@@ -445,7 +424,7 @@ impl Router {
                     .segments
                     .iter()
                     .zip(segments)
-                    .all(|(segment, text)| segment.matches(text, None))
+                    .all(|(segment, text)| segment.matches(text.as_ref(), None))
             {
                 continue;
             }
@@ -456,7 +435,7 @@ impl Router {
                 best = Some((rank, index));
             }
         }
-        best.map(|(_, index)| self.entries[index].operation)
+        best.map(|(_, index)| &self.entries[index])
     }
 }
 
