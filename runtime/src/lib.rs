@@ -22,6 +22,18 @@ pub mod timestamp;
 pub mod validate;
 pub mod workflow;
 
+/// A repeatable stream of pseudo-random numbers (xorshift64), for the
+/// randomised tests that hold a fast way of doing a thing to a plain one.
+#[cfg(test)]
+pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    }
+}
+
 pub use nullable::Nullable;
 pub use timestamp::Timestamp;
 pub use validate::{Position, SchemaEntry, SyntaxError, ValidationError};

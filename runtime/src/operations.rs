@@ -723,13 +723,7 @@ mod tests {
         let pieces = [
             "https", "://", ":", "/", "?", "#", "a", "x.y", "+", "-", "%2F", "é",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::xorshift(0x9e37_79b9_7f4a_7c15u64);
         for _ in 0..20_000 {
             let target: String = (0..next() % 9)
                 .map(|_| pieces[(next() % pieces.len() as u64) as usize])

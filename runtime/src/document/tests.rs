@@ -274,13 +274,7 @@ fn escapes_decode_wherever_they_fall_in_the_steps() {
         r"\ud83d\ude00",
         r"\u0041",
     ];
-    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut next = crate::xorshift(0x9e37_79b9_7f4a_7c15u64);
     for case in 0..4000 {
         let count = (next() % 24) as usize;
         let text: String = (0..count)
