@@ -78,6 +78,32 @@ pub fn cli_readers(bytes: &[u8]) {
     let _ = form(&bytes[..prefix]);
 }
 
+/// Any text through every `format` check the validators call: an answer,
+/// never a panic (a check that slices at fixed places must not cut a
+/// character in half), and a `date-time` only where its date and its time
+/// each pass on their own.
+pub fn formats(bytes: &[u8]) {
+    use intercom_runtime::formats::*;
+    let text = String::from_utf8_lossy(bytes);
+    let checks: [fn(&str) -> bool; 9] = [
+        is_date_time,
+        is_date,
+        is_time,
+        is_email,
+        is_uri,
+        is_uuid,
+        is_ipv4,
+        is_ipv6,
+        is_hostname,
+    ];
+    for check in checks {
+        check(&text);
+    }
+    if is_date_time(&text) {
+        assert!(is_date(&text[..10]) && is_time(&text[11..]), "{text:?}");
+    }
+}
+
 /// Any bytes against every schema of the shipped crate (`intercom-models`),
 /// validated from the bytes and, when serde_json reads them, from the
 /// `serde_json::Value`: the same verdict on the syntax, and the same errors,

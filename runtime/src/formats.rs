@@ -462,6 +462,57 @@ mod tests {
         assert!(!is_hostname("-a.example"));
     }
 
+    /// Near-valid texts with characters of two, three and four bytes in
+    /// every place, where a check that slices at fixed offsets would cut
+    /// one in half (as `is_time` did at byte 8): each check answers, none
+    /// panics.
+    #[test]
+    fn no_format_panics_on_multibyte_text_anywhere() {
+        let checks: [fn(&str) -> bool; 9] = [
+            is_date_time,
+            is_date,
+            is_time,
+            is_email,
+            is_uri,
+            is_uuid,
+            is_ipv4,
+            is_ipv6,
+            is_hostname,
+        ];
+        let pieces = [
+            "2024-01-31",
+            "T",
+            "12:34:5",
+            "6",
+            ".",
+            "Z",
+            "+01:00",
+            "-",
+            ":",
+            "@",
+            "[IPv6:",
+            "]",
+            "://",
+            "xn--",
+            "a",
+            "0",
+            "%2F",
+            "\u{e9}",
+            "\u{20ac}",
+            "\u{1f600}",
+            "2eb8aa08-aa98",
+        ];
+        let mut next = crate::xorshift(0xd1b5_4a32_d192_ed03);
+        for _ in 0..50_000 {
+            let text: String = (0..next() % 8)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            for check in checks {
+                check(&text);
+            }
+        }
+    }
+
     /// `is_uuid`'s classing of sixteen bytes at a time against the
     /// definition, byte by byte: every byte value in every one of the 36
     /// places.

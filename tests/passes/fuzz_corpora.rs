@@ -40,6 +40,11 @@ fn the_cli_readers_corpus_passes() {
 }
 
 #[test]
+fn the_formats_corpus_passes() {
+    replay("formats", checks::formats);
+}
+
+#[test]
 fn the_bytes_vs_value_corpus_passes() {
     replay("bytes_vs_value", checks::bytes_vs_value);
 }
