@@ -7,6 +7,9 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasherDefault;
+
+use crate::WordHasher;
 
 /// One operation of the reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,45 +144,11 @@ pub struct Router {
 #[derive(Debug, Default, Clone)]
 struct Candidates {
     /// By the literal first segment.
-    by_first: HashMap<&'static str, Vec<usize>, BuildSegmentHasher>,
+    /// Hashed with [`WordHasher`]: SipHash took a tenth of an exchange's
+    /// routing, and the keys come from the registry, not from requests.
+    by_first: HashMap<&'static str, Vec<usize>, BuildHasherDefault<WordHasher>>,
     /// Those whose first segment is a template (or that have none).
     templated: Vec<usize>,
-}
-
-/// The hasher of the first segments: a multiply and a rotate for each eight
-/// bytes (as rustc's FxHash), where SipHash took a tenth of the routing of
-/// an exchange. Its resistance to chosen keys is not needed: the map is
-/// built once from the registry, and a request's segment is only looked up.
-#[derive(Debug, Default, Clone, Copy)]
-struct BuildSegmentHasher;
-
-struct SegmentHasher(u64);
-
-impl std::hash::BuildHasher for BuildSegmentHasher {
-    type Hasher = SegmentHasher;
-
-    fn build_hasher(&self) -> SegmentHasher {
-        SegmentHasher(0)
-    }
-}
-
-impl std::hash::Hasher for SegmentHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut add = |word: u64| {
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-        };
-        let mut words = bytes.chunks_exact(8);
-        for word in &mut words {
-            add(u64::from_le_bytes(word.try_into().expect("eight bytes")));
-        }
-        let mut last = [0u8; 8];
-        last[..words.remainder().len()].copy_from_slice(words.remainder());
-        add(u64::from_le_bytes(last));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 #[derive(Debug)]

@@ -213,7 +213,7 @@ fn schema_named(name: &'static str) -> Option<&'static intercom_runtime::SchemaE
     type Found = HashMap<
         (usize, usize),
         Option<&'static intercom_runtime::SchemaEntry>,
-        std::hash::BuildHasherDefault<AddressHasher>,
+        std::hash::BuildHasherDefault<intercom_runtime::WordHasher>,
     >;
     thread_local! {
         static FOUND: RefCell<Found> = RefCell::new(Found::default());
@@ -223,30 +223,6 @@ fn schema_named(name: &'static str) -> Option<&'static intercom_runtime::SchemaE
             .entry((name.as_ptr() as usize, name.len()))
             .or_insert_with(|| intercom_models::schema(name))
     })
-}
-
-/// The hasher of [`schema_named`]'s addresses.
-#[derive(Default)]
-struct AddressHasher(u64);
-
-impl std::hash::Hasher for AddressHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.write_u64(u64::from(byte));
-        }
-    }
-
-    fn write_usize(&mut self, word: usize) {
-        self.write_u64(word as u64);
-    }
-
-    fn write_u64(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// A JSON body against the schema `name`, its positions placed in the file
