@@ -83,20 +83,9 @@ pub fn cli_readers(bytes: &[u8]) {
 /// character in half), and a `date-time` only where its date and its time
 /// each pass on their own.
 pub fn formats(bytes: &[u8]) {
-    use intercom_runtime::formats::*;
+    use intercom_runtime::formats::{CHECKS, is_date, is_date_time, is_time};
     let text = String::from_utf8_lossy(bytes);
-    let checks: [fn(&str) -> bool; 9] = [
-        is_date_time,
-        is_date,
-        is_time,
-        is_email,
-        is_uri,
-        is_uuid,
-        is_ipv4,
-        is_ipv6,
-        is_hostname,
-    ];
-    for check in checks {
+    for check in CHECKS {
         check(&text);
     }
     if is_date_time(&text) {

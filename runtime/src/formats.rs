@@ -21,6 +21,19 @@ pub const NAMES: [&str; 9] = [
 
 /// The value of a few decimal digits. On bytes, not a `&str`: a slice of
 /// a string at fixed places can end inside a character.
+/// The check of each of [`NAMES`], in its order.
+pub const CHECKS: [fn(&str) -> bool; 9] = [
+    is_date_time,
+    is_date,
+    is_time,
+    is_email,
+    is_uri,
+    is_uuid,
+    is_ipv4,
+    is_ipv6,
+    is_hostname,
+];
+
 fn digits(b: &[u8]) -> Option<u32> {
     if b.is_empty() {
         return None;
@@ -462,23 +475,37 @@ mod tests {
         assert!(!is_hostname("-a.example"));
     }
 
+    #[test]
+    fn each_check_is_at_its_name_s_place() {
+        let samples = [
+            ("date-time", "2024-01-31T12:00:00Z"),
+            ("date", "2024-01-31"),
+            ("time", "12:00:00Z"),
+            ("email", "joe@example.com"),
+            ("uri", "https://example.com/a"),
+            ("uuid", "2eb8aa08-aa98-11ea-b4aa-73b441d16380"),
+            ("ipv4", "192.168.0.1"),
+            ("ipv6", "::1"),
+            ("hostname", "example.com"),
+        ];
+        let mut taken = Vec::new();
+        for (name, sample) in samples {
+            let place = NAMES.iter().position(|n| *n == name).unwrap();
+            assert!(CHECKS[place](sample), "{name}: {sample}");
+            taken.push(samples.map(|(_, other)| CHECKS[place](other)));
+        }
+        // No two places hold checks that take the same samples.
+        for (i, one) in taken.iter().enumerate() {
+            assert!(!taken[i + 1..].contains(one), "{}", samples[i].0);
+        }
+    }
+
     /// Near-valid texts with characters of two, three and four bytes in
     /// every place, where a check that slices at fixed offsets would cut
     /// one in half (as `is_time` did at byte 8): each check answers, none
     /// panics.
     #[test]
     fn no_format_panics_on_multibyte_text_anywhere() {
-        let checks: [fn(&str) -> bool; 9] = [
-            is_date_time,
-            is_date,
-            is_time,
-            is_email,
-            is_uri,
-            is_uuid,
-            is_ipv4,
-            is_ipv6,
-            is_hostname,
-        ];
         let pieces = [
             "2024-01-31",
             "T",
@@ -507,7 +534,7 @@ mod tests {
             let text: String = (0..next() % 8)
                 .map(|_| pieces[(next() % pieces.len() as u64) as usize])
                 .collect();
-            for check in checks {
+            for check in CHECKS {
                 check(&text);
             }
         }
