@@ -5,8 +5,7 @@
 
 use std::path::PathBuf;
 
-use intercom_codegen::import::{self, Options, Selection};
-use intercom_codegen::{pinned, source};
+use intercom_codegen::pinned;
 use serde_json::{Value, json};
 
 /// A list payload of `count` items, made from the largest example of `list`
@@ -29,14 +28,14 @@ fn large_list(examples: &[(String, Value)], list: &str, count: usize) -> Option<
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("..");
-    let path = pinned::reference(&root).expect("the pinned reference is in reference/");
+    // As `cargo xtask import` imports it: the schema the generated crate was made from.
+    let pinned = pinned::import(&root).unwrap_or_else(|e| panic!("{e}"));
+    let (path, imported) = (pinned.path, pinned.imported);
     println!("cargo::rerun-if-changed={}", path.display());
-    let document = source::load(&path).expect("the reference loads");
-    let options = Options {
-        selection: Selection::All,
-        strict: false,
-    };
-    let imported = import::import(&document, &options).expect("the reference imports");
+    println!(
+        "cargo::rerun-if-changed={}",
+        root.join("reference/overlays").display()
+    );
     let mut payloads: Vec<(String, Value)> = imported
         .examples
         .iter()

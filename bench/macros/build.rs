@@ -13,8 +13,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use intercom_codegen::import::{self, Options, Selection};
-use intercom_codegen::{pinned, source};
+use intercom_codegen::pinned;
 use proc_macro2::Literal;
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -58,14 +57,11 @@ fn camel(name: &str) -> String {
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let root = manifest.join("../..");
-    let path = pinned::reference(&root).expect("the pinned reference is in reference/");
+    // As `cargo xtask import` imports it: the schema our validators were made from.
+    let pinned = pinned::import(&root).unwrap_or_else(|e| panic!("{e}"));
+    let (path, imported) = (pinned.path, pinned.imported);
     println!("cargo::rerun-if-changed={}", path.display());
-    let document = source::load(&path).expect("the reference loads");
-    let options = Options {
-        selection: Selection::All,
-        strict: false,
-    };
-    let imported = import::import(&document, &options).expect("the reference imports");
+    println!("cargo::rerun-if-changed={}", root.join("reference/overlays").display());
     let mut schema = imported.schema;
     let dropped = drop_non_string_formats(&mut schema);
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());

@@ -1,9 +1,14 @@
 //! The reference this repository pins: the one OpenAPI file in
 //! `reference/intercom-openapi/`. `cargo xtask import` reads it by default,
-//! `cargo xtask upgrade` replaces it, and the freshness test checks `schema/`
-//! against it.
+//! `cargo xtask upgrade` replaces it, and [`import`] imports it as that
+//! command does by default (the overlays of `reference/overlays/` applied),
+//! for the freshness test of `schema/` and the benchmarks.
 
 use std::path::{Path, PathBuf};
+
+use crate::import::{self, ImportError, Imported, Options, Selection};
+use crate::overlay::{self, OverlayError, Unmatched};
+use crate::source::{self, LoadError};
 
 /// Where the pinned reference lives, relative to the workspace root.
 pub const REFERENCE_DIR: &str = "reference/intercom-openapi";
@@ -114,4 +119,48 @@ mod tests {
         );
         std::fs::remove_dir_all(&root).unwrap();
     }
+}
+
+/// What `cargo xtask import` with no arguments makes of the workspace at
+/// `root`: the pinned reference, corrected by the overlays in
+/// `reference/overlays/`, every schema imported.
+#[derive(Debug)]
+pub struct PinnedImport {
+    /// The pinned reference's file.
+    pub path: PathBuf,
+    pub imported: Imported,
+    /// Overlay actions that matched nothing: warnings, as the command prints them.
+    pub unmatched: Vec<Unmatched>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PinnedImportError {
+    #[error(transparent)]
+    Pinned(#[from] PinnedError),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Overlay(#[from] OverlayError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+}
+
+/// The pinned reference imported as `cargo xtask import` imports it by
+/// default, for what must agree with the checked-in `schema/` (its
+/// freshness test, the benchmarks' schema and payloads).
+pub fn import(root: &Path) -> Result<PinnedImport, PinnedImportError> {
+    let path = reference(root)?;
+    let mut document = source::load(&path)?;
+    let overlays = overlay::load_all(&overlay::folder(root)?)?;
+    let unmatched = overlay::apply(&mut document, &overlays, false)?;
+    let options = Options {
+        selection: Selection::All,
+        strict: false,
+    };
+    let imported = import::import(&document, &options)?;
+    Ok(PinnedImport {
+        path,
+        imported,
+        unmatched,
+    })
 }

@@ -203,16 +203,8 @@ fn every_reference_version_imports_into_a_valid_schema() {
 #[test]
 fn schema_dir_is_what_the_pinned_reference_gives() {
     let root = project_root();
-    let spec = intercom_codegen::pinned::reference(&root).unwrap();
-    let doc = source::load(&spec).unwrap();
-    let imported = import::import(
-        &doc,
-        &Options {
-            selection: Selection::All,
-            strict: false,
-        },
-    )
-    .unwrap();
+    let pinned = intercom_codegen::pinned::import(&root).unwrap_or_else(|e| panic!("{e}"));
+    let (spec, imported) = (pinned.path, pinned.imported);
     let status = intercom_codegen::output::ensure_file(
         &root.join("schema").join(import::SCHEMA_FILE),
         &import::render(&imported.schema),
