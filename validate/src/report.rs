@@ -346,10 +346,10 @@ impl<W: Write> Reporter<W> {
                     for error in errors {
                         let (line, column, body) = placed(error);
                         let column = column.map_or_else(String::new, |c| format!(",col={c}"));
-                        let mut message = format!("{label}: {body}{}", plain_message(error));
+                        let mut message = format!("{label}: {body}{}", Plain(error));
                         for inner in &error.context {
                             message.push('\n');
-                            message.push_str(&plain_message(inner));
+                            message.push_str(&Plain(inner).to_string());
                         }
                         let _ = writeln!(
                             self.out,
@@ -384,11 +384,7 @@ impl<W: Write> Reporter<W> {
                         .map(|error| {
                             let (line, column, body) = placed(error);
                             let column = column.map_or_else(String::new, |c| format!("{c}:"));
-                            format!(
-                                "{}:{line}:{column} {body}{}",
-                                side.file,
-                                plain_message(error)
-                            )
+                            format!("{}:{line}:{column} {body}{}", side.file, Plain(error))
                         })
                         .collect();
                     Some((
@@ -591,10 +587,10 @@ impl<W: Write> Reporter<W> {
                                 line: payload.line,
                                 column: 1,
                             });
-                            let mut message = plain_message(error);
+                            let mut message = Plain(error).to_string();
                             for inner in &error.context {
                                 message.push('\n');
-                                message.push_str(&plain_message(inner));
+                                message.push_str(&Plain(inner).to_string());
                             }
                             let _ = writeln!(
                                 self.out,
@@ -734,15 +730,7 @@ fn pointer_or_root(pointer: &str) -> &str {
 
 fn text_line(file: &str, error: &ValidationError) -> String {
     let (line, column) = error.position.map_or((0, 0), |p| (p.line, p.column));
-    let pointer = if error.instance_location.is_empty() {
-        "(root)"
-    } else {
-        &error.instance_location
-    };
-    format!(
-        "{file}:{line}:{column}: {pointer}: {} ({})",
-        error.message, error.keyword_location
-    )
+    format!("{file}:{line}:{column}: {}", Plain(error))
 }
 
 /// One error of a side in the text format: `FILE:LINE:[COLUMN:] LABEL:
@@ -765,25 +753,27 @@ fn text_error(
     if let (true, Some(p)) = (side.har, error.position) {
         write!(out, " body {}:{}:", p.line, p.column)?;
     }
-    let pointer = if error.instance_location.is_empty() {
-        "(root)"
-    } else {
-        &error.instance_location
-    };
-    writeln!(
-        out,
-        " {pointer}: {} ({})",
-        error.message, error.keyword_location
-    )
+    writeln!(out, " {}", Plain(error))
 }
 
-fn plain_message(error: &ValidationError) -> String {
-    let pointer = if error.instance_location.is_empty() {
-        "(root)"
-    } else {
-        &error.instance_location
-    };
-    format!("{pointer}: {} ({})", error.message, error.keyword_location)
+/// An error as every text report shows it: `POINTER: MESSAGE (KEYWORD)`,
+/// the pointer `(root)` when it is empty.
+struct Plain<'a>(&'a ValidationError);
+
+impl std::fmt::Display for Plain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let error = self.0;
+        let pointer = if error.instance_location.is_empty() {
+            "(root)"
+        } else {
+            &error.instance_location
+        };
+        write!(
+            f,
+            "{pointer}: {} ({})",
+            error.message, error.keyword_location
+        )
+    }
 }
 
 fn error_json(error: &ValidationError) -> Value {
