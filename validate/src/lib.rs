@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod exchanges;
+pub mod in_order;
 pub mod report;
 pub mod traffic;
 pub mod whole;

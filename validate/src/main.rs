@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use intercom_runtime::{Position, SchemaEntry, SyntaxError};
 
+use intercom_validate::in_order::map_in_order;
 use intercom_validate::report::{Outcome, Payload, Reporter, Unrouted};
 use intercom_validate::{Expect, Format, judge, traffic};
 
@@ -147,34 +148,42 @@ fn main() -> ExitCode {
             .map(|f| (f.as_os_str() != "-").then(|| f.clone()))
             .collect()
     };
+    if let Some(schema) = schema.filter(|_| !cli.ndjson) {
+        // One document a file: the files are read and judged on every core,
+        // and reported in their order.
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let judge_file = |input: &Option<PathBuf>| (input_label(input), judge_input(input, schema));
+        map_in_order(&inputs, threads, judge_file, |(label, outcome)| {
+            reporter.begin_file(&label);
+            match outcome {
+                Ok(outcome) => reporter.payload(
+                    Payload {
+                        file: &label,
+                        line: 1,
+                    },
+                    outcome,
+                ),
+                Err(message) => reporter.file_error(&label, None, &message),
+            }
+            reporter.end_file();
+        });
+        return ExitCode::from(reporter.finish());
+    }
+    // NDJSON and recorded exchanges are streamed, a file at a time.
     for input in inputs {
-        let label = input
-            .as_ref()
-            .map_or_else(|| "<stdin>".to_owned(), |p| p.display().to_string());
+        let label = input_label(&input);
         reporter.begin_file(&label);
-        // A regular file's length lets a big payload be read in one go (`whole`).
-        let mut len = None;
-        let read: Box<dyn Read> = match &input {
-            Some(path) => match std::fs::File::open(path) {
-                Ok(file) => {
-                    len = file
-                        .metadata()
-                        .ok()
-                        .filter(|metadata| metadata.is_file())
-                        .map(|metadata| metadata.len());
-                    Box::new(file)
-                }
-                Err(error) => {
-                    reporter.file_error(&label, None, &format!("cannot read: {error}"));
-                    reporter.end_file();
-                    continue;
-                }
-            },
-            None => Box::new(std::io::stdin().lock()),
+        let read = match read_input(&input) {
+            Ok((read, _)) => read,
+            Err(message) => {
+                reporter.file_error(&label, None, &message);
+                reporter.end_file();
+                continue;
+            }
         };
         let result = match schema {
             Some(schema) => {
-                check(read, len, cli.ndjson, schema, &label, &mut reporter).map_err(|m| (None, m))
+                check_ndjson(read, schema, &label, &mut reporter).map_err(|m| (None, m))
             }
             None => traffic::check_file(read, cli.ndjson, &label, cli.unrouted, &mut reporter),
         };
@@ -258,28 +267,43 @@ fn suggestions<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Str
     }
 }
 
-/// Reads one input and reports each payload; `Err` when it cannot be read at all.
-fn check(
+/// How a report names an input: its path, or `<stdin>`.
+fn input_label(input: &Option<PathBuf>) -> String {
+    input
+        .as_ref()
+        .map_or_else(|| "<stdin>".to_owned(), |p| p.display().to_string())
+}
+
+/// An input opened for reading, with its length when it is a regular file
+/// (which lets a big payload be read in one go: `whole`).
+fn read_input(input: &Option<PathBuf>) -> Result<(Box<dyn Read + '_>, Option<u64>), String> {
+    let Some(path) = input else {
+        return Ok((Box::new(std::io::stdin().lock()), None));
+    };
+    let file = std::fs::File::open(path).map_err(|error| format!("cannot read: {error}"))?;
+    let len = file
+        .metadata()
+        .ok()
+        .filter(|metadata| metadata.is_file())
+        .map(|metadata| metadata.len());
+    Ok((Box::new(file), len))
+}
+
+/// The verdict on an input that holds one document; `Err` when it cannot be read.
+fn judge_input(input: &Option<PathBuf>, schema: &SchemaEntry) -> Result<Outcome, String> {
+    let (read, len) = read_input(input)?;
+    let bytes = intercom_validate::whole::read_whole(read, len)
+        .map_err(|error| format!("cannot read: {error}"))?;
+    Ok(judge(&bytes, schema, 0))
+}
+
+/// Reads one NDJSON input and reports each payload; `Err` when it cannot be read at all.
+fn check_ndjson(
     input: impl Read,
-    len: Option<u64>,
-    ndjson: bool,
     schema: &SchemaEntry,
     label: &str,
     reporter: &mut Reporter<impl Write>,
 ) -> Result<(), String> {
-    if !ndjson {
-        let bytes = intercom_validate::whole::read_whole(input, len)
-            .map_err(|e| format!("cannot read: {e}"))?;
-        let outcome = judge(&bytes, schema, 0);
-        reporter.payload(
-            Payload {
-                file: label,
-                line: 1,
-            },
-            outcome,
-        );
-        return Ok(());
-    }
     let payloads =
         intercom_validate::for_each_ndjson_line(BufReader::new(input), |number, line| {
             let outcome = judge(line, schema, number - 1);

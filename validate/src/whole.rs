@@ -34,24 +34,25 @@ impl Deref for Whole {
 
 /// Reads all of `input`, whose length is `len` when it is a regular file.
 pub fn read_whole(mut input: impl Read, len: Option<u64>) -> io::Result<Whole> {
-    let mapped_len = len
-        .filter(|len| *len >= POPULATE_FROM)
-        .and_then(|len| usize::try_from(len).ok());
-    let Some(len) = mapped_len else {
+    let Some(len) = len.and_then(|len| usize::try_from(len).ok()) else {
         let mut bytes = Vec::new();
         input.read_to_end(&mut bytes)?;
         return Ok(Whole::Read(bytes));
     };
-    let mut map = memmap2::MmapOptions::new().len(len).populate().map_anon()?;
-    let mut filled = 0;
-    while filled < len {
-        match input.read(&mut map[filled..]) {
-            Ok(0) => break,
-            Ok(read) => filled += read,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(error),
+    if (len as u64) < POPULATE_FROM {
+        // One byte more than the length, so that the end shows in a second
+        // read; a file's own `read_to_end` would first ask the kernel for
+        // the length and the position again, two calls per file.
+        let mut bytes = vec![0; len + 1];
+        let filled = fill(&mut input, &mut bytes)?;
+        bytes.truncate(filled);
+        if filled > len {
+            input.read_to_end(&mut bytes)?;
         }
+        return Ok(Whole::Read(bytes));
     }
+    let mut map = memmap2::MmapOptions::new().len(len).populate().map_anon()?;
+    let filled = fill(&mut input, &mut map)?;
     // A file that grew after its length was taken is read to its end.
     let mut rest = Vec::new();
     input.read_to_end(&mut rest)?;
@@ -61,6 +62,20 @@ pub fn read_whole(mut input: impl Read, len: Option<u64>) -> io::Result<Whole> {
     let mut bytes = map[..filled].to_vec();
     bytes.append(&mut rest);
     Ok(Whole::Read(bytes))
+}
+
+/// Reads into `buffer` until it is full or the input ends; how much it read.
+fn fill(input: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match input.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(filled)
 }
 
 #[cfg(test)]
@@ -93,5 +108,42 @@ mod tests {
         let grew = read_whole(&text[..], len).unwrap();
         assert!(matches!(grew, Whole::Read(_)));
         assert_eq!(&*grew, &text[..]);
+        // The same for a small input, read into a `Vec` of its length.
+        for (len, text) in [
+            (8, &b"{\"a\": 1}"[..]),
+            (3, b"[1]"),
+            (1, b"[]"),
+            (0, b" 1 "),
+        ] {
+            let whole = read_whole(text, Some(len)).unwrap();
+            assert!(matches!(whole, Whole::Read(_)));
+            assert_eq!(&*whole, text);
+        }
+    }
+
+    /// A reader that hands over one byte a call, as a pipe may.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            let Some((first, rest)) = self.0.split_first() else {
+                return Ok(0);
+            };
+            match buffer.first_mut() {
+                Some(slot) => *slot = *first,
+                None => return Ok(0),
+            }
+            self.0 = rest;
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn an_input_read_in_short_pieces_is_read_whole() {
+        let text = b"{\"tickets\": [1, 2, 3]}";
+        for len in [None, Some(0), Some(5), Some(text.len() as u64), Some(100)] {
+            let whole = read_whole(Trickle(text), len).unwrap();
+            assert_eq!(&*whole, text, "length {len:?}");
+        }
     }
 }

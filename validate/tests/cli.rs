@@ -185,6 +185,76 @@ fn bad_input_exits_2_and_the_other_files_are_still_checked() {
     }
 }
 
+/// Payload files are read and judged on every core: whichever thread judged
+/// which file, the report is the one-file reports in the files' order.
+#[test]
+fn many_files_are_reported_in_their_order_as_one_at_a_time() {
+    let names = [
+        "missing.json",
+        "empty.json",
+        "syntax_error.json",
+        "invalid_utf8.json",
+        "bom.json",
+        "trailing_garbage.json",
+        "valid_statistics.json",
+        "invalid_statistics.json",
+    ];
+    // Far more files than are read ahead, in an order without a period.
+    let files: Vec<&str> = (0..300usize)
+        .map(|i| names[(i * i + i / 3) % names.len()])
+        .collect();
+    for format in ["text", "json", "github"] {
+        let payload_lines = |stdout: &str| -> Vec<String> {
+            // Less the summary line, which JSON writes to standard error.
+            stdout
+                .lines()
+                .filter(|line| !line.contains(" file(s), "))
+                .map(str::to_owned)
+                .collect()
+        };
+        let alone: Vec<Vec<String>> = names
+            .iter()
+            .map(|name| {
+                payload_lines(&run(&["--schema", STATS, "--format", format, name], b"").stdout)
+            })
+            .collect();
+        let expected: Vec<String> = files
+            .iter()
+            .flat_map(|file| alone[names.iter().position(|name| name == file).unwrap()].clone())
+            .collect();
+        let mut args = vec!["--schema", STATS, "--format", format];
+        args.extend(&files);
+        let r = run(&args, b"");
+        assert_eq!(r.code, 2);
+        let count = |name: &str| files.iter().filter(|file| **file == name).count();
+        let (valid, invalid) = (
+            count("valid_statistics.json"),
+            count("invalid_statistics.json"),
+        );
+        let summary = format!(
+            "300 file(s), {} payload(s): {valid} valid, {invalid} invalid, {} could not be checked\n",
+            valid + invalid,
+            300 - valid - invalid
+        );
+        let output = if format == "json" {
+            &r.stderr
+        } else {
+            &r.stdout
+        };
+        assert!(output.ends_with(&summary), "{output}");
+        assert_eq!(payload_lines(&r.stdout), expected, "--format {format}");
+    }
+    let mut args = vec!["--schema", STATS, "--format", "junit"];
+    args.extend(&files);
+    let suites: Vec<String> = run(&args, b"")
+        .stdout
+        .split("<testsuite name=\"")
+        .skip(1)
+        .map(|suite| suite.split('"').next().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(suites, files);
+}
+
 #[test]
 fn deep_nesting_is_an_error_not_a_crash() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
