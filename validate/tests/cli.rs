@@ -148,23 +148,23 @@ fn ndjson_is_streamed_payload_by_payload() {
     assert_eq!(child.wait().unwrap().code(), Some(1));
 }
 
+/// A payload file of every kind: missing, unreadable in five ways, valid, invalid.
+const EVERY_KIND_OF_FILE: [&str; 8] = [
+    "missing.json",
+    "empty.json",
+    "syntax_error.json",
+    "invalid_utf8.json",
+    "bom.json",
+    "trailing_garbage.json",
+    "valid_statistics.json",
+    "invalid_statistics.json",
+];
+
 #[test]
 fn bad_input_exits_2_and_the_other_files_are_still_checked() {
-    let r = run(
-        &[
-            "--schema",
-            STATS,
-            "missing.json",
-            "empty.json",
-            "syntax_error.json",
-            "invalid_utf8.json",
-            "bom.json",
-            "trailing_garbage.json",
-            "valid_statistics.json",
-            "invalid_statistics.json",
-        ],
-        b"",
-    );
+    let mut args = vec!["--schema", STATS];
+    args.extend(EVERY_KIND_OF_FILE);
+    let r = run(&args, b"");
     assert_eq!(r.code, 2, "{}", r.stdout);
     let expected = [
         "missing.json: error: cannot read: No such file or directory",
@@ -189,16 +189,7 @@ fn bad_input_exits_2_and_the_other_files_are_still_checked() {
 /// which file, the report is the one-file reports in the files' order.
 #[test]
 fn many_files_are_reported_in_their_order_as_one_at_a_time() {
-    let names = [
-        "missing.json",
-        "empty.json",
-        "syntax_error.json",
-        "invalid_utf8.json",
-        "bom.json",
-        "trailing_garbage.json",
-        "valid_statistics.json",
-        "invalid_statistics.json",
-    ];
+    let names = EVERY_KIND_OF_FILE;
     // Far more files than are read ahead, in an order without a period.
     let files: Vec<&str> = (0..300usize)
         .map(|i| names[(i * i + i / 3) % names.len()])
