@@ -14,7 +14,8 @@ use clap::Parser;
 use intercom_runtime::{Position, SchemaEntry, SyntaxError};
 
 use intercom_validate::report::{Outcome, Payload, Reporter, Unrouted};
-use intercom_validate::{Expect, Format, judge, traffic};
+use intercom_validate::traffic::{self, Threads};
+use intercom_validate::{Expect, Format, judge};
 
 #[derive(Parser)]
 #[command(
@@ -154,7 +155,7 @@ fn main() -> ExitCode {
         reporter.begin_file(&label);
         // A regular file's length lets a big payload be read in one go (`whole`).
         let mut len = None;
-        let read: Box<dyn Read> = match &input {
+        let read: Box<dyn Read + Send> = match &input {
             Some(path) => match std::fs::File::open(path) {
                 Ok(file) => {
                     len = file
@@ -170,13 +171,29 @@ fn main() -> ExitCode {
                     continue;
                 }
             },
-            None => Box::new(std::io::stdin().lock()),
+            // Not locked: a HAR file may be read on a second thread.
+            None => Box::new(std::io::stdin()),
         };
         let result = match schema {
             Some(schema) => {
                 check(read, len, cli.ndjson, schema, &label, &mut reporter).map_err(|m| (None, m))
             }
-            None => traffic::check_file(read, cli.ndjson, &label, cli.unrouted, &mut reporter),
+            None => {
+                // A second thread pays for itself from a few hundred
+                // kilobytes on; a small file is checked before it is started.
+                let threads = match len {
+                    Some(len) if len < traffic::TWO_THREADS_FROM => Threads::One,
+                    _ => Threads::available(),
+                };
+                traffic::check_file(
+                    read,
+                    cli.ndjson,
+                    &label,
+                    cli.unrouted,
+                    threads,
+                    &mut reporter,
+                )
+            }
         };
         if let Err((at, message)) = result {
             reporter.file_error(&label, at, &message);
