@@ -53,6 +53,7 @@ pub(super) fn check_har<V: Send>(
                 send,
                 emptied,
                 judge,
+                size: 4,
                 stopped: &stopped,
             };
             let input = Stoppable {
@@ -172,8 +173,8 @@ impl<V> Batch<V> {
         true
     }
 
-    fn is_full(&self) -> bool {
-        self.entries.len() >= ENTRIES || self.bodies.len() >= BYTES
+    fn is_full(&self, entries: usize) -> bool {
+        self.entries.len() >= entries || self.bodies.len() >= BYTES
     }
 
     /// Emptied for the reader to fill again; a batch that once held an
@@ -229,6 +230,9 @@ struct Filling<'s, V, J: Fn(&Exchange<'_>) -> V> {
     send: mpsc::SyncSender<Batch<V>>,
     emptied: mpsc::Receiver<Batch<V>>,
     judge: J,
+    /// Entries a batch, growing to `ENTRIES` over the first batches: the
+    /// checker starts as soon as the first few entries are read.
+    size: usize,
     stopped: &'s Cell<bool>,
 }
 
@@ -238,7 +242,8 @@ impl<V, J: Fn(&Exchange<'_>) -> V> Filling<'_, V, J> {
             return;
         }
         self.batch.push(entry);
-        if self.batch.is_full() {
+        if self.batch.is_full(self.size) {
+            self.size = (self.size * 2).min(ENTRIES);
             let mut next = self.emptied.try_recv().unwrap_or_default();
             next.clear();
             let full = std::mem::replace(&mut self.batch, next);
