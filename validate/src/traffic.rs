@@ -106,7 +106,11 @@ pub(crate) struct Verdict {
 
 /// Routes an exchange and checks its bodies.
 fn judge(exchange: &Exchange) -> Verdict {
-    let path = request_path(&exchange.target);
+    judge_at(exchange, request_path(&exchange.target))
+}
+
+/// `judge`, with the exchange's path (`request_path` of its target) found.
+fn judge_at(exchange: &Exchange, path: &str) -> Verdict {
     let Some(operation) = router().operation_at(&exchange.method, path) else {
         return Verdict {
             operation: None,
@@ -187,11 +191,7 @@ fn check_entry(
 ) {
     reporter.exchange();
     let (exchange, verdict) = match (entry, verdict) {
-        (Ok(exchange), Some(verdict)) => (exchange, verdict),
-        (Ok(exchange), None) => {
-            let verdict = judge(&exchange);
-            (exchange, verdict)
-        }
+        (Ok(exchange), verdict) => (exchange, verdict),
         (Err(error), _) => {
             let entry = error.entry.unwrap_or_default();
             let side = Side {
@@ -214,13 +214,15 @@ fn check_entry(
             return;
         }
     };
+    let path = request_path(&exchange.target);
+    let verdict = verdict.unwrap_or_else(|| judge_at(&exchange, path));
     let base = Side {
         file,
         entry: exchange.entry,
         line: exchange.line,
         har,
         method: &exchange.method,
-        path: request_path(&exchange.target),
+        path,
         operation: verdict.operation.map(|operation| operation.id),
         side: "exchange",
         status: exchange.status,
