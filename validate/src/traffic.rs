@@ -96,6 +96,10 @@ fn check_ndjson(
 /// judged on whichever thread has time for it, and reported in the file's
 /// order on the thread that writes the report.
 pub(crate) struct Verdict {
+    /// Where the exchange's path (`request_path` of its target) is in the
+    /// target, when it is a part of it and the verdict is reported later: it
+    /// is not looked for twice.
+    path: Option<std::ops::Range<usize>>,
     /// `None`: no operation has the exchange's method and path.
     operation: Option<&'static Operation>,
     /// The request body's schema (if checked against one) and outcome.
@@ -104,15 +108,24 @@ pub(crate) struct Verdict {
     response: Option<(Option<&'static str>, SideOutcome)>,
 }
 
-/// Routes an exchange and checks its bodies.
+/// Routes an exchange and checks its bodies, to be reported later.
 fn judge(exchange: &Exchange) -> Verdict {
-    judge_at(exchange, request_path(&exchange.target))
+    let target: &str = &exchange.target;
+    let path = request_path(target);
+    // By address: the path is a slice of the target, or a string of its own.
+    let start = (path.as_ptr() as usize).wrapping_sub(target.as_ptr() as usize);
+    Verdict {
+        path: (start <= target.len() && path.len() <= target.len() - start)
+            .then(|| start..start + path.len()),
+        ..judge_at(exchange, path)
+    }
 }
 
 /// `judge`, with the exchange's path (`request_path` of its target) found.
 fn judge_at(exchange: &Exchange, path: &str) -> Verdict {
     let Some(operation) = router().operation_at(&exchange.method, path) else {
         return Verdict {
+            path: None,
             operation: None,
             request: None,
             response: None,
@@ -173,6 +186,7 @@ fn judge_at(exchange: &Exchange, path: &str) -> Verdict {
         })
     });
     Verdict {
+        path: None,
         operation: Some(operation),
         request,
         response,
@@ -214,8 +228,19 @@ fn check_entry(
             return;
         }
     };
-    let path = request_path(&exchange.target);
-    let verdict = verdict.unwrap_or_else(|| judge_at(&exchange, path));
+    let (path, verdict) = match verdict {
+        Some(verdict) => {
+            let path = match &verdict.path {
+                Some(range) => &exchange.target[range.clone()],
+                None => request_path(&exchange.target),
+            };
+            (path, verdict)
+        }
+        None => {
+            let path = request_path(&exchange.target);
+            (path, judge_at(&exchange, path))
+        }
+    };
     let base = Side {
         file,
         entry: exchange.entry,
@@ -441,8 +466,9 @@ mod tests {
     /// read buffer's end, a body bigger than a batch), the recorded ones
     /// again and again with bad ones mixed in: a body that is not JSON, one
     /// that is not base64, an entry without a method, an entry that is not
-    /// an object, an exchange no operation has; whole, minified, with CRLF
-    /// line ends, and cut short inside an entry.
+    /// an object, exchanges no operation has (one with a URL without a
+    /// path); whole, minified, with CRLF line ends, and cut short inside an
+    /// entry.
     #[test]
     fn two_threads_report_a_big_har_with_bad_entries_as_one_does() {
         let recorded: Value =
@@ -462,6 +488,9 @@ mod tests {
             .remove("method");
         let mut unrouted = good[0].clone();
         unrouted["request"]["url"] = json!("https://api.intercom.io/nowhere/7");
+        // Its path, `/`, is not a part of its URL.
+        let mut no_path = good[0].clone();
+        no_path["request"]["url"] = json!("https://api.intercom.io?page=2");
         let mut big = good[0].clone();
         let tags: Vec<Value> = (0..6_000)
             .map(|i| json!({"type": "tag", "id": if i % 1000 == 7 { json!(i) } else { json!(i.to_string()) }, "name": "é"}))
@@ -473,11 +502,12 @@ mod tests {
         let mut entries = Vec::new();
         for block in 0..200 {
             entries.extend(good.iter().cloned());
-            match block % 5 {
+            match block % 6 {
                 0 => entries.push(not_json.clone()),
                 1 => entries.push(not_base64.clone()),
                 2 => entries.push(no_method.clone()),
                 3 => entries.push(json!(7)),
+                4 => entries.push(no_path.clone()),
                 _ => entries.push(unrouted.clone()),
             }
             if block == 75 {
