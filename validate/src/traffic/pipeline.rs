@@ -278,7 +278,9 @@ impl<V, J: Fn(&Exchange<'_>) -> V> Filling<'_, V, J> {
                     return;
                 }
             };
-            if !batch.judge_next(&self.judge) {
+            // Not while unwinding (the last batch of a reader that panicked
+            // goes as it is): a second panic would abort.
+            if std::thread::panicking() || !batch.judge_next(&self.judge) {
                 break;
             }
         }
@@ -292,10 +294,13 @@ impl<V, J: Fn(&Exchange<'_>) -> V> Drop for Filling<'_, V, J> {
     fn drop(&mut self) {
         if !self.stopped.get() && !self.batch.entries.is_empty() {
             let mut last = std::mem::take(&mut self.batch);
-            // Not while unwinding: a second panic would abort.
+            // Done reading: the last batch is judged here while the checker
+            // has batches before it to go through (not while unwinding).
             if !std::thread::panicking() {
-                while self.taken.load(Ordering::Relaxed) < self.sent && last.judge_next(&self.judge)
-                {
+                while self.taken.load(Ordering::Relaxed) < self.sent {
+                    if !last.judge_next(&self.judge) {
+                        break;
+                    }
                 }
             }
             self.hand_over(last);
