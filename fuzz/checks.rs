@@ -69,13 +69,38 @@ pub fn import(bytes: &[u8]) {
 }
 
 /// Any bytes as an NDJSON exchange line and as a HAR file: an exchange or an
-/// error, never a panic.
+/// error, never a panic; and as a file of exchanges, the same report (and
+/// exit code) whether a HAR file is read on one thread or on two.
 pub fn cli_readers(bytes: &[u8]) {
     use intercom_validate::exchanges::{FORM_PREFIX, form, read_har, read_ndjson_line};
+    use intercom_validate::report::{Reporter, Unrouted};
+    use intercom_validate::traffic::{Threads, check_file};
+    use intercom_validate::{Expect, Format};
     let _ = read_ndjson_line(1, bytes);
     let _ = read_har(bytes, |exchange| drop(exchange));
     let prefix = usize::try_from(FORM_PREFIX).map_or(bytes.len(), |limit| limit.min(bytes.len()));
     let _ = form(&bytes[..prefix]);
+    let report = |threads| {
+        let mut out = Vec::new();
+        let mut reporter = Reporter::new(Format::Text, Expect::Valid, "exchanges", &mut out)
+            .for_exchanges()
+            .with_drift_summary();
+        reporter.begin_file("f");
+        if let Err((at, message)) =
+            check_file(bytes, false, "f", Unrouted::Warn, threads, &mut reporter)
+        {
+            reporter.file_error("f", at, &message);
+        }
+        reporter.end_file();
+        let code = reporter.finish();
+        (out, code)
+    };
+    let one = report(Threads::One);
+    assert!(
+        report(Threads::Two) == one,
+        "{}",
+        String::from_utf8_lossy(&one.0)
+    );
 }
 
 /// Any text through every `format` check the validators call: an answer,

@@ -5,7 +5,10 @@
 //!
 //! - `ours/check_file`: `intercom-validate --exchanges` as a library, the HAR
 //!   streamed entry by entry, each body routed and validated from its bytes,
-//!   every error collected (and written to a sink);
+//!   every error collected (and written to a sink), with as many threads as
+//!   the command line takes (two: one reads while the other checks, where
+//!   the machine runs two at once);
+//! - `ours/check_file/one_thread`: the same on the calling thread alone;
 //! - `floor/value`: `serde_json::from_slice::<Value>` of the whole file, and
 //!   nothing else;
 //! - `peer/serde_jsonschema`: the HAR read with serde_json into its entries,
@@ -18,7 +21,8 @@ use std::collections::HashMap;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use intercom_bench::{PAYLOADS, har};
 use intercom_validate::report::{Reporter, Unrouted};
-use intercom_validate::{Expect, Format, traffic};
+use intercom_validate::traffic::{self, Threads};
+use intercom_validate::{Expect, Format};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -105,7 +109,7 @@ fn exchanges(c: &mut Criterion) {
             (*name, validator)
         })
         .collect();
-    let ours = || {
+    let ours = |threads| {
         let mut reporter = Reporter::new(Format::Text, Expect::Valid, "exchanges", std::io::sink())
             .for_exchanges();
         traffic::check_file(
@@ -113,6 +117,7 @@ fn exchanges(c: &mut Criterion) {
             false,
             "bench.har",
             Unrouted::Ignore,
+            threads,
             &mut reporter,
         )
         .unwrap();
@@ -120,11 +125,15 @@ fn exchanges(c: &mut Criterion) {
     };
     // Both read every exchange; the run is not measuring an empty file.
     assert!(peer(&bytes, &validators) < usize::MAX);
-    ours();
+    ours(Threads::One);
     let mut group = c.benchmark_group(format!("exchanges/har_{EXCHANGES}"));
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.sample_size(20);
-    group.bench_function("ours/check_file", |b| b.iter(ours));
+    let threads = Threads::available();
+    group.bench_function("ours/check_file", |b| b.iter(|| ours(threads)));
+    group.bench_function("ours/check_file/one_thread", |b| {
+        b.iter(|| ours(Threads::One))
+    });
     group.bench_function("floor/value", |b| {
         b.iter(|| serde_json::from_slice::<Value>(&bytes).unwrap())
     });

@@ -53,6 +53,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             out.flush()?;
         }
         ["check", file, ref runs @ ..] => {
+            // `ONE_THREAD` set: read and check on one thread.
+            let threads = if std::env::var_os("ONE_THREAD").is_some() {
+                traffic::Threads::One
+            } else {
+                traffic::Threads::available()
+            };
             let runs: usize = match runs {
                 [] => 1,
                 [runs] => runs.parse()?,
@@ -71,6 +77,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     false,
                     file,
                     Unrouted::Ignore,
+                    threads,
                     &mut reporter,
                 )
                 .map_err(|(_, message)| message)?;

@@ -1145,6 +1145,7 @@ mod tests {
             false,
             "t.har",
             Unrouted::Warn,
+            traffic::Threads::One,
             &mut reporter,
         )
         .unwrap();

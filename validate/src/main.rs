@@ -15,7 +15,8 @@ use intercom_runtime::{Position, SchemaEntry, SyntaxError};
 
 use intercom_validate::in_order::map_in_order;
 use intercom_validate::report::{Outcome, Payload, Reporter, Unrouted};
-use intercom_validate::{Expect, Format, judge, traffic};
+use intercom_validate::traffic::{self, Threads};
+use intercom_validate::{Expect, Format, judge};
 
 #[derive(Parser)]
 #[command(
@@ -173,8 +174,8 @@ fn main() -> ExitCode {
     for input in inputs {
         let label = input_label(&input);
         reporter.begin_file(&label);
-        let read = match read_input(&input) {
-            Ok((read, _)) => read,
+        let (read, len) = match read_input(&input) {
+            Ok(opened) => opened,
             Err(message) => {
                 reporter.file_error(&label, None, &message);
                 reporter.end_file();
@@ -185,7 +186,22 @@ fn main() -> ExitCode {
             Some(schema) => {
                 check_ndjson(read, schema, &label, &mut reporter).map_err(|m| (None, m))
             }
-            None => traffic::check_file(read, cli.ndjson, &label, cli.unrouted, &mut reporter),
+            None => {
+                // A second thread pays for itself from a few hundred
+                // kilobytes on; a small file is checked before it is started.
+                let threads = match len {
+                    Some(len) if len < traffic::TWO_THREADS_FROM => Threads::One,
+                    _ => Threads::available(),
+                };
+                traffic::check_file(
+                    read,
+                    cli.ndjson,
+                    &label,
+                    cli.unrouted,
+                    threads,
+                    &mut reporter,
+                )
+            }
         };
         if let Err((at, message)) = result {
             reporter.file_error(&label, at, &message);
@@ -276,9 +292,10 @@ fn input_label(input: &Option<PathBuf>) -> String {
 
 /// An input opened for reading, with its length when it is a regular file
 /// (which lets a big payload be read in one go: `whole`).
-fn read_input(input: &Option<PathBuf>) -> Result<(Box<dyn Read + '_>, Option<u64>), String> {
+fn read_input(input: &Option<PathBuf>) -> Result<(Box<dyn Read + Send>, Option<u64>), String> {
     let Some(path) = input else {
-        return Ok((Box::new(std::io::stdin().lock()), None));
+        // Not locked: a HAR file may be read on a second thread.
+        return Ok((Box::new(std::io::stdin()), None));
     };
     let file = std::fs::File::open(path).map_err(|error| format!("cannot read: {error}"))?;
     let len = file

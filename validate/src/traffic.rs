@@ -12,16 +12,45 @@ use crate::judge_text;
 use crate::report::Outcome;
 use crate::report::{Reporter, Side, SideOutcome, Unrouted};
 
+mod pipeline;
+
+/// How many threads read and check a HAR file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threads {
+    /// Read and check on the calling thread.
+    One,
+    /// Read on a second thread while the calling thread checks and reports
+    /// (the report is the same, byte for byte).
+    Two,
+}
+
+/// The size of a file from which the command line reads a HAR file on a
+/// second thread, when there is one: below it, starting the thread costs
+/// more than it saves.
+pub const TWO_THREADS_FROM: u64 = 256 << 10;
+
+impl Threads {
+    /// `Two` where the machine runs two threads at once, else `One`.
+    pub fn available() -> Self {
+        match std::thread::available_parallelism() {
+            Ok(n) if n.get() >= 2 => Threads::Two,
+            _ => Threads::One,
+        }
+    }
+}
+
 /// Reads one file of exchanges and reports each as it is read; `Err` when
 /// the file as a whole cannot be read (the exchanges before the point where
 /// it failed have been reported). A HAR file is streamed entry by entry, and
 /// NDJSON line by line; the form is told from the first bytes unless
-/// `ndjson` says it.
+/// `ndjson` says it. `threads` says how a HAR file is read (NDJSON is read
+/// on the calling thread).
 pub fn check_file(
-    input: impl Read,
+    input: impl Read + Send,
     ndjson: bool,
     label: &str,
     unrouted: Unrouted,
+    threads: Threads,
     reporter: &mut Reporter<impl Write>,
 ) -> Result<(), (Option<Position>, String)> {
     let mut input = BufReader::with_capacity(1 << 16, input);
@@ -37,10 +66,16 @@ pub fn check_file(
     let input = std::io::Cursor::new(prefix).chain(input);
     match form {
         Form::Ndjson => check_ndjson(input, label, unrouted, reporter).map_err(|m| (None, m)),
-        Form::Har => exchanges::read_har(input, |entry| {
-            check_entry(entry, label, true, unrouted, reporter)
-        })
-        .map_err(|error| (Some(error.position), error.message)),
+        Form::Har => {
+            let mut check = |entry: Result<Exchange<'_>, _>, verdict| {
+                check_entry(entry, verdict, label, true, unrouted, reporter)
+            };
+            match threads {
+                Threads::One => exchanges::read_har(input, |entry| check(entry, None)),
+                Threads::Two => pipeline::check_har(input, judge, check),
+            }
+            .map_err(|error| (Some(error.position), error.message))
+        }
     }
 }
 
@@ -52,22 +87,126 @@ fn check_ndjson(
 ) -> Result<(), String> {
     crate::for_each_ndjson_line(reader, |number, line| {
         let entry = exchanges::read_ndjson_line(number, line);
-        check_entry(entry, label, false, unrouted, reporter);
+        check_entry(entry, None, label, false, unrouted, reporter);
     })
     .map(drop)
 }
 
+/// What checking an exchange found, before it is reported: the exchange is
+/// judged on whichever thread has time for it, and reported in the file's
+/// order on the thread that writes the report.
+pub(crate) struct Verdict {
+    /// Where the exchange's path (`request_path` of its target) is in the
+    /// target, when it is a part of it and the verdict is reported later: it
+    /// is not looked for twice.
+    path: Option<std::ops::Range<usize>>,
+    /// `None`: no operation has the exchange's method and path.
+    operation: Option<&'static Operation>,
+    /// The request body's schema (if checked against one) and outcome.
+    request: Option<(Option<&'static str>, SideOutcome)>,
+    /// The response's, or that its status is undocumented.
+    response: Option<(Option<&'static str>, SideOutcome)>,
+}
+
+/// Routes an exchange and checks its bodies, to be reported later.
+fn judge(exchange: &Exchange) -> Verdict {
+    let target: &str = &exchange.target;
+    let path = request_path(target);
+    // By address: the path is a slice of the target, or a string of its own.
+    let start = (path.as_ptr() as usize).wrapping_sub(target.as_ptr() as usize);
+    Verdict {
+        path: (start <= target.len() && path.len() <= target.len() - start)
+            .then(|| start..start + path.len()),
+        ..judge_at(exchange, path)
+    }
+}
+
+/// `judge`, with the exchange's path (`request_path` of its target) found.
+fn judge_at(exchange: &Exchange, path: &str) -> Verdict {
+    let Some(operation) = router().operation_at(&exchange.method, path) else {
+        return Verdict {
+            path: None,
+            operation: None,
+            request: None,
+            response: None,
+        };
+    };
+    let request = exchange
+        .request
+        .as_ref()
+        .map(|body| match &operation.request {
+            _ if !body.is_json() => (None, not_json(body, "request")),
+            None => (
+                None,
+                SideOutcome::UnexpectedBody(format!(
+                    "a request body, where {} documents none",
+                    operation.id
+                )),
+            ),
+            Some(request) => match request.body.schema {
+                Some(name) if request.body.is_json() => (Some(name), check(body, name)),
+                _ => (
+                    None,
+                    SideOutcome::Skipped(format!(
+                        "{} documents its request body as `{}`, with no JSON schema",
+                        operation.id, request.body.media_type
+                    )),
+                ),
+            },
+        });
+    let response = exchange.status.and_then(|status| {
+        let Some(response) = operation.response(status) else {
+            let message = format!(
+                "{} does not document status {status} (it documents {})",
+                operation.id,
+                documented(operation)
+            );
+            return Some((None, SideOutcome::Undocumented(message)));
+        };
+        let body = exchange.response.as_ref()?;
+        Some(match &response.body {
+            _ if !body.is_json() => (None, not_json(body, "response")),
+            None => (
+                None,
+                SideOutcome::UnexpectedBody(format!(
+                    "a response body, where {} documents none for {}",
+                    operation.id, response.status
+                )),
+            ),
+            Some(documented) => match documented.schema {
+                Some(name) if documented.is_json() => (Some(name), check(body, name)),
+                _ => (
+                    None,
+                    SideOutcome::Skipped(format!(
+                        "{} documents its {} response as `{}`, with no JSON schema",
+                        operation.id, response.status, documented.media_type
+                    )),
+                ),
+            },
+        })
+    });
+    Verdict {
+        path: None,
+        operation: Some(operation),
+        request,
+        response,
+    }
+}
+
+/// Reports an exchange (or why it could not be read) with its verdict, found
+/// here unless it is given (judged on another thread).
 fn check_entry(
     entry: Result<Exchange, exchanges::ReadError>,
+    verdict: Option<Verdict>,
     file: &str,
     har: bool,
     unrouted: Unrouted,
     reporter: &mut Reporter<impl Write>,
 ) {
     reporter.exchange();
-    let exchange = match entry {
-        Ok(exchange) => exchange,
-        Err(error) => {
+    let (exchange, verdict) = match (entry, verdict) {
+        (Ok(exchange), verdict) => (exchange, verdict),
+        (Err(error), _) => {
             let entry = error.entry.unwrap_or_default();
             let side = Side {
                 file,
@@ -89,8 +228,19 @@ fn check_entry(
             return;
         }
     };
-    let path = request_path(&exchange.target);
-    let route = router().operation_at(&exchange.method, path);
+    let (path, verdict) = match verdict {
+        Some(verdict) => {
+            let path = match &verdict.path {
+                Some(range) => &exchange.target[range.clone()],
+                None => request_path(&exchange.target),
+            };
+            (path, verdict)
+        }
+        None => {
+            let path = request_path(&exchange.target);
+            (path, judge_at(&exchange, path))
+        }
+    };
     let base = Side {
         file,
         entry: exchange.entry,
@@ -98,82 +248,25 @@ fn check_entry(
         har,
         method: &exchange.method,
         path,
-        operation: route.map(|operation| operation.id),
+        operation: verdict.operation.map(|operation| operation.id),
         side: "exchange",
         status: exchange.status,
         schema: None,
     };
-    let Some(operation) = route else {
+    if verdict.operation.is_none() {
         reporter.side(&base, SideOutcome::Unrouted, unrouted);
         return;
-    };
-    if let Some(body) = &exchange.request {
-        let side = Side {
-            side: "request",
-            ..base
-        };
-        let (schema, outcome) = match &operation.request {
-            _ if !body.is_json() => (None, not_json(body, "request")),
-            None => (
-                None,
-                SideOutcome::UnexpectedBody(format!(
-                    "a request body, where {} documents none",
-                    operation.id
-                )),
-            ),
-            Some(request) => match request.body.schema {
-                Some(name) if request.body.is_json() => (Some(name), check(body, name)),
-                _ => (
-                    None,
-                    SideOutcome::Skipped(format!(
-                        "{} documents its request body as `{}`, with no JSON schema",
-                        operation.id, request.body.media_type
-                    )),
-                ),
-            },
-        };
-        reporter.side(&Side { schema, ..side }, outcome, unrouted);
     }
-    let Some(status) = exchange.status else {
-        return;
-    };
-    let side = Side {
-        side: "response",
-        ..base
-    };
-    let Some(response) = operation.response(status) else {
-        let message = format!(
-            "{} does not document status {status} (it documents {})",
-            operation.id,
-            documented(operation)
-        );
-        reporter.side(&side, SideOutcome::Undocumented(message), unrouted);
-        return;
-    };
-    let Some(body) = &exchange.response else {
-        return;
-    };
-    let (schema, outcome) = match &response.body {
-        _ if !body.is_json() => (None, not_json(body, "response")),
-        None => (
-            None,
-            SideOutcome::UnexpectedBody(format!(
-                "a response body, where {} documents none for {}",
-                operation.id, response.status
-            )),
-        ),
-        Some(documented) => match documented.schema {
-            Some(name) if documented.is_json() => (Some(name), check(body, name)),
-            _ => (
-                None,
-                SideOutcome::Skipped(format!(
-                    "{} documents its {} response as `{}`, with no JSON schema",
-                    operation.id, response.status, documented.media_type
-                )),
-            ),
-        },
-    };
-    reporter.side(&Side { schema, ..side }, outcome, unrouted);
+    for (side, found) in [("request", verdict.request), ("response", verdict.response)] {
+        if let Some((schema, outcome)) = found {
+            let side = Side {
+                side,
+                schema,
+                ..base
+            };
+            reporter.side(&side, outcome, unrouted);
+        }
+    }
 }
 
 /// The router of the generated registry. Exchanges are routed with
@@ -263,7 +356,179 @@ fn check(body: &Body, name: &'static str) -> SideOutcome {
 
 #[cfg(test)]
 mod tests {
-    use super::router;
+    use super::{Threads, check_file, router};
+    use crate::report::{Reporter, Unrouted};
+    use crate::{Expect, Format};
+    use serde_json::{Value, json};
+    use std::io::Write;
+
+    /// A report's output, written slowly when `pause` says so: the checker
+    /// falls behind and the reader judges exchanges for it.
+    struct Out {
+        bytes: Vec<u8>,
+        pause: Option<std::time::Duration>,
+    }
+
+    impl Write for Out {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if let Some(pause) = self.pause
+                && buf.contains(&b'\n')
+            {
+                std::thread::sleep(pause);
+            }
+            self.bytes.write(buf)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// The whole report of a HAR file as the command line writes it, and its
+    /// exit code.
+    fn report(
+        text: &[u8],
+        format: Format,
+        summary: bool,
+        unrouted: Unrouted,
+        threads: Threads,
+        pause: Option<std::time::Duration>,
+    ) -> (String, u8) {
+        let mut out = Out {
+            bytes: Vec::new(),
+            pause,
+        };
+        let mut reporter =
+            Reporter::new(format, Expect::Valid, "exchanges", &mut out).for_exchanges();
+        if summary {
+            reporter = reporter.with_drift_summary();
+        }
+        reporter.begin_file("t.har");
+        if let Err((at, message)) =
+            check_file(text, false, "t.har", unrouted, threads, &mut reporter)
+        {
+            reporter.file_error("t.har", at, &message);
+        }
+        reporter.end_file();
+        let code = reporter.finish();
+        (String::from_utf8(out.bytes).unwrap(), code)
+    }
+
+    /// One thread and two give the same report, byte for byte, in every
+    /// format, with and without `--summary`, unrouted exchanges as warnings
+    /// (and as errors, in text).
+    fn same_on_both(name: &str, text: &[u8], pause: Option<std::time::Duration>) {
+        let formats = [Format::Text, Format::Json, Format::Github, Format::Junit];
+        let runs = formats
+            .into_iter()
+            .flat_map(|format| [(format, false), (format, true)])
+            .map(|(format, summary)| (format, summary, Unrouted::Warn))
+            .chain([(Format::Text, false, Unrouted::Error)]);
+        for (format, summary, unrouted) in runs {
+            let one = report(text, format, summary, unrouted, Threads::One, None);
+            let two = report(text, format, summary, unrouted, Threads::Two, pause);
+            assert!(
+                one == two,
+                "{name}, summary {summary}: one thread\n{}\ntwo\n{}",
+                one.0,
+                two.0
+            );
+        }
+    }
+
+    fn fixtures() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/validate/exchanges")
+    }
+
+    #[test]
+    fn two_threads_report_every_har_fixture_as_one_does() {
+        let mut files = Vec::new();
+        let mut dirs = vec![fixtures()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "har") {
+                    files.push(path);
+                }
+            }
+        }
+        // recorded.har and the five of bad/.
+        assert!(files.len() >= 6, "{files:?}");
+        for file in files {
+            let text = std::fs::read(&file).unwrap();
+            same_on_both(&file.display().to_string(), &text, None);
+        }
+    }
+
+    /// A HAR of a few thousand entries (many batches, entries across the
+    /// read buffer's end, a body bigger than a batch), the recorded ones
+    /// again and again with bad ones mixed in: a body that is not JSON, one
+    /// that is not base64, an entry without a method, an entry that is not
+    /// an object, exchanges no operation has (one with a URL without a
+    /// path); whole, minified, with CRLF line ends, and cut short inside an
+    /// entry.
+    #[test]
+    fn two_threads_report_a_big_har_with_bad_entries_as_one_does() {
+        let recorded: Value =
+            serde_json::from_slice(&std::fs::read(fixtures().join("recorded.har")).unwrap())
+                .unwrap();
+        let good = recorded["log"]["entries"].as_array().unwrap();
+        let mut not_json = good[0].clone();
+        not_json["response"]["content"] =
+            json!({"mimeType": "application/json", "text": "{\"type\": \"list\", \"data\": [tru"});
+        let mut not_base64 = good[0].clone();
+        not_base64["response"]["content"] =
+            json!({"mimeType": "application/json", "text": "e30=!", "encoding": "base64"});
+        let mut no_method = good[0].clone();
+        no_method["request"]
+            .as_object_mut()
+            .unwrap()
+            .remove("method");
+        let mut unrouted = good[0].clone();
+        unrouted["request"]["url"] = json!("https://api.intercom.io/nowhere/7");
+        // Its path, `/`, is not a part of its URL.
+        let mut no_path = good[0].clone();
+        no_path["request"]["url"] = json!("https://api.intercom.io?page=2");
+        let mut big = good[0].clone();
+        let tags: Vec<Value> = (0..6_000)
+            .map(|i| json!({"type": "tag", "id": if i % 1000 == 7 { json!(i) } else { json!(i.to_string()) }, "name": "é"}))
+            .collect();
+        big["response"]["content"] = json!({
+            "mimeType": "application/json",
+            "text": json!({"type": "list", "data": tags}).to_string(),
+        });
+        let mut entries = Vec::new();
+        for block in 0..200 {
+            entries.extend(good.iter().cloned());
+            match block % 6 {
+                0 => entries.push(not_json.clone()),
+                1 => entries.push(not_base64.clone()),
+                2 => entries.push(no_method.clone()),
+                3 => entries.push(json!(7)),
+                4 => entries.push(no_path.clone()),
+                _ => entries.push(unrouted.clone()),
+            }
+            if block == 75 {
+                entries.push(big.clone());
+            }
+        }
+        let har = json!({"log": {"version": "1.2", "entries": entries}});
+        let pretty = serde_json::to_string_pretty(&har).unwrap();
+        let minified = har.to_string();
+        let crlf = pretty.replace('\n', "\r\n");
+        let cut = &pretty[..pretty.len() * 9 / 10];
+        let pause = Some(std::time::Duration::from_micros(50));
+        for (name, text) in [
+            ("pretty", pretty.as_str()),
+            ("minified", &minified),
+            ("crlf", &crlf),
+            ("truncated", cut),
+        ] {
+            same_on_both(name, text.as_bytes(), pause);
+        }
+    }
 
     /// Every operation of the reference, at paths that match it, that match
     /// a literal sibling instead, or nothing: the operation alone is found
