@@ -4,9 +4,10 @@
 use std::collections::VecDeque;
 use std::sync::{Mutex, mpsc};
 
-/// How many items may be started ahead of the first whose result is awaited:
-/// it bounds the results held back behind one slow item (a big file among
-/// small ones).
+/// How many items may be started ahead of the first whose result is awaited
+/// (or two runs a thread, on a machine with more threads than that leaves
+/// work for): it bounds the results held back behind one slow item (a big
+/// file among small ones).
 pub const AHEAD: usize = 64;
 
 /// Calls `work` on every item, on up to `threads` threads, and `each` on
@@ -47,10 +48,12 @@ pub fn map_in_order<T: Sync, R: Send>(
                 }
             });
         }
-        let mut awaited = VecDeque::with_capacity(AHEAD.div_ceil(run));
+        // Runs handed out and not yet handed over.
+        let window = (AHEAD / run).max(2 * threads);
+        let mut awaited = VecDeque::with_capacity(window);
         let mut runs = items.chunks(run);
         loop {
-            while awaited.len() * run < AHEAD
+            while awaited.len() < window
                 && let Some(items) = runs.next()
             {
                 let (slot, results) = mpsc::sync_channel(1);
@@ -124,6 +127,25 @@ mod tests {
             "{first} items started before the first was handed over"
         );
         assert!(first > 1, "the other threads went on meanwhile");
+    }
+
+    #[test]
+    fn every_thread_has_work_when_there_are_many() {
+        let items: Vec<usize> = (0..1000).collect();
+        let (busy, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        map_in_order(
+            &items,
+            8,
+            |&item| {
+                let now = busy.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_micros(300));
+                busy.fetch_sub(1, Ordering::SeqCst);
+                item
+            },
+            drop,
+        );
+        assert_eq!(most.load(Ordering::SeqCst), 8);
     }
 
     #[test]
