@@ -411,6 +411,13 @@ impl Router {
 /// The path of a request target: a whole URL loses its scheme and host, any
 /// target its query and fragment.
 pub fn request_path(path_or_url: &str) -> &str {
+    request_path_span(path_or_url).map_or("/", |span| &path_or_url[span])
+}
+
+/// Where [`request_path`] is in the target, or `None` when it is `/`
+/// without a place there (a URL with nothing after its host but a query or
+/// a fragment).
+pub fn request_path_span(path_or_url: &str) -> Option<std::ops::Range<usize>> {
     // One pass over the bytes, each looked at once: every recorded exchange
     // is routed. A scheme is a run of these characters; `:` is not one, so
     // the first `://` ends the scheme exactly when it follows the run.
@@ -429,14 +436,14 @@ pub fn request_path(path_or_url: &str) -> &str {
             .position(|&b| matches!(b, b'/' | b'?' | b'#'))
         {
             Some(offset) if bytes[host + offset] == b'/' => start = host + offset,
-            _ => return "/",
+            _ => return None,
         }
     }
     let end = bytes[start..]
         .iter()
         .position(|&b| matches!(b, b'?' | b'#'))
         .map_or(bytes.len(), |offset| start + offset);
-    &path_or_url[start..end]
+    Some(start..end)
 }
 
 /// The segments of a path, without the leading slash and a trailing one.

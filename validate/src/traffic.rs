@@ -3,8 +3,9 @@
 //! gives for that side and status.
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::ops::Range;
 
-use intercom_runtime::operations::{Operation, Router, request_path};
+use intercom_runtime::operations::{Operation, Router, request_path_span};
 use intercom_runtime::{Position, SyntaxError};
 
 use crate::exchanges::{self, Body, Exchange, Form};
@@ -96,10 +97,9 @@ fn check_ndjson(
 /// judged on whichever thread has time for it, and reported in the file's
 /// order on the thread that writes the report.
 pub(crate) struct Verdict {
-    /// Where the exchange's path (`request_path` of its target) is in the
-    /// target, when it is a part of it and the verdict is reported later: it
-    /// is not looked for twice.
-    path: Option<std::ops::Range<usize>>,
+    /// Where the exchange's path is in its target (`request_path_span`):
+    /// found once, whichever thread judged the exchange.
+    path: Option<Range<usize>>,
     /// `None`: no operation has the exchange's method and path.
     operation: Option<&'static Operation>,
     /// The request body's schema (if checked against one) and outcome.
@@ -108,28 +108,24 @@ pub(crate) struct Verdict {
     response: Option<(Option<&'static str>, SideOutcome)>,
 }
 
-/// Routes an exchange and checks its bodies, to be reported later.
-fn judge(exchange: &Exchange) -> Verdict {
-    let target: &str = &exchange.target;
-    let path = request_path(target);
-    // By address: the path is a slice of the target, or a string of its own.
-    let start = (path.as_ptr() as usize).wrapping_sub(target.as_ptr() as usize);
-    Verdict {
-        path: (start <= target.len() && path.len() <= target.len() - start)
-            .then(|| start..start + path.len()),
-        ..judge_at(exchange, path)
+impl Verdict {
+    /// The exchange's path (`request_path` of `target`).
+    fn path<'t>(&self, target: &'t str) -> &'t str {
+        self.path.clone().map_or("/", |span| &target[span])
     }
 }
 
-/// `judge`, with the exchange's path (`request_path` of its target) found.
-fn judge_at(exchange: &Exchange, path: &str) -> Verdict {
+/// Routes an exchange and checks its bodies, to be reported later.
+fn judge(exchange: &Exchange) -> Verdict {
+    let unrouted = Verdict {
+        path: request_path_span(&exchange.target),
+        operation: None,
+        request: None,
+        response: None,
+    };
+    let path = unrouted.path(&exchange.target);
     let Some(operation) = router().operation_at(&exchange.method, path) else {
-        return Verdict {
-            path: None,
-            operation: None,
-            request: None,
-            response: None,
-        };
+        return unrouted;
     };
     let request = exchange
         .request
@@ -186,10 +182,10 @@ fn judge_at(exchange: &Exchange, path: &str) -> Verdict {
         })
     });
     Verdict {
-        path: None,
         operation: Some(operation),
         request,
         response,
+        ..unrouted
     }
 }
 
@@ -228,19 +224,8 @@ fn check_entry(
             return;
         }
     };
-    let (path, verdict) = match verdict {
-        Some(verdict) => {
-            let path = match &verdict.path {
-                Some(range) => &exchange.target[range.clone()],
-                None => request_path(&exchange.target),
-            };
-            (path, verdict)
-        }
-        None => {
-            let path = request_path(&exchange.target);
-            (path, judge_at(&exchange, path))
-        }
-    };
+    let verdict = verdict.unwrap_or_else(|| judge(&exchange));
+    let path = verdict.path(&exchange.target);
     let base = Side {
         file,
         entry: exchange.entry,
