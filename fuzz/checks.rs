@@ -87,7 +87,7 @@ pub fn cli_readers(bytes: &[u8]) {
             .with_drift_summary();
         reporter.begin_file("f");
         if let Err((at, message)) =
-            check_file(bytes, false, "f", Unrouted::Warn, threads, &mut reporter)
+            check_file(bytes, None, "f", Unrouted::Warn, threads, &mut reporter)
         {
             reporter.file_error("f", at, &message);
         }

@@ -74,7 +74,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     Reporter::new(Format::Text, Expect::Valid, "exchanges", out).for_exchanges();
                 traffic::check_file(
                     std::fs::File::open(file)?,
-                    false,
+                    None,
                     file,
                     Unrouted::Ignore,
                     threads,

@@ -120,6 +120,21 @@ pub fn form(prefix: &[u8]) -> Form {
     }
 }
 
+/// The form a file's name says: `.har` is HAR, `.ndjson` and `.jsonl` are
+/// NDJSON; `None` for any other name, whose form its first bytes tell. A
+/// recording named `.har` that is not JSON, or not HAR, is then reported as
+/// such instead of being read as lines that are not exchanges.
+pub fn form_of_name(path: &std::path::Path) -> Option<Form> {
+    let extension = path.extension()?.to_str()?;
+    if extension.eq_ignore_ascii_case("har") {
+        Some(Form::Har)
+    } else if extension.eq_ignore_ascii_case("ndjson") || extension.eq_ignore_ascii_case("jsonl") {
+        Some(Form::Ndjson)
+    } else {
+        None
+    }
+}
+
 /// How many bytes `form` needs to look at.
 pub const FORM_PREFIX: u64 = 256;
 
@@ -1142,7 +1157,7 @@ mod tests {
             Reporter::new(Format::Text, Expect::Valid, "exchanges", &mut out).for_exchanges();
         traffic::check_file(
             text.as_bytes(),
-            false,
+            None,
             "t.har",
             Unrouted::Warn,
             traffic::Threads::One,

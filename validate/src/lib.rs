@@ -54,9 +54,13 @@ pub fn for_each_ndjson_line(
             return Ok(lines);
         }
         number += 1;
-        if !line.iter().all(u8::is_ascii_whitespace) {
+        // Without its line ending: a payload cut short then ends on its own
+        // line, not at the start of the next.
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        if !text.iter().all(u8::is_ascii_whitespace) {
             lines += 1;
-            each(number, &line);
+            each(number, text);
         }
     }
 }

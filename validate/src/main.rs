@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use intercom_runtime::{Position, SchemaEntry, SyntaxError};
 
+use intercom_validate::exchanges::{self, Form};
 use intercom_validate::in_order::map_in_order;
 use intercom_validate::report::{Outcome, Payload, Reporter, Unrouted};
 use intercom_validate::traffic::{self, Threads};
@@ -193,14 +194,13 @@ fn main() -> ExitCode {
                     Some(len) if len < traffic::TWO_THREADS_FROM => Threads::One,
                     _ => Threads::available(),
                 };
-                traffic::check_file(
-                    read,
-                    cli.ndjson,
-                    &label,
-                    cli.unrouted,
-                    threads,
-                    &mut reporter,
-                )
+                // `--ndjson`, or the file's name, or else its first bytes.
+                let form = if cli.ndjson {
+                    Some(Form::Ndjson)
+                } else {
+                    input.as_deref().and_then(exchanges::form_of_name)
+                };
+                traffic::check_file(read, form, &label, cli.unrouted, threads, &mut reporter)
             }
         };
         if let Err((at, message)) = result {

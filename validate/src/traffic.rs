@@ -44,26 +44,25 @@ impl Threads {
 /// the file as a whole cannot be read (the exchanges before the point where
 /// it failed have been reported). A HAR file is streamed entry by entry, and
 /// NDJSON line by line; the form is told from the first bytes unless
-/// `ndjson` says it. `threads` says how a HAR file is read (NDJSON is read
+/// `form` says it. `threads` says how a HAR file is read (NDJSON is read
 /// on the calling thread).
 pub fn check_file(
     input: impl Read + Send,
-    ndjson: bool,
+    form: Option<Form>,
     label: &str,
     unrouted: Unrouted,
     threads: Threads,
     reporter: &mut Reporter<impl Write>,
 ) -> Result<(), (Option<Position>, String)> {
     let mut input = BufReader::with_capacity(1 << 16, input);
-    if ndjson {
-        return check_ndjson(input, label, unrouted, reporter).map_err(|m| (None, m));
-    }
     let mut prefix = Vec::new();
-    Read::by_ref(&mut input)
-        .take(exchanges::FORM_PREFIX)
-        .read_to_end(&mut prefix)
-        .map_err(|e| (None, format!("cannot read: {e}")))?;
-    let form = exchanges::form(&prefix);
+    if form.is_none() {
+        Read::by_ref(&mut input)
+            .take(exchanges::FORM_PREFIX)
+            .read_to_end(&mut prefix)
+            .map_err(|e| (None, format!("cannot read: {e}")))?;
+    }
+    let form = form.unwrap_or_else(|| exchanges::form(&prefix));
     let input = std::io::Cursor::new(prefix).chain(input);
     match form {
         Form::Ndjson => check_ndjson(input, label, unrouted, reporter).map_err(|m| (None, m)),
@@ -390,7 +389,7 @@ mod tests {
         }
         reporter.begin_file("t.har");
         if let Err((at, message)) =
-            check_file(text, false, "t.har", unrouted, threads, &mut reporter)
+            check_file(text, None, "t.har", unrouted, threads, &mut reporter)
         {
             reporter.file_error("t.har", at, &message);
         }

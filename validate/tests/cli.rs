@@ -119,6 +119,21 @@ fn ndjson_reports_the_line_of_each_payload() {
     );
 }
 
+/// A payload cut short is reported on its own line, with LF and CRLF endings.
+#[test]
+fn ndjson_places_a_cut_payload_on_its_own_line() {
+    for ending in ["\n", "\r\n"] {
+        let text = format!("{{\"a\":{ending}{{\"a\": 1}}{ending}");
+        let r = run(&["--schema", STATS, "--ndjson"], text.as_bytes());
+        assert_eq!(r.code, 2, "{}", r.stdout);
+        assert!(
+            r.stdout.starts_with("<stdin>:1:6: error: invalid JSON"),
+            "{ending:?}: {}",
+            r.stdout
+        );
+    }
+}
+
 #[test]
 fn ndjson_is_streamed_payload_by_payload() {
     let mut child = Command::cargo_bin("intercom-validate")
@@ -664,6 +679,20 @@ fn bad_recordings_are_reported_where_they_are_and_the_rest_is_checked() {
             2,
             "exchanges/bad/truncated.har:33:8: error: the file ends inside entries[2] (is it truncated?)",
             "2 exchange(s): 2 bodies checked, 0 invalid",
+        ),
+        // Named `.har`: read as HAR whatever its first bytes (an error page
+        // saved by a proxy, a recording that was never written).
+        (
+            "not_json.har",
+            2,
+            "exchanges/bad/not_json.har:1:1: error: expected `{` to open a HAR file, found `<`",
+            "0 exchange(s): 0 bodies checked",
+        ),
+        (
+            "empty.har",
+            2,
+            "exchanges/bad/empty.har:1:1: error: the file ends where `{` to open a HAR file was expected (is it truncated?)",
+            "0 exchange(s): 0 bodies checked",
         ),
         (
             "not_exchange.ndjson",
