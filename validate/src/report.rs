@@ -211,6 +211,8 @@ impl<W: Write> Reporter<W> {
             SideOutcome::Syntax(error) | SideOutcome::Unreadable(error) => {
                 self.unexpected += 1;
                 if matches!(outcome, SideOutcome::Syntax(_)) {
+                    // Read and found not to be JSON: checked, and invalid.
+                    self.payloads += 1;
                     self.invalid += 1;
                 } else {
                     self.traffic

@@ -56,11 +56,16 @@ pub fn check_file(
 ) -> Result<(), (Option<Position>, String)> {
     let mut input = BufReader::with_capacity(1 << 16, input);
     let mut prefix = Vec::new();
-    if form.is_none() {
-        Read::by_ref(&mut input)
-            .take(exchanges::FORM_PREFIX)
-            .read_to_end(&mut prefix)
-            .map_err(|e| (None, format!("cannot read: {e}")))?;
+    Read::by_ref(&mut input)
+        .take(exchanges::FORM_PREFIX)
+        .read_to_end(&mut prefix)
+        .map_err(|e| (None, format!("cannot read: {e}")))?;
+    // As a payload's: said once for the file, not as an error on every line.
+    if prefix.starts_with(b"\xEF\xBB\xBF") {
+        return Err((
+            Some(Position { line: 1, column: 1 }),
+            "the file starts with a UTF-8 byte-order mark, which JSON does not allow; save it without one".into(),
+        ));
     }
     let form = form.unwrap_or_else(|| exchanges::form(&prefix));
     let input = std::io::Cursor::new(prefix).chain(input);
@@ -89,7 +94,11 @@ fn check_ndjson(
         let entry = exchanges::read_ndjson_line(number, line);
         check_entry(entry, None, label, false, unrouted, reporter);
     })
-    .map(drop)
+    .and_then(|exchanges| match exchanges {
+        // Nothing to check is not a pass: an empty recording is a mistake.
+        0 => Err("the file holds no exchange (expected HAR, or one exchange a line)".into()),
+        _ => Ok(()),
+    })
 }
 
 /// What checking an exchange found, before it is reported: the exchange is

@@ -672,7 +672,7 @@ fn bad_recordings_are_reported_where_they_are_and_the_rest_is_checked() {
             "invalid_body.har",
             1,
             "exchanges/bad/invalid_body.har:5: error: entries[0] GET /tags listTags response 200: body 2:11: invalid JSON: expected value",
-            "2 exchange(s): 1 bodies checked, 1 invalid",
+            "2 exchange(s): 2 bodies checked, 1 invalid",
         ),
         (
             "truncated.har",
@@ -692,6 +692,18 @@ fn bad_recordings_are_reported_where_they_are_and_the_rest_is_checked() {
             "empty.har",
             2,
             "exchanges/bad/empty.har:1:1: error: the file ends where `{` to open a HAR file was expected (is it truncated?)",
+            "0 exchange(s): 0 bodies checked",
+        ),
+        (
+            "empty.ndjson",
+            2,
+            "exchanges/bad/empty.ndjson: error: the file holds no exchange (expected HAR, or one exchange a line)",
+            "0 exchange(s): 0 bodies checked",
+        ),
+        (
+            "bom.ndjson",
+            2,
+            "exchanges/bad/bom.ndjson:1:1: error: the file starts with a UTF-8 byte-order mark, which JSON does not allow; save it without one",
             "0 exchange(s): 0 bodies checked",
         ),
         (
