@@ -61,6 +61,10 @@ pub struct Body<'a> {
     /// it is UTF-8 and need not be checked again; not when it was decoded
     /// from base64.
     pub utf8: bool,
+    /// Why the recorded text could not be read (base64 that does not
+    /// decode, an encoding HAR does not have): this side is reported so,
+    /// and the exchange's other side is still checked.
+    pub unreadable: Option<String>,
 }
 
 impl Body<'_> {
@@ -70,6 +74,7 @@ impl Body<'_> {
             text: Cow::Owned(self.text.into_owned()),
             origin: self.origin,
             utf8: self.utf8,
+            unreadable: self.unreadable,
         }
     }
 
@@ -794,14 +799,27 @@ fn har_body<'a>(body: HarBody<'a>, at: &str) -> Result<Option<Body<'a>>, String>
     let Some(text) = body.text else {
         return Ok(None);
     };
+    let unreadable = |why: String| {
+        Ok(Some(Body {
+            media_type: body.mime_type.map(Cow::Borrowed),
+            text: Cow::Borrowed(&[][..]),
+            origin: None,
+            utf8: false,
+            unreadable: Some(why),
+        }))
+    };
     let (text, utf8) = match body.encoding {
         None | Some("") => (Cow::Borrowed(text.as_bytes()), true),
-        Some("base64") => base64::engine::general_purpose::STANDARD
-            .decode(text.trim())
-            .map(|decoded| (Cow::Owned(decoded), false))
-            .map_err(|error| format!("`{at}.text` is not base64, as `encoding` says: {error}"))?,
+        Some("base64") => match base64::engine::general_purpose::STANDARD.decode(text.trim()) {
+            Ok(decoded) => (Cow::Owned(decoded), false),
+            Err(error) => {
+                return unreadable(format!(
+                    "`{at}.text` is not base64, as `encoding` says: {error}"
+                ));
+            }
+        },
         Some(other) => {
-            return Err(format!(
+            return unreadable(format!(
                 "`{at}.encoding` is `{other}`; the bodies HAR records are as they are or in base64"
             ));
         }
@@ -814,6 +832,7 @@ fn har_body<'a>(body: HarBody<'a>, at: &str) -> Result<Option<Body<'a>>, String>
         text,
         origin: None,
         utf8,
+        unreadable: None,
     }))
 }
 
@@ -889,6 +908,7 @@ pub fn read_ndjson_line<'a>(number: u64, line: &'a [u8]) -> Result<Exchange<'a>,
                 text: Cow::Borrowed(raw.get().as_bytes()),
                 origin: Some(column_at(number, line, offset)),
                 utf8: true,
+                unreadable: None,
             }
         })
     };
@@ -1035,14 +1055,17 @@ mod tests {
             "{}",
             first.message
         );
-        let second = entries[1].as_ref().unwrap_err();
-        assert_eq!(second.position.line, 3);
+        // A body that does not decode is that side's finding; the exchange
+        // is still read, so that its other side is checked.
+        let second = entries[1].as_ref().unwrap();
+        assert_eq!(second.line, 3);
+        let why = second
+            .response
+            .as_ref()
+            .and_then(|body| body.unreadable.as_deref());
         assert!(
-            second
-                .message
-                .starts_with("`response.content.text` is not base64"),
-            "{}",
-            second.message
+            why.is_some_and(|why| why.starts_with("`response.content.text` is not base64")),
+            "{why:?}"
         );
     }
 

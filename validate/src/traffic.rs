@@ -139,6 +139,7 @@ fn judge(exchange: &Exchange) -> Verdict {
         .request
         .as_ref()
         .map(|body| match &operation.request {
+            _ if body.unreadable.is_some() => (None, unreadable(body)),
             _ if !body.is_json() => (None, not_json(body, "request")),
             None => (
                 None,
@@ -169,6 +170,7 @@ fn judge(exchange: &Exchange) -> Verdict {
         };
         let body = exchange.response.as_ref()?;
         Some(match &response.body {
+            _ if body.unreadable.is_some() => (None, unreadable(body)),
             _ if !body.is_json() => (None, not_json(body, "response")),
             None => (
                 None,
@@ -279,6 +281,14 @@ pub fn documented(operation: &Operation) -> String {
     } else {
         statuses.join(", ")
     }
+}
+
+/// A body whose recorded text could not be read (see `Body::unreadable`).
+fn unreadable(body: &Body) -> SideOutcome {
+    SideOutcome::Unreadable(SyntaxError {
+        message: body.unreadable.clone().unwrap_or_default(),
+        position: Position { line: 1, column: 1 },
+    })
 }
 
 fn not_json(body: &Body, side: &str) -> SideOutcome {

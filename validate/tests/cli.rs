@@ -665,8 +665,15 @@ fn bad_recordings_are_reported_where_they_are_and_the_rest_is_checked() {
         (
             "bad_base64.har",
             1,
-            "exchanges/bad/bad_base64.har:5: error: entries[0]: `response.content.text` is not base64, as `encoding` says",
+            "exchanges/bad/bad_base64.har:5: error: entries[0] GET /tags listTags response 200: `response.content.text` is not base64, as `encoding` says",
             "2 exchange(s): 1 bodies checked, 0 invalid",
+        ),
+        // The request beside a response that does not decode is still checked.
+        (
+            "base64_beside_a_request.har",
+            1,
+            "exchanges/bad/base64_beside_a_request.har:2: entries[0] POST /contacts/1/tags attachTagToContact request: body 1:8: /id: expected string, found integer 5",
+            "1 exchange(s): 1 bodies checked, 1 invalid",
         ),
         (
             "invalid_body.har",

@@ -135,6 +135,8 @@ struct PackedBody {
     text: Range<usize>,
     origin: Option<Position>,
     utf8: bool,
+    /// Rare (a body that could not be decoded): kept as it is.
+    unreadable: Option<String>,
 }
 
 impl<V> Batch<V> {
@@ -154,6 +156,7 @@ impl<V> Batch<V> {
                     },
                     origin: body.origin,
                     utf8: body.utf8,
+                    unreadable: body.unreadable,
                 })
             };
             Packed {
@@ -217,6 +220,7 @@ impl Packed {
             text: Cow::Borrowed(&bodies[body.text.clone()]),
             origin: body.origin,
             utf8: body.utf8,
+            unreadable: body.unreadable.clone(),
         };
         Exchange {
             entry: self.entry,
