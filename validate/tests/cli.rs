@@ -484,6 +484,82 @@ fn operation_request_and_response_bodies() {
         r.stderr,
         "error: `ShowContact` does not document status 503; it documents 200, 401, 410\n"
     );
+    // A code an operation does not list is checked against its `default`
+    // response (`collectFinVoiceCallById` documents 200 and `default`).
+    let bad_error = br#"{"type": "error.list", "errors": [{"code": 1}]}"#;
+    let r = run(
+        &[
+            "--operation",
+            "collectFinVoiceCallById",
+            "--response",
+            "500",
+        ],
+        bad_error,
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("(#/$defs/error/properties/errors/items/properties/code/type)"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// GitHub annotations of recorded exchanges: on the entry's line, with the
+/// place in the body in the message; notices and warnings for what is not
+/// an error.
+#[test]
+fn exchanges_as_github_annotations() {
+    let r = run(
+        &[
+            "--exchanges",
+            "--format",
+            "github",
+            "exchanges/recorded.har",
+        ],
+        b"",
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let expected = [
+        "::error file=exchanges/recorded.har,line=48::entries[1] POST /contacts/6657/tags attachTagToContact request: body 1:8: /id: expected string, found integer 7522907 (#/$defs/attach_tag_to_contact_request/properties/id/type)",
+        "::notice file=exchanges/recorded.har,line=88::entries[2] GET /tags listTags response 200: not checked: the response body is `text/html`, not JSON",
+        "::warning file=exchanges/recorded.har,line=123::entries[3] GET /nowhere/7 (no operation) exchange: no operation of the reference has GET /nowhere/7",
+        "::warning file=exchanges/recorded.har,line=158::entries[4] DELETE /contacts/6657 DeleteContact response 418: DeleteContact does not document status 418 (it documents 200, 401)",
+        "::error file=exchanges/recorded.har,line=192::entries[5] GET /tags/ listTags response 200: body 4:27: /data/0/id: expected string, found integer 1 (#/$defs/tag/properties/id/type)",
+        "1 file(s), 6 exchange(s): 5 bodies checked, 2 invalid, 1 unrouted, 1 undocumented status(es), 1 skipped",
+    ];
+    assert_eq!(r.stdout.lines().collect::<Vec<_>>(), expected);
+}
+
+/// `--summary` after the exchanges of a HAR file and an NDJSON file; and
+/// `--ndjson` reads a file of exchanges as its content would have told.
+#[test]
+fn exchanges_summary_and_ndjson_flag() {
+    let r = run(
+        &[
+            "--exchanges",
+            "--summary",
+            "exchanges/recorded.har",
+            "exchanges/traffic.ndjson",
+        ],
+        b"",
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.ends_with(concat!(
+            "failing keywords (payloads failing each, an example):\n",
+            "     2  #/$defs/tag/properties/id/type  e.g. /data/0/id (exchanges/recorded.har:192 entries[5] GET /tags/ listTags response 200)\n",
+            "     1  #/$defs/attach_tag_to_contact_request/properties/id/type  e.g. /id (exchanges/recorded.har:48 entries[1] POST /contacts/6657/tags attachTagToContact request)\n",
+        )),
+        "{}",
+        r.stdout
+    );
+    let told = run(&["--exchanges", "exchanges/traffic.ndjson"], b"");
+    let said = run(
+        &["--exchanges", "--ndjson", "exchanges/traffic.ndjson"],
+        b"",
+    );
+    assert_eq!((said.code, said.stdout), (told.code, told.stdout));
 }
 
 #[test]
@@ -661,6 +737,12 @@ fn bad_recordings_are_reported_where_they_are_and_the_rest_is_checked() {
             1,
             "exchanges/bad/no_method.har:5: error: entries[0]: `request.method` is missing (HAR 1.2 requires it)",
             "2 exchange(s): 1 bodies checked, 0 invalid",
+        ),
+        (
+            "no_url.har",
+            1,
+            "exchanges/bad/no_url.har:4: error: entries[0]: `request.url` is missing (HAR 1.2 requires it)",
+            "2 exchange(s): 1 bodies checked, 1 invalid",
         ),
         (
             "bad_base64.har",
