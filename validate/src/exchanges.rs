@@ -891,6 +891,18 @@ pub fn read_ndjson_line<'a>(number: u64, line: &'a [u8]) -> Result<Exchange<'a>,
         column: 1,
     };
     let target = match (parsed.url, parsed.path) {
+        // Both, naming the same path: the URL (a route ignores the host).
+        (Some(url), Some(path))
+            if intercom_runtime::operations::request_path(&url)
+                != intercom_runtime::operations::request_path(&path) =>
+        {
+            return Err(error(
+                start,
+                format!(
+                    "the exchange's `url` ({url}) and `path` ({path}) name different paths; give one"
+                ),
+            ));
+        }
         (Some(url), _) => url,
         (None, Some(path)) => path,
         (None, None) => {
@@ -1223,6 +1235,21 @@ mod tests {
         assert!(exchange.response.is_none());
         let error = read_ndjson_line(2, b"{\"method\": \"GET\"}").unwrap_err();
         assert_eq!(error.message, "the exchange has neither `url` nor `path`");
+        let both =
+            br#"{"method": "GET", "url": "https://api.intercom.io/tags?x=1", "path": "/tags"}"#;
+        assert_eq!(
+            read_ndjson_line(2, both).unwrap().target,
+            "https://api.intercom.io/tags?x=1"
+        );
+        let error = read_ndjson_line(
+            2,
+            br#"{"method": "GET", "url": "https://api.intercom.io/tags", "path": "/me"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.message,
+            "the exchange's `url` (https://api.intercom.io/tags) and `path` (/me) name different paths; give one"
+        );
         let error = read_ndjson_line(
             3,
             b"{\"method\": \"GET\", \"path\": \"/me\", \"response\": {}}",
